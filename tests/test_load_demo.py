@@ -1,0 +1,72 @@
+"""`manage.py load_demo`: the seed agreement, dated relative to today; running it twice
+changes nothing."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from tracker.demo import SLUG
+from tracker.models import Agreement, Commitment, Evidence, OverdueFlag, StatusChange, User
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 29)
+
+
+@pytest.fixture
+def demo(time_machine):
+    time_machine.move_to(datetime.datetime(2026, 11, 29, 9, tzinfo=datetime.UTC))
+    call_command("load_demo")
+    return Agreement.objects.get(slug=SLUG)
+
+
+def test_it_loads_the_seed_agreement_with_both_parties(demo):
+    assert sorted(demo.parties.values_list("code", flat=True)) == ["AFG", "PAK"]
+    assert demo.milestones.filter(kind="signing", date=demo.signed_on).exists()
+    assert demo.milestones.filter(name__icontains="follow-up").exists()
+
+
+def test_it_has_the_action_items_of_the_article_with_their_due_dates(demo):
+    patrols = Commitment.objects.get(agreement=demo, title="Create joint border patrols")
+    networks = Commitment.objects.get(agreement=demo, title="Create communication networks")
+    assert patrols.timeline_wording == "Within 3 months"
+    assert networks.timeline_wording == "Within 1 month"
+    assert patrols.due_on > networks.due_on > demo.signed_on
+
+
+def test_it_shows_overdue_due_soon_and_implemented_commitments(demo):
+    commitments = Commitment.objects.filter(agreement=demo)
+    overdue = OverdueFlag.objects.filter(cleared_at__isnull=True, commitment__agreement=demo)
+    due_soon = commitments.filter(
+        due_on__gte=TODAY, due_on__lte=TODAY + datetime.timedelta(days=30)
+    ).exclude(status__in=["implemented", "abandoned"])
+    assert overdue.count() >= 2
+    assert due_soon.count() >= 2
+    assert commitments.filter(status="implemented").count() >= 2
+    assert commitments.filter(due_on__isnull=True).exists()
+
+
+def test_it_logs_evidence_and_status_changes(demo):
+    assert Evidence.objects.filter(commitment__agreement=demo).count() >= 3
+    assert StatusChange.objects.filter(commitment__agreement=demo).count() >= 3
+
+
+def test_it_creates_one_demo_user_per_role(demo):
+    users = User.objects.annotate(role_groups=Count("groups")).filter(role_groups=1)
+    assert {user.role_label for user in users} == {"Viewer", "Analyst", "Editor", "Admin"}
+
+
+def test_running_it_twice_changes_nothing(demo, capsys):
+    counts = [model.objects.count() for model in (Commitment, Evidence, StatusChange, User)]
+    call_command("load_demo")
+    assert [model.objects.count() for model in (Commitment, Evidence, StatusChange, User)] == counts
+    assert "nothing changed" in capsys.readouterr().out
+
+
+def test_it_prints_the_demo_logins(demo, capsys):
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    assert "analyst" in out
+    assert "analyst-demo" in out

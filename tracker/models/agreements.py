@@ -1,0 +1,155 @@
+from django.db import models
+from django.db.models import Q
+
+
+class Party(models.Model):
+    """A state or organisation bound by agreements."""
+
+    class Kind(models.TextChoices):
+        STATE = "state", "State"
+        ORGANISATION = "organisation", "Organisation"
+
+    name = models.CharField(max_length=200, unique=True)
+    code = models.CharField(
+        max_length=12, unique=True, help_text="Short code such as PAK or AFG (capitals)."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATE)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "parties"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z0-9][A-Z0-9-]*$"), name="party_code_capitals"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class AgreementStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_FORCE = "in_force", "In force"
+    SUSPENDED = "suspended", "Suspended"
+    TERMINATED = "terminated", "Terminated"
+
+
+class Agreement(models.Model):
+    """An agreement between two or more parties, and the commitments it holds them to."""
+
+    class DateKind(models.TextChoices):
+        SIGNED = "signed", "Signed"
+        ANNOUNCED = "announced", "Announced"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="Stable short name used in URLs and imports."
+    )
+    parties = models.ManyToManyField(Party, related_name="agreements")
+    signed_on = models.DateField(
+        help_text="The day it was signed, or announced if it never was. "
+        "Deadlines counted from the signing follow this date."
+    )
+    signed_on_kind = models.CharField(
+        "date is", max_length=12, choices=DateKind.choices, default=DateKind.SIGNED
+    )
+    status = models.CharField(
+        max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.IN_FORCE
+    )
+    summary = models.TextField(blank=True)
+    # Empty: everyone with a role sees it. Otherwise only members of these teams (and admins).
+    teams = models.ManyToManyField(
+        "tracker.Team",
+        related_name="agreements",
+        blank=True,
+        help_text="Leave empty for an open agreement; pick teams to restrict it to their members.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-signed_on", "title"]
+        permissions = [("import_agreements", "Can import agreements from files")]
+        indexes = [
+            # The agreements list filters by status and sorts by signing date.
+            models.Index(fields=["status", "-signed_on"], name="agreement_status_signed"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Source(models.Model):
+    """A document or article about an agreement: its text, a report, the announcement."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", "Agreement text or official document"
+        ARTICLE = "article", "Article or report"
+        STATEMENT = "statement", "Official statement"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="sources")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+    title = models.CharField(max_length=300)
+    url = models.URLField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["published_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MilestoneKind(models.TextChoices):
+    SIGNING = "signing", "Signing"
+    MEETING = "meeting", "Meeting"
+    NEGOTIATIONS = "negotiations", "Start of negotiations"
+    OTHER = "other", "Other event"
+
+
+class Milestone(models.Model):
+    """A dated event of an agreement that deadlines can count from.
+
+    Every agreement has exactly one signing milestone, kept on the agreement's `signed_on`
+    by `services.agreement_sync_signing`; the others are entered by editors.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(
+        max_length=20, choices=MilestoneKind.choices, default=MilestoneKind.MEETING
+    )
+    name = models.CharField(max_length=200)
+    date = models.DateField()
+    date_is_estimate = models.BooleanField(
+        default=False, help_text="The event is planned but its date is not confirmed."
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=Q(kind=MilestoneKind.SIGNING),
+                name="milestone_one_signing_per_agreement",
+                violation_error_message="An agreement has exactly one signing milestone.",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "name"], name="milestone_unique_name_per_agreement"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date:%d %b %Y})"
+
+    @property
+    def is_signing(self) -> bool:
+        return self.kind == MilestoneKind.SIGNING

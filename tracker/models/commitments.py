@@ -1,0 +1,243 @@
+import re
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .agreements import Agreement, Milestone, Party
+
+
+class CommitmentStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    STALLED = "stalled", "Stalled"
+    PARTIAL = "partial", "Partially implemented"
+    IMPLEMENTED = "implemented", "Implemented"
+    ABANDONED = "abandoned", "Abandoned / not applicable"
+
+    @property
+    def weight(self) -> int | None:
+        """Points on the Peace Accords Matrix 0–3 scale; None is left out of the score."""
+        return STATUS_WEIGHTS[self]
+
+    @property
+    def is_closed(self) -> bool:
+        """A closed commitment can no longer be overdue."""
+        return self in CLOSED_STATUSES
+
+
+STATUS_WEIGHTS: dict[str, int | None] = {
+    CommitmentStatus.NOT_STARTED: 0,
+    CommitmentStatus.IN_PROGRESS: 1,
+    CommitmentStatus.STALLED: 1,
+    CommitmentStatus.PARTIAL: 2,
+    CommitmentStatus.IMPLEMENTED: 3,
+    CommitmentStatus.ABANDONED: None,
+}
+MAX_WEIGHT = 3
+CLOSED_STATUSES = (CommitmentStatus.IMPLEMENTED, CommitmentStatus.ABANDONED)
+OPEN_STATUSES = tuple(status for status in CommitmentStatus if status not in CLOSED_STATUSES)
+
+
+class Theme(models.TextChoices):
+    INTELLIGENCE = "intelligence", "Intelligence sharing"
+    JOINT_OPERATIONS = "joint_operations", "Joint operations"
+    BORDER = "border", "Border management"
+    DIALOGUE = "dialogue", "Dialogue and consultations"
+    TRADE = "trade", "Trade and economy"
+    COMMUNITY = "community", "Community outreach"
+    PUBLIC_AWARENESS = "public_awareness", "Public awareness"
+    COMMUNICATIONS = "communications", "Communications"
+    OTHER = "other", "Other"
+
+
+class Priority(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+def natural_sort_key(reference: str) -> str:
+    """'2.A.10' sorts after '2.A.9': numbers are zero-padded to eight digits."""
+    return re.sub(r"\d+", lambda match: match.group().zfill(8), reference.strip().upper())
+
+
+class Commitment(models.Model):
+    """An action item: what one or more parties promised, by when, and how far it got."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="commitments")
+    reference = models.CharField(
+        max_length=30, help_text="The agreement's own numbering, such as 2.A.1."
+    )
+    sort_key = models.CharField(max_length=120, editable=False, default="")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    theme = models.CharField(max_length=30, choices=Theme.choices, default=Theme.OTHER)
+    responsible_parties = models.ManyToManyField(
+        Party,
+        related_name="commitments",
+        help_text="Who must act: some or all of the agreement's parties.",
+    )
+    timeline_wording = models.CharField(
+        "timeline",
+        max_length=200,
+        blank=True,
+        help_text="As the agreement words it: 'Within 3 months', 'by 10 March 2020', "
+        "'next month'. Empty or 'ongoing' for no deadline.",
+    )
+    deadline_milestone = models.ForeignKey(
+        Milestone,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="counted_commitments",
+        help_text="The event a relative timeline counts from (the signing when left empty).",
+    )
+    # Computed from the wording and the milestone by services; never typed in.
+    due_on = models.DateField(null=True, blank=True, editable=False)
+    status = models.CharField(
+        max_length=20, choices=CommitmentStatus.choices, default=CommitmentStatus.NOT_STARTED
+    )
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
+    # Bumped on every status change so that two analysts editing the same version conflict.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["agreement", "sort_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "reference"],
+                name="commitment_unique_reference_per_agreement",
+                violation_error_message="This agreement already has a commitment with "
+                "this reference.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CommitmentStatus.values), name="commitment_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(reference=""), name="commitment_reference_not_empty"
+            ),
+        ]
+        indexes = [
+            # The agreement page's commitments table filters by status within one agreement.
+            models.Index(fields=["agreement", "status"], name="commitment_agreement_status"),
+            # The overdue scan and "due in the next N days" read open commitments by due date.
+            models.Index(
+                fields=["due_on"],
+                condition=Q(due_on__isnull=False) & ~Q(status__in=CLOSED_STATUSES),
+                name="commitment_open_due_on",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.sort_key = natural_sort_key(self.reference)
+        if kwargs.get("update_fields") is not None and "reference" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def status_choice(self) -> CommitmentStatus:
+        return CommitmentStatus(self.status)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status_choice.is_closed
+
+    def days_overdue(self, today: date) -> int | None:
+        """Days past the due date, or None when it is not late (or has no deadline)."""
+        if self.due_on is None or self.is_closed or self.due_on >= today:
+            return None
+        return (today - self.due_on).days
+
+    def days_left(self, today: date) -> int | None:
+        if self.due_on is None or self.is_closed or self.due_on < today:
+            return None
+        return (self.due_on - today).days
+
+
+class StatusChange(models.Model):
+    """Who moved a commitment from which status to which, when, why, citing which evidence."""
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.PROTECT, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=20, choices=CommitmentStatus.choices)
+    to_status = models.CharField(max_length=20, choices=CommitmentStatus.choices)
+    reason = models.TextField()
+    evidence = models.ForeignKey(
+        "tracker.Evidence",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cited_by",
+        help_text="The evidence this change rests on.",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_status=models.F("to_status")), name="statuschange_moves"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="statuschange_has_reason"),
+        ]
+        indexes = [
+            # A commitment's history, and an agreement's score over time, in time order.
+            models.Index(fields=["commitment", "changed_at"], name="statuschange_history"),
+            # The digest's "implemented since the last digest".
+            models.Index(fields=["to_status", "changed_at"], name="statuschange_to_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.reference}: {self.from_status} → {self.to_status}"
+
+
+class OverdueFlag(models.Model):
+    """One period during which a commitment was late: flagged by the scan, cleared later."""
+
+    class ClearReason(models.TextChoices):
+        CLOSED = "closed", "Implemented or abandoned"
+        DEADLINE_MOVED = "deadline_moved", "Deadline moved or removed"
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="overdue_flags"
+    )
+    due_on = models.DateField(help_text="The due date that was missed.")
+    flagged_at = models.DateTimeField()
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    clear_reason = models.CharField(max_length=20, choices=ClearReason.choices, blank=True)
+
+    class Meta:
+        ordering = ["flagged_at", "id"]
+        constraints = [
+            # Two scans at once cannot both flag one commitment; also the index behind
+            # every "is it overdue now" lookup.
+            models.UniqueConstraint(
+                fields=["commitment"],
+                condition=Q(cleared_at__isnull=True),
+                name="overdueflag_one_open_per_commitment",
+            ),
+            models.CheckConstraint(
+                condition=Q(cleared_at__isnull=True, clear_reason="")
+                | Q(cleared_at__isnull=False) & ~Q(clear_reason=""),
+                name="overdueflag_cleared_with_reason",
+            ),
+        ]
+        indexes = [
+            # The digest's "became overdue since the last digest".
+            models.Index(fields=["flagged_at"], name="overdueflag_flagged_at"),
+        ]
+
+    def __str__(self) -> str:
+        state = f"cleared {self.cleared_at:%Y-%m-%d}" if self.cleared_at else "open"
+        return f"{self.commitment.reference} overdue since {self.flagged_at:%Y-%m-%d} ({state})"

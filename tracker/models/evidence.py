@@ -1,0 +1,125 @@
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from .commitments import Commitment
+
+
+class Stance(models.TextChoices):
+    PROGRESS = "progress", "Shows progress"
+    SETBACK = "setback", "Shows a setback"
+    CONTEXT = "context", "Context only"
+
+
+class Reliability(models.TextChoices):
+    """NATO / Admiralty grading of the source."""
+
+    A = "A", "A: completely reliable"
+    B = "B", "B: usually reliable"
+    C = "C", "C: fairly reliable"
+    D = "D", "D: not usually reliable"
+    E = "E", "E: unreliable"
+    F = "F", "F: reliability cannot be judged"
+
+
+class Credibility(models.IntegerChoices):
+    """NATO / Admiralty grading of the information itself."""
+
+    CONFIRMED = 1, "1: confirmed by other sources"
+    PROBABLE = 2, "2: probably true"
+    POSSIBLE = 3, "3: possibly true"
+    DOUBTFUL = 4, "4: doubtful"
+    IMPROBABLE = 5, "5: improbable"
+    UNKNOWN = 6, "6: truth cannot be judged"
+
+
+def attachment_path(instance: "Evidence", filename: str) -> str:
+    """Store uploads under a generated name; only the extension of the original survives."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"evidence/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    """An analyst's record bearing on one commitment. Retracted with a reason, never deleted."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="evidence")
+    summary = models.TextField("what was observed")
+    occurred_on = models.DateField("when it happened", null=True, blank=True)
+    source_url = models.URLField("source URL", max_length=500, blank=True)
+    source_publisher = models.CharField("publisher", max_length=200, blank=True)
+    source_title = models.CharField("source title", max_length=300, blank=True)
+    source_date = models.DateField("source date", null=True, blank=True)
+    quote = models.TextField(blank=True, max_length=2000)
+    attachment = models.FileField(upload_to=attachment_path, blank=True, max_length=200)
+    attachment_name = models.CharField(
+        max_length=200, blank=True, editable=False, help_text="The uploaded file's own name."
+    )
+    stance = models.CharField(max_length=12, choices=Stance.choices, default=Stance.CONTEXT)
+    reliability = models.CharField(
+        "source reliability", max_length=1, choices=Reliability.choices, default=Reliability.F
+    )
+    credibility = models.PositiveSmallIntegerField(
+        "information credibility",
+        choices=Credibility.choices,
+        default=Credibility.UNKNOWN,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    logged_at = models.DateTimeField()
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    retraction_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["logged_at", "id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reliability__in=Reliability.values), name="evidence_reliability_a_f"
+            ),
+            models.CheckConstraint(
+                condition=Q(credibility__gte=1, credibility__lte=6),
+                name="evidence_credibility_1_6",
+            ),
+            models.CheckConstraint(
+                condition=Q(stance__in=Stance.values), name="evidence_stance_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(retracted_at__isnull=True, retraction_reason="")
+                | Q(retracted_at__isnull=False) & ~Q(retraction_reason=""),
+                name="evidence_retracted_with_reason",
+            ),
+        ]
+        indexes = [
+            # A commitment's history in time order.
+            models.Index(fields=["commitment", "logged_at"], name="evidence_history"),
+            # The overview's "latest evidence".
+            models.Index(fields=["-logged_at"], name="evidence_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.reference}: {self.summary[:60]}"
+
+    @property
+    def grading(self) -> str:
+        """The Admiralty code, such as B2."""
+        return f"{self.reliability}{self.credibility}"
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retracted_at is not None
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Evidence is never deleted: retract it with a reason instead.")

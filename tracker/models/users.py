@@ -1,0 +1,53 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """The four roles of DESIGN.md; each is a Group of the same name (made by a migration)."""
+
+    VIEWER = "viewer", "Viewer"
+    ANALYST = "analyst", "Analyst"
+    EDITOR = "editor", "Editor"
+    ADMIN = "admin", "Admin"
+
+
+# Highest first: a user in several role groups has the highest of them.
+ROLE_ORDER = [Role.ADMIN, Role.EDITOR, Role.ANALYST, Role.VIEWER]
+
+
+class User(AbstractUser):
+    """A person who signs in. Roles are groups; teams decide the restricted agreements seen."""
+
+    class Meta:
+        db_table = "tracker_user"
+
+    @cached_property
+    def role(self) -> Role | None:
+        if self.is_superuser:
+            return Role.ADMIN
+        names = {group.name for group in self.groups.all()}
+        return next((role for role in ROLE_ORDER if role.label in names), None)
+
+    @property
+    def role_label(self) -> str:
+        return self.role.label if self.role else "No role"
+
+    @property
+    def sees_all_agreements(self) -> bool:
+        """Admins see every agreement, restricted or not; everyone else goes through teams."""
+        return self.is_superuser or self.role == Role.ADMIN
+
+
+class Team(models.Model):
+    """A named group of users; an agreement restricted to teams is visible only to their members."""
+
+    name = models.CharField(max_length=100, unique=True)
+    members = models.ManyToManyField(User, related_name="teams", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

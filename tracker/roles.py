@@ -1,0 +1,68 @@
+"""What each role may do, as Django permissions on groups named after the roles.
+
+The groups are made and kept in step by migrations (`sync_role_groups`); views, the API and
+the admin check the permissions, never the group names.
+"""
+
+from .models.users import Role
+
+_READ = [
+    "view_party",
+    "view_agreement",
+    "view_source",
+    "view_milestone",
+    "view_commitment",
+    "view_evidence",
+    "view_statuschange",
+    "view_overdueflag",
+]
+_ANALYST = ["add_evidence", "change_evidence", "add_statuschange"]
+_EDITOR = [
+    "add_party",
+    "change_party",
+    "add_agreement",
+    "change_agreement",
+    "delete_agreement",
+    "import_agreements",
+    "add_source",
+    "change_source",
+    "delete_source",
+    "add_milestone",
+    "change_milestone",
+    "delete_milestone",
+    "add_commitment",
+    "change_commitment",
+    "delete_commitment",
+]
+
+ROLE_PERMISSIONS: dict[Role, list[str] | None] = {
+    Role.VIEWER: _READ,
+    Role.ANALYST: _READ + _ANALYST,
+    Role.EDITOR: _READ + _ANALYST + _EDITOR,
+    Role.ADMIN: None,  # every permission, users and teams included
+}
+
+
+def sync_role_groups(apps) -> None:
+    """Create the role groups and give each exactly its permissions. Safe to run again."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role.label)
+        if codenames is None:
+            permissions = permission_model.objects.all()
+        else:
+            permissions = permission_model.objects.filter(
+                content_type__app_label="tracker", codename__in=codenames
+            )
+            missing = set(codenames) - set(permissions.values_list("codename", flat=True))
+            if missing:
+                raise RuntimeError(f"Role {role.label}: unknown permissions {sorted(missing)}")
+        group.permissions.set(permissions)
