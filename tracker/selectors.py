@@ -1,24 +1,54 @@
-"""Every read that a page or a job needs, with a bounded number of queries.
+"""Every read that a page or a job needs, with a number of queries that does not grow with
+the data.
 
 `agreements_visible_to` is the one place that decides who sees which agreement; every other
 read starts from it (or from `commitments_visible_to`, built on it).
 """
 
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
 from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
+    FloatField,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
 )
+from django.db.models.functions import Cast, Coalesce, NullIf
+from django.utils import timezone
 
-from .models import Agreement, Commitment, OverdueFlag, Team, User
-from .models.commitments import MAX_WEIGHT, STATUS_WEIGHTS, CommitmentStatus
+from .models import (
+    Agreement,
+    Commitment,
+    Evidence,
+    JobName,
+    JobRun,
+    OverdueFlag,
+    StatusChange,
+    Team,
+    User,
+)
+from .models.commitments import (
+    MAX_WEIGHT,
+    OPEN_STATUSES,
+    STATUS_WEIGHTS,
+    CommitmentStatus,
+    Priority,
+    Theme,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Visibility
 
 
 def agreements_visible_to(user: User) -> QuerySet[Agreement]:
@@ -43,9 +73,19 @@ def commitments_visible_to(user: User) -> QuerySet[Commitment]:
     return Commitment.objects.filter(agreement__in=agreements_visible_to(user))
 
 
-def open_overdue_flag() -> Exists:
+def evidence_visible_to(user: User) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(commitment__agreement__in=agreements_visible_to(user))
+
+
+# ---------------------------------------------------------------------------------------------
+# Scores and flags as SQL expressions
+
+
+def open_overdue_flag(commitment_ref: str = "pk") -> Exists:
     """Annotation: the commitment is flagged overdue now (by the last scan)."""
-    return Exists(OverdueFlag.objects.filter(commitment_id=OuterRef("pk"), cleared_at__isnull=True))
+    return Exists(
+        OverdueFlag.objects.filter(commitment_id=OuterRef(commitment_ref), cleared_at__isnull=True)
+    )
 
 
 def status_weight(prefix: str = "") -> Case:
@@ -75,3 +115,279 @@ def score_percent(points: int | None, count: int | None) -> int | None:
     if not count:
         return None
     return round(100 * (points or 0) / (MAX_WEIGHT * count))
+
+
+def _per_agreement(queryset: QuerySet[Commitment], **aggregate) -> Subquery:
+    """One aggregate over an agreement's commitments, as a subquery per agreement row."""
+    ((name, expression),) = aggregate.items()
+    grouped = queryset.filter(agreement_id=OuterRef("pk")).order_by().values("agreement_id")
+    return Subquery(grouped.annotate(**{name: expression}).values(name))
+
+
+def _count_per_agreement(queryset: QuerySet[Commitment]) -> Coalesce:
+    return Coalesce(_per_agreement(queryset, n=Count("id")), 0)
+
+
+def with_agreement_stats(agreements: QuerySet[Agreement], *, today: date) -> QuerySet[Agreement]:
+    """Annotate each agreement with its commitment count, score, overdue count and next due date."""
+    commitments = Commitment.objects.all()
+    scored = commitments.exclude(status=CommitmentStatus.ABANDONED)
+    return agreements.annotate(
+        commitment_count=_count_per_agreement(commitments),
+        score_points=_per_agreement(scored, points=Sum(status_weight())),
+        scored_count=_count_per_agreement(scored),
+        overdue_count=_count_per_agreement(commitments.filter(open_overdue_flag())),
+        next_due_on=_per_agreement(
+            commitments.filter(status__in=OPEN_STATUSES, due_on__gte=today), due=Min("due_on")
+        ),
+        score=Cast(F("score_points"), FloatField())
+        * 100
+        / (MAX_WEIGHT * NullIf(F("scored_count"), 0)),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Overview
+
+
+def overview_totals(user: User, *, today: date) -> dict:
+    """The overview's headline figures, in two queries."""
+    commitments = commitments_visible_to(user)
+    totals = commitments.aggregate(
+        commitments=Count("id"),
+        overdue=Count("id", filter=Q(open_overdue_flag())),
+        due_soon=Count(
+            "id",
+            filter=Q(
+                status__in=OPEN_STATUSES,
+                due_on__gte=today,
+                due_on__lte=today + timedelta(days=30),
+            ),
+        ),
+        **score_aggregates(),
+    )
+    totals["agreements"] = agreements_visible_to(user).count()
+    totals["score"] = score_percent(totals.pop("score_points"), totals.pop("scored_count"))
+    return totals
+
+
+@dataclass(frozen=True)
+class PartyScore:
+    code: str
+    name: str
+    score: int | None
+    commitments: int
+
+
+def party_scores(agreement_ids: list[int]) -> dict[int, list[PartyScore]]:
+    """Score per responsible party, for each of the given agreements, in one query."""
+    rows = (
+        Commitment.objects.filter(agreement_id__in=agreement_ids, responsible_parties__isnull=False)
+        .values("agreement_id", "responsible_parties__code", "responsible_parties__name")
+        .annotate(total=Count("id"), **score_aggregates())
+        .order_by("agreement_id", "responsible_parties__name")
+    )
+    scores: dict[int, list[PartyScore]] = {agreement_id: [] for agreement_id in agreement_ids}
+    for row in rows:
+        scores[row["agreement_id"]].append(
+            PartyScore(
+                code=row["responsible_parties__code"],
+                name=row["responsible_parties__name"],
+                score=score_percent(row["score_points"], row["scored_count"]),
+                commitments=row["total"],
+            )
+        )
+    return scores
+
+
+def commitments_overdue(user: User) -> QuerySet[Commitment]:
+    """Visible commitments flagged overdue, most overdue (earliest due) first."""
+    return (
+        commitments_visible_to(user)
+        .filter(open_overdue_flag())
+        .select_related("agreement")
+        .prefetch_related("responsible_parties")
+        .order_by("due_on", "agreement__title", "sort_key")
+    )
+
+
+def overdue_by_party(user: User, *, filters: dict) -> QuerySet:
+    """One row per (overdue commitment, responsible party), ordered for grouping by agreement,
+    then party, then most overdue first. A joint commitment appears under each party."""
+    responsibility = Commitment.responsible_parties.through
+    rows = responsibility.objects.filter(
+        commitment__in=commitments_visible_to(user).filter(open_overdue_flag())
+    )
+    if "party" in filters:
+        rows = rows.filter(party__code=filters["party"])
+    if "theme" in filters:
+        rows = rows.filter(commitment__theme=filters["theme"])
+    if "priority" in filters:
+        rows = rows.filter(commitment__priority=filters["priority"])
+    return (
+        rows.select_related("commitment__agreement", "party")
+        .prefetch_related("commitment__responsible_parties")
+        .order_by(
+            "commitment__agreement__title",
+            "commitment__agreement_id",
+            "party__name",
+            "commitment__due_on",
+            "commitment__sort_key",
+        )
+    )
+
+
+def commitments_due_between(user: User, *, start: date, end: date) -> QuerySet[Commitment]:
+    return (
+        commitments_visible_to(user)
+        .filter(status__in=OPEN_STATUSES, due_on__gte=start, due_on__lte=end)
+        .select_related("agreement")
+        .prefetch_related("responsible_parties")
+        .order_by("due_on", "sort_key")
+    )
+
+
+def evidence_latest(user: User) -> QuerySet[Evidence]:
+    return (
+        evidence_visible_to(user)
+        .select_related("commitment__agreement", "logged_by")
+        .order_by("-logged_at", "-id")
+    )
+
+
+def last_job_run(job: JobName) -> JobRun | None:
+    return JobRun.objects.filter(job=job).order_by("-started_at").first()
+
+
+# ---------------------------------------------------------------------------------------------
+# One agreement
+
+
+def agreement_score(agreement: Agreement) -> dict:
+    """Overall score, counts per status and overdue count of one agreement, in one query."""
+    totals = Commitment.objects.filter(agreement=agreement).aggregate(
+        total=Count("id"),
+        overdue=Count("id", filter=Q(open_overdue_flag())),
+        **score_aggregates(),
+        **{
+            f"status_{status.value}": Count("id", filter=Q(status=status))
+            for status in CommitmentStatus
+        },
+    )
+    totals["score"] = score_percent(totals.pop("score_points"), totals.pop("scored_count"))
+    return totals
+
+
+PRIORITY_RANK = Case(
+    When(priority=Priority.HIGH, then=Value(0)),
+    When(priority=Priority.MEDIUM, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+COMMITMENT_SORTS = {
+    "reference": ["sort_key"],
+    "due": [F("due_on").asc(nulls_last=True), "sort_key"],
+    "-due": [F("due_on").desc(nulls_last=True), "sort_key"],
+    "status": ["status", "sort_key"],
+    "priority": ["priority_rank", F("due_on").asc(nulls_last=True), "sort_key"],
+    "title": ["title", "sort_key"],
+}
+
+
+def agreement_commitments(
+    agreement: Agreement, *, today: date, filters: dict
+) -> QuerySet[Commitment]:
+    """The agreement page's commitments table, filtered and sorted as the URL asks."""
+    commitments = (
+        Commitment.objects.filter(agreement=agreement)
+        .annotate(is_overdue=open_overdue_flag(), priority_rank=PRIORITY_RANK)
+        .select_related("deadline_milestone")
+        .prefetch_related("responsible_parties")
+    )
+    if "q" in filters:
+        text = filters["q"]
+        commitments = commitments.filter(
+            Q(title__icontains=text) | Q(reference__icontains=text) | Q(description__icontains=text)
+        )
+    if "status" in filters:
+        commitments = commitments.filter(status=filters["status"])
+    if "party" in filters:
+        commitments = commitments.filter(responsible_parties__code=filters["party"])
+    if "theme" in filters:
+        commitments = commitments.filter(theme=filters["theme"])
+    if "overdue" in filters:
+        commitments = commitments.filter(is_overdue=filters["overdue"] == "yes")
+    if "due_within" in filters:
+        commitments = commitments.filter(
+            status__in=OPEN_STATUSES,
+            due_on__gte=today,
+            due_on__lte=today + timedelta(days=filters["due_within"]),
+        )
+    return commitments.order_by(*COMMITMENT_SORTS[filters.get("sort", "reference")])
+
+
+@dataclass(frozen=True)
+class ThemeScore:
+    theme: str
+    label: str
+    score: int | None
+    commitments: int
+
+
+def theme_scores(agreement: Agreement) -> list[ThemeScore]:
+    rows = (
+        Commitment.objects.filter(agreement=agreement)
+        .values("theme")
+        .annotate(total=Count("id"), **score_aggregates())
+        .order_by("theme")
+    )
+    return [
+        ThemeScore(
+            theme=row["theme"],
+            label=Theme(row["theme"]).label,
+            score=score_percent(row["score_points"], row["scored_count"]),
+            commitments=row["total"],
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    day: date
+    score: int
+
+
+def score_history(agreement: Agreement) -> list[ScorePoint]:
+    """The agreement's score after each day on which a status changed, replayed in one query.
+
+    Every commitment counts from its status before its first recorded change (its current
+    status if it never changed), so the first point is the score before any change.
+    """
+    changes = list(
+        StatusChange.objects.filter(commitment__agreement=agreement)
+        .order_by("changed_at", "id")
+        .values_list("commitment_id", "changed_at", "from_status", "to_status")
+    )
+    current = dict(Commitment.objects.filter(agreement=agreement).values_list("id", "status"))
+    status = dict(current)
+    for commitment_id, _, from_status, _ in reversed(changes):
+        status[commitment_id] = from_status
+    points = [ScorePoint(day=agreement.signed_on, score=_score_of(status.values()) or 0)]
+    for commitment_id, changed_at, _, to_status in changes:
+        status[commitment_id] = to_status
+        point = ScorePoint(day=_local_day(changed_at), score=_score_of(status.values()) or 0)
+        if points and points[-1].day == point.day:
+            points[-1] = point
+        else:
+            points.append(point)
+    return points
+
+
+def _score_of(statuses) -> int | None:
+    weights = [STATUS_WEIGHTS[s] for s in statuses if STATUS_WEIGHTS[s] is not None]
+    return score_percent(sum(weights), len(weights))
+
+
+def _local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()

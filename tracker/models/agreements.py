@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 
 class Party(models.Model):
@@ -81,6 +82,9 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:agreement-detail", args=[self.slug])
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)

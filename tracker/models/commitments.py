@@ -4,6 +4,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from .agreements import Agreement, Milestone, Party
 
@@ -140,6 +141,9 @@ class Commitment(models.Model):
         if kwargs.get("update_fields") is not None and "reference" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracker:commitment-detail", args=[self.pk])
 
     @property
     def status_choice(self) -> CommitmentStatus:

@@ -1,0 +1,123 @@
+"""Server-rendered SVG charts: pure functions from data to coordinates, no drawing library.
+
+The templates draw the shapes; these functions only place them, so that pages need no
+JavaScript and no inline styles.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .selectors import ScorePoint
+
+
+@dataclass(frozen=True)
+class Axis:
+    start: date
+    end: date
+    width: float
+
+    def x(self, day: date) -> float:
+        span = max((self.end - self.start).days, 1)
+        return round(self.width * (day - self.start).days / span, 1)
+
+
+@dataclass(frozen=True)
+class ScoreChart:
+    width: int
+    height: int
+    line: str  # SVG polyline points
+    first: ScorePoint
+    last: ScorePoint
+    ticks: list[tuple[float, str]]  # (y, label) for 0, 50, 100 %
+
+
+def score_chart(points: list[ScorePoint], *, today: date, width=600, height=160) -> ScoreChart:
+    """A step line of the score over time, from the first point to today."""
+    axis = Axis(points[0].day, max(today, points[-1].day), width)
+
+    def y(score: int) -> float:
+        return round(height - height * score / 100, 1)
+
+    coordinates = []
+    for index, point in enumerate(points):
+        if index:
+            coordinates.append((axis.x(point.day), y(points[index - 1].score)))
+        coordinates.append((axis.x(point.day), y(point.score)))
+    coordinates.append((axis.x(axis.end), y(points[-1].score)))
+    return ScoreChart(
+        width=width,
+        height=height,
+        line=" ".join(f"{x},{y_}" for x, y_ in coordinates),
+        first=points[0],
+        last=points[-1],
+        ticks=[(y(value), f"{value} %") for value in (0, 50, 100)],
+    )
+
+
+@dataclass(frozen=True)
+class Marker:
+    x: float
+    label: str
+    due_on: date
+    css_class: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    width: int
+    start: date
+    end: date
+    today_x: float | None
+    markers: list[Marker]
+    months: list[tuple[float, str]]
+
+
+def deadline_timeline(commitments, *, signed_on: date, today: date, width=1000) -> Timeline | None:
+    """Each deadline placed on a line from the signing to the last deadline (or today)."""
+    dated = [commitment for commitment in commitments if commitment.due_on]
+    if not dated:
+        return None
+    start = min(signed_on, *(commitment.due_on for commitment in dated))
+    end = max(today, *(commitment.due_on for commitment in dated)) + timedelta(days=7)
+    axis = Axis(start, end, width)
+    markers = [
+        Marker(
+            x=axis.x(commitment.due_on),
+            label=f"{commitment.reference} {commitment.title}",
+            due_on=commitment.due_on,
+            css_class=_marker_class(commitment, today),
+            url=commitment.get_absolute_url(),
+        )
+        for commitment in dated
+    ]
+    return Timeline(
+        width=width,
+        start=start,
+        end=end,
+        today_x=axis.x(today) if start <= today <= end else None,
+        markers=markers,
+        months=_month_ticks(axis),
+    )
+
+
+def _marker_class(commitment, today: date) -> str:
+    if commitment.is_closed:
+        return "done"
+    if commitment.due_on < today:
+        return "late"
+    if commitment.due_on <= today + timedelta(days=30):
+        return "soon"
+    return "open"
+
+
+def _month_ticks(axis: Axis) -> list[tuple[float, str]]:
+    months = (axis.end.year - axis.start.year) * 12 + axis.end.month - axis.start.month
+    step = max(1, -(-months // 8))  # at most about eight labels
+    ticks, day = [], date(axis.start.year, axis.start.month, 1)
+    while day <= axis.end:
+        if day >= axis.start:
+            ticks.append((axis.x(day), day.strftime("%b %y")))
+        month = day.month - 1 + step
+        day = date(day.year + month // 12, month % 12 + 1, 1)
+    return ticks

@@ -1,0 +1,187 @@
+"""Forms of the app's pages. Validation of input lives here; the rules stay in services."""
+
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from .models import (
+    AgreementStatus,
+    Commitment,
+    CommitmentStatus,
+    Evidence,
+    Party,
+    Priority,
+    Theme,
+)
+from .services import EVIDENCE_FIELDS
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class EvidenceForm(forms.ModelForm):
+    class Meta:
+        model = Evidence
+        fields = list(EVIDENCE_FIELDS)
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "quote": forms.Textarea(attrs={"rows": 2}),
+            "occurred_on": DATE_INPUT,
+            "source_date": DATE_INPUT,
+            "source_url": forms.URLInput(attrs={"placeholder": "https://"}),
+        }
+        help_texts = {
+            "summary": "What was seen or reported, in your words.",
+            "quote": "A short quote from the source (up to 2,000 characters).",
+            "reliability": "How far the source has been reliable (NATO / Admiralty scale).",
+            "credibility": "How far this information is confirmed.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source_url"].assume_scheme = "https"
+
+    def _not_in_future(self, name: str) -> date | None:
+        value = self.cleaned_data.get(name)
+        if value and value > timezone.localdate():
+            raise ValidationError("This date is in the future.")
+        return value
+
+    def clean_occurred_on(self) -> date | None:
+        return self._not_in_future("occurred_on")
+
+    def clean_source_date(self) -> date | None:
+        return self._not_in_future("source_date")
+
+
+class StatusChangeForm(forms.Form):
+    status = forms.ChoiceField(label="New status", choices=CommitmentStatus.choices)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text="Why the status moves; it stays in the commitment's history.",
+    )
+    evidence = forms.ModelChoiceField(
+        queryset=Evidence.objects.none(),
+        required=False,
+        label="Cited evidence",
+        empty_label="— none —",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, commitment: Commitment, evidence: list[Evidence], **kwargs):
+        kwargs.setdefault("initial", {"version": commitment.version})
+        super().__init__(*args, **kwargs)
+        self.commitment = commitment
+        self.fields["status"].choices = [("", "— choose —")] + [
+            choice for choice in CommitmentStatus.choices if choice[0] != commitment.status
+        ]
+        usable = [item for item in evidence if not item.is_retracted]
+        self.fields["evidence"].queryset = Evidence.objects.filter(
+            pk__in=[item.pk for item in usable]
+        )
+        self.fields["evidence"].choices = [("", "— none —")] + [
+            (item.pk, f"{item.logged_at:%d %b %Y} · {item.grading} · {item.summary[:70]}")
+            for item in usable
+        ]
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Give a reason for the change.")
+        return reason
+
+
+class RetractForm(forms.Form):
+    evidence = forms.IntegerField(widget=forms.HiddenInput)
+    retraction_reason = forms.CharField(
+        label="Why is it retracted?", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_retraction_reason(self) -> str:
+        reason = self.cleaned_data["retraction_reason"].strip()
+        if not reason:
+            raise ValidationError("Say why this evidence is retracted.")
+        return reason
+
+
+ANY = [("", "Any")]
+
+
+class FilterForm(forms.Form):
+    """Filters read from the query string. A bad value is reported beside its field and
+    ignored; it never fails the page."""
+
+    def __init__(self, *args, parties: list[Party] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        if "party" in self.fields:
+            self.fields["party"].choices = ANY + [(party.code, party.name) for party in parties]
+
+    def filters(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}
+
+
+class CommitmentFilterForm(FilterForm):
+    """The agreement page's table filters; they live in the URL so a view can be shared."""
+
+    q = forms.CharField(label="Text", required=False, max_length=100)
+    status = forms.ChoiceField(choices=ANY + CommitmentStatus.choices, required=False)
+    party = forms.ChoiceField(label="Responsible", required=False)
+    theme = forms.ChoiceField(choices=ANY + Theme.choices, required=False)
+    overdue = forms.ChoiceField(
+        choices=[("", "Any"), ("yes", "Overdue"), ("no", "Not overdue")], required=False
+    )
+    due_within = forms.IntegerField(
+        label="Due within (days)", required=False, min_value=0, max_value=3650
+    )
+    sort = forms.ChoiceField(
+        choices=[
+            ("reference", "Reference"),
+            ("due", "Due date, soonest first"),
+            ("-due", "Due date, latest first"),
+            ("status", "Status"),
+            ("priority", "Priority"),
+            ("title", "Title"),
+        ],
+        required=False,
+    )
+
+
+class AgreementFilterForm(FilterForm):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    party = forms.ChoiceField(required=False)
+    status = forms.ChoiceField(choices=ANY + AgreementStatus.choices, required=False)
+    sort = forms.ChoiceField(
+        choices=[
+            ("-signed", "Newest first"),
+            ("signed", "Oldest first"),
+            ("title", "Title"),
+            ("-score", "Score, highest first"),
+            ("score", "Score, lowest first"),
+            ("-overdue", "Most overdue"),
+        ],
+        required=False,
+    )
+
+
+class OverdueFilterForm(FilterForm):
+    party = forms.ChoiceField(required=False)
+    theme = forms.ChoiceField(choices=ANY + Theme.choices, required=False)
+    priority = forms.ChoiceField(choices=ANY + Priority.choices, required=False)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search", max_length=200, required=False)
+    kind = forms.ChoiceField(
+        choices=[
+            ("", "Everything"),
+            ("agreements", "Agreements"),
+            ("commitments", "Commitments"),
+            ("evidence", "Evidence"),
+        ],
+        required=False,
+    )

@@ -1,0 +1,89 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import F, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from .. import charts, selectors
+from ..forms import AgreementFilterForm, CommitmentFilterForm
+from ..models import Commitment, Party
+from .common import get_agreement_for_user, paginate, query_without_page, vary_on_htmx
+
+AGREEMENT_SORTS = {
+    "-signed": ["-signed_on", "title"],
+    "signed": ["signed_on", "title"],
+    "title": ["title"],
+    "-score": [F("score").desc(nulls_last=True), "title"],
+    "score": [F("score").asc(nulls_last=True), "title"],
+    "-overdue": ["-overdue_count", "title"],
+}
+
+
+@login_required
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    """Agreements the user may see, searchable, filterable by party and status, sortable."""
+    today = timezone.localdate()
+    form = AgreementFilterForm(request.GET or None, parties=Party.objects.order_by("name"))
+    filters = form.filters()
+    agreements = selectors.agreements_visible_to(request.user)
+    if "q" in filters:
+        agreements = agreements.filter(
+            Q(title__icontains=filters["q"]) | Q(summary__icontains=filters["q"])
+        )
+    if "party" in filters:
+        agreements = agreements.filter(parties__code=filters["party"])
+    if "status" in filters:
+        agreements = agreements.filter(status=filters["status"])
+    agreements = (
+        selectors.with_agreement_stats(agreements, today=today)
+        .prefetch_related("parties")
+        .order_by(*AGREEMENT_SORTS[filters.get("sort", "-signed")])
+    )
+    context = {
+        "form": form,
+        "page": paginate(request, agreements, 25),
+        "query": query_without_page(request),
+    }
+    if request.htmx and request.htmx.target == "agreements-table":
+        return vary_on_htmx(
+            render(request, "tracker/agreement_list.html#agreements-table", context)
+        )
+    return vary_on_htmx(render(request, "tracker/agreement_list.html", context))
+
+
+@login_required
+def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """One agreement: parties, milestones, scores, chart, timeline and the commitments table.
+
+    An htmx request for the table (the filters and sorting) gets only the table back.
+    """
+    agreement = get_agreement_for_user(request.user, slug)
+    today = timezone.localdate()
+    parties = list(agreement.parties.all())
+    form = CommitmentFilterForm(request.GET or None, parties=parties)
+    commitments = selectors.agreement_commitments(agreement, today=today, filters=form.filters())
+    context = {
+        "agreement": agreement,
+        "today": today,
+        "form": form,
+        "page": paginate(request, commitments, 50),
+        "query": query_without_page(request),
+    }
+    if request.htmx and request.htmx.target == "commitments-table":
+        return vary_on_htmx(
+            render(request, "tracker/agreement_detail.html#commitments-table", context)
+        )
+    dated = Commitment.objects.filter(agreement=agreement, due_on__isnull=False).only(
+        "id", "reference", "title", "due_on", "status"
+    )
+    context.update(
+        parties=parties,
+        totals=selectors.agreement_score(agreement),
+        party_scores=selectors.party_scores([agreement.pk])[agreement.pk],
+        theme_scores=selectors.theme_scores(agreement),
+        chart=charts.score_chart(selectors.score_history(agreement), today=today),
+        timeline=charts.deadline_timeline(dated, signed_on=agreement.signed_on, today=today),
+        milestones=agreement.milestones.all(),
+        sources=agreement.sources.all(),
+    )
+    return vary_on_htmx(render(request, "tracker/agreement_detail.html", context))

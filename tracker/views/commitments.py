@@ -1,0 +1,156 @@
+"""The commitment page and its actions: log evidence, change the status, retract evidence.
+
+One view serves the page and its POSTs. A plain POST redirects back (or re-renders the page
+with the errors); an htmx POST gets the `activity` fragment back, rebuilt from fresh queries.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from .. import selectors, services
+from ..forms import EvidenceForm, RetractForm, StatusChangeForm
+from ..models import Commitment, Evidence, OverdueFlag, StatusChange, User
+from .common import get_commitment_for_user, vary_on_htmx
+
+# action -> the permission it needs
+ACTIONS = {
+    "log-evidence": "tracker.add_evidence",
+    "change-status": "tracker.add_statuschange",
+    "retract-evidence": "tracker.change_evidence",
+}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    kind: str  # "status", "evidence", "flagged", "cleared"
+    item: StatusChange | Evidence | OverdueFlag
+
+
+def commitment_history(commitment: Commitment) -> tuple[list[HistoryEntry], list[Evidence]]:
+    """Status changes, overdue flags and evidence, newest first, in three queries."""
+    evidence = list(
+        commitment.evidence.select_related("logged_by", "retracted_by").order_by("logged_at")
+    )
+    entries = [HistoryEntry(item.logged_at, "evidence", item) for item in evidence]
+    for change in commitment.status_changes.select_related("changed_by", "evidence"):
+        entries.append(HistoryEntry(change.changed_at, "status", change))
+    for flag in commitment.overdue_flags.all():
+        entries.append(HistoryEntry(flag.flagged_at, "flagged", flag))
+        if flag.cleared_at:
+            entries.append(HistoryEntry(flag.cleared_at, "cleared", flag))
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries, evidence
+
+
+@login_required
+def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = get_commitment_for_user(request.user, pk)
+    forms = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in ACTIONS:
+            return HttpResponseBadRequest("Unknown action.")
+        if not request.user.has_perm(ACTIONS[action]):
+            raise PermissionDenied
+        forms, done = _perform(request, commitment, action)
+        if done and not request.htmx:
+            messages.success(request, done)
+            return redirect(commitment)
+        if done:
+            forms = {}
+        commitment = get_commitment_for_user(request.user, pk)
+    context = _context(request.user, commitment, forms)
+    if request.htmx:
+        return vary_on_htmx(render(request, "tracker/commitment_detail.html#activity", context))
+    return vary_on_htmx(render(request, "tracker/commitment_detail.html", context))
+
+
+def _perform(request: HttpRequest, commitment: Commitment, action: str) -> tuple[dict, str]:
+    """Run one action. Returns the bound form on failure, or a success message."""
+    return {
+        "log-evidence": _log_evidence,
+        "change-status": _change_status,
+        "retract-evidence": _retract_evidence,
+    }[action](request, commitment)
+
+
+def _log_evidence(request: HttpRequest, commitment: Commitment) -> tuple[dict, str]:
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.evidence_log(commitment=commitment, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return {}, "Evidence logged."
+    return {"evidence_form": form}, ""
+
+
+def _change_status(request: HttpRequest, commitment: Commitment) -> tuple[dict, str]:
+    evidence = list(commitment.evidence.all())
+    form = StatusChangeForm(request.POST, commitment=commitment, evidence=evidence)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.commitment_set_status(
+                commitment=commitment,
+                status=data["status"],
+                reason=data["reason"],
+                evidence=data["evidence"],
+                expected_version=data["version"],
+                by=request.user,
+            )
+        except (ValidationError, services.StatusConflict) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        else:
+            return {}, "Status changed."
+    return {"status_form": form}, ""
+
+
+def _retract_evidence(request: HttpRequest, commitment: Commitment) -> tuple[dict, str]:
+    form = RetractForm(request.POST)
+    if form.is_valid():
+        evidence = commitment.evidence.filter(pk=form.cleaned_data["evidence"]).first()
+        try:
+            if evidence is None:
+                raise ValidationError("That evidence does not belong to this commitment.")
+            services.evidence_retract(
+                evidence=evidence, reason=form.cleaned_data["retraction_reason"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return {}, "Evidence retracted; it stays in the record."
+    return {"retract_form": form}, ""
+
+
+def _context(user: User, commitment: Commitment, forms: dict) -> dict:
+    today = timezone.localdate()
+    history, evidence = commitment_history(commitment)
+    return {
+        "commitment": commitment,
+        "agreement": commitment.agreement,
+        "today": today,
+        "days_overdue": commitment.days_overdue(today),
+        "days_left": commitment.days_left(today),
+        "is_flagged": any(
+            entry.kind == "flagged" and entry.item.cleared_at is None for entry in history
+        ),
+        "history": history,
+        "totals": selectors.agreement_score(commitment.agreement),
+        "can_log_evidence": user.has_perm("tracker.add_evidence"),
+        "can_change_status": user.has_perm("tracker.add_statuschange"),
+        "can_retract": user.has_perm("tracker.change_evidence"),
+        "evidence_form": forms.get("evidence_form") or EvidenceForm(),
+        "status_form": forms.get("status_form")
+        or StatusChangeForm(commitment=commitment, evidence=evidence),
+        "retract_form": forms.get("retract_form"),
+    }

@@ -1,0 +1,41 @@
+"""Helpers the views share: access checks that 404 what a user may not see, pagination."""
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_vary_headers
+
+from .. import selectors
+from ..models import Agreement, Commitment, User
+
+
+def get_agreement_for_user(user: User, slug: str) -> Agreement:
+    """The agreement, or 404 when it does not exist or the user may not see it."""
+    return get_object_or_404(selectors.agreements_visible_to(user), slug=slug)
+
+
+def get_commitment_for_user(user: User, pk: int) -> Commitment:
+    return get_object_or_404(
+        selectors.commitments_visible_to(user)
+        .select_related("agreement", "deadline_milestone")
+        .prefetch_related("responsible_parties"),
+        pk=pk,
+    )
+
+
+def paginate(request: HttpRequest, items, per_page: int) -> Page:
+    """The requested page; a page number out of range or not a number gives the nearest page."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def vary_on_htmx(response: HttpResponse) -> HttpResponse:
+    """The same URL answers a page or a fragment, so caches must key on HX-Request."""
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The current query string minus the page number, for pagination links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

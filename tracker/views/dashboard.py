@@ -1,0 +1,47 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from .. import selectors
+from ..models import JobName
+
+CARD_LIMIT = 12
+LIST_LIMIT = 10
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """The analyst's morning page: headline figures, one card per agreement, what is late."""
+    today = timezone.localdate()
+    user = request.user
+    agreements = list(
+        selectors.with_agreement_stats(selectors.agreements_visible_to(user), today=today)
+        .prefetch_related("parties")
+        .order_by("-overdue_count", "next_due_on", "title")[:CARD_LIMIT]
+    )
+    party_scores = selectors.party_scores([agreement.pk for agreement in agreements])
+    for agreement in agreements:
+        agreement.party_scores = party_scores[agreement.pk]
+    last_scan = selectors.last_job_run(JobName.FLAG_OVERDUE)
+    stale_after = timedelta(minutes=settings.OVERDUE_SCAN_STALE_MINUTES)
+    return render(
+        request,
+        "tracker/overview.html",
+        {
+            "today": today,
+            "totals": selectors.overview_totals(user, today=today),
+            "agreements": agreements,
+            "overdue": selectors.commitments_overdue(user)[:LIST_LIMIT],
+            "upcoming": selectors.commitments_due_between(
+                user, start=today, end=today + timedelta(days=30)
+            )[:LIST_LIMIT],
+            "latest_evidence": selectors.evidence_latest(user)[:LIST_LIMIT],
+            "last_scan": last_scan,
+            "scan_is_stale": last_scan is None
+            or timezone.now() - last_scan.started_at > stale_after,
+        },
+    )
