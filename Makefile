@@ -13,7 +13,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run serve test lint format check bench clean
+.PHONY: install run test lint format check screenshots clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -52,6 +52,9 @@ format: install
 check: install  ## Django's checks and migrations in step with the models
 	DJANGO_DEBUG=1 $(BIN)/python manage.py check
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+screenshots: install  ## the README's screenshots, from the demo data (needs /usr/bin/chromium)
+	$(BIN)/python bin/screenshots.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var .pytest_cache

@@ -265,17 +265,21 @@ def last_job_run(job: JobName) -> JobRun | None:
 
 def agreement_score(agreement: Agreement) -> dict:
     """Overall score, counts per status and overdue count of one agreement, in one query."""
-    totals = Commitment.objects.filter(agreement=agreement).aggregate(
-        total=Count("id"),
-        overdue=Count("id", filter=Q(open_overdue_flag())),
+    totals = Commitment.objects.filter(agreement=agreement).aggregate(**_breakdown_aggregates())
+    totals["score"] = score_percent(totals.pop("score_points"), totals.pop("scored_count"))
+    return totals
+
+
+def _breakdown_aggregates() -> dict:
+    return {
+        "total": Count("id"),
+        "overdue": Count("id", filter=Q(open_overdue_flag())),
         **score_aggregates(),
         **{
             f"status_{status.value}": Count("id", filter=Q(status=status))
             for status in CommitmentStatus
         },
-    )
-    totals["score"] = score_percent(totals.pop("score_points"), totals.pop("scored_count"))
-    return totals
+    }
 
 
 PRIORITY_RANK = Case(
@@ -334,14 +338,17 @@ class ThemeScore:
     commitments: int
 
 
-def theme_scores(agreement: Agreement) -> list[ThemeScore]:
-    rows = (
+def agreement_breakdown(agreement: Agreement) -> tuple[dict, list[ThemeScore]]:
+    """The agreement's totals (as `agreement_score`) and its score per theme, in one query."""
+    rows = list(
         Commitment.objects.filter(agreement=agreement)
         .values("theme")
-        .annotate(total=Count("id"), **score_aggregates())
+        .annotate(**_breakdown_aggregates())
         .order_by("theme")
     )
-    return [
+    totals = {key: sum(row[key] or 0 for row in rows) for key in _breakdown_aggregates()}
+    totals["score"] = score_percent(totals.pop("score_points"), totals.pop("scored_count"))
+    themes = [
         ThemeScore(
             theme=row["theme"],
             label=Theme(row["theme"]).label,
@@ -350,6 +357,7 @@ def theme_scores(agreement: Agreement) -> list[ThemeScore]:
         )
         for row in rows
     ]
+    return totals, themes
 
 
 @dataclass(frozen=True)
@@ -358,18 +366,18 @@ class ScorePoint:
     score: int
 
 
-def score_history(agreement: Agreement) -> list[ScorePoint]:
+def score_history(agreement: Agreement, current: dict[int, str]) -> list[ScorePoint]:
     """The agreement's score after each day on which a status changed, replayed in one query.
 
-    Every commitment counts from its status before its first recorded change (its current
-    status if it never changed), so the first point is the score before any change.
+    `current` maps each commitment of the agreement to its status now. Every commitment
+    counts from its status before its first recorded change (its current status if it never
+    changed), so the first point is the score before any change.
     """
     changes = list(
         StatusChange.objects.filter(commitment__agreement=agreement)
         .order_by("changed_at", "id")
         .values_list("commitment_id", "changed_at", "from_status", "to_status")
     )
-    current = dict(Commitment.objects.filter(agreement=agreement).values_list("id", "status"))
     status = dict(current)
     for commitment_id, _, from_status, _ in reversed(changes):
         status[commitment_id] = from_status

@@ -35,6 +35,11 @@ class User(AbstractUser):
         return self.role.label if self.role else "No role"
 
     @property
+    def enters_data(self) -> bool:
+        """Editors and admins with staff access get links to the admin's data entry."""
+        return self.is_staff and self.role in (Role.EDITOR, Role.ADMIN)
+
+    @property
     def sees_all_agreements(self) -> bool:
         """Admins see every agreement, restricted or not; everyone else goes through teams."""
         return self.is_superuser or self.role == Role.ADMIN

@@ -2,6 +2,7 @@ from datetime import date
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from ..models import CommitmentStatus
 
@@ -19,7 +20,7 @@ def status_badge(status: str) -> str:
 @register.simple_tag
 def score_meter(score: float | None, label: str = "Implementation score") -> str:
     if score is None:
-        return format_html('<span class="muted">no scored commitments</span>')
+        return mark_safe('<span class="muted">no scored commitments</span>')
     score = round(score)
     return format_html(
         '<span class="score"><meter min="0" max="100" low="34" high="67" optimum="100" '

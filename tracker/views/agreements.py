@@ -73,16 +73,20 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return vary_on_htmx(
             render(request, "tracker/agreement_detail.html#commitments-table", context)
         )
-    dated = Commitment.objects.filter(agreement=agreement, due_on__isnull=False).only(
-        "id", "reference", "title", "due_on", "status"
+    every = list(
+        Commitment.objects.filter(agreement=agreement).only(
+            "id", "reference", "title", "due_on", "status"
+        )
     )
+    totals, theme_scores = selectors.agreement_breakdown(agreement)
+    history = selectors.score_history(agreement, {item.pk: item.status for item in every})
     context.update(
         parties=parties,
-        totals=selectors.agreement_score(agreement),
+        totals=totals,
         party_scores=selectors.party_scores([agreement.pk])[agreement.pk],
-        theme_scores=selectors.theme_scores(agreement),
-        chart=charts.score_chart(selectors.score_history(agreement), today=today),
-        timeline=charts.deadline_timeline(dated, signed_on=agreement.signed_on, today=today),
+        theme_scores=theme_scores,
+        chart=charts.score_chart(history, today=today),
+        timeline=charts.deadline_timeline(every, signed_on=agreement.signed_on, today=today),
         milestones=agreement.milestones.all(),
         sources=agreement.sources.all(),
     )

@@ -1,0 +1,87 @@
+"""Take the README's screenshots: the demo data in a throw-away SQLite database, served by
+runserver, photographed by headless Chromium. Run with `make screenshots`."""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+PORT = 8765
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PAGES = {
+    "overview": "/",
+    "agreement": "/agreements/pak-afg-counter-terrorism/",
+    "commitment": None,  # the first overdue commitment, found on the overview
+}
+
+
+def main() -> None:
+    var = tempfile.mkdtemp(prefix="tracker-shots-")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DATABASE_", "CELERY_", "DJANGO_"))
+    } | {"TRACKER_VAR_DIR": var, "DJANGO_DEBUG": "1"}
+    python = sys.executable
+    for command in (["migrate", "-v0"], ["load_demo"]):
+        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    server = subprocess.Popen(
+        [python, "manage.py", "runserver", "--noreload", f"127.0.0.1:{PORT}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{PORT}/healthz")
+        _photograph(f"http://127.0.0.1:{PORT}")
+    finally:
+        server.terminate()
+
+
+def _wait_for(url: str) -> None:
+    for _ in range(60):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"{url} did not answer")
+
+
+def _photograph(base: str) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/accounts/login/")
+        page.fill("#id_username", "analyst")
+        page.fill("#id_password", "analyst-demo")
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/")
+        PAGES["commitment"] = page.locator(".commitment-list a").first.get_attribute("href")
+        for name, path in PAGES.items():
+            page.goto(base + path)
+            page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+            print(f"wrote {OUT / f'{name}.png'}")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from tracker import services
+from tracker.models import Commitment
+
+from ..factories import AgreementFactory, CommitmentFactory, PartyFactory, TeamFactory
+from .conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def overdue_world():
+    pak, afg = (
+        PartyFactory(code="PAK", name="Pakistan"),
+        PartyFactory(code="AFG", name="Afghanistan"),
+    )
+    accord = AgreementFactory(title="Accord", parties=[pak, afg])
+    CommitmentFactory(
+        agreement=accord, reference="1", timeline_wording="within 1 month", responsible=[pak, afg]
+    )
+    CommitmentFactory(
+        agreement=accord, reference="2", timeline_wording="within 2 months", responsible=[afg]
+    )
+    CommitmentFactory(agreement=accord, reference="3", timeline_wording="within 1 year")
+    secret = AgreementFactory(title="Secret", parties=[pak, afg])
+    secret.teams.add(TeamFactory())
+    CommitmentFactory(agreement=secret, reference="S", timeline_wording="within 1 month")
+    services.overdue_scan(today=TODAY)
+
+
+def test_it_groups_by_agreement_then_party_most_overdue_first(analyst_client, overdue_world):
+    response = analyst_client.get(reverse("tracker:overdue"))
+    rows = [
+        (r.commitment.agreement.title, r.party.code, r.commitment.reference)
+        for r in response.context["page"]
+    ]
+    assert rows == [("Accord", "AFG", "1"), ("Accord", "AFG", "2"), ("Accord", "PAK", "1")]
+    content = response.content.decode()
+    assert "Secret" not in content
+    assert "joint: AFG · PAK" in content
+
+
+def test_it_filters_by_party(analyst_client, overdue_world):
+    response = analyst_client.get(reverse("tracker:overdue"), {"party": "PAK"})
+    assert [r.commitment.reference for r in response.context["page"]] == ["1"]
+
+
+def test_the_csv_export_has_what_the_page_shows(analyst_client, overdue_world):
+    response = analyst_client.get(reverse("tracker:overdue"), {"party": "AFG", "format": "csv"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [(row["party"], row["reference"], row["days_overdue"]) for row in rows] == [
+        ("AFG", "1", "107"),
+        ("AFG", "2", "76"),
+    ]
+    first = Commitment.objects.get(agreement__title="Accord", reference="1")
+    assert rows[0]["url"] == f"http://testserver/commitments/{first.pk}/"
+
+
+def test_the_csv_defuses_formulas(analyst_client):
+    party = PartyFactory(code="PAK")
+    agreement = AgreementFactory(title='=HYPERLINK("http://evil")', parties=[party, PartyFactory()])
+    CommitmentFactory(agreement=agreement, timeline_wording="within 1 month", responsible=[party])
+    services.overdue_scan(today=TODAY)
+    response = analyst_client.get(reverse("tracker:overdue"), {"format": "csv"})
+    (row,) = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    assert row["agreement"].startswith("'=")

@@ -1,0 +1,42 @@
+import pytest
+from django.urls import reverse
+
+from ..factories import AgreementFactory, CommitmentFactory, EvidenceFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus():
+    accord = AgreementFactory(title="Border security accord", summary="Patrols and hotlines")
+    patrols = CommitmentFactory(agreement=accord, title="Create joint border patrols")
+    EvidenceFactory(commitment=patrols, summary="Patrolling started near Torkham crossing")
+    secret = AgreementFactory(title="Secret border deal")
+    secret.teams.add(TeamFactory())
+    CommitmentFactory(agreement=secret, title="Secret patrols")
+    return accord
+
+
+def test_it_finds_agreements_commitments_and_evidence_with_stemming(analyst_client, corpus):
+    response = analyst_client.get(reverse("tracker:search"), {"q": "patrol"})
+    sections = dict(response.context["sections"])
+    assert [a.title for a in sections["agreements"]] == ["Border security accord"]
+    assert [c.title for c in sections["commitments"]] == ["Create joint border patrols"]
+    assert [e.summary for e in sections["evidence"]] == ["Patrolling started near Torkham crossing"]
+
+
+def test_it_never_shows_a_restricted_agreement(analyst_client, corpus):
+    content = analyst_client.get(reverse("tracker:search"), {"q": "secret"}).content.decode()
+    assert "Secret border deal" not in content
+    assert "Secret patrols" not in content
+
+
+def test_one_kind_is_paginated(analyst_client, corpus):
+    response = analyst_client.get(reverse("tracker:search"), {"q": "border", "kind": "commitments"})
+    assert [c.title for c in response.context["page"]] == ["Create joint border patrols"]
+
+
+@pytest.mark.parametrize("text", ['"unclosed', "a & b | !", "-", "OR", "<script>"])
+def test_odd_search_text_never_fails(analyst_client, corpus, text):
+    response = analyst_client.get(reverse("tracker:search"), {"q": text})
+    assert response.status_code == 200
