@@ -1,7 +1,6 @@
 import datetime
 
 import factory
-from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -17,7 +16,6 @@ from tracker.models import (
     Team,
     User,
 )
-from tracker.roles import sync_role_groups
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -33,17 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(user, create, role: Role | None, **kwargs):
         if create and role:
-            user.groups.add(role_group(Role(role)))
-
-
-def role_group(role: Role) -> Group:
-    """The role's group. Tests on a transactional database empty every table after they
-    run, the groups made by migration 0002 included; this puts them back."""
-    group = Group.objects.filter(name=role.label).first()
-    if group is None:
-        sync_role_groups(django_apps)
-        group = Group.objects.get(name=role.label)
-    return group
+            user.groups.add(Group.objects.get(name=Role(role).label))
 
 
 class TeamFactory(factory.django.DjangoModelFactory):

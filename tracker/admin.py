@@ -2,10 +2,12 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import deadlines, selectors, services
 from .models import (
@@ -167,6 +169,14 @@ class VisibleAgreementsMixin:
 
     agreement_path = "agreement"
 
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        """simple-history falls back to an object's last record when the queryset hides it;
+        for an outsider a restricted object has no history either."""
+        visible = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        if not (visible or request.user.sees_all_agreements):
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)
         if request.user.sees_all_agreements:
@@ -178,7 +188,7 @@ class VisibleAgreementsMixin:
 
 
 @admin.register(Agreement)
-class AgreementAdmin(VisibleAgreementsMixin, admin.ModelAdmin):
+class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
     agreement_path = ""
     list_display = ["title", "status", "signed_on", "party_codes", "commitment_count"]
     list_filter = ["status", "parties", "teams"]
@@ -248,7 +258,7 @@ class EvidenceInline(admin.StackedInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(VisibleAgreementsMixin, admin.ModelAdmin):
+class CommitmentAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
     form = CommitmentForm
     list_display = [
         "reference",
@@ -272,7 +282,8 @@ class CommitmentAdmin(VisibleAgreementsMixin, admin.ModelAdmin):
     ]
     list_select_related = ["agreement"]
     search_fields = ["reference", "title", "description", "agreement__title"]
-    autocomplete_fields = ["agreement"]
+    # Not autocomplete: Django's autocomplete widget fails on a malformed id in the POST.
+    raw_id_fields = ["agreement"]
     filter_horizontal = ["responsible_parties"]
     # A status moves only with a reason, on the commitment's page in the app.
     readonly_fields = ["due_on", "status", "version"]
@@ -308,6 +319,7 @@ class CommitmentAdmin(VisibleAgreementsMixin, admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change) -> None:
         """New evidence is logged by the service, as the editor, at the time of saving."""
+        formset.save(commit=False)  # sorts new from changed objects for the change message
         for evidence_form in formset.forms:
             if not evidence_form.has_changed():
                 continue
@@ -323,13 +335,13 @@ class CommitmentAdmin(VisibleAgreementsMixin, admin.ModelAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "kind"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(VisibleAgreementsMixin, admin.ModelAdmin):
+class EvidenceAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
     agreement_path = "commitment__agreement"
     list_display = ["commitment", "summary", "stance", "grading", "logged_by", "logged_at"]
     list_filter = ["stance", "reliability", "credibility", "commitment__agreement"]

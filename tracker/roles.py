@@ -43,14 +43,14 @@ ROLE_PERMISSIONS: dict[Role, list[str] | None] = {
 }
 
 
-def sync_role_groups(apps) -> None:
-    """Create the role groups and give each exactly its permissions. Safe to run again."""
-    from django.contrib.auth.management import create_permissions
+def sync_role_groups(apps, *, create_permissions: bool = False) -> None:
+    """Create the role groups and give each exactly its permissions. Safe to run again.
 
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    In a migration the permissions may not exist yet (Django makes them after `migrate`):
+    `create_permissions=True` makes them first, from the migration's app registry.
+    """
+    if create_permissions:
+        _create_permissions(apps)
 
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
@@ -66,3 +66,12 @@ def sync_role_groups(apps) -> None:
             if missing:
                 raise RuntimeError(f"Role {role.label}: unknown permissions {sorted(missing)}")
         group.permissions.set(permissions)
+
+
+def _create_permissions(apps) -> None:
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True  # a migration's registry has no models modules
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None

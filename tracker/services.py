@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from . import deadlines
 from .models import (
@@ -86,7 +87,9 @@ def agreement_recompute_due_dates(*, agreement: Agreement) -> int:
         if due_on != commitment.due_on:
             commitment.due_on = due_on
             moved.append(commitment)
-    Commitment.objects.bulk_update(moved, ["due_on"])
+    bulk_update_with_history(
+        moved, Commitment, ["due_on"], default_change_reason="Deadline recomputed"
+    )
     return len(moved)
 
 
@@ -191,6 +194,10 @@ def evidence_retract(*, evidence: Evidence, reason: str, by: User | None) -> Evi
     if updated != 1:
         raise ValidationError("This evidence was already retracted.")
     evidence.refresh_from_db()
+    # The conditional update bypasses save(); the audit trail gets its record here.
+    Evidence.history.bulk_history_create(
+        [evidence], update=True, default_user=by, default_change_reason=f"Retracted: {reason}"
+    )
     return evidence
 
 
@@ -243,6 +250,11 @@ def commitment_set_status(
         )
     commitment.status = status
     commitment.version = version + 1
+    commitment.updated_at = now
+    # The conditional update bypasses save(); the audit trail gets its record here.
+    Commitment.history.bulk_history_create(
+        [commitment], update=True, default_user=by, default_change_reason=reason
+    )
     return change
 
 

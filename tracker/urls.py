@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import agreements, commitments, dashboard, health, overdue, search
+from .views import agreements, commitments, dashboard, evidence, health, overdue, search
 
 admin.site.site_header = "Commitment tracker"
 admin.site.site_title = "Commitment tracker"
@@ -14,6 +14,11 @@ app_patterns = [
     path("agreements/", agreements.agreement_list, name="agreement-list"),
     path("agreements/<slug:slug>/", agreements.agreement_detail, name="agreement-detail"),
     path("commitments/<int:pk>/", commitments.commitment_detail, name="commitment-detail"),
+    path(
+        "evidence/<int:pk>/attachment/",
+        evidence.evidence_attachment,
+        name="evidence-attachment",
+    ),
     path("overdue/", overdue.overdue, name="overdue"),
     path("search/", search.search_page, name="search"),
 ]

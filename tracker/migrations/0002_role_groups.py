@@ -4,7 +4,7 @@ from django.db import migrations
 def sync_roles(apps, schema_editor):
     from tracker.roles import sync_role_groups
 
-    sync_role_groups(apps)
+    sync_role_groups(apps, create_permissions=True)
 
 
 class Migration(migrations.Migration):

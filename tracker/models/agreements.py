@@ -1,6 +1,8 @@
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class Party(models.Model):
@@ -15,6 +17,7 @@ class Party(models.Model):
         max_length=12, unique=True, help_text="Short code such as PAK or AFG (capitals)."
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATE)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -71,6 +74,7 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[parties, teams])
 
     class Meta:
         ordering = ["-signed_on", "title"]
@@ -101,9 +105,16 @@ class Source(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="sources")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
     title = models.CharField(max_length=300)
-    url = models.URLField(max_length=500, blank=True)
+    url = models.URLField(
+        max_length=500,
+        blank=True,
+        validators=[
+            URLValidator(schemes=["http", "https"], message="Enter a web address (http or https).")
+        ],
+    )
     publisher = models.CharField(max_length=200, blank=True)
     published_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["published_on", "id"]
@@ -136,6 +147,7 @@ class Milestone(models.Model):
         default=False, help_text="The event is planned but its date is not confirmed."
     )
     note = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date", "id"]

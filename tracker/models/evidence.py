@@ -2,11 +2,16 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
+from ..uploads import validate_attachment
 from .commitments import Commitment
+
+# Links analysts follow from the app: the web only, never javascript: or data: URLs.
+web_url = URLValidator(schemes=["http", "https"], message="Enter a web address (http or https).")
 
 
 class Stance(models.TextChoices):
@@ -49,12 +54,14 @@ class Evidence(models.Model):
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="evidence")
     summary = models.TextField("what was observed")
     occurred_on = models.DateField("when it happened", null=True, blank=True)
-    source_url = models.URLField("source URL", max_length=500, blank=True)
+    source_url = models.URLField("source URL", max_length=500, blank=True, validators=[web_url])
     source_publisher = models.CharField("publisher", max_length=200, blank=True)
     source_title = models.CharField("source title", max_length=300, blank=True)
     source_date = models.DateField("source date", null=True, blank=True)
     quote = models.TextField(blank=True, max_length=2000)
-    attachment = models.FileField(upload_to=attachment_path, blank=True, max_length=200)
+    attachment = models.FileField(
+        upload_to=attachment_path, blank=True, max_length=200, validators=[validate_attachment]
+    )
     attachment_name = models.CharField(
         max_length=200, blank=True, editable=False, help_text="The uploaded file's own name."
     )
@@ -81,6 +88,7 @@ class Evidence(models.Model):
         related_name="+",
     )
     retraction_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["logged_at", "id"]

@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -7,7 +6,13 @@ from django.utils import timezone
 from .. import charts, selectors
 from ..forms import AgreementFilterForm, CommitmentFilterForm
 from ..models import Commitment, Party
-from .common import get_agreement_for_user, paginate, query_without_page, vary_on_htmx
+from .common import (
+    get_agreement_for_user,
+    member_required,
+    paginate,
+    query_without_page,
+    vary_on_htmx,
+)
 
 AGREEMENT_SORTS = {
     "-signed": ["-signed_on", "title"],
@@ -19,7 +24,7 @@ AGREEMENT_SORTS = {
 }
 
 
-@login_required
+@member_required
 def agreement_list(request: HttpRequest) -> HttpResponse:
     """Agreements the user may see, searchable, filterable by party and status, sortable."""
     today = timezone.localdate()
@@ -51,7 +56,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     return vary_on_htmx(render(request, "tracker/agreement_list.html", context))
 
 
-@login_required
+@member_required
 def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One agreement: parties, milestones, scores, chart, timeline and the commitments table.
 

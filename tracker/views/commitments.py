@@ -8,16 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from .. import selectors, services
+from .. import audit, selectors, services
 from ..forms import EvidenceForm, RetractForm, StatusChangeForm
 from ..models import Commitment, Evidence, OverdueFlag, StatusChange, User
-from .common import get_commitment_for_user, vary_on_htmx
+from .common import get_commitment_for_user, member_required, vary_on_htmx
 
 # action -> the permission it needs
 ACTIONS = {
@@ -50,7 +49,7 @@ def commitment_history(commitment: Commitment) -> tuple[list[HistoryEntry], list
     return entries, evidence
 
 
-@login_required
+@member_required
 def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = get_commitment_for_user(request.user, pk)
     forms = {}
@@ -145,6 +144,7 @@ def _context(user: User, commitment: Commitment, forms: dict) -> dict:
             entry.kind == "flagged" and entry.item.cleared_at is None for entry in history
         ),
         "history": history,
+        "audit_trail": audit.commitment_audit_trail(commitment),
         "totals": selectors.agreement_score(commitment.agreement),
         "can_log_evidence": user.has_perm("tracker.add_evidence"),
         "can_change_status": user.has_perm("tracker.add_statuschange"),

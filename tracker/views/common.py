@@ -1,5 +1,10 @@
 """Helpers the views share: access checks that 404 what a user may not see, pagination."""
 
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -7,6 +12,20 @@ from django.utils.cache import patch_vary_headers
 
 from .. import selectors
 from ..models import Agreement, Commitment, User
+
+
+def member_required(view: Callable) -> Callable:
+    """Signed in and holding a role; anonymous users go to the login page, users without a
+    role get 403. The role is read once per request and shown in the header anyway."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.role is None:
+            raise PermissionDenied("Your account has no role yet; ask an administrator.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def get_agreement_for_user(user: User, slug: str) -> Agreement:

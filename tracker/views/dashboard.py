@@ -1,19 +1,19 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from .. import selectors
 from ..models import JobName
+from .common import member_required
 
 CARD_LIMIT = 12
 LIST_LIMIT = 10
 
 
-@login_required
+@member_required
 def overview(request: HttpRequest) -> HttpResponse:
     """The analyst's morning page: headline figures, one card per agreement, what is late."""
     today = timezone.localdate()

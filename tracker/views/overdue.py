@@ -1,6 +1,5 @@
 import csv
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,7 +8,7 @@ from .. import selectors
 from ..exports import spreadsheet_safe
 from ..forms import OverdueFilterForm
 from ..models import Party
-from .common import paginate, query_without_page
+from .common import member_required, paginate, query_without_page
 
 CSV_COLUMNS = [
     "agreement",
@@ -24,7 +23,7 @@ CSV_COLUMNS = [
 ]
 
 
-@login_required
+@member_required
 def overdue(request: HttpRequest) -> HttpResponse:
     """Every overdue commitment the user may see, by agreement then responsible party."""
     form = OverdueFilterForm(request.GET or None, parties=Party.objects.order_by("name"))

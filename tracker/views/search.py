@@ -1,15 +1,14 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ..forms import SearchForm
 from ..search import FIELDS, search
-from .common import paginate, query_without_page
+from .common import member_required, paginate, query_without_page
 
 PREVIEW = 5
 
 
-@login_required
+@member_required
 def search_page(request: HttpRequest) -> HttpResponse:
     """Everything: the first few of each kind. One kind: all of its matches, paginated."""
     form = SearchForm(request.GET or None)
