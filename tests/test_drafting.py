@@ -111,7 +111,7 @@ def test_it_cleans_the_stray_html_out_of_the_seed(seed_draft):
 
 def test_it_says_why_hedged_seed_items_are_unticked(seed_draft):
     notes = by_title(seed_draft)["Joint military drills"].notes
-    assert notes == ("The text only says these might be done: “A clear roadmap could encompass:”",)
+    assert notes == ("Unticked: the text only says these might be done.",)
 
 
 def test_it_suggests_the_seed_parties_title_and_summary(seed_draft):

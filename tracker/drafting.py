@@ -403,7 +403,7 @@ def _proposal(
         problem = str(error)
     hedged = found_in != Found.SENTENCE and bool(_HEDGE_RE.search(block))
     if hedged:
-        notes = (*notes, f"The text only says these might be done: “{block}”")
+        notes = (*notes, "Unticked: the text only says these might be done.")
     return Proposal(
         reference="",
         title=title,
