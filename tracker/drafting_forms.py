@@ -198,14 +198,20 @@ class DraftReview:
 
     def _known_parties(self) -> dict[str, Party]:
         """The parties the text names (saved ones first, else from the gazetteer), then the
-        other saved parties: the choices for a new agreement."""
-        named = [party.code for party in self.draft.parties]
+        other saved parties: the choices for a new agreement. A saved party with a named
+        one's name is not listed twice; saving matches them by name."""
         saved = {party.code: party for party in Party.objects.order_by("name")}
         known = {}
-        for code in named:
+        for code in (party.code for party in self.draft.parties):
             entry = gazetteer.BY_CODE[code]
             known[code] = saved.get(code) or Party(code=code, name=entry.name, kind=entry.kind)
-        return known | {code: party for code, party in saved.items() if code not in known}
+        names = {party.name.lower() for party in known.values()}
+        others = {
+            code: party
+            for code, party in saved.items()
+            if code not in known and party.name.lower() not in names
+        }
+        return known | others
 
     def _agreement_initial(self) -> dict:
         return {

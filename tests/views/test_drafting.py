@@ -87,6 +87,18 @@ def test_it_shows_the_paste_form_and_a_nav_link_to_editors(editor_client):
 # Paste and review
 
 
+def test_it_preselects_the_agreement_named_in_the_address(editor_client, agreement):
+    response = editor_client.get(f"{URL}?agreement={agreement.slug}")
+    assert f'<option value="{agreement.slug}" selected>'.encode() in response.content
+
+
+def test_it_lists_saved_parties_once_beside_those_the_text_names(editor_client):
+    PartyFactory(code="AF", name="Afghanistan")
+    PartyFactory(code="IND", name="India")
+    choices = propose(editor_client).context["review"].agreement_form.fields["parties"].choices
+    assert [code for code, _ in choices] == ["PAK", "AFG", "IND"]
+
+
 def test_it_proposes_the_seed_commitments_without_saving_anything(editor_client):
     response = propose(editor_client)
     assert b"Nothing was saved" not in response.content
