@@ -18,6 +18,7 @@ The rules are listed in docs/architecture.md ("Drafting from an article").
 """
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from enum import StrEnum
@@ -116,39 +117,47 @@ def _proposals(lines: list[str]) -> list[Proposal]:
     """Raw proposals in document order, each with the index of the block it came from."""
     found: list[Proposal] = []
     block = 0
-    index = 0
-    last_text = ""  # the latest paragraph line: the intro of a table or list after it
-    sentences_open = False  # consecutive sentence proposals share a block
-    while index < len(lines) and len(found) < MAX_PROPOSALS:
-        line = lines[index]
-        end = index + 1
-        if _is_row(line):
-            while end < len(lines) and _is_row(lines[end]):
-                end += 1
-            items = _table_proposals(lines[index:end], intro=last_text)
-        elif line.startswith("- "):
-            while end < len(lines) and (lines[end].startswith("- ") or _list_resumes(lines, end)):
-                end += 1
-            bullets = [item[2:] for item in lines[index:end] if item]
-            items = _list_proposals(bullets, intro=last_text)
-            if items is None:  # not a list of commitments: read its items as sentences
-                items = [p for item in bullets for p in _sentence_proposals(item)]
-        else:
-            items = _sentence_proposals(line) if line else []
-            if line:
-                last_text = line
-            if items and not sentences_open:
-                block += 1
-            sentences_open = sentences_open or bool(items)
-            found.extend(replace(item, block_index=block) for item in items)
-            index = end
-            continue
-        sentences_open = False
-        if items:
+    prose_open = False  # consecutive sentence proposals share a block
+    for is_prose, items in _blocks(lines):
+        if items and not (is_prose and prose_open):
             block += 1
-            found.extend(replace(item, block_index=block) for item in items)
-        index = end
+        prose_open = is_prose and (prose_open or bool(items))
+        found.extend(replace(item, block_index=block) for item in items)
+        if len(found) >= MAX_PROPOSALS:
+            break
     return found[:MAX_PROPOSALS]
+
+
+def _blocks(lines: list[str]) -> Iterator[tuple[bool, list[Proposal]]]:
+    """(is prose, its proposals) for each table, list and other line, in document order."""
+    intro = ""  # the latest line of prose: it introduces the table or list after it
+    index = 0
+    while index < len(lines):
+        line, end = lines[index], _block_end(lines, index)
+        if _is_row(line):
+            yield False, _table_proposals(lines[index:end], intro=intro)
+        elif line.startswith("- "):
+            bullets = [item[2:] for item in lines[index:end] if item]
+            items = _list_proposals(bullets, intro=intro)
+            if items is None:  # not a list of commitments: its items are read as sentences
+                items = [proposal for item in bullets for proposal in _sentence_proposals(item)]
+            yield False, items
+        else:
+            intro = line or intro
+            yield True, _sentence_proposals(line)
+        index = end
+
+
+def _block_end(lines: list[str], index: int) -> int:
+    """Where the table or list starting at `index` ends; a line of prose is its own block."""
+    end = index + 1
+    if _is_row(lines[index]):
+        while end < len(lines) and _is_row(lines[end]):
+            end += 1
+    elif lines[index].startswith("- "):
+        while end < len(lines) and (lines[end].startswith("- ") or _list_resumes(lines, end)):
+            end += 1
+    return end
 
 
 def _list_resumes(lines: list[str], index: int) -> bool:
