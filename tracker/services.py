@@ -4,7 +4,7 @@ Views, the admin, the importer and the demo loader call these; none of them writ
 that carry a business rule on its own.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -25,6 +25,7 @@ from .models import (
     MilestoneKind,
     OverdueFlag,
     Party,
+    Source,
     StatusChange,
     User,
 )
@@ -161,6 +162,70 @@ def milestone_set_date(*, milestone: Milestone, date: date) -> int:
     milestone.date = date
     milestone.save(update_fields=["date"])
     return agreement_recompute_due_dates(agreement=milestone.agreement)
+
+
+class DraftRowInvalid(Exception):
+    """One commitment of a reviewed draft was refused; `index` says which (from 0)."""
+
+    def __init__(self, index: int, error: ValidationError):
+        self.index = index
+        self.error = error
+        super().__init__(f"Commitment {index + 1}: {error}")
+
+
+def party_get_or_create(*, party: Party) -> Party:
+    """The saved party with this code, else with this name (any case), else `party` saved."""
+    found = (
+        Party.objects.filter(code=party.code).first()
+        or Party.objects.filter(name__iexact=party.name).first()
+    )
+    if found is not None:
+        return found
+    party.full_clean()
+    party.save()
+    return party
+
+
+@transaction.atomic
+def agreement_accept_draft(
+    *,
+    agreement: Agreement,
+    commitments: Sequence[tuple[Commitment, Sequence[str]]],
+    parties: Sequence[Party] = (),
+    source: Source | None = None,
+) -> Agreement:
+    """Save a reviewed draft in one transaction: if anything is refused, nothing is saved.
+
+    A new (unsaved) `agreement` is created with `parties` (matched to saved ones by code or
+    name, created otherwise) and its signing milestone; an existing one keeps its parties.
+    Each commitment comes with the codes of its responsible parties (none: all of the
+    agreement's) and is saved through `commitment_save`, which computes its due date.
+    Raises `ValidationError` about the agreement, `DraftRowInvalid` about a commitment.
+    """
+    if agreement.pk is None:
+        if len({party.code for party in parties}) < 2:
+            raise ValidationError({"parties": "An agreement binds two or more parties."})
+        agreement.full_clean(exclude=["parties", "teams"])
+        agreement.save()
+        by_code = {party.code: party_get_or_create(party=party) for party in parties}
+        agreement.parties.set(set(by_code.values()))
+    else:
+        by_code = {party.code: party for party in agreement.parties.all()}
+    agreement_sync_signing(agreement=agreement)
+    everyone = list(dict.fromkeys(by_code.values()))
+    for index, (commitment, codes) in enumerate(commitments):
+        commitment.agreement = agreement
+        # An unknown code stays an unsaved Party so that the service names it in its error.
+        responsible = [by_code.get(code) or Party(code=code) for code in codes] or everyone
+        try:
+            commitment_save(commitment=commitment, responsible=responsible)
+        except ValidationError as error:
+            raise DraftRowInvalid(index, error) from None
+    if source is not None:
+        source.agreement = agreement
+        source.full_clean()
+        source.save()
+    return agreement
 
 
 def evidence_log(

@@ -2,7 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import agreements, commitments, dashboard, evidence, health, overdue, search
+from .views import (
+    agreements,
+    commitments,
+    dashboard,
+    drafting,
+    evidence,
+    health,
+    overdue,
+    search,
+)
 
 admin.site.site_header = "Commitment tracker"
 admin.site.site_title = "Commitment tracker"
@@ -21,6 +30,7 @@ app_patterns = [
     ),
     path("overdue/", overdue.overdue, name="overdue"),
     path("search/", search.search_page, name="search"),
+    path("draft/", drafting.draft, name="draft"),
 ]
 
 account_patterns = [

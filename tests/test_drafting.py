@@ -1,0 +1,354 @@
+"""Drafting commitments from a pasted article: the seed article, small hand-written texts,
+and any text at all (it never raises, and every timeline it proposes reads or is flagged)."""
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tracker import deadlines
+from tracker.drafting import Found, draft_from_text, next_block, suggest_theme
+from tracker.models import Theme
+from tracker.textlines import text_lines
+
+SEED = (Path(__file__).parent / "data" / "seed-article-pakistan-afghanistan.txt").read_text()
+
+
+@pytest.fixture(scope="module")
+def seed_draft():
+    return draft_from_text(SEED)
+
+
+def by_title(draft):
+    return {proposal.title: proposal for proposal in draft.proposals}
+
+
+# ---------------------------------------------------------------------------------------------
+# The seed article
+
+SEED_PROPOSALS = [
+    # reference, title, timeline as found, theme, where, ticked at first
+    ("1.1", "Improved intelligence exchange", "", Theme.INTELLIGENCE, Found.LIST, True),
+    ("1.2", "Coordinated military operations", "", Theme.JOINT_OPERATIONS, Found.LIST, True),
+    ("1.3", "Regular high-level consultations", "", Theme.DIALOGUE, Found.LIST, True),
+    ("2.1", "Create joint border patrols", "Within 3 months", Theme.BORDER, Found.TABLE, True),
+    (
+        "2.2",
+        "Create communication networks",
+        "Within 1 month",
+        Theme.COMMUNICATIONS,
+        Found.TABLE,
+        True,
+    ),
+    ("3.1", "Surge in joint military exercises", "", Theme.JOINT_OPERATIONS, Found.LIST, True),
+    (
+        "3.2",
+        "Escalation of intelligence-sharing protocols",
+        "",
+        Theme.INTELLIGENCE,
+        Found.LIST,
+        True,
+    ),
+    (
+        "3.3",
+        "Formation of specialized task forces",
+        "",
+        Theme.JOINT_OPERATIONS,
+        Found.LIST,
+        True,
+    ),
+    # "Key steps might involve:" and "A clear roadmap could encompass:" only suggest.
+    ("4.1", "Cyclical high-level dialogues", "", Theme.DIALOGUE, Found.LIST, False),
+    ("4.2", "Community outreach programs", "", Theme.COMMUNITY, Found.LIST, False),
+    ("4.3", "Cross-border trade projects", "", Theme.TRADE, Found.LIST, False),
+    ("5.1", "Intelligence collaboration", "", Theme.INTELLIGENCE, Found.TABLE, False),
+    ("5.2", "Joint military drills", "", Theme.JOINT_OPERATIONS, Found.TABLE, False),
+    ("5.3", "Public awareness campaigns", "", Theme.PUBLIC_AWARENESS, Found.TABLE, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("reference", "title", "wording", "theme", "found_in", "ticked"), SEED_PROPOSALS
+)
+def test_it_proposes_each_seed_commitment(
+    seed_draft, reference, title, wording, theme, found_in, ticked
+):
+    proposal = by_title(seed_draft)[title]
+    assert (proposal.reference, proposal.timeline_wording, proposal.theme) == (
+        reference,
+        wording,
+        theme,
+    )
+    assert (proposal.found_in, proposal.suggested_include) == (found_in, ticked)
+
+
+def test_it_proposes_nothing_else_from_the_seed(seed_draft):
+    assert [p.title for p in seed_draft.proposals] == [row[1] for row in SEED_PROPOSALS]
+
+
+def test_it_reads_every_seed_timeline(seed_draft):
+    assert all(not proposal.timeline_problem for proposal in seed_draft.proposals)
+    patrols = by_title(seed_draft)["Create joint border patrols"]
+    assert deadlines.parse_timeline(patrols.timeline_wording).months == 3
+
+
+def test_it_keeps_the_text_after_the_colon_as_the_description(seed_draft):
+    assert by_title(seed_draft)["Improved intelligence exchange"].description == (
+        "Both nations will enhance communication regarding terrorist activities and movements."
+    )
+    assert by_title(seed_draft)["Surge in joint military exercises"].description == (
+        "Focusing specifically on counterterrorism tactics."
+    )
+
+
+def test_it_cleans_the_stray_html_out_of_the_seed(seed_draft):
+    for proposal in seed_draft.proposals:
+        for text in (proposal.title, proposal.description):
+            assert not re.search(r"[<>$]|\b(?:td|th|tr|li|b)\b|:,| [.,:]", text), text
+
+
+def test_it_says_why_hedged_seed_items_are_unticked(seed_draft):
+    notes = by_title(seed_draft)["Joint military drills"].notes
+    assert notes == ("Unticked: the text only says these might be done.",)
+
+
+def test_it_suggests_the_seed_parties_title_and_summary(seed_draft):
+    assert seed_draft.suggested_party_codes == ["PAK", "AFG"]
+    assert seed_draft.title == "Pakistan and Afghanistan Unite to Combat Cross-Border Terrorism"
+    assert seed_draft.summary.startswith("In a landmark diplomatic achievement, Pakistan and")
+
+
+# ---------------------------------------------------------------------------------------------
+# Cleaning the text
+
+LINES = [
+    ("< b >Bold< / b > text", ["Bold text"]),
+    ("li > - Trade projects : b >Encourage trade", ["- Trade projects: Encourage trade"]),
+    ("one<br />two< br />three", ["one", "two", "three"]),
+    ("<ul><li>One</li><li>Two</li></ul>After", ["- One", "- Two", "", "After"]),
+    ("Strategy th > < b >Description th >\n< / tr >", ["| Strategy | Description |"]),
+    ("<table><tr><td>a</td><td>b</td></tr><tr><td>c<td>d</table>", ["| a | b |", "| c | d |"]),
+    ("< td >. . $ $ - - Aware\n< / td >< td >Educate< / td ></tr>", ["| Aware | Educate |"]),
+    ("exercises:, focusing", ["exercises: focusing"]),
+    ("effectively,Pakistan and AT&amp;T", ["effectively, Pakistan and AT&T"]),
+    ("<script>alert(1)</script>Hello<!-- note -->", ["Hello"]),
+    ("first\n\n\n\nsecond", ["first", "", "second"]),
+    ("* star\n• dot\n1. one\n- - double", ["- star", "- dot", "- one", "- double"]),
+    ("x < 5 and y > 3", ["x < 5 and y > 3"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "lines"), LINES)
+def test_it_cleans_text_into_lines(text, lines):
+    assert text_lines(text) == lines
+
+
+# ---------------------------------------------------------------------------------------------
+# Small hand-written texts
+
+HTML_TABLE = """<h1>India and China agree border protocol</h1>
+<p>The two sides agreed on the following measures:</p>
+<table><thead><tr><th>Measure</th><th>Responsible</th><th>Deadline</th></tr></thead>
+<tbody><tr><td>Open a hotline between commanders</td><td>India</td><td>within 30 days</td></tr>
+<tr><td>Withdraw troops from the valley</td><td>India, China</td><td>by 10 March 2020</td></tr>
+<tr><td>Hold a review meeting</td><td>China</td><td>Q3 2020</td></tr></tbody></table>"""
+
+BULLETS = """The parties will undertake the following actions:
+* Create joint border patrols within 3 months
+* Share intelligence on militant movements
+"""
+
+SENTENCES = (
+    "Iran will release the detained sailors within 14 days of signing. Both sides agreed "
+    "to exchange prisoners by 10 March 2020. Officials said the mood was good. Within 3 "
+    "months, the United States will lift the freeze on the accounts."
+)
+
+TEXTS = [
+    # text, [(title, timeline as found, found in, parties named by the item)]
+    (
+        HTML_TABLE,
+        [
+            ("Open a hotline between commanders", "within 30 days", Found.TABLE, ("IND",)),
+            ("Withdraw troops from the valley", "by 10 March 2020", Found.TABLE, ("IND", "CHN")),
+            ("Hold a review meeting", "Q3 2020", Found.TABLE, ("CHN",)),
+        ],
+    ),
+    (
+        "Action | By when\n--|--\nOpen the crossing | immediately\nTrain officers | within 2 weeks",
+        [
+            ("Open the crossing", "immediately", Found.TABLE, ()),
+            ("Train officers", "within 2 weeks", Found.TABLE, ()),
+        ],
+    ),
+    (
+        # no header: the column of readable timelines makes it a table of commitments
+        "Open the crossing | within 3 months\nTrain officers | within 135 days",
+        [
+            ("Open the crossing", "within 3 months", Found.TABLE, ()),
+            ("Train officers", "within 135 days", Found.TABLE, ()),
+        ],
+    ),
+    (
+        BULLETS,
+        [
+            ("Create joint border patrols", "within 3 months", Found.LIST, ()),
+            ("Share intelligence on militant movements", "", Found.LIST, ()),
+        ],
+    ),
+    (
+        SENTENCES,
+        [
+            ("Release the detained sailors", "within 14 days of signing", Found.SENTENCE, ("IRN",)),
+            ("Exchange prisoners", "by 10 March 2020", Found.SENTENCE, ()),
+            ("Lift the freeze on the accounts", "Within 3 months", Found.SENTENCE, ("USA",)),
+        ],
+    ),
+    ("Participants included:\n- The foreign minister\n- The army chief", []),
+    ("Country | Population\nPakistan | 240 million\nAfghanistan | 41 million", []),
+    ("Two years after the war, the region is calm.", []),
+    ("The deal was signed by 12 ministers in 2020.", []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), TEXTS)
+def test_it_proposes_commitments_from_small_texts(text, expected):
+    draft = draft_from_text(text)
+    found = [(p.title, p.timeline_wording, p.found_in, p.party_codes) for p in draft.proposals]
+    assert found == expected
+
+
+FLAGGED = [
+    # timeline wording the engine cannot read is proposed with the reason beside it
+    ("Pakistan will fence the border by March 2021.", "by March 2021"),
+    ("Both sides will hold talks by 31 February 2021.", "by 31 February 2021"),
+    ("Action | Timeline\nOpen the crossing | Q3 2020", "Q3 2020"),
+]
+
+
+@pytest.mark.parametrize(("text", "wording"), FLAGGED)
+def test_it_flags_timelines_the_engine_cannot_read(text, wording):
+    (proposal,) = draft_from_text(text).proposals
+    assert proposal.timeline_wording == wording
+    assert proposal.timeline_problem.startswith(f"“{wording}” ")
+
+
+def test_it_notes_a_timeline_counted_from_another_event():
+    text = "The parties will hold talks three months after the talks start."
+    (proposal,) = draft_from_text(text).proposals
+    assert proposal.timeline_wording == "three months after the talks start"
+    assert proposal.notes == (
+        "The text counts this from “the talks start”; it is counted from the signing until you "
+        "set that milestone in data entry.",
+    )
+
+
+def test_it_merges_near_identical_proposals_keeping_the_timeline():
+    text = "Key measures:\n- Create Joint Border Patrols\n\nAction | Timeline\n--|--\n" + (
+        "Create joint border patrol | Within 3 months"
+    )
+    (proposal,) = draft_from_text(text).proposals
+    assert (proposal.title, proposal.timeline_wording) == (
+        "Create joint border patrols",
+        "Within 3 months",
+    )
+    assert proposal.notes == ("Also found in a table: “Create joint border patrol”.",)
+
+
+def test_it_keeps_items_that_differ_by_a_number():
+    text = "Key measures:\n- Release 100 prisoners\n- Release 200 prisoners"
+    assert [p.title for p in draft_from_text(text).proposals] == [
+        "Release 100 prisoners",
+        "Release 200 prisoners",
+    ]
+
+
+def test_it_numbers_from_the_block_it_is_told():
+    draft = draft_from_text(BULLETS + "\n" + SENTENCES, first_block=4)
+    assert [p.reference for p in draft.proposals] == ["4.1", "4.2", "5.1", "5.2", "5.3"]
+
+
+@pytest.mark.parametrize(
+    ("references", "block"),
+    [([], 1), (["1.1", "1.2"], 2), (["2.A.1", "10", "A.1", "3.1"], 11), (["x"], 1)],
+)
+def test_next_block_follows_the_highest_top_level_number(references, block):
+    assert next_block(references) == block
+
+
+PARTIES = [
+    # text, suggested, everything named
+    ("India and China agree. New Delhi said so.", ["IND", "CHN"], ["IND", "CHN"]),
+    ("Islamabad and Kabul agree\nThe UN welcomed it.", ["PAK", "AFG"], ["PAK", "AFG", "UN"]),
+    ("Accord\nThe UN and Iran met. The UN and Iran agreed.", ["UN", "IRN"], ["UN", "IRN"]),
+    ("Talks end\nThe US and Iran met. Iran and the U.S. agreed.", ["USA", "IRN"], ["USA", "IRN"]),
+    ("Accord\nSouth Sudan and Sudan signed. Sudan, South Sudan.", ["SSD", "SDN"], ["SSD", "SDN"]),
+    ("Accord\nThey told us it was a deal with Russia.", [], ["RUS"]),
+    ("Nothing here", [], []),
+]
+
+
+@pytest.mark.parametrize(("text", "suggested", "named"), PARTIES)
+def test_it_proposes_parties_from_the_gazetteer(text, suggested, named):
+    draft = draft_from_text(text)
+    assert draft.suggested_party_codes == suggested
+    assert [party.code for party in draft.parties] == named
+
+
+THEMES = [
+    ("Create joint border patrols", Theme.BORDER),
+    ("Cross-border trade projects", Theme.TRADE),
+    ("Open a hotline between commanders", Theme.COMMUNICATIONS),
+    ("Escalation of intelligence-sharing protocols", Theme.INTELLIGENCE),
+    ("Hold a review meeting", Theme.DIALOGUE),
+    ("Formation of specialized task forces", Theme.JOINT_OPERATIONS),
+    ("Public awareness campaigns", Theme.PUBLIC_AWARENESS),
+    ("Community outreach programs", Theme.COMMUNITY),
+    ("Release the detained sailors", Theme.OTHER),
+]
+
+
+@pytest.mark.parametrize(("title", "theme"), THEMES)
+def test_it_suggests_a_theme_by_keywords(title, theme):
+    assert suggest_theme(title) == theme
+
+
+def test_it_falls_back_on_the_description_for_the_theme():
+    assert suggest_theme("Phase one", "Both nations will share intelligence") == Theme.INTELLIGENCE
+
+
+# ---------------------------------------------------------------------------------------------
+# Any text at all
+
+FRAGMENTS = st.sampled_from(
+    [
+        "<", ">", "< / td >", "td >", "th >", "li >", "< b >", "<br />", "|", "---|---|", "\n",
+        "- ", "* ", "1. ", "within 3 months", "by 10 March 2020", "by 31 February 2020",
+        "Pakistan", "US", "Key components include:", " will ", "agreed to", ":", ",", ".", " ",
+        "<table>", "</table>", "<tr>", "<td>", "</td>", "<!--", "&amp;", "Timeline", "Action",
+        "within fourteen (14) months", "three months after the talks start", "A", "x",
+    ]
+)  # fmt: skip
+TEXT = st.one_of(
+    st.text(), st.lists(st.one_of(FRAGMENTS, st.text(max_size=4)), max_size=40).map("".join)
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_any_text_gives_a_draft_whose_timelines_read_or_are_flagged(text):
+    draft = draft_from_text(text)
+    references = [proposal.reference for proposal in draft.proposals]
+    assert len(references) == len(set(references))
+    for proposal in draft.proposals:
+        assert proposal.title.strip()
+        assert len(proposal.title) <= 300
+        assert len(proposal.timeline_wording) <= 200
+        try:
+            deadlines.parse_timeline(proposal.timeline_wording)
+        except deadlines.TimelineError:
+            assert proposal.timeline_problem
+        else:
+            assert not proposal.timeline_problem

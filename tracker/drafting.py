@@ -1,0 +1,599 @@
+"""Draft an agreement's commitments from a pasted article or agreement text.
+
+Pure functions: no ORM, no network, no clock; the same text always gives the same draft.
+`draft_from_text(text)` cleans the text (stray HTML and all: `tracker/textlines.py`), then
+proposes a title, a summary, the parties it names (`tracker/gazetteer.py`) and commitments
+found in three kinds of place:
+
+1. tables (pipe tables or HTML tables) whose header has a timeline column ("Timeline",
+   "Deadline", "By when"…) or an action column ("Action items", "Measure", "Strategy"…);
+2. bullet lists introduced by a line that names components, measures, steps, actions,
+   commitments… or says the parties agreed, will or shall;
+3. sentences with "within N days/weeks/months/years", "N months after signing" or
+   "by/before <date>".
+
+Each proposal keeps its timeline wording verbatim and says whether the deadline engine can
+read it (`timeline_problem`); the editor reviews every proposal before anything is saved.
+The rules are listed in docs/architecture.md ("Drafting from an article").
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
+from enum import StrEnum
+
+from . import deadlines, gazetteer
+from .models.commitments import Theme
+from .textlines import clean_cell, has_words, last_sentence, split_sentences, text_lines, tidy
+
+MAX_PROPOSALS = 150
+MAX_TITLE = 200
+
+
+class Found(StrEnum):
+    TABLE = "table"
+    LIST = "list"
+    SENTENCE = "sentence"
+
+    @property
+    def label(self) -> str:
+        return {"table": "table", "list": "bullet list", "sentence": "sentence"}[self]
+
+
+@dataclass(frozen=True)
+class ProposedParty:
+    code: str
+    name: str
+    kind: str
+    mentions: int
+    suggested: bool
+
+
+@dataclass(frozen=True)
+class Proposal:
+    reference: str
+    title: str
+    description: str
+    timeline_wording: str
+    theme: Theme
+    found_in: Found
+    block: str  # the line that introduced the table or list, or the sentence itself
+    party_codes: tuple[str, ...] = ()  # parties the item itself names; empty: all
+    timeline_problem: str = ""  # why the engine cannot read the wording; empty when it can
+    notes: tuple[str, ...] = ()
+    suggested_include: bool = True
+    block_index: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Draft:
+    title: str
+    summary: str
+    parties: tuple[ProposedParty, ...]
+    proposals: tuple[Proposal, ...]
+
+    @property
+    def suggested_party_codes(self) -> list[str]:
+        return [party.code for party in self.parties if party.suggested]
+
+
+def draft_from_text(text: str, *, first_block: int = 1) -> Draft:
+    """Everything drafting proposes for `text`; references start at `first_block`.1."""
+    lines = text_lines(text)
+    parties = propose_parties(lines)
+    proposals = _number(_deduplicate(_proposals(lines)), first_block=max(first_block, 1))
+    return Draft(
+        title=suggest_title(lines, parties),
+        summary=suggest_summary(lines),
+        parties=tuple(parties),
+        proposals=tuple(proposals),
+    )
+
+
+def next_block(references: list[str]) -> int:
+    """The first top-level number after those of `references` ("2.3" counts as 2)."""
+    numbers = [int(match[1]) for ref in references if (match := re.match(r"\s*(\d{1,6})", ref))]
+    return max(numbers, default=0) + 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Blocks: tables, lists and paragraphs
+
+
+def _is_row(line: str) -> bool:
+    return "|" in line and len(_cells(line)) >= 2
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def _is_separator(line: str) -> bool:
+    return all(re.fullmatch(r":?-{2,}:?|", cell) for cell in _cells(line))
+
+
+def _proposals(lines: list[str]) -> list[Proposal]:
+    """Raw proposals in document order, each with the index of the block it came from."""
+    found: list[Proposal] = []
+    block = 0
+    prose_open = False  # consecutive sentence proposals share a block
+    for is_prose, items in _blocks(lines):
+        if items and not (is_prose and prose_open):
+            block += 1
+        prose_open = is_prose and (prose_open or bool(items))
+        found.extend(replace(item, block_index=block) for item in items)
+        if len(found) >= MAX_PROPOSALS:
+            break
+    return found[:MAX_PROPOSALS]
+
+
+def _blocks(lines: list[str]) -> Iterator[tuple[bool, list[Proposal]]]:
+    """(is prose, its proposals) for each table, list and other line, in document order."""
+    intro = ""  # the latest line of prose: it introduces the table or list after it
+    index = 0
+    while index < len(lines):
+        line, end = lines[index], _block_end(lines, index)
+        if _is_row(line):
+            yield False, _table_proposals(lines[index:end], intro=intro)
+        elif line.startswith("- "):
+            bullets = [item[2:] for item in lines[index:end] if item]
+            items = _list_proposals(bullets, intro=intro)
+            if items is None:  # not a list of commitments: its items are read as sentences
+                items = [proposal for item in bullets for proposal in _sentence_proposals(item)]
+            yield False, items
+        else:
+            intro = line or intro
+            yield True, _sentence_proposals(line)
+        index = end
+
+
+def _block_end(lines: list[str], index: int) -> int:
+    """Where the table or list starting at `index` ends; a line of prose is its own block."""
+    end = index + 1
+    if _is_row(lines[index]):
+        while end < len(lines) and _is_row(lines[end]):
+            end += 1
+    elif lines[index].startswith("- "):
+        while end < len(lines) and (lines[end].startswith("- ") or _list_resumes(lines, end)):
+            end += 1
+    return end
+
+
+def _list_resumes(lines: list[str], index: int) -> bool:
+    """A blank line inside a list: the list goes on if the next line is an item again."""
+    return not lines[index] and index + 1 < len(lines) and lines[index + 1].startswith("- ")
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+_TIMELINE_HEADER_RE = re.compile(
+    r"\b(?:timelines?|time ?frames?|time ?lines?|deadlines?|due(?: dates?)?|by when|when|"
+    r"target dates?|dates?|schedule|period|duration)\b",
+    re.IGNORECASE,
+)
+_ACTION_HEADER_RE = re.compile(
+    r"\b(?:actions?|action items?|items?|commitments?|measures?|steps?|strateg(?:y|ies)|"
+    r"components?|activit(?:y|ies)|tasks?|initiatives?|objectives?|outcomes?|obligations?|"
+    r"provisions?|deliverables?|undertakings?|what)\b",
+    re.IGNORECASE,
+)
+_DESCRIPTION_HEADER_RE = re.compile(
+    r"\b(?:descriptions?|details?|notes?|remarks?|explanation)\b", re.IGNORECASE
+)
+_WHO_HEADER_RE = re.compile(
+    r"\b(?:responsible|who|part(?:y|ies)|lead|owner|by whom)\b", re.IGNORECASE
+)
+
+
+def _table_proposals(rows: list[str], *, intro: str) -> list[Proposal]:
+    table = [_cells(row) for row in rows if not _is_separator(row)]
+    if len(table) < 2:
+        return []
+    header, body = table[0], table[1:]
+    time_col = _column(header, _TIMELINE_HEADER_RE)
+    title_col = _column(header, _ACTION_HEADER_RE, skip={time_col})
+    if time_col is None and title_col is None:
+        time_col = _timeline_column(table)  # no header: a column of readable timelines
+        if time_col is None:
+            return []
+        body = table
+    if title_col is None:
+        title_col = next(i for i in range(len(header)) if i != time_col)
+    desc_col = _column(header, _DESCRIPTION_HEADER_RE, skip={time_col, title_col})
+    who_col = _column(header, _WHO_HEADER_RE, skip={time_col, title_col, desc_col})
+    label = last_sentence(intro) or " | ".join(header)
+    proposals = []
+    for cells in _unmerge(body, width=len(header))[:MAX_PROPOSALS]:
+        title = cells[title_col] if title_col < len(cells) else ""
+        wording = cells[time_col] if time_col is not None and time_col < len(cells) else ""
+        description = cells[desc_col] if desc_col is not None and desc_col < len(cells) else ""
+        who = cells[who_col] if who_col is not None and who_col < len(cells) else ""
+        proposal = _proposal(
+            title, description, wording, Found.TABLE, label, party_text=who or title
+        )
+        if proposal:
+            proposals.append(proposal)
+    return proposals
+
+
+def _column(header: list[str], pattern: re.Pattern, skip: set | frozenset = frozenset()):
+    return next(
+        (i for i, cell in enumerate(header) if i not in skip and pattern.search(cell)), None
+    )
+
+
+def _timeline_column(table: list[list[str]]) -> int | None:
+    """The first column where most cells read as deadlines."""
+    width = max(len(row) for row in table)
+    for column in range(width):
+        cells = [row[column] for row in table if column < len(row) and row[column]]
+        readable = sum(1 for cell in cells if _reads_as_deadline(cell))
+        if width >= 2 and cells and readable * 2 > len(cells):
+            return column
+    return None
+
+
+def _reads_as_deadline(wording: str) -> bool:
+    try:
+        timeline = deadlines.parse_timeline(wording)
+    except deadlines.TimelineError:
+        return False
+    return timeline.kind != deadlines.TimelineKind.NONE
+
+
+def _unmerge(body: list[list[str]], *, width: int) -> list[list[str]]:
+    """Rows whose closing tag was lost come as one row of 2×, 3×… the header's cells."""
+    rows = []
+    for cells in body:
+        if width >= 2 and len(cells) > width and len(cells) % width == 0:
+            rows.extend(cells[start : start + width] for start in range(0, len(cells), width))
+        else:
+            rows.append(cells)
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Bullet lists
+
+_LIST_CUE_RE = re.compile(
+    r"\b(?:components?|measures?|steps?|actions?|action items?|commitments?|items?|points?|"
+    r"provisions?|initiatives?|pledges?|undertakings?|objectives?|terms?|elements?|"
+    r"priorities|plans?|outcomes?|obligations?|deliverables?|tasks?|activities|"
+    r"agreed|agree|agrees|commit|commits|committed|pledged?|undertakes?|undertook|will|shall)\b",
+    re.IGNORECASE,
+)
+# "may" only in lower case: "May 2020" is a month.
+_HEDGE_RE = re.compile(
+    r"\b(?:(?i:might|could|would|possibly|possible|potential|proposed|suggested)|may)\b"
+)
+
+
+def _list_proposals(items: list[str], *, intro: str) -> list[Proposal] | None:
+    """None when the list does not look like commitments (its intro names none)."""
+    label = last_sentence(intro)
+    if intro and not _LIST_CUE_RE.search(label):
+        return None
+    proposals = []
+    for item in items[:MAX_PROPOSALS]:
+        title, description = _split_item(item)
+        proposal = _proposal(title, description, "", Found.LIST, label, party_text=item)
+        if proposal:
+            proposals.append(proposal)
+    return proposals
+
+
+def _split_item(item: str) -> tuple[str, str]:
+    """'Improved intelligence exchange: Both nations will…' -> a title and a description."""
+    match = re.match(r"(.{3,120}?)\s*(?::|\s[–—]\s|\s-\s)\s*(.*)$", item)
+    if match and len(match[1].split()) <= 12:
+        description = re.sub(r"^[\s,;:.]+", "", match[2])
+        return match[1], description[:1].upper() + description[1:]
+    return item, ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentences and timeline phrases
+
+_NUMBER_WORDS = sorted(
+    {*deadlines._SMALL_NUMBERS, *deadlines._TENS},  # the engine's vocabulary: it can read them
+    key=len,
+    reverse=True,
+)
+_NUMBER = (
+    rf"(?:\d{{1,4}}|(?:{'|'.join(_NUMBER_WORDS)})(?:[- ](?:{'|'.join(_NUMBER_WORDS)}))?)"
+    r"(?:\s*\(\d{1,4}\))?"
+)
+_UNIT = r"(?:days?|weeks?|fortnights?|months?|years?)"
+_SIGNING = (
+    r"(?:\s+(?:of|after|from|following)\s+(?:the\s+)?(?:signing|signature|entry into force|"
+    r"(?:this\s+)?(?:agreement|accord|deal|pact|memorandum))"
+    r"(?:\s+of\s+(?:the|this)\s+(?:agreement|accord|deal|pact|memorandum))?)?"
+)
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_ORDINAL = r"\d{1,2}(?:st|nd|rd|th)?"
+_DATE = (
+    rf"(?:(?:the\s+)?end\s+of\s+(?:{_MONTH}\s+)?\d{{4}}"
+    rf"|{_ORDINAL}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}"
+    rf"|{_MONTH}\s+{_ORDINAL},?\s+\d{{4}}"
+    rf"|{_MONTH},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}"
+    r"|(?:19|20)\d\d(?![\d-]))"
+)
+_TIMELINE_PHRASE_RE = re.compile(
+    rf"\b(?:(?:within|no later than|not later than)\s+(?:the\s+next\s+)?{_NUMBER}\s+{_UNIT}"
+    rf"{_SIGNING}"
+    rf"|{_NUMBER}\s+{_UNIT}\s+(?:(?:after|of|from|following)\s+(?:the\s+)?(?:signing|signature|"
+    r"entry into force)|(?=(?:after|following)\s))"
+    rf"|(?:by|before|no later than|not later than)\s+{_DATE})\b",
+    re.IGNORECASE,
+)
+_OTHER_ANCHOR_RE = re.compile(
+    r"\s*(?:after|following|from|of)\s+((?:the\s+)?[\w-]+(?:\s+[\w-]+){0,3})", re.IGNORECASE
+)
+_ACTION_RE = re.compile(
+    r"\b(?:will|shall|must|(?:have|has)?\s*(?:agreed|committed|pledged|promised|undertaken|"
+    r"undertook|decided|resolved)\s+to|agree to|commit to|pledge to|undertake to|are to|is to)"
+    r"\s+(?:(?:also|jointly|each|both|further)\s+)?",
+    re.IGNORECASE,
+)
+
+
+def find_timeline(text: str) -> re.Match | None:
+    """The first deadline phrase in `text`: 'within 3 months', 'by 10 March 2020', …"""
+    return _TIMELINE_PHRASE_RE.search(text)
+
+
+def _sentence_proposals(line: str) -> list[Proposal]:
+    proposals = []
+    for sentence in split_sentences(line)[: MAX_PROPOSALS * 20]:
+        match = find_timeline(sentence)
+        if match is None:
+            continue
+        counted_from_event = not re.match(r"(?i)(?:within|by|before|no|not)\b", match.group())
+        if counted_from_event and not _ACTION_RE.search(sentence):
+            continue  # "Two years after the war, …" is history, not a promise
+        end, notes = match.end(), ()
+        if anchor := _OTHER_ANCHOR_RE.match(sentence, end):
+            end = anchor.end()
+            notes = (
+                f"The text counts this from “{anchor[1]}”; it is counted from the signing "
+                "until you set that milestone in data entry.",
+            )
+        wording = sentence[match.start() : end]
+        rest = f"{sentence[: match.start()]} {sentence[end:]}"
+        action = _ACTION_RE.search(rest)
+        title = rest[action.end() :] if action else rest
+        if len(re.findall(r"[^\W\d_]{2,}", title)) < 2:
+            title = rest
+        # Who acts is named before "will", "agreed to"…; naming no one means every party.
+        subject = rest[: action.start()] if action else sentence
+        proposal = _proposal(
+            title, sentence, wording, Found.SENTENCE, sentence, party_text=subject, notes=notes
+        )
+        if proposal:
+            proposals.append(proposal)
+    return proposals
+
+
+# ---------------------------------------------------------------------------------------------
+# One proposal
+
+
+def _proposal(
+    title: str,
+    description: str,
+    wording: str,
+    found_in: Found,
+    block: str,
+    *,
+    party_text: str,
+    notes: tuple[str, ...] = (),
+) -> Proposal | None:
+    title = clean_cell(title)
+    if not wording and (match := find_timeline(title)):
+        wording = match.group()
+        title = clean_cell(f"{title[: match.start()]} {title[match.end() :]}")
+    title = re.sub(r"^(?:a|an|the)\s+(?=\w)", "", title.rstrip(". "), flags=re.IGNORECASE)
+    title = _title_case_fixed(title)
+    if not has_words(title) or len(title.split()) > 60:
+        return None
+    if len(title) > MAX_TITLE:
+        title = title[: MAX_TITLE - 1].rsplit(" ", 1)[0] + "…"
+    wording = tidy(wording)[:200]
+    problem = ""
+    try:
+        deadlines.parse_timeline(wording)
+    except deadlines.TimelineError as error:
+        problem = str(error)
+    hedged = found_in != Found.SENTENCE and bool(_HEDGE_RE.search(block))
+    if hedged:
+        notes = (*notes, "Unticked: the text only says these might be done.")
+    return Proposal(
+        reference="",
+        title=title,
+        description=tidy(description),
+        timeline_wording=wording,
+        theme=suggest_theme(title, description),
+        found_in=found_in,
+        block=block[:300],
+        party_codes=tuple(dict.fromkeys(e.code for e, _ in gazetteer.find_parties(party_text))),
+        timeline_problem=problem,
+        notes=notes,
+        suggested_include=not hedged,
+    )
+
+
+_PROPER = gazetteer.proper_names()
+
+
+def _title_case_fixed(title: str) -> str:
+    """'Create Joint Border Patrols' -> 'Create joint border patrols'; names keep capitals."""
+    words = title.split()
+    if not words:
+        return title
+    later = [word for word in words[1:] if word[:1].isalpha()]
+    if later and sum(word[0].isupper() for word in later) * 2 >= len(later):
+        words = [words[0]] + [_lower_word(word) for word in words[1:]]
+    first = words[0]
+    return " ".join([first[:1].upper() + first[1:], *words[1:]])
+
+
+def _lower_word(word: str) -> str:
+    parts = re.split(r"([-/])", word)
+    return "".join(
+        part if part in _PROPER or part.rstrip("’'s") in _PROPER or part.isupper() else part.lower()
+        for part in parts
+    )
+
+
+_THEME_RULES: tuple[tuple[Theme, re.Pattern], ...] = tuple(
+    (theme, re.compile(pattern, re.IGNORECASE))
+    for theme, pattern in (
+        (Theme.TRADE, r"\b(?:trade|econom\w*|commerc\w*|invest\w*|tariffs?|markets?|business)"),
+        (Theme.PUBLIC_AWARENESS, r"\b(?:awareness|campaigns?|educat\w*|media|radicali[sz]\w*)"),
+        (Theme.COMMUNITY, r"\b(?:communit\w*|outreach|local populations?|civil society|tribal)"),
+        (
+            Theme.COMMUNICATIONS,
+            r"\b(?:communication (?:networks?|channels?|lines?|links?|systems?)|hotlines?|"
+            r"liaison)",
+        ),
+        (Theme.INTELLIGENCE, r"\b(?:intelligence|information[- ]sharing|data exchange|insights?)"),
+        (Theme.BORDER, r"\b(?:border|crossings?|frontier|boundar\w*|customs)"),
+        (
+            Theme.DIALOGUE,
+            r"\b(?:dialogues?|consultations?|meetings?|talks|summits?|negotiat\w*|"
+            r"conversations?|high-level)",
+        ),
+        (
+            Theme.JOINT_OPERATIONS,
+            r"\b(?:militar\w*|operations?|missions?|drills?|exercises?|task forces?|troops?|"
+            r"patrols?|forces)",
+        ),
+    )
+)
+
+
+def suggest_theme(title: str, description: str = "") -> Theme:
+    """The first rule that matches the title, else the description, else Other."""
+    for text in (title, description):
+        for theme, pattern in _THEME_RULES:
+            if pattern.search(text):
+                return theme
+    return Theme.OTHER
+
+
+# ---------------------------------------------------------------------------------------------
+# Deduplication and numbering
+
+
+def _key(title: str) -> str:
+    words = re.findall(r"[a-z0-9]+", title.lower())
+    stop = {"a", "an", "the", "of", "and", "to", "for", "in", "on", "with", "by", "between"}
+    return " ".join(
+        word.rstrip("s") if len(word) > 3 else word for word in words if word not in stop
+    )
+
+
+def _near(first: str, second: str) -> bool:
+    """Same words up to spelling and plurals; numbers must match exactly ("100 prisoners")."""
+    if re.findall(r"\d+", first) != re.findall(r"\d+", second):
+        return False
+    return first == second or SequenceMatcher(None, first, second).ratio() >= 0.9
+
+
+def _deduplicate(proposals: list[Proposal]) -> list[Proposal]:
+    """Near-identical titles are one proposal: the first found, with a timeline if any had."""
+    kept: list[Proposal] = []
+    keys: list[str] = []
+    for proposal in proposals:
+        key = _key(proposal.title)
+        twin = next((i for i, seen in enumerate(keys) if _near(seen, key)), None)
+        if twin is None:
+            kept.append(proposal)
+            keys.append(key)
+            continue
+        first = kept[twin]
+        note = f"Also found in a {proposal.found_in.label}: “{proposal.title}”."
+        if not first.timeline_wording and proposal.timeline_wording:
+            first = replace(
+                first,
+                timeline_wording=proposal.timeline_wording,
+                timeline_problem=proposal.timeline_problem,
+            )
+        kept[twin] = replace(
+            first,
+            description=first.description or proposal.description,
+            notes=(*first.notes, note),
+            suggested_include=first.suggested_include or proposal.suggested_include,
+        )
+    return kept
+
+
+def _number(proposals: list[Proposal], *, first_block: int) -> list[Proposal]:
+    """References by source block: 1.1, 1.2 for the first table or list, 2.1 for the next."""
+    numbered = []
+    blocks: dict[int, int] = {}
+    counts: dict[int, int] = {}
+    for proposal in proposals:
+        block = blocks.setdefault(proposal.block_index, first_block + len(blocks))
+        counts[block] = counts.get(block, 0) + 1
+        numbered.append(replace(proposal, reference=f"{block}.{counts[block]}"))
+    return numbered
+
+
+# ---------------------------------------------------------------------------------------------
+# Parties, title and summary
+
+
+def propose_parties(lines: list[str]) -> list[ProposedParty]:
+    """Every party the text names; those in the headline (or the two most named) suggested."""
+    mentions: dict[str, int] = {}
+    first_seen: dict[str, int] = {}
+    offset = 0
+    for line in lines:
+        for entry, position in gazetteer.find_parties(line):
+            mentions[entry.code] = mentions.get(entry.code, 0) + 1
+            first_seen.setdefault(entry.code, offset + position)
+        offset += len(line) + 1
+    headline = next((line for line in lines if line), "")
+    suggested = list(dict.fromkeys(entry.code for entry, _ in gazetteer.find_parties(headline)))
+    ranked = sorted(mentions, key=lambda code: (-mentions[code], first_seen[code]))
+    for code in ranked:
+        if len(suggested) >= 2:
+            break
+        if code not in suggested and mentions[code] >= 2:
+            suggested.append(code)
+    order = sorted(mentions, key=lambda code: (code not in suggested, first_seen[code]))
+    return [
+        ProposedParty(
+            code=code,
+            name=gazetteer.BY_CODE[code].name,
+            kind=gazetteer.BY_CODE[code].kind,
+            mentions=mentions[code],
+            suggested=code in suggested,
+        )
+        for code in order
+    ]
+
+
+def suggest_title(lines: list[str], parties: list[ProposedParty]) -> str:
+    """The headline when the text starts with one; else the parties' names."""
+    headline = next((line for line in lines if line), "")
+    is_headline = len(headline) <= 200 and not headline.endswith(".")
+    if headline and is_headline and not _is_row(headline) and not headline.startswith("- "):
+        return headline
+    names = [party.name for party in parties if party.suggested]
+    return f"{'–'.join(names)} agreement" if names else "Agreement drafted from an article"
+
+
+def suggest_summary(lines: list[str]) -> str:
+    """The first two sentences of the first real paragraph."""
+    for line in lines[1:]:
+        if not _is_row(line) and not line.startswith("- ") and len(line.split()) >= 20:
+            return " ".join(split_sentences(line)[:2])[:1000]
+    return ""
