@@ -148,6 +148,8 @@ def test_the_commitment_form_refuses_unreadable_wording(editor_client, commitmen
             "timeline_wording": "sometime",
             "evidence-TOTAL_FORMS": "0",
             "evidence-INITIAL_FORMS": "0",
+            "extensions-TOTAL_FORMS": "0",
+            "extensions-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200

@@ -16,7 +16,7 @@ APP_SERVICES = ["web", "worker", "beat"]
 # Every variable tracker/settings.py reads, found in its source.
 SETTINGS_SOURCE = (ROOT / "tracker" / "settings.py").read_text()
 READ_BY_SETTINGS = set(
-    re.findall(r'env(?:bool|int|list|str)\(\s*"([A-Z_]+)"', SETTINGS_SOURCE)
+    re.findall(r'env(?:bool|int|float|list|str)\(\s*"([A-Z_]+)"', SETTINGS_SOURCE)
     + re.findall(r'os\.environ\.get\(\s*"([A-Z_]+)"', SETTINGS_SOURCE)
     + re.findall(r'"([A-Z_]+)" not in os\.environ', SETTINGS_SOURCE)
 )

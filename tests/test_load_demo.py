@@ -70,3 +70,18 @@ def test_it_prints_the_demo_logins(demo, capsys):
     out = capsys.readouterr().out
     assert "analyst" in out
     assert "analyst-demo" in out
+
+
+def test_it_shows_a_dispute_a_blocked_commitment_and_an_extension(demo):
+    from django.utils import timezone
+
+    from tracker import selectors
+
+    commitments = selectors.with_warnings(
+        Commitment.objects.filter(agreement=demo), today=TODAY, now=timezone.now()
+    )
+    assert commitments.get(reference="2.1").is_disputed
+    assert commitments.get(reference="3.3").is_blocked
+    extended = commitments.get(reference="5.2")
+    assert extended.original_due_on is not None
+    assert extended.due_on > extended.original_due_on

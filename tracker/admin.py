@@ -13,6 +13,7 @@ from . import deadlines, selectors, services
 from .models import (
     Agreement,
     Commitment,
+    DeadlineExtension,
     Evidence,
     JobRun,
     Milestone,
@@ -41,6 +42,7 @@ class CommitmentForm(forms.ModelForm):
             "timeline_wording",
             "deadline_milestone",
             "priority",
+            "depends_on",
         ]
 
     def clean_timeline_wording(self) -> str:
@@ -65,6 +67,12 @@ class CommitmentForm(forms.ModelForm):
                 agreement=agreement,
                 milestone=cleaned.get("deadline_milestone"),
             )
+            if self.instance.pk and "depends_on" in cleaned:
+                self._check(
+                    services.commitment_check_dependencies,
+                    commitment=self.instance,
+                    prerequisites=list(cleaned["depends_on"]),
+                )
         return cleaned
 
     def _check(self, rule, **kwargs) -> None:
@@ -99,7 +107,7 @@ class CommitmentInlineFormSet(forms.BaseInlineFormSet):
                 form._update_errors(error)
 
 
-def _agreement_being_edited(request: HttpRequest) -> str | None:
+def _object_being_edited(request: HttpRequest) -> str | None:
     match = request.resolver_match
     return match.kwargs.get("object_id") if match else None
 
@@ -153,12 +161,12 @@ class CommitmentInline(admin.StackedInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "deadline_milestone":
             kwargs["queryset"] = Milestone.objects.filter(
-                agreement_id=_agreement_being_edited(request)
+                agreement_id=_object_being_edited(request)
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        agreement_id = _agreement_being_edited(request)
+        agreement_id = _object_being_edited(request)
         if db_field.name == "responsible_parties" and agreement_id:
             kwargs["queryset"] = Party.objects.filter(agreements__id=agreement_id)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -246,7 +254,7 @@ class EvidenceInline(admin.StackedInline):
     can_delete = False
     fields = [
         "summary",
-        ("occurred_on", "stance", "reliability", "credibility"),
+        ("occurred_on", "stance", "claimed_by", "reliability", "credibility"),
         ("source_title", "source_publisher", "source_date"),
         "source_url",
         "quote",
@@ -255,6 +263,19 @@ class EvidenceInline(admin.StackedInline):
         ("retracted_at", "retraction_reason"),
     ]
     readonly_fields = ["logged_by", "logged_at", "retracted_at", "retraction_reason"]
+
+
+class ExtensionInline(admin.TabularInline):
+    """Extensions are recorded on the commitment's page (with the new date computed there)."""
+
+    model = DeadlineExtension
+    extra = 0
+    can_delete = False
+    fields = ["recorded_at", "previous_due_on", "new_wording", "new_due_on", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Commitment)
@@ -284,16 +305,17 @@ class CommitmentAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
     search_fields = ["reference", "title", "description", "agreement__title"]
     # Not autocomplete: Django's autocomplete widget fails on a malformed id in the POST.
     raw_id_fields = ["agreement"]
-    filter_horizontal = ["responsible_parties"]
     # A status moves only with a reason, on the commitment's page in the app.
-    readonly_fields = ["due_on", "status", "version"]
-    inlines = [EvidenceInline]
+    readonly_fields = ["due_on", "original_due_on", "status", "version"]
+    filter_horizontal = ["responsible_parties", "depends_on"]
+    inlines = [EvidenceInline, ExtensionInline]
     fields = [
         "agreement",
         ("reference", "title"),
         ("theme", "priority", "status"),
         "responsible_parties",
-        ("timeline_wording", "deadline_milestone", "due_on"),
+        ("timeline_wording", "deadline_milestone", "due_on", "original_due_on"),
+        "depends_on",
         "description",
     ]
 
@@ -304,6 +326,15 @@ class CommitmentAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
             .prefetch_related("responsible_parties")
             .annotate(is_overdue=selectors.open_overdue_flag())
         )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        """Prerequisites come from the same agreement as the commitment being edited."""
+        object_id = _object_being_edited(request)
+        if db_field.name == "depends_on" and object_id:
+            kwargs["queryset"] = Commitment.objects.filter(
+                agreement__commitments__id=object_id
+            ).exclude(pk=object_id)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description="parties")
     def party_codes(self, commitment: Commitment) -> str:
@@ -332,6 +363,7 @@ class CommitmentAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
                 services.evidence_log(commitment=form.instance, by=request.user, **fields)
             else:
                 evidence_form.save()
+        services.commitment_refresh_dispute(commitment=form.instance)
 
 
 @admin.register(Party)

@@ -327,7 +327,37 @@ def _agreement(today: date, *, by: User) -> Agreement:
             responsible=[parties[code] for code in item.parties],
         )
         _history(commitment, item, signed_on, by=by)
+    _warnings(agreement, parties, today, by=by)
     return agreement
+
+
+def _warnings(agreement: Agreement, parties: dict, today: date, *, by: User) -> None:
+    """A disputed claim, a dependency on an overdue commitment, and an extended deadline."""
+    by_reference = {c.reference: c for c in agreement.commitments.all()}
+    patrols = by_reference["2.1"]
+    for code, stance, summary, publisher in (
+        ("PAK", Stance.PROGRESS, "Pakistan's army says joint patrols began at Torkham.", "ISPR"),
+        ("AFG", Stance.SETBACK, "Kabul denies that any joint patrol has taken place.", "MoD"),
+    ):
+        services.evidence_log(
+            commitment=patrols,
+            by=by,
+            summary=summary,
+            stance=stance,
+            claimed_by=parties[code],
+            source_publisher=publisher,
+            reliability="C",
+            credibility=3,
+        )
+    services.commitment_set_dependencies(commitment=by_reference["3.3"], prerequisites=[patrols])
+    new_date = today + timedelta(days=40)
+    services.commitment_extend_deadline(
+        commitment=by_reference["5.2"],
+        wording=f"by {new_date.day} {new_date:%B %Y}",
+        reason="Postponed by both defence ministries after the border clash.",
+        source_title="Joint press release",
+        by=User.objects.get(username="editor"),
+    )
 
 
 def _history(commitment: Commitment, item: DemoCommitment, signed_on: date, *, by: User) -> None:

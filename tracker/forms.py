@@ -11,10 +11,13 @@ from .models import (
     Commitment,
     CommitmentStatus,
     Evidence,
+    Milestone,
     Party,
     Priority,
     Theme,
 )
+from .models.validators import web_url
+from .selectors import WARNINGS
 from .services import EVIDENCE_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -38,9 +41,15 @@ class EvidenceForm(forms.ModelForm):
             "credibility": "How far this information is confirmed.",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, parties=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source_url"].assume_scheme = "https"
+        claimed_by = self.fields["claimed_by"]
+        claimed_by.queryset = Party.objects.filter(pk__in=[party.pk for party in parties])
+        claimed_by.choices = [("", "— nobody: an independent observation —")] + [
+            (party.pk, f"{party.name} ({party.code})") for party in parties
+        ]
+        claimed_by.label = "Claim made by"
 
     def _not_in_future(self, name: str) -> date | None:
         value = self.cleaned_data.get(name)
@@ -53,6 +62,31 @@ class EvidenceForm(forms.ModelForm):
 
     def clean_source_date(self) -> date | None:
         return self._not_in_future("source_date")
+
+
+class ExtensionForm(forms.Form):
+    """An editor records a deadline the parties agreed to move."""
+
+    timeline_wording = forms.CharField(
+        label="New timeline",
+        max_length=200,
+        help_text="As the parties word it: 'by 30 June 2027', 'within 6 months'.",
+    )
+    milestone = forms.ModelChoiceField(
+        queryset=Milestone.objects.none(),
+        required=False,
+        label="Counted from",
+        empty_label="the signing",
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    source_title = forms.CharField(label="Source", max_length=300, required=False)
+    source_url = forms.URLField(label="Source URL", max_length=500, required=False)
+
+    def __init__(self, *args, milestones, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = milestones
+        self.fields["source_url"].assume_scheme = "https"
+        self.fields["source_url"].validators.append(web_url)
 
 
 class StatusChangeForm(forms.Form):
@@ -137,6 +171,11 @@ class CommitmentFilterForm(FilterForm):
     )
     due_within = forms.IntegerField(
         label="Due within (days)", required=False, min_value=0, max_value=3650
+    )
+    warning = forms.ChoiceField(
+        label="Warning",
+        choices=ANY + list(WARNINGS.items()),
+        required=False,
     )
     sort = forms.ChoiceField(
         choices=[

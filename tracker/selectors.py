@@ -8,10 +8,13 @@ read starts from it (or from `commitments_visible_to`, built on it).
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
@@ -25,8 +28,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
+from .db import DaysBetween
 from .models import (
     Agreement,
     Commitment,
@@ -144,6 +149,117 @@ def with_agreement_stats(agreements: QuerySet[Agreement], *, today: date) -> Que
         * 100
         / (MAX_WEIGHT * NullIf(F("scored_count"), 0)),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Early warnings: at risk, stale, blocked (disputed is kept on the row by services)
+
+
+def at_risk(today: date) -> Q:
+    """Open, not yet due, and less of its time left than its status allows
+    (settings.AT_RISK_SHARE_LEFT): the pace will miss the deadline.
+
+    Time left is counted from today to the due date, out of the time from its milestone (the
+    signing by default) to the due date."""
+    share = Case(
+        *(
+            When(status=status, then=Value(float(value)))
+            for status, value in settings.AT_RISK_SHARE_LEFT.items()
+            if value
+        ),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    start = Coalesce("deadline_milestone__date", "agreement__signed_on")
+    return Q(
+        status__in=OPEN_STATUSES,
+        due_on__gte=today,
+    ) & Q(
+        GreaterThan(
+            share * DaysBetween(F("due_on"), start),
+            Cast(DaysBetween(F("due_on"), Value(today)), FloatField()),
+        )
+    )
+
+
+def last_evidence_at() -> Subquery:
+    """When the newest evidence still standing was logged (the evidence_history index)."""
+    return Subquery(
+        Evidence.objects.filter(commitment_id=OuterRef("pk"), retracted_at__isnull=True)
+        .order_by("-logged_at")
+        .values("logged_at")[:1]
+    )
+
+
+def stale(now: datetime) -> Q:
+    """Open, and no evidence (still standing) logged for settings.STALE_AFTER_DAYS days;
+    a commitment with no evidence at all is stale once it is that old."""
+    since = now - timedelta(days=settings.STALE_AFTER_DAYS)
+    recent = Evidence.objects.filter(
+        commitment_id=OuterRef("pk"), retracted_at__isnull=True, logged_at__gte=since
+    )
+    return Q(status__in=OPEN_STATUSES, created_at__lt=since) & ~Q(Exists(recent))
+
+
+def blocked() -> Q:
+    """Open, with a prerequisite that is flagged overdue."""
+    prerequisite_late = OverdueFlag.objects.filter(
+        commitment_id=OuterRef("to_commitment_id"), cleared_at__isnull=True
+    )
+    edges = Commitment.depends_on.through.objects.filter(
+        Exists(prerequisite_late), from_commitment_id=OuterRef("pk")
+    )
+    return Q(status__in=OPEN_STATUSES) & Q(Exists(edges))
+
+
+def with_warnings(commitments: QuerySet[Commitment], *, today: date, now: datetime):
+    """Annotate `is_at_risk`, `is_stale`, `is_blocked` (`is_disputed` is a column)."""
+    return commitments.annotate(
+        is_at_risk=ExpressionWrapper(at_risk(today), output_field=BooleanField()),
+        is_stale=ExpressionWrapper(stale(now), output_field=BooleanField()),
+        is_blocked=ExpressionWrapper(blocked(), output_field=BooleanField()),
+    )
+
+
+WARNINGS = {
+    "at_risk": "At risk",
+    "stale": "Stale",
+    "blocked": "Blocked",
+    "disputed": "Disputed",
+    "extended": "Deadline extended",
+}
+
+
+def warning_filter(name: str, *, today: date, now: datetime) -> Q:
+    return {
+        "at_risk": lambda: at_risk(today),
+        "stale": lambda: stale(now),
+        "blocked": blocked,
+        "disputed": lambda: Q(is_disputed=True),
+        "extended": lambda: Q(original_due_on__isnull=False),
+    }[name]()
+
+
+def commitment_links(commitment: Commitment) -> dict[str, list[Commitment]]:
+    """What it depends on (with whether each is overdue) and what depends on it, in one query."""
+    through = Commitment.depends_on.through
+    related = (
+        Commitment.objects.filter(
+            Q(pk__in=through.objects.filter(from_commitment=commitment).values("to_commitment"))
+            | Q(pk__in=through.objects.filter(to_commitment=commitment).values("from_commitment"))
+        )
+        .annotate(
+            is_overdue=open_overdue_flag(),
+            is_prerequisite=Exists(
+                through.objects.filter(from_commitment=commitment, to_commitment=OuterRef("pk"))
+            ),
+        )
+        .order_by("sort_key")
+    )
+    links = {"prerequisites": [], "dependents": []}
+    for item in related:
+        links["prerequisites" if item.is_prerequisite else "dependents"].append(item)
+    return links
 
 
 # ---------------------------------------------------------------------------------------------
@@ -302,11 +418,13 @@ def agreement_commitments(
     agreement: Agreement, *, today: date, filters: dict
 ) -> QuerySet[Commitment]:
     """The agreement page's commitments table, filtered and sorted as the URL asks."""
-    commitments = (
+    commitments = with_warnings(
         Commitment.objects.filter(agreement=agreement)
         .annotate(is_overdue=open_overdue_flag(), priority_rank=PRIORITY_RANK)
         .select_related("deadline_milestone")
-        .prefetch_related("responsible_parties")
+        .prefetch_related("responsible_parties"),
+        today=today,
+        now=timezone.now(),
     )
     if "q" in filters:
         text = filters["q"]
@@ -321,6 +439,10 @@ def agreement_commitments(
         commitments = commitments.filter(theme=filters["theme"])
     if "overdue" in filters:
         commitments = commitments.filter(is_overdue=filters["overdue"] == "yes")
+    if "warning" in filters:
+        commitments = commitments.filter(
+            warning_filter(filters["warning"], today=today, now=timezone.now())
+        )
     if "due_within" in filters:
         commitments = commitments.filter(
             status__in=OPEN_STATUSES,

@@ -18,6 +18,7 @@ from .models import (
     Agreement,
     Commitment,
     CommitmentStatus,
+    DeadlineExtension,
     Evidence,
     JobName,
     JobRun,
@@ -26,6 +27,7 @@ from .models import (
     OverdueFlag,
     Party,
     Source,
+    Stance,
     StatusChange,
     User,
 )
@@ -43,6 +45,7 @@ EVIDENCE_FIELDS = (
     "quote",
     "attachment",
     "stance",
+    "claimed_by",
     "reliability",
     "credibility",
 )
@@ -231,7 +234,7 @@ def agreement_accept_draft(
 def evidence_log(
     *, commitment: Commitment, by: User | None, at: datetime | None = None, **fields
 ) -> Evidence:
-    """Record a new piece of evidence against a commitment."""
+    """Record a new piece of evidence against a commitment (and whether it is now disputed)."""
     unknown = set(fields) - set(EVIDENCE_FIELDS)
     if unknown:
         raise TypeError(f"evidence_log() got unexpected fields {sorted(unknown)}")
@@ -241,8 +244,14 @@ def evidence_log(
     upload = fields.get("attachment")
     if upload and not evidence.attachment_name:
         evidence.attachment_name = getattr(upload, "name", "")[:200]
+    claimant = fields.get("claimed_by")
+    if claimant is not None and not commitment.agreement.parties.filter(pk=claimant.pk).exists():
+        raise ValidationError({"claimed_by": f"{claimant.code} is not a party to this agreement."})
     evidence.full_clean()
-    evidence.save()
+    with transaction.atomic():
+        evidence.save()
+        if claimant is not None:
+            commitment_refresh_dispute(commitment=commitment)
     return evidence
 
 
@@ -263,6 +272,8 @@ def evidence_retract(*, evidence: Evidence, reason: str, by: User | None) -> Evi
     Evidence.history.bulk_history_create(
         [evidence], update=True, default_user=by, default_change_reason=f"Retracted: {reason}"
     )
+    if evidence.claimed_by_id is not None:
+        commitment_refresh_dispute(commitment=evidence.commitment)
     return evidence
 
 
@@ -370,3 +381,147 @@ def overdue_scan(*, today: date, now: datetime | None = None) -> JobRun:
             flagged=flagged,
             cleared=cleared,
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Disputes, extensions, dependencies
+
+CLAIM_STANCES = (Stance.PROGRESS, Stance.SETBACK)
+
+
+def commitment_claims(*, commitment: Commitment) -> dict[int, Evidence]:
+    """Each party's current claim: its latest evidence still standing that shows progress or
+    a setback."""
+    claims: dict[int, Evidence] = {}
+    for evidence in (
+        commitment.evidence.filter(
+            claimed_by__isnull=False, retracted_at__isnull=True, stance__in=CLAIM_STANCES
+        )
+        .select_related("claimed_by")
+        .order_by("logged_at", "id")
+    ):
+        claims[evidence.claimed_by_id] = evidence
+    return claims
+
+
+def commitment_refresh_dispute(*, commitment: Commitment) -> bool:
+    """Disputed when the parties' current claims disagree: one shows progress, another a
+    setback. Written only when it changes."""
+    stances = {claim.stance for claim in commitment_claims(commitment=commitment).values()}
+    disputed = len(stances) > 1
+    Commitment.objects.filter(pk=commitment.pk).exclude(is_disputed=disputed).update(
+        is_disputed=disputed
+    )
+    commitment.is_disputed = disputed
+    return disputed
+
+
+@transaction.atomic
+def commitment_extend_deadline(
+    *,
+    commitment: Commitment,
+    wording: str,
+    reason: str,
+    by: User | None,
+    milestone: Milestone | None = None,
+    source_title: str = "",
+    source_url: str = "",
+    at: datetime | None = None,
+) -> DeadlineExtension:
+    """The parties agreed a later deadline. The first due date is kept as `original_due_on`;
+    the new wording replaces the commitment's timeline and its due date follows."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the deadline moved."})
+    commitment_check_milestone(agreement=commitment.agreement, milestone=milestone)
+    previous_wording, previous_due_on = commitment.timeline_wording, commitment.due_on
+    extended = Commitment(
+        agreement=commitment.agreement, timeline_wording=wording, deadline_milestone=milestone
+    )
+    new_due_on = commitment_due_date(commitment=extended, signed_on=commitment.agreement.signed_on)
+    if new_due_on is None:
+        raise ValidationError(
+            {"timeline_wording": "An extension needs a deadline; to drop it, edit the timeline."}
+        )
+    if previous_due_on is not None and new_due_on <= previous_due_on:
+        raise ValidationError(
+            {
+                "timeline_wording": f"The new deadline ({new_due_on:%d %B %Y}) is not later than "
+                f"the current one ({previous_due_on:%d %B %Y})."
+            }
+        )
+    extension = DeadlineExtension(
+        commitment=commitment,
+        previous_wording=previous_wording,
+        previous_due_on=previous_due_on,
+        new_wording=wording,
+        new_milestone=milestone,
+        new_due_on=new_due_on,
+        reason=reason,
+        source_title=source_title,
+        source_url=source_url,
+        recorded_by=by,
+        recorded_at=at or timezone.now(),
+    )
+    extension.full_clean()
+    extension.save()
+    if commitment.original_due_on is None:
+        commitment.original_due_on = previous_due_on
+    commitment.timeline_wording = wording
+    commitment.deadline_milestone = milestone
+    commitment.due_on = new_due_on
+    commitment._change_reason = f"Deadline extended: {reason}"
+    commitment.save()
+    return extension
+
+
+@transaction.atomic
+def commitment_set_dependencies(
+    *, commitment: Commitment, prerequisites: Iterable[Commitment]
+) -> None:
+    """What must happen first. Only commitments of the same agreement; never a cycle."""
+    prerequisites = list(prerequisites)
+    commitment_check_dependencies(commitment=commitment, prerequisites=prerequisites)
+    commitment.depends_on.set(prerequisites)
+
+
+def commitment_check_dependencies(
+    *, commitment: Commitment, prerequisites: list[Commitment]
+) -> None:
+    """Raise `ValidationError` on `depends_on` for another agreement's commitment, itself,
+    or a circle of prerequisites (naming it)."""
+    outsiders = [p.reference for p in prerequisites if p.agreement_id != commitment.agreement_id]
+    if outsiders:
+        raise ValidationError(
+            {"depends_on": f"{', '.join(outsiders)}: only commitments of the same agreement."}
+        )
+    if any(p.pk == commitment.pk for p in prerequisites):
+        raise ValidationError({"depends_on": "A commitment cannot depend on itself."})
+    edges = Commitment.depends_on.through.objects.filter(
+        from_commitment__agreement_id=commitment.agreement_id
+    ).exclude(from_commitment_id=commitment.pk)
+    graph: dict[int, set[int]] = {}
+    for source, target in edges.values_list("from_commitment_id", "to_commitment_id"):
+        graph.setdefault(source, set()).add(target)
+    graph[commitment.pk] = {p.pk for p in prerequisites}
+    cycle = _find_cycle(graph, commitment.pk)
+    if cycle:
+        references = dict(Commitment.objects.filter(pk__in=cycle).values_list("pk", "reference"))
+        path = " → ".join(references[pk] for pk in cycle)
+        raise ValidationError({"depends_on": f"That would make a circle of prerequisites: {path}."})
+    commitment.depends_on.set(prerequisites)
+
+
+def _find_cycle(graph: dict[int, set[int]], start: int) -> list[int] | None:
+    """A path from `start` back to itself following the edges, or None."""
+    stack = [(start, [start])]
+    seen = set()
+    while stack:
+        node, path = stack.pop()
+        for successor in graph.get(node, ()):
+            if successor == start:
+                return [*path, start]
+            if successor not in seen:
+                seen.add(successor)
+                stack.append((successor, [*path, successor]))
+    return None

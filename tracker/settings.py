@@ -43,6 +43,19 @@ def envint(name: str, default: int, *, low: int | None = None, high: int | None 
     return value
 
 
+def envfloat(name: str, default: float, *, low: float, high: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+    if not low <= value <= high:
+        raise ImproperlyConfigured(f"{name}={value} must be between {low} and {high}.")
+    return value
+
+
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -277,6 +290,16 @@ CELERY_TASK_DEFAULT_QUEUE = envstr("CELERY_TASK_DEFAULT_QUEUE", "tracker")
 # The weekly digest goes out on this ISO weekday (1 = Monday) at this hour, site time zone.
 DIGEST_WEEKDAY = envint("DIGEST_WEEKDAY", 1, low=1, high=7)
 DIGEST_HOUR = envint("DIGEST_HOUR", 7, low=0, high=23)
+# At risk: an open commitment not yet overdue with less than this share of its time left
+# (from its milestone to its deadline), by status. 0 turns the rule off for that status.
+AT_RISK_SHARE_LEFT = {
+    "not_started": envfloat("AT_RISK_NOT_STARTED", 1 / 3, low=0, high=1),
+    "stalled": envfloat("AT_RISK_STALLED", 1 / 3, low=0, high=1),
+    "in_progress": envfloat("AT_RISK_IN_PROGRESS", 0.1, low=0, high=1),
+    "partial": envfloat("AT_RISK_PARTIAL", 0.0, low=0, high=1),
+}
+# Stale: an open commitment with no new evidence for this many days.
+STALE_AFTER_DAYS = envint("STALE_AFTER_DAYS", 60, low=1)
 # The overview warns when the overdue scan has not run for this many minutes.
 OVERDUE_SCAN_STALE_MINUTES = envint("OVERDUE_SCAN_STALE_MINUTES", 120, low=1)
 
@@ -285,4 +308,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    # Each sign-in attempt is in the admin (Axes › access attempts); the log keeps warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -23,6 +23,7 @@ app_patterns = [
     path("agreements/", agreements.agreement_list, name="agreement-list"),
     path("agreements/<slug:slug>/", agreements.agreement_detail, name="agreement-detail"),
     path("commitments/<int:pk>/", commitments.commitment_detail, name="commitment-detail"),
+    path("commitments/<int:pk>/audit/", commitments.commitment_audit, name="commitment-audit"),
     path(
         "evidence/<int:pk>/attachment/",
         evidence.evidence_attachment,

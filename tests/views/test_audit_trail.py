@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _trail(client, commitment):
-    return client.get(commitment.get_absolute_url()).context["audit_trail"]
+    url = reverse("tracker:commitment-audit", args=[commitment.pk])
+    return client.get(url).context["audit_trail"]
 
 
 def test_a_status_change_is_recorded_with_who_and_before_and_after(analyst_client, commitment):
@@ -44,6 +45,8 @@ def test_an_edit_in_the_admin_is_recorded(editor_client, commitment):
             "timeline_wording": "within 2 months",
             "evidence-TOTAL_FORMS": "0",
             "evidence-INITIAL_FORMS": "0",
+            "extensions-TOTAL_FORMS": "0",
+            "extensions-INITIAL_FORMS": "0",
         },
     )
     newest = _trail(editor_client, commitment)[0]
@@ -111,8 +114,21 @@ def test_the_admin_history_of_a_restricted_commitment_is_hidden_from_outsiders(
     assert editor_client.get(url).status_code in (302, 404)
 
 
-def test_the_commitment_page_shows_the_trail(analyst_client, commitment):
-    html = analyst_client.get(commitment.get_absolute_url()).content.decode()
-    assert 'id="audit-trail"' in html
-    assert f"Commitment {commitment.reference} created" in html
+def test_the_commitment_page_links_to_the_trail_which_htmx_loads_in_place(
+    analyst_client, commitment
+):
+    url = reverse("tracker:commitment-audit", args=[commitment.pk])
+    page = analyst_client.get(commitment.get_absolute_url()).content.decode()
+    assert f'hx-get="{url}"' in page
+    fragment = analyst_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.lstrip().startswith('<div class="table-wrap" id="audit-table">')
+    assert f"Commitment {commitment.reference} created" in fragment
     assert Commitment.history.filter(id=commitment.pk).exists()
+
+
+def test_an_outsider_gets_a_404_for_the_trail_of_a_restricted_commitment(
+    analyst_client, commitment
+):
+    commitment.agreement.teams.add(TeamFactory())
+    url = reverse("tracker:commitment-audit", args=[commitment.pk])
+    assert analyst_client.get(url).status_code == 404

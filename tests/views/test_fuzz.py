@@ -111,7 +111,13 @@ def test_the_agreement_table_filters_never_fail(analyst_client, commitment, para
     )
 )
 def test_the_admin_commitment_form_never_fails(editor_client, commitment, fields):
-    data = {"evidence-TOTAL_FORMS": "0", "evidence-INITIAL_FORMS": "0", **fields}
+    data = {
+        "evidence-TOTAL_FORMS": "0",
+        "evidence-INITIAL_FORMS": "0",
+        "extensions-TOTAL_FORMS": "0",
+        "extensions-INITIAL_FORMS": "0",
+        **fields,
+    }
     response = editor_client.post(reverse("admin:tracker_commitment_add"), data)
     _never_500(response)
 

@@ -4,6 +4,7 @@ from .agreements import Agreement, AgreementStatus, Milestone, MilestoneKind, Pa
 from .commitments import (
     Commitment,
     CommitmentStatus,
+    DeadlineExtension,
     OverdueFlag,
     Priority,
     StatusChange,
@@ -19,6 +20,7 @@ __all__ = [
     "Commitment",
     "CommitmentStatus",
     "Credibility",
+    "DeadlineExtension",
     "Evidence",
     "JobName",
     "JobRun",

@@ -1,8 +1,9 @@
-from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from .validators import web_url
 
 
 class Party(models.Model):
@@ -105,13 +106,7 @@ class Source(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="sources")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
     title = models.CharField(max_length=300)
-    url = models.URLField(
-        max_length=500,
-        blank=True,
-        validators=[
-            URLValidator(schemes=["http", "https"], message="Enter a web address (http or https).")
-        ],
-    )
+    url = models.URLField(max_length=500, blank=True, validators=[web_url])
     publisher = models.CharField(max_length=200, blank=True)
     published_on = models.DateField(null=True, blank=True)
     history = HistoricalRecords()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .agreements import Agreement, Milestone, Party
+from .validators import web_url
 
 
 class CommitmentStatus(models.TextChoices):
@@ -98,6 +99,18 @@ class Commitment(models.Model):
     )
     # Computed from the wording and the milestone by services; never typed in.
     due_on = models.DateField(null=True, blank=True, editable=False)
+    # The due date before the first extension; empty while the deadline was never extended.
+    original_due_on = models.DateField(null=True, blank=True, editable=False)
+    depends_on = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="dependents",
+        blank=True,
+        help_text="Commitments of the same agreement that must happen first.",
+    )
+    # The parties' latest claims about it disagree (one says progress, another a setback);
+    # kept by services.commitment_refresh_dispute whenever its evidence changes.
+    is_disputed = models.BooleanField(default=False, editable=False)
     status = models.CharField(
         max_length=20, choices=CommitmentStatus.choices, default=CommitmentStatus.NOT_STARTED
     )
@@ -106,7 +119,7 @@ class Commitment(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(m2m_fields=[responsible_parties])
+    history = HistoricalRecords(m2m_fields=[responsible_parties, depends_on])
 
     class Meta:
         ordering = ["agreement", "sort_key"]
@@ -165,6 +178,12 @@ class Commitment(models.Model):
         if self.due_on is None or self.is_closed or self.due_on < today:
             return None
         return (self.due_on - today).days
+
+    def days_late_against_original(self, today: date) -> int | None:
+        """Lateness against the deadline first agreed, for an extended commitment."""
+        if self.original_due_on is None or self.is_closed or self.original_due_on >= today:
+            return None
+        return (today - self.original_due_on).days
 
 
 class StatusChange(models.Model):
@@ -247,3 +266,37 @@ class OverdueFlag(models.Model):
     def __str__(self) -> str:
         state = f"cleared {self.cleared_at:%Y-%m-%d}" if self.cleared_at else "open"
         return f"{self.commitment.reference} overdue since {self.flagged_at:%Y-%m-%d} ({state})"
+
+
+class DeadlineExtension(models.Model):
+    """The parties agreed a new deadline: the old and new wording and dates, why, and where it
+    was reported. The first due date stays on the commitment as `original_due_on`."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="extensions")
+    previous_wording = models.CharField(max_length=200, blank=True)
+    previous_due_on = models.DateField(null=True, blank=True)
+    new_wording = models.CharField("new timeline", max_length=200)
+    new_milestone = models.ForeignKey(
+        Milestone, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    new_due_on = models.DateField()
+    reason = models.TextField()
+    source_title = models.CharField(max_length=300, blank=True)
+    source_url = models.URLField(max_length=500, blank=True, validators=[web_url])
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="extension_has_reason"),
+        ]
+        indexes = [
+            # A commitment's history lists its extensions in time order.
+            models.Index(fields=["commitment", "recorded_at"], name="extension_history"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.reference}: {self.previous_due_on} → {self.new_due_on}"

@@ -2,16 +2,14 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from ..uploads import validate_attachment
 from .commitments import Commitment
-
-# Links analysts follow from the app: the web only, never javascript: or data: URLs.
-web_url = URLValidator(schemes=["http", "https"], message="Enter a web address (http or https).")
+from .validators import web_url
 
 
 class Stance(models.TextChoices):
@@ -66,6 +64,15 @@ class Evidence(models.Model):
         max_length=200, blank=True, editable=False, help_text="The uploaded file's own name."
     )
     stance = models.CharField(max_length=12, choices=Stance.choices, default=Stance.CONTEXT)
+    claimed_by = models.ForeignKey(
+        "tracker.Party",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        help_text="The party whose claim this is (an official statement, say); "
+        "empty for independent observations.",
+    )
     reliability = models.CharField(
         "source reliability", max_length=1, choices=Reliability.choices, default=Reliability.F
     )

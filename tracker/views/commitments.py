@@ -7,6 +7,7 @@ with the errors); an htmx POST gets the `activity` fragment back, rebuilt from f
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -14,8 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from .. import audit, selectors, services
-from ..forms import EvidenceForm, RetractForm, StatusChangeForm
-from ..models import Commitment, Evidence, OverdueFlag, StatusChange, User
+from ..forms import EvidenceForm, ExtensionForm, RetractForm, StatusChangeForm
+from ..models import Commitment, DeadlineExtension, Evidence, OverdueFlag, StatusChange, User
 from .common import get_commitment_for_user, member_required, vary_on_htmx
 
 # action -> the permission it needs
@@ -23,20 +24,23 @@ ACTIONS = {
     "log-evidence": "tracker.add_evidence",
     "change-status": "tracker.add_statuschange",
     "retract-evidence": "tracker.change_evidence",
+    "extend-deadline": "tracker.add_deadlineextension",
 }
 
 
 @dataclass(frozen=True)
 class HistoryEntry:
     at: datetime
-    kind: str  # "status", "evidence", "flagged", "cleared"
-    item: StatusChange | Evidence | OverdueFlag
+    kind: str  # "status", "evidence", "flagged", "cleared", "extension"
+    item: StatusChange | Evidence | OverdueFlag | DeadlineExtension
 
 
 def commitment_history(commitment: Commitment) -> tuple[list[HistoryEntry], list[Evidence]]:
-    """Status changes, overdue flags and evidence, newest first, in three queries."""
+    """Status changes, overdue flags, extensions and evidence, newest first, in four queries."""
     evidence = list(
-        commitment.evidence.select_related("logged_by", "retracted_by").order_by("logged_at")
+        commitment.evidence.select_related("logged_by", "retracted_by", "claimed_by").order_by(
+            "logged_at"
+        )
     )
     entries = [HistoryEntry(item.logged_at, "evidence", item) for item in evidence]
     for change in commitment.status_changes.select_related("changed_by", "evidence"):
@@ -45,6 +49,8 @@ def commitment_history(commitment: Commitment) -> tuple[list[HistoryEntry], list
         entries.append(HistoryEntry(flag.flagged_at, "flagged", flag))
         if flag.cleared_at:
             entries.append(HistoryEntry(flag.cleared_at, "cleared", flag))
+    for extension in commitment.extensions.select_related("recorded_by", "new_milestone"):
+        entries.append(HistoryEntry(extension.recorded_at, "extension", extension))
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries, evidence
 
@@ -78,11 +84,14 @@ def _perform(request: HttpRequest, commitment: Commitment, action: str) -> tuple
         "log-evidence": _log_evidence,
         "change-status": _change_status,
         "retract-evidence": _retract_evidence,
+        "extend-deadline": _extend_deadline,
     }[action](request, commitment)
 
 
 def _log_evidence(request: HttpRequest, commitment: Commitment) -> tuple[dict, str]:
-    form = EvidenceForm(request.POST, request.FILES)
+    form = EvidenceForm(
+        request.POST, request.FILES, parties=list(commitment.agreement.parties.all())
+    )
     if form.is_valid():
         try:
             services.evidence_log(commitment=commitment, by=request.user, **form.cleaned_data)
@@ -131,9 +140,32 @@ def _retract_evidence(request: HttpRequest, commitment: Commitment) -> tuple[dic
     return {"retract_form": form}, ""
 
 
+def _extend_deadline(request: HttpRequest, commitment: Commitment) -> tuple[dict, str]:
+    form = ExtensionForm(request.POST, milestones=commitment.agreement.milestones.all())
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.commitment_extend_deadline(
+                commitment=commitment,
+                wording=data["timeline_wording"],
+                milestone=data["milestone"],
+                reason=data["reason"],
+                source_title=data["source_title"],
+                source_url=data["source_url"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return {}, "Deadline extended; the original date is kept."
+    return {"extension_form": form}, ""
+
+
 def _context(user: User, commitment: Commitment, forms: dict) -> dict:
     today = timezone.localdate()
     history, evidence = commitment_history(commitment)
+    parties = list(commitment.agreement.parties.all())
+    can_extend = user.has_perm("tracker.add_deadlineextension")
     return {
         "commitment": commitment,
         "agreement": commitment.agreement,
@@ -144,13 +176,45 @@ def _context(user: User, commitment: Commitment, forms: dict) -> dict:
             entry.kind == "flagged" and entry.item.cleared_at is None for entry in history
         ),
         "history": history,
-        "audit_trail": audit.commitment_audit_trail(commitment),
+        "claims": _claims(evidence, parties),
+        "links": selectors.commitment_links(commitment),
+        "days_late_original": commitment.days_late_against_original(today),
+        "stale_after_days": settings.STALE_AFTER_DAYS,
         "totals": selectors.agreement_score(commitment.agreement),
         "can_log_evidence": user.has_perm("tracker.add_evidence"),
         "can_change_status": user.has_perm("tracker.add_statuschange"),
         "can_retract": user.has_perm("tracker.change_evidence"),
-        "evidence_form": forms.get("evidence_form") or EvidenceForm(),
+        "can_extend": can_extend,
+        "evidence_form": forms.get("evidence_form") or EvidenceForm(parties=parties),
+        "extension_form": forms.get("extension_form")
+        or (
+            ExtensionForm(milestones=commitment.agreement.milestones.all()) if can_extend else None
+        ),
         "status_form": forms.get("status_form")
         or StatusChangeForm(commitment=commitment, evidence=evidence),
         "retract_form": forms.get("retract_form"),
     }
+
+
+def _claims(evidence: list[Evidence], parties) -> list[tuple]:
+    """Each party's current claim, side by side, when the commitment is disputed: the
+    latest evidence still standing that the party claims, showing progress or a setback."""
+    latest = {}
+    for item in evidence:
+        if item.claimed_by_id and not item.is_retracted and item.stance in services.CLAIM_STANCES:
+            latest[item.claimed_by_id] = item
+    return [(party, latest.get(party.pk)) for party in parties]
+
+
+@member_required
+def commitment_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The audit trail: its own page, or the fragment the commitment page loads on demand."""
+    commitment = get_commitment_for_user(request.user, pk)
+    context = {
+        "commitment": commitment,
+        "agreement": commitment.agreement,
+        "audit_trail": audit.commitment_audit_trail(commitment),
+    }
+    if request.htmx:
+        return vary_on_htmx(render(request, "tracker/commitment_audit.html#audit-table", context))
+    return vary_on_htmx(render(request, "tracker/commitment_audit.html", context))

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from .. import selectors
@@ -34,12 +35,14 @@ def get_agreement_for_user(user: User, slug: str) -> Agreement:
 
 
 def get_commitment_for_user(user: User, pk: int) -> Commitment:
-    return get_object_or_404(
+    """The commitment with its warnings (at risk, stale, blocked), or 404."""
+    commitments = (
         selectors.commitments_visible_to(user)
         .select_related("agreement", "deadline_milestone")
-        .prefetch_related("responsible_parties"),
-        pk=pk,
+        .prefetch_related("responsible_parties")
     )
+    today, now = timezone.localdate(), timezone.now()
+    return get_object_or_404(selectors.with_warnings(commitments, today=today, now=now), pk=pk)
 
 
 def paginate(request: HttpRequest, items, per_page: int) -> Page:
