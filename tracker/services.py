@@ -25,9 +25,11 @@ from .models import (
     OverdueFlag,
     Party,
     StatusChange,
+    Team,
     User,
 )
 from .models.commitments import CLOSED_STATUSES
+from .models.users import new_calendar_token
 
 SIGNING_NAME = "Signing"
 # What the person logging evidence types in; the rest is set by `evidence_log`.
@@ -178,7 +180,9 @@ def evidence_log(
     return evidence
 
 
-def evidence_retract(*, evidence: Evidence, reason: str, by: User | None) -> Evidence:
+def evidence_retract(
+    *, evidence: Evidence, reason: str, by: User | None, at: datetime | None = None
+) -> Evidence:
     """Withdraw evidence: it stays in the record, marked retracted with the reason."""
     reason = reason.strip()
     if not reason:
@@ -186,7 +190,7 @@ def evidence_retract(*, evidence: Evidence, reason: str, by: User | None) -> Evi
     if evidence.is_retracted:
         raise ValidationError("This evidence was already retracted.")
     updated = Evidence.objects.filter(pk=evidence.pk, retracted_at__isnull=True).update(
-        retracted_at=timezone.now(), retracted_by=by, retraction_reason=reason
+        retracted_at=at or timezone.now(), retracted_by=by, retraction_reason=reason
     )
     if updated != 1:
         raise ValidationError("This evidence was already retracted.")
@@ -293,3 +297,82 @@ def overdue_scan(*, today: date, now: datetime | None = None) -> JobRun:
             flagged=flagged,
             cleared=cleared,
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Getting data in (issue 6): the importer and the API write through these.
+
+MIN_PARTIES = 2
+
+
+@transaction.atomic
+def agreement_save(
+    *, agreement: Agreement, parties: Iterable[Party], teams: Iterable[Team] | None = None
+) -> Agreement:
+    """Validate and save an agreement with its parties (two or more) and, if given, the
+    teams it is restricted to. The signing milestone follows its date, and the due dates
+    counted from the signing with it. A party still responsible for one of its commitments
+    cannot leave it."""
+    parties = list(parties)
+    if len({party.pk for party in parties}) < MIN_PARTIES:
+        raise ValidationError({"parties": "An agreement has at least two parties."})
+    agreement.full_clean(exclude=["parties", "teams"])
+    agreement.save()
+    leaving = (
+        Commitment.responsible_parties.through.objects.filter(commitment__agreement=agreement)
+        .exclude(party__in=parties)
+        .select_related("party", "commitment")
+        .order_by("party__code", "commitment__sort_key")
+    )
+    if leaving:
+        still = sorted({f"{row.party.code} (for {row.commitment.reference})" for row in leaving})
+        raise ValidationError(
+            {
+                "parties": f"{', '.join(still)} cannot leave the agreement while responsible "
+                "for its commitments."
+            }
+        )
+    agreement.parties.set(parties)
+    if teams is not None:
+        agreement.teams.set(teams)
+    agreement_sync_signing(agreement=agreement)
+    return agreement
+
+
+@transaction.atomic
+def milestone_save(*, milestone: Milestone) -> Milestone:
+    """Validate and save a milestone other than the signing (which follows the agreement's
+    date); moving its date moves every due date counted from it."""
+    if milestone.is_signing:
+        raise ValidationError(
+            {"kind": "The signing milestone follows the agreement's date; change that instead."}
+        )
+    previous = (
+        Milestone.objects.filter(pk=milestone.pk).values_list("date", flat=True).first()
+        if milestone.pk
+        else None
+    )
+    milestone.full_clean()
+    milestone.save()
+    if previous is not None and previous != milestone.date:
+        agreement_recompute_due_dates(agreement=milestone.agreement)
+    return milestone
+
+
+def evidence_check_dates(*, occurred_on: date | None, source_date: date | None) -> None:
+    """What happened, and its source, cannot be dated in the future (site time zone)."""
+    today = timezone.localdate()
+    errors = {
+        name: "This date is in the future."
+        for name, value in (("occurred_on", occurred_on), ("source_date", source_date))
+        if value is not None and value > today
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def user_reset_calendar_token(*, user: User) -> str:
+    """Give the user a new calendar-feed secret; the old feed URL stops working at once."""
+    user.calendar_token = new_calendar_token()
+    user.save(update_fields=["calendar_token"])
+    return user.calendar_token
