@@ -152,14 +152,17 @@ def _xlsx_rows(name: str, data: bytes) -> list[tuple[int, dict]]:
     return _table(name, lines)
 
 
-def _cell(value) -> str | date | datetime:
-    """A spreadsheet cell as the text it shows, or a date."""
+def _cell(value) -> str:
+    """A spreadsheet cell as text; dates in ISO 8601, so that the document stays JSON (the
+    import page signs it into its preview)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.date() if value.time() == datetime.min.time() else value
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
     if isinstance(value, date):
-        return value
+        return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

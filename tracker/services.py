@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from . import deadlines
 from .models import (
@@ -376,3 +377,10 @@ def user_reset_calendar_token(*, user: User) -> str:
     user.calendar_token = new_calendar_token()
     user.save(update_fields=["calendar_token"])
     return user.calendar_token
+
+
+@transaction.atomic
+def user_reset_api_token(*, user: User) -> str:
+    """Create the user's API token, or replace it: the old one stops working at once."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user).key
