@@ -15,9 +15,10 @@ from datetime import date, datetime
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
-from .import_files import FORMAT
 from .models import Agreement, Commitment
 
+# The import/export document format (docs/import-format.md), written as its `format` key.
+FORMAT = "commitment-tracker/1"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Control characters that XLSX (XML 1.0) cannot hold; openpyxl refuses them.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -29,6 +30,13 @@ def spreadsheet_safe(value):
     """Text that starts like a formula gets a leading apostrophe (OWASP CSV injection)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
+    return value
+
+
+def spreadsheet_text(value):
+    """Undo `spreadsheet_safe` on a cell read back: an export imports without changes."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
     return value
 
 

@@ -16,7 +16,8 @@ from pathlib import PurePath
 
 import yaml
 
-FORMAT = "commitment-tracker/1"
+from .exports import spreadsheet_text
+
 SUFFIXES = (".json", ".yaml", ".yml", ".csv", ".xlsx")
 WHERE = "_where"  # the label an error uses for an item read from a row
 
@@ -191,7 +192,7 @@ def _table(name: str, lines: list[list]) -> list[tuple[int, dict]]:
     rows = []
     for number, line in enumerate(lines[1:], start=2):
         values = {
-            column: value.strip() if isinstance(value, str) else value
+            column: spreadsheet_text(value.strip()) if isinstance(value, str) else value
             for column, value in zip(header, line, strict=False)
             if column and column not in IGNORED_COLUMNS
         }

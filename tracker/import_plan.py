@@ -14,7 +14,8 @@ from datetime import date, datetime
 from django.db.models import TextChoices
 from django.utils import timezone
 
-from .import_files import FORMAT, WHERE, ImportFailed
+from .exports import FORMAT
+from .import_files import WHERE, ImportFailed
 from .models import (
     Agreement,
     AgreementStatus,

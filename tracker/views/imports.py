@@ -32,7 +32,9 @@ class ImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if PurePath(upload.name).suffix.lower() not in SUFFIXES:
-            raise forms.ValidationError(f"Upload a {', '.join(SUFFIXES)} file.")
+            raise forms.ValidationError(
+                f"Upload a JSON, YAML, CSV or XLSX file ({', '.join(SUFFIXES)})."
+            )
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The file is larger than 2 MB: import it on the server.")
         return upload
