@@ -24,8 +24,8 @@ class TrackerSchema(AutoSchema):
         errors = {"401": ErrorSerializer, "403": ErrorSerializer}
         if self.method == "POST" or self._is_list_view():
             errors["400"] = _invalid_input()
-        if "{" in self.path:
-            errors["404"] = ErrorSerializer
+        if "{" in self.path or self._is_list_view():
+            errors["404"] = ErrorSerializer  # not visible to you, or a page past the last
         for code, body in errors.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(body, code, direction=direction)

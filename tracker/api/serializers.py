@@ -33,6 +33,16 @@ class PageUrlField(serializers.Field):
         return settings.SITE_URL + instance.get_absolute_url()
 
 
+class OptionalUrlField(serializers.URLField):
+    """A URL, or null where none was given (the model keeps an empty string)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value) -> str | None:
+        return value or None
+
+
 class PartySerializer(serializers.ModelSerializer):
     class Meta:
         model = Party
@@ -46,6 +56,8 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 
 class SourceSerializer(serializers.ModelSerializer):
+    url = OptionalUrlField()
+
     class Meta:
         model = Source
         fields = ["title", "kind", "url", "publisher", "published_on"]
@@ -132,6 +144,7 @@ class UsernameField(serializers.SlugRelatedField):
 
 class EvidenceSerializer(serializers.ModelSerializer):
     agreement = serializers.CharField(source="commitment.agreement.slug", read_only=True)
+    source_url = OptionalUrlField()
     logged_by = UsernameField(allow_null=True)
     retracted_by = UsernameField(allow_null=True)
     is_retracted = serializers.BooleanField(read_only=True)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
@@ -15,4 +15,6 @@ router.register("status-changes", views.StatusChangeViewSet, basename="api-statu
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token-obtain"),
     *router.urls,
+    # Anything else under /api/v1/ is a JSON 404, as the schema promises, not Django's HTML.
+    re_path(r"^.*/$", views.not_found, name="api-not-found"),
 ]
