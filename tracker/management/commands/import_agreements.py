@@ -66,6 +66,8 @@ class Command(BaseCommand):
             self.stderr.write(f"Commitments: {done}/{total} ({100 * done // total} %)")
 
     def _report(self, report: ImportReport, verbosity: int) -> None:
+        if verbosity == 0:
+            return
         if verbosity >= 2:
             for change in report.made_changes:
                 self.stdout.write(f"  {change.kind} {change.action}: {change.label}")
