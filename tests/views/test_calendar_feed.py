@@ -93,3 +93,14 @@ def test_a_deactivated_user_has_no_feed(client, analyst, commitment):
 def test_each_user_has_their_own_token(analyst, viewer):
     assert len(analyst.calendar_token) >= 40
     assert analyst.calendar_token != viewer.calendar_token
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_the_feed_takes_the_same_queries_whatever_its_size(
+    client, analyst, size, django_assert_max_num_queries
+):
+    for _ in range(size):
+        CommitmentFactory()
+    with django_assert_max_num_queries(5):
+        response = _feed(client, analyst)
+    assert len(_events(response)) == size

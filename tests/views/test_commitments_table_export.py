@@ -117,3 +117,24 @@ def test_the_overdue_page_exports_xlsx_too(analyst_client, overdue_commitment, t
     assert rows[0][:3] == ("agreement", "party", "reference")
     assert len(rows) == 1 + overdue_commitment.responsible_parties.count()
     assert {row[2] for row in rows[1:]} == {overdue_commitment.reference}
+
+
+def test_the_overdue_and_due_within_filters_apply_to_the_export(
+    analyst_client, agreement, time_machine
+):
+    time_machine.move_to(datetime.datetime(2026, 4, 20, 9, tzinfo=datetime.UTC))
+    CommitmentFactory(agreement=agreement, reference="3.1", timeline_wording="within 1 month")
+    services.overdue_scan(today=datetime.date(2026, 4, 20))
+    overdue = _csv_rows(_get(analyst_client, agreement, overdue="yes", format="csv"))
+    assert [row["reference"] for row in overdue] == ["3.1"]
+    assert overdue[0]["overdue"] == "yes"
+    soon = _csv_rows(_get(analyst_client, agreement, due_within=15, format="csv"))
+    assert [row["reference"] for row in soon] == ["1.1", "1.2", "2.1"]
+    assert _csv_rows(_get(analyst_client, agreement, due_within=5, format="csv")) == []
+
+
+def test_control_characters_are_dropped_from_xlsx_cells(analyst_client, agreement):
+    CommitmentFactory(agreement=agreement, reference="4.1", title="Bell\x07 and tab")
+    response = _get(analyst_client, agreement, q="Bell", format="xlsx")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][2] == "Bell and tab"

@@ -1,5 +1,6 @@
 """/import/: an editor uploads, previews what would change, and confirms."""
 
+import datetime
 import re
 
 import pytest
@@ -109,3 +110,41 @@ def test_editors_see_the_import_link_and_analysts_do_not(editor_client, analyst,
     assert f'href="{URL}"' in editor_client.get(reverse("tracker:overview")).content.decode()
     client.force_login(analyst)
     assert f'href="{URL}"' not in client.get(reverse("tracker:overview")).content.decode()
+
+
+def test_an_xlsx_upload_previews_and_imports(editor_client):
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(
+        ["agreement", "agreement_title", "signed_on", "parties", "reference", "title"]
+    )
+    workbook.active.append(
+        [
+            "doha",
+            "Doha",
+            datetime.date(2026, 1, 31),
+            "Pakistan (PAK), Afghanistan (AFG)",
+            "1",
+            "Patrols",
+        ]
+    )
+    content = io.BytesIO()
+    workbook.save(content)
+    payload = _payload(_upload(editor_client, content.getvalue(), name="doha.xlsx"))
+    editor_client.post(URL, {"action": "confirm", "payload": payload})
+    assert Agreement.objects.get(slug="doha").signed_on == datetime.date(2026, 1, 31)
+
+
+def test_if_the_data_changed_since_the_preview_the_confirmation_reports_it(
+    editor_client, restricted_agreement
+):
+    payload = _payload(_upload(editor_client))
+    restricted_agreement.slug = "doha"
+    restricted_agreement.save()
+    response = editor_client.post(URL, {"action": "confirm", "payload": payload})
+    assert response.status_code == 409
+    assert "field slug: “doha” is already taken" in response.content.decode()
+    assert not Commitment.objects.filter(agreement__slug="doha", reference="1").exists()
