@@ -167,12 +167,12 @@ class _Writer:
 
     def teams(self, names: list[str], where: str) -> list[Team] | None:
         found = {team.name: team for team in Team.objects.filter(name__in=names)}
-        missing = [name for name in names if name not in found]
+        missing = list(dict.fromkeys(name for name in names if name not in found))
         if missing and not self.may("tracker.add_team"):
             self.fail(where, "teams", f"no team is named {', '.join(missing)}")
             return None
         for name in missing:
-            found[name] = Team.objects.create(name=name)
+            found[name] = self.attempt(where, lambda n=name: _full_save(Team(name=n)))
             self.report.add("team", name, "created")
         return [found[name] for name in names]
 
