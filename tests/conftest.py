@@ -4,7 +4,7 @@ import pytest
 
 from tracker.models import CommitmentStatus, Role
 
-from .factories import AgreementFactory, CommitmentFactory, UserFactory
+from .factories import AgreementFactory, CommitmentFactory, TeamFactory, UserFactory
 
 
 @pytest.fixture
@@ -65,3 +65,12 @@ def overdue_commitment(agreement):
 def _fast_password_hashing(settings):
     """Real hashing costs a third of a second a password; tests only need it to work."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def restricted_agreement(db):
+    """Shared with one team that none of the role fixtures belongs to."""
+    agreement = AgreementFactory(title="Secret protocol", slug="secret-protocol")
+    agreement.teams.add(TeamFactory(name="Inner circle"))
+    CommitmentFactory(agreement=agreement, reference="9.9", title="Hidden deadline")
+    return agreement

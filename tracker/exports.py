@@ -1,6 +1,29 @@
-"""Shared by every export: cells that a spreadsheet would run as formulas are defused."""
+"""Shared by every export: cells that a spreadsheet would run as formulas are defused.
 
+Also the exports themselves: a commitments list as CSV or XLSX (what the page shows, every
+page of it), and whole agreements as a document in the import format
+(docs/import-format.md), so that an export imported into an empty database gives the same
+agreements back.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+
+from .models import Agreement, Commitment
+
+# The import/export document format (docs/import-format.md), written as its `format` key.
+FORMAT = "commitment-tracker/1"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Control characters that XLSX (XML 1.0) cannot hold; openpyxl refuses them.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+TABLE_FORMATS = ("csv", "xlsx")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def spreadsheet_safe(value):
@@ -8,3 +31,248 @@ def spreadsheet_safe(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def spreadsheet_text(value):
+    """Undo `spreadsheet_safe` on a cell read back: an export imports without changes."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_response(columns: list[str], rows: Iterable[list], filename: str) -> StreamingHttpResponse:
+    """Rows streamed as CSV (UTF-8), every cell defused."""
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield writer.writerow(columns)
+        for row in rows:
+            yield writer.writerow(spreadsheet_safe(cell) for cell in row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def xlsx_response(columns: list[str], rows: Iterable[list], filename: str) -> HttpResponse:
+    """Rows as one XLSX sheet: dates stay dates, text is defused and cleaned of control
+    characters."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(filename[:31])
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([_xlsx_cell(cell) for cell in row])
+    content = io.BytesIO()
+    workbook.save(content)
+    response = HttpResponse(content.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+def _xlsx_cell(value):
+    if isinstance(value, str):
+        return spreadsheet_safe(_XML_ILLEGAL.sub("", value))
+    return value
+
+
+def table_response(fmt: str, columns: list[str], rows: Iterable[list], filename: str):
+    if fmt == "xlsx":
+        return xlsx_response(columns, rows, filename)
+    return csv_response(columns, rows, filename)
+
+
+COMMITMENT_COLUMNS = [
+    "agreement",
+    "reference",
+    "title",
+    "responsible",
+    "theme",
+    "priority",
+    "timeline",
+    "counted_from",
+    "due_on",
+    "status",
+    "overdue",
+    "url",
+]
+
+
+def commitment_rows(commitments: Iterable[Commitment], *, absolute_url) -> Iterator[list]:
+    """One row per commitment, with the columns of COMMITMENT_COLUMNS. The import reads these
+    columns back (ignoring the computed due_on, overdue and url), so an exported list can be
+    edited in a spreadsheet and imported again. Needs `is_overdue` annotated, the agreement
+    and the milestone selected and the responsible parties prefetched."""
+    for commitment in commitments:
+        milestone = commitment.deadline_milestone
+        yield [
+            commitment.agreement.slug,
+            commitment.reference,
+            commitment.title,
+            ", ".join(party.code for party in commitment.responsible_parties.all()),
+            commitment.get_theme_display(),
+            commitment.get_priority_display(),
+            commitment.timeline_wording,
+            milestone.name if milestone else "",
+            commitment.due_on,
+            commitment.get_status_display(),
+            "yes" if commitment.is_overdue else "no",
+            absolute_url(commitment.get_absolute_url()),
+        ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Agreements in the import format
+
+
+def agreements_document(agreements: Iterable[Agreement]) -> dict:
+    """Agreements (loaded by `selectors.agreement_for_export`) as an import document.
+
+    Empty values are left out: on import a key left out takes its default for a new item.
+    The signing milestone is left out too: it follows `signed_on`.
+    """
+    agreements = list(agreements)
+    parties = {party.code: party for agreement in agreements for party in agreement.parties.all()}
+    return {
+        "format": FORMAT,
+        "parties": [
+            {"code": party.code, "name": party.name, "kind": party.kind}
+            for party in sorted(parties.values(), key=lambda party: party.code)
+        ],
+        "agreements": [_agreement(agreement) for agreement in agreements],
+    }
+
+
+def _agreement(agreement: Agreement) -> dict:
+    teams = [team.name for team in agreement.teams.all()]
+    return _compact(
+        {
+            "slug": agreement.slug,
+            "title": agreement.title,
+            "parties": [party.code for party in agreement.parties.all()],
+            "signed_on": agreement.signed_on,
+            "signed_on_kind": agreement.signed_on_kind,
+            "status": agreement.status,
+            "summary": agreement.summary,
+            "teams": teams or None,
+            "sources": [
+                _compact(
+                    {
+                        "title": source.title,
+                        "kind": source.kind,
+                        "url": source.url,
+                        "publisher": source.publisher,
+                        "published_on": source.published_on,
+                    }
+                )
+                for source in agreement.sources.all()
+            ],
+            "milestones": [
+                _compact(
+                    {
+                        "name": milestone.name,
+                        "kind": milestone.kind,
+                        "date": milestone.date,
+                        "date_is_estimate": milestone.date_is_estimate or None,
+                        "note": milestone.note,
+                    }
+                )
+                for milestone in agreement.milestones.all()
+                if not milestone.is_signing
+            ],
+            "commitments": [_commitment(commitment) for commitment in agreement.commitments.all()],
+        }
+    )
+
+
+def _commitment(commitment: Commitment) -> dict:
+    evidence = list(commitment.evidence.all())
+    position = {item.pk: n for n, item in enumerate(evidence, start=1)}
+    milestone = commitment.deadline_milestone
+    return _compact(
+        {
+            "reference": commitment.reference,
+            "title": commitment.title,
+            "description": commitment.description,
+            "theme": commitment.theme,
+            "priority": commitment.priority,
+            "responsible": [party.code for party in commitment.responsible_parties.all()],
+            "timeline": commitment.timeline_wording,
+            "counted_from": milestone.name if milestone else None,
+            "status": commitment.status,
+            "history": [
+                _compact(
+                    {
+                        "at": _moment(change.changed_at),
+                        "status": change.to_status,
+                        "reason": change.reason,
+                        "cites": position.get(change.evidence_id),
+                    }
+                )
+                for change in commitment.status_changes.all()
+            ],
+            "evidence": [_evidence(item) for item in evidence],
+            "depends_on": [prerequisite.reference for prerequisite in commitment.depends_on.all()],
+            "extensions": [_extension(extension) for extension in commitment.extensions.all()],
+        }
+    )
+
+
+def _extension(extension) -> dict:
+    before, after = extension.previous_milestone, extension.new_milestone
+    return _compact(
+        {
+            "from_timeline": extension.previous_wording,
+            "from_counted_from": before.name if before else None,
+            "timeline": extension.new_wording,
+            "counted_from": after.name if after else None,
+            "reason": extension.reason,
+            "source_title": extension.source_title,
+            "source_url": extension.source_url,
+            "recorded_at": _moment(extension.recorded_at),
+        }
+    )
+
+
+def _evidence(evidence) -> dict:
+    return _compact(
+        {
+            "summary": evidence.summary,
+            "occurred_on": evidence.occurred_on,
+            "source_url": evidence.source_url,
+            "source_publisher": evidence.source_publisher,
+            "source_title": evidence.source_title,
+            "source_date": evidence.source_date,
+            "quote": evidence.quote,
+            "stance": evidence.stance,
+            "claimed_by": evidence.claimed_by.code if evidence.claimed_by else None,
+            "reliability": evidence.reliability,
+            "credibility": evidence.credibility,
+            "logged_at": _moment(evidence.logged_at),
+            "retraction_reason": evidence.retraction_reason,
+            "retracted_at": _moment(evidence.retracted_at),
+        }
+    )
+
+
+def _moment(value: datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def _compact(values: dict) -> dict:
+    """Leave out what is empty; dates as ISO text."""
+    return {
+        key: value.isoformat() if isinstance(value, date) else value
+        for key, value in values.items()
+        if value not in (None, "", [])
+    }

@@ -20,6 +20,7 @@ from django.db.models import (
     IntegerField,
     Min,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -35,6 +36,7 @@ from .db import DaysBetween
 from .models import (
     Agreement,
     Commitment,
+    DeadlineExtension,
     Evidence,
     JobName,
     JobRun,
@@ -426,19 +428,33 @@ def agreement_commitments(
         today=today,
         now=timezone.now(),
     )
+    commitments = commitments_filtered(commitments, today=today, filters=filters)
+    return commitments.order_by(*COMMITMENT_SORTS[filters.get("sort", "reference")])
+
+
+def commitments_filtered(
+    commitments: QuerySet[Commitment], *, today: date, filters: dict
+) -> QuerySet[Commitment]:
+    """The commitment filters the pages and the API share. `overdue` is "yes"/"no" (the
+    open overdue flag); `due_within` is N days: open and due from today to today + N."""
     if "q" in filters:
         text = filters["q"]
         commitments = commitments.filter(
             Q(title__icontains=text) | Q(reference__icontains=text) | Q(description__icontains=text)
         )
+    if "agreement" in filters:
+        commitments = commitments.filter(agreement__slug=filters["agreement"])
     if "status" in filters:
         commitments = commitments.filter(status=filters["status"])
     if "party" in filters:
         commitments = commitments.filter(responsible_parties__code=filters["party"])
     if "theme" in filters:
         commitments = commitments.filter(theme=filters["theme"])
+    if "priority" in filters:
+        commitments = commitments.filter(priority=filters["priority"])
     if "overdue" in filters:
-        commitments = commitments.filter(is_overdue=filters["overdue"] == "yes")
+        flagged = Q(open_overdue_flag())
+        commitments = commitments.filter(flagged if filters["overdue"] == "yes" else ~flagged)
     if "warning" in filters:
         commitments = commitments.filter(
             warning_filter(filters["warning"], today=today, now=timezone.now())
@@ -449,7 +465,7 @@ def agreement_commitments(
             due_on__gte=today,
             due_on__lte=today + timedelta(days=filters["due_within"]),
         )
-    return commitments.order_by(*COMMITMENT_SORTS[filters.get("sort", "reference")])
+    return commitments
 
 
 @dataclass(frozen=True)
@@ -521,3 +537,86 @@ def _score_of(statuses) -> int | None:
 
 def _local_day(moment: datetime) -> date:
     return timezone.localtime(moment).date()
+
+
+# ---------------------------------------------------------------------------------------------
+# Getting data out (issue 6): the calendar feed, the JSON export and the API
+
+
+def calendar_deadlines(user: User) -> QuerySet[Commitment]:
+    """Every visible commitment that has a due date, for the user's calendar feed."""
+    return (
+        commitments_visible_to(user)
+        .filter(due_on__isnull=False)
+        .select_related("agreement")
+        .prefetch_related("responsible_parties")
+        .order_by("due_on", "agreement_id", "sort_key")
+    )
+
+
+def agreement_for_export(agreement: Agreement) -> Agreement:
+    """One agreement with everything the import format holds, in a fixed number of queries."""
+    evidence = Evidence.objects.select_related("claimed_by").order_by("logged_at", "id")
+    changes = StatusChange.objects.select_related("evidence").order_by("changed_at", "id")
+    extensions = DeadlineExtension.objects.select_related(
+        "previous_milestone", "new_milestone"
+    ).order_by("recorded_at", "id")
+    commitments = (
+        Commitment.objects.select_related("deadline_milestone")
+        .prefetch_related(
+            "responsible_parties",
+            Prefetch("depends_on", queryset=Commitment.objects.order_by("sort_key")),
+            Prefetch("evidence", queryset=evidence),
+            Prefetch("status_changes", queryset=changes),
+            Prefetch("extensions", queryset=extensions),
+        )
+        .order_by("sort_key")
+    )
+    return (
+        Agreement.objects.filter(pk=agreement.pk)
+        .prefetch_related(
+            "parties",
+            "teams",
+            "sources",
+            "milestones",
+            Prefetch("commitments", queryset=commitments),
+        )
+        .get()
+    )
+
+
+def api_agreements(user: User, *, today: date) -> QuerySet[Agreement]:
+    """The API's agreements: visible ones with their figures, parties and restriction."""
+    restricted = Agreement.teams.through.objects.filter(agreement_id=OuterRef("pk"))
+    return (
+        with_agreement_stats(agreements_visible_to(user), today=today)
+        .annotate(is_restricted=Exists(restricted))
+        .prefetch_related("parties")
+        .order_by("-signed_on", "title", "pk")
+    )
+
+
+def api_commitments(user: User) -> QuerySet[Commitment]:
+    """The API's commitments: visible ones with what each row shows, without N+1."""
+    return (
+        commitments_visible_to(user)
+        .annotate(is_overdue=open_overdue_flag(), priority_rank=PRIORITY_RANK)
+        .select_related("agreement", "deadline_milestone")
+        .prefetch_related("responsible_parties")
+    )
+
+
+def api_evidence(user: User) -> QuerySet[Evidence]:
+    return (
+        evidence_visible_to(user)
+        .select_related("commitment__agreement", "logged_by", "retracted_by")
+        .order_by("-logged_at", "-id")
+    )
+
+
+def api_status_changes(user: User) -> QuerySet[StatusChange]:
+    return (
+        StatusChange.objects.filter(commitment__agreement__in=agreements_visible_to(user))
+        .select_related("commitment__agreement", "changed_by")
+        .order_by("-changed_at", "-id")
+    )

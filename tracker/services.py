@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 from simple_history.utils import bulk_update_with_history
 
 from . import deadlines
@@ -29,9 +30,11 @@ from .models import (
     Source,
     Stance,
     StatusChange,
+    Team,
     User,
 )
 from .models.commitments import CLOSED_STATUSES
+from .models.users import new_calendar_token
 
 SIGNING_NAME = "Signing"
 # What the person logging evidence types in; the rest is set by `evidence_log`.
@@ -255,7 +258,9 @@ def evidence_log(
     return evidence
 
 
-def evidence_retract(*, evidence: Evidence, reason: str, by: User | None) -> Evidence:
+def evidence_retract(
+    *, evidence: Evidence, reason: str, by: User | None, at: datetime | None = None
+) -> Evidence:
     """Withdraw evidence: it stays in the record, marked retracted with the reason."""
     reason = reason.strip()
     if not reason:
@@ -263,7 +268,7 @@ def evidence_retract(*, evidence: Evidence, reason: str, by: User | None) -> Evi
     if evidence.is_retracted:
         raise ValidationError("This evidence was already retracted.")
     updated = Evidence.objects.filter(pk=evidence.pk, retracted_at__isnull=True).update(
-        retracted_at=timezone.now(), retracted_by=by, retraction_reason=reason
+        retracted_at=at or timezone.now(), retracted_by=by, retraction_reason=reason
     )
     if updated != 1:
         raise ValidationError("This evidence was already retracted.")
@@ -435,6 +440,7 @@ def commitment_extend_deadline(
         raise ValidationError({"reason": "Say why the deadline moved."})
     commitment_check_milestone(agreement=commitment.agreement, milestone=milestone)
     previous_wording, previous_due_on = commitment.timeline_wording, commitment.due_on
+    previous_milestone = commitment.deadline_milestone
     extended = Commitment(
         agreement=commitment.agreement, timeline_wording=wording, deadline_milestone=milestone
     )
@@ -453,6 +459,7 @@ def commitment_extend_deadline(
     extension = DeadlineExtension(
         commitment=commitment,
         previous_wording=previous_wording,
+        previous_milestone=previous_milestone,
         previous_due_on=previous_due_on,
         new_wording=wording,
         new_milestone=milestone,
@@ -525,3 +532,89 @@ def _find_cycle(graph: dict[int, set[int]], start: int) -> list[int] | None:
                 seen.add(successor)
                 stack.append((successor, [*path, successor]))
     return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Getting data in (issue 6): the importer and the API write through these.
+
+MIN_PARTIES = 2
+
+
+@transaction.atomic
+def agreement_save(
+    *, agreement: Agreement, parties: Iterable[Party], teams: Iterable[Team] | None = None
+) -> Agreement:
+    """Validate and save an agreement with its parties (two or more) and, if given, the
+    teams it is restricted to. The signing milestone follows its date, and the due dates
+    counted from the signing with it. A party still responsible for one of its commitments
+    cannot leave it."""
+    parties = list(parties)
+    if len({party.pk for party in parties}) < MIN_PARTIES:
+        raise ValidationError({"parties": "An agreement has at least two parties."})
+    agreement.full_clean(exclude=["parties", "teams"])
+    agreement.save()
+    leaving = (
+        Commitment.responsible_parties.through.objects.filter(commitment__agreement=agreement)
+        .exclude(party__in=parties)
+        .select_related("party", "commitment")
+        .order_by("party__code", "commitment__sort_key")
+    )
+    if leaving:
+        still = sorted({f"{row.party.code} (for {row.commitment.reference})" for row in leaving})
+        raise ValidationError(
+            {
+                "parties": f"{', '.join(still)} cannot leave the agreement while responsible "
+                "for its commitments."
+            }
+        )
+    agreement.parties.set(parties)
+    if teams is not None:
+        agreement.teams.set(teams)
+    agreement_sync_signing(agreement=agreement)
+    return agreement
+
+
+@transaction.atomic
+def milestone_save(*, milestone: Milestone) -> Milestone:
+    """Validate and save a milestone other than the signing (which follows the agreement's
+    date); moving its date moves every due date counted from it."""
+    if milestone.is_signing:
+        raise ValidationError(
+            {"kind": "The signing milestone follows the agreement's date; change that instead."}
+        )
+    previous = (
+        Milestone.objects.filter(pk=milestone.pk).values_list("date", flat=True).first()
+        if milestone.pk
+        else None
+    )
+    milestone.full_clean()
+    milestone.save()
+    if previous is not None and previous != milestone.date:
+        agreement_recompute_due_dates(agreement=milestone.agreement)
+    return milestone
+
+
+def evidence_check_dates(*, occurred_on: date | None, source_date: date | None) -> None:
+    """What happened, and its source, cannot be dated in the future (site time zone)."""
+    today = timezone.localdate()
+    errors = {
+        name: "This date is in the future."
+        for name, value in (("occurred_on", occurred_on), ("source_date", source_date))
+        if value is not None and value > today
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def user_reset_calendar_token(*, user: User) -> str:
+    """Give the user a new calendar-feed secret; the old feed URL stops working at once."""
+    user.calendar_token = new_calendar_token()
+    user.save(update_fields=["calendar_token"])
+    return user.calendar_token
+
+
+@transaction.atomic
+def user_reset_api_token(*, user: User) -> str:
+    """Create the user's API token, or replace it: the old one stops working at once."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user).key

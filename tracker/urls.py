@@ -1,14 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .views import (
     agreements,
+    api_token,
+    calendar,
     commitments,
     dashboard,
     drafting,
     evidence,
     health,
+    imports,
     overdue,
     search,
 )
@@ -32,6 +36,14 @@ app_patterns = [
     path("overdue/", overdue.overdue, name="overdue"),
     path("search/", search.search_page, name="search"),
     path("draft/", drafting.draft, name="draft"),
+    # Getting data in and out (issue 6)
+    path(
+        "agreements/<slug:slug>/export.json", agreements.agreement_export, name="agreement-export"
+    ),
+    path("import/", imports.import_page, name="import"),
+    path("calendar/<slug:token>.ics", calendar.calendar_feed, name="calendar-feed"),
+    path("account/calendar/", calendar.calendar_settings, name="calendar-settings"),
+    path("account/api-token/", api_token.api_token, name="api-token"),
 ]
 
 account_patterns = [
@@ -54,4 +66,7 @@ urlpatterns = [
     path("accounts/", include(account_patterns)),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    path("api/v1/", include("tracker.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

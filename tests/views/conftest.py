@@ -32,3 +32,9 @@ def populate(count: int, *, analyst) -> list:
         agreements.append(agreement)
     services.overdue_scan(today=TODAY)
     return agreements
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    client.force_login(viewer)
+    return client

@@ -274,6 +274,9 @@ class DeadlineExtension(models.Model):
 
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="extensions")
     previous_wording = models.CharField(max_length=200, blank=True)
+    previous_milestone = models.ForeignKey(
+        Milestone, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     previous_due_on = models.DateField(null=True, blank=True)
     new_wording = models.CharField("new timeline", max_length=200)
     new_milestone = models.ForeignKey(
@@ -284,7 +287,7 @@ class DeadlineExtension(models.Model):
     source_title = models.CharField(max_length=300, blank=True)
     source_url = models.URLField(max_length=500, blank=True, validators=[web_url])
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField()
 

@@ -82,8 +82,10 @@ class Evidence(models.Model):
         default=Credibility.UNKNOWN,
         validators=[MinValueValidator(1), MaxValueValidator(6)],
     )
+    # Empty when its author was deleted, or for evidence imported from the command line
+    # without --user.
     logged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     logged_at = models.DateTimeField()
     retracted_at = models.DateTimeField(null=True, blank=True)

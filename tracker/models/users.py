@@ -1,3 +1,4 @@
+import secrets
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
@@ -17,8 +18,19 @@ class Role(models.TextChoices):
 ROLE_ORDER = [Role.ADMIN, Role.EDITOR, Role.ANALYST, Role.VIEWER]
 
 
+def new_calendar_token() -> str:
+    """A secret for the calendar feed's URL: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
 class User(AbstractUser):
     """A person who signs in. Roles are groups; teams decide the restricted agreements seen."""
+
+    # The calendar feed is fetched by calendar apps that cannot sign in, so its URL carries
+    # this secret; the user can reset it (services.user_reset_calendar_token).
+    calendar_token = models.CharField(
+        max_length=64, unique=True, default=new_calendar_token, editable=False
+    )
 
     class Meta:
         db_table = "tracker_user"

@@ -1,9 +1,9 @@
 from django.db.models import F, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from .. import charts, selectors
+from .. import charts, exports, selectors
 from ..forms import AgreementFilterForm, CommitmentFilterForm
 from ..models import Commitment, Party
 from .common import (
@@ -67,6 +67,8 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     parties = list(agreement.parties.all())
     form = CommitmentFilterForm(request.GET or None, parties=parties)
     commitments = selectors.agreement_commitments(agreement, today=today, filters=form.filters())
+    if request.GET.get("format") in exports.TABLE_FORMATS:
+        return _commitments_table(request, agreement, commitments)
     context = {
         "agreement": agreement,
         "today": today,
@@ -96,3 +98,23 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         sources=agreement.sources.all(),
     )
     return vary_on_htmx(render(request, "tracker/agreement_detail.html", context))
+
+
+def _commitments_table(request: HttpRequest, agreement, commitments) -> HttpResponse:
+    """The table as filtered and sorted on screen, every page of it, as CSV or XLSX."""
+    rows = exports.commitment_rows(
+        commitments.select_related("agreement").iterator(chunk_size=1000),
+        absolute_url=request.build_absolute_uri,
+    )
+    filename = f"{agreement.slug}-commitments-{timezone.localdate():%Y-%m-%d}"
+    return exports.table_response(request.GET["format"], exports.COMMITMENT_COLUMNS, rows, filename)
+
+
+@member_required
+def agreement_export(request: HttpRequest, slug: str) -> JsonResponse:
+    """The whole agreement in the import format: importing it gives the agreement back."""
+    agreement = get_agreement_for_user(request.user, slug)
+    document = exports.agreements_document([selectors.agreement_for_export(agreement)])
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{agreement.slug}.json"'
+    return response

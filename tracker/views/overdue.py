@@ -1,11 +1,9 @@
-import csv
-
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from .. import selectors
-from ..exports import spreadsheet_safe
+from ..exports import TABLE_FORMATS, table_response
 from ..forms import OverdueFilterForm
 from ..models import Party
 from .common import member_required, paginate, query_without_page
@@ -28,8 +26,8 @@ def overdue(request: HttpRequest) -> HttpResponse:
     """Every overdue commitment the user may see, by agreement then responsible party."""
     form = OverdueFilterForm(request.GET or None, parties=Party.objects.order_by("name"))
     rows = selectors.overdue_by_party(request.user, filters=form.filters())
-    if request.GET.get("format") == "csv":
-        return _csv(request, rows)
+    if request.GET.get("format") in TABLE_FORMATS:
+        return _table(request, rows, request.GET["format"])
     return render(
         request,
         "tracker/overdue.html",
@@ -42,35 +40,23 @@ def overdue(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv(request: HttpRequest, rows) -> StreamingHttpResponse:
-    """What the page shows, every page of it, as CSV streamed row by row."""
+def _table(request: HttpRequest, rows, fmt: str) -> HttpResponse:
+    """What the page shows, every page of it, as CSV (streamed row by row) or XLSX."""
     today = timezone.localdate()
-    writer = csv.writer(_Echo())
 
-    def lines():
-        yield writer.writerow(CSV_COLUMNS)
+    def cells():
         for row in rows.iterator(chunk_size=1000):
             commitment = row.commitment
-            yield writer.writerow(
-                spreadsheet_safe(cell)
-                for cell in [
-                    commitment.agreement.title,
-                    row.party.code,
-                    commitment.reference,
-                    commitment.title,
-                    commitment.get_status_display(),
-                    commitment.timeline_wording,
-                    commitment.due_on.isoformat(),
-                    commitment.days_overdue(today),
-                    request.build_absolute_uri(commitment.get_absolute_url()),
-                ]
-            )
+            yield [
+                commitment.agreement.title,
+                row.party.code,
+                commitment.reference,
+                commitment.title,
+                commitment.get_status_display(),
+                commitment.timeline_wording,
+                commitment.due_on,
+                commitment.days_overdue(today),
+                request.build_absolute_uri(commitment.get_absolute_url()),
+            ]
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="overdue-{today:%Y-%m-%d}.csv"'
-    return response
+    return table_response(fmt, CSV_COLUMNS, cells(), f"overdue-{today:%Y-%m-%d}")

@@ -1,0 +1,48 @@
+"""List endpoints answer in a number of queries that does not grow with the data: the same
+bound holds for 2 and for 40 agreements (with their commitments, evidence and history)."""
+
+import pytest
+
+from tracker import services
+
+from ..factories import AgreementFactory, CommitmentFactory, EvidenceFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = {
+    # token, role groups, count, page, parties (prefetched)
+    "/api/v1/agreements/": 5,
+    # token, role groups, count, page, responsible parties (prefetched)
+    "/api/v1/commitments/": 5,
+    # token, role groups, count, page (related rows selected)
+    "/api/v1/evidence/": 4,
+    "/api/v1/status-changes/": 4,
+    "/api/v1/parties/": 4,
+}
+
+
+def _data(size: int, analyst) -> None:
+    team = TeamFactory()
+    team.members.add(analyst)
+    for n in range(size):
+        agreement = AgreementFactory()
+        if n % 2:
+            agreement.teams.add(team)
+        commitment = CommitmentFactory(agreement=agreement)
+        evidence = EvidenceFactory(commitment=commitment, logged_by=analyst)
+        services.commitment_set_status(
+            commitment=commitment, status="in_progress", reason="r", evidence=evidence, by=analyst
+        )
+
+
+@pytest.mark.parametrize("size", [2, 40])
+@pytest.mark.parametrize("url", list(MAX_QUERIES))
+def test_it_stays_within_its_query_bound(
+    analyst_api, analyst, django_assert_max_num_queries, size, url
+):
+    _data(size, analyst)
+    with django_assert_max_num_queries(MAX_QUERIES[url]):
+        response = analyst_api.get(url, {"page_size": 50})
+    assert response.status_code == 200
+    if url != "/api/v1/parties/":
+        assert response.json()["count"] == size

@@ -1,0 +1,226 @@
+"""What the API shows and accepts. Read serializers expect the selectors' querysets (related
+rows selected or prefetched, figures annotated); write serializers only check the shape of
+the input: the rules stay in the services."""
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import (
+    Agreement,
+    Commitment,
+    CommitmentStatus,
+    Evidence,
+    Milestone,
+    Party,
+    Source,
+    StatusChange,
+)
+from ..services import EVIDENCE_FIELDS
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PageUrlField(serializers.Field):
+    """The object's page in the app, absolute from SITE_URL."""
+
+    def __init__(self, **kwargs):
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance) -> str:
+        return settings.SITE_URL + instance.get_absolute_url()
+
+
+class OptionalUrlField(serializers.URLField):
+    """A URL, or null where none was given (the model keeps an empty string)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value) -> str | None:
+        return value or None
+
+
+class PartySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Party
+        fields = ["code", "name", "kind"]
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["name", "kind", "date", "date_is_estimate", "note"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    url = OptionalUrlField()
+
+    class Meta:
+        model = Source
+        fields = ["title", "kind", "url", "publisher", "published_on"]
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    url = PageUrlField()
+    parties = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    is_restricted = serializers.BooleanField(read_only=True)
+    commitment_count = serializers.IntegerField(read_only=True)
+    overdue_count = serializers.IntegerField(read_only=True)
+    score = serializers.SerializerMethodField(help_text="Implementation score in percent.")
+    next_due_on = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "slug",
+            "url",
+            "title",
+            "parties",
+            "signed_on",
+            "signed_on_kind",
+            "status",
+            "summary",
+            "is_restricted",
+            "commitment_count",
+            "overdue_count",
+            "score",
+            "next_due_on",
+        ]
+
+    def get_score(self, agreement) -> int | None:
+        return None if agreement.score is None else round(agreement.score)
+
+
+class AgreementDetailSerializer(AgreementSerializer):
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    sources = SourceSerializer(many=True, read_only=True)
+
+    class Meta(AgreementSerializer.Meta):
+        fields = [*AgreementSerializer.Meta.fields, "milestones", "sources"]
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    url = PageUrlField()
+    agreement = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    responsible_parties = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    timeline = serializers.CharField(source="timeline_wording", read_only=True)
+    counted_from = serializers.CharField(
+        source="deadline_milestone.name",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The milestone a relative timeline counts from; null for the signing.",
+    )
+    is_overdue = serializers.BooleanField(read_only=True, help_text="Flagged by the overdue scan.")
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id",
+            "url",
+            "agreement",
+            "reference",
+            "title",
+            "description",
+            "theme",
+            "priority",
+            "responsible_parties",
+            "timeline",
+            "counted_from",
+            "due_on",
+            "status",
+            "version",
+            "is_overdue",
+        ]
+
+
+class UsernameField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="username", read_only=True, **kwargs)
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    agreement = serializers.CharField(source="commitment.agreement.slug", read_only=True)
+    source_url = OptionalUrlField()
+    logged_by = UsernameField(allow_null=True)
+    retracted_by = UsernameField(allow_null=True)
+    is_retracted = serializers.BooleanField(read_only=True)
+    grading = serializers.CharField(read_only=True, help_text="Admiralty code, such as B2.")
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "commitment",
+            "agreement",
+            *(name for name in EVIDENCE_FIELDS if name != "attachment"),
+            "grading",
+            "attachment_name",
+            "logged_by",
+            "logged_at",
+            "is_retracted",
+            "retracted_at",
+            "retracted_by",
+            "retraction_reason",
+        ]
+        read_only_fields = fields
+
+
+class EvidenceLogSerializer(serializers.ModelSerializer):
+    """What an analyst types in when logging evidence (attachments: on the page only)."""
+
+    class Meta:
+        model = Evidence
+        fields = [name for name in EVIDENCE_FIELDS if name != "attachment"]
+        extra_kwargs = {"summary": {"required": True, "allow_blank": False}}
+
+
+class RetractSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Why the evidence is retracted.")
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    agreement = serializers.CharField(source="commitment.agreement.slug", read_only=True)
+    reference = serializers.CharField(source="commitment.reference", read_only=True)
+    changed_by = UsernameField(allow_null=True)
+
+    class Meta:
+        model = StatusChange
+        fields = [
+            "id",
+            "commitment",
+            "agreement",
+            "reference",
+            "from_status",
+            "to_status",
+            "reason",
+            "evidence",
+            "changed_by",
+            "changed_at",
+        ]
+        read_only_fields = fields
+
+
+class StatusChangeRequestSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=CommitmentStatus.choices)
+    reason = serializers.CharField(max_length=2000, help_text="Why the status moves.")
+    evidence = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="Id of evidence logged against this commitment that the change rests on.",
+    )
+    version = serializers.IntegerField(
+        min_value=1,
+        help_text="The commitment's version as you read it; if it moved since, the answer is "
+        "409 and nothing changes.",
+    )
+
+
+class StatusConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    status = serializers.ChoiceField(choices=CommitmentStatus.choices)
+    version = serializers.IntegerField()

@@ -1,0 +1,20 @@
+from django.urls import path, re_path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("parties", views.PartyViewSet, basename="api-party")
+router.register("agreements", views.AgreementViewSet, basename="api-agreement")
+router.register("commitments", views.CommitmentViewSet, basename="api-commitment")
+router.register("evidence", views.EvidenceViewSet, basename="api-evidence")
+router.register("status-changes", views.StatusChangeViewSet, basename="api-statuschange")
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token-obtain"),
+    *router.urls,
+    # Anything else under /api/v1/ is a JSON 404, as the schema promises, not Django's HTML.
+    re_path(r"^.*/$", views.not_found, name="api-not-found"),
+]

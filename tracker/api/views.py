@@ -1,0 +1,200 @@
+"""The API's endpoints. Each queryset starts from the user's visibility (selectors), so an
+agreement the user may not see, and everything in it, is a 404; each write checks the same
+permission as the page's action, then calls the same service."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .. import selectors, services
+from ..models import Commitment, Party
+from . import filters, serializers
+from .permissions import require_permission
+
+ID = r"[0-9]+"
+
+
+def _refused(error: DjangoValidationError) -> ValidationError:
+    """A service's refusal as a 400 answer, field by field."""
+    if hasattr(error, "error_dict"):
+        return ValidationError(error.message_dict)
+    return ValidationError({"non_field_errors": error.messages})
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Parties", tags=["parties"]),
+    retrieve=extend_schema(summary="One party, by code", tags=["parties"]),
+)
+class PartyViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.PartySerializer
+    queryset = Party.objects.order_by("name", "pk")
+    lookup_field = "code"
+    lookup_value_regex = r"[A-Z0-9][A-Z0-9-]*"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Agreements you may see, with their figures", tags=["agreements"]),
+    retrieve=extend_schema(
+        summary="One agreement, with milestones and sources", tags=["agreements"]
+    ),
+)
+class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    filterset_class = filters.AgreementFilter
+
+    def get_queryset(self):
+        agreements = selectors.api_agreements(self.request.user, today=timezone.localdate())
+        if self.action == "retrieve":
+            agreements = agreements.prefetch_related("milestones", "sources")
+        return agreements
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.AgreementDetailSerializer
+        return serializers.AgreementSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Commitments you may see, filtered", tags=["commitments"]),
+    retrieve=extend_schema(summary="One commitment", tags=["commitments"]),
+)
+class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.CommitmentSerializer
+    filterset_class = filters.CommitmentFilter
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        return selectors.api_commitments(self.request.user)
+
+    def _commitment(self) -> Commitment:
+        """The commitment of a POST: 404 if not visible, then the permission (403)."""
+        return super().get_object()
+
+    @extend_schema(
+        summary="Change the status (analysts): a reason, optionally cited evidence, and "
+        "the version you read",
+        tags=["commitments"],
+        request=serializers.StatusChangeRequestSerializer,
+        responses={
+            201: serializers.StatusChangeSerializer,
+            409: OpenApiResponse(
+                serializers.StatusConflictSerializer,
+                description="Someone changed the commitment since you read it; nothing was "
+                "saved. The answer gives its current status and version.",
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="status", filter_backends=[])
+    def change_status(self, request: Request, pk: str) -> Response:
+        commitment = self._commitment()
+        require_permission(request.user, "tracker.add_statuschange")
+        data = serializers.StatusChangeRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        evidence = None
+        if data.validated_data.get("evidence") is not None:
+            evidence = commitment.evidence.filter(pk=data.validated_data["evidence"]).first()
+            if evidence is None:
+                raise ValidationError({"evidence": ["No such evidence on this commitment."]})
+        try:
+            change = services.commitment_set_status(
+                commitment=commitment,
+                status=data.validated_data["status"],
+                reason=data.validated_data["reason"],
+                evidence=evidence,
+                expected_version=data.validated_data["version"],
+                by=request.user,
+            )
+        except services.StatusConflict as conflict:
+            current = Commitment.objects.values("status", "version").get(pk=commitment.pk)
+            return Response({"detail": str(conflict), **current}, status=status.HTTP_409_CONFLICT)
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        return Response(
+            serializers.StatusChangeSerializer(change).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="Log evidence against the commitment (analysts)",
+        tags=["evidence"],
+        request=serializers.EvidenceLogSerializer,
+        responses={201: serializers.EvidenceSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="evidence", filter_backends=[])
+    def log_evidence(self, request: Request, pk: str) -> Response:
+        commitment = self._commitment()
+        require_permission(request.user, "tracker.add_evidence")
+        data = serializers.EvidenceLogSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        try:
+            services.evidence_check_dates(
+                occurred_on=fields.get("occurred_on"), source_date=fields.get("source_date")
+            )
+            evidence = services.evidence_log(commitment=commitment, by=request.user, **fields)
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        evidence = selectors.api_evidence(request.user).get(pk=evidence.pk)
+        return Response(
+            serializers.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Evidence on commitments you may see", tags=["evidence"]),
+    retrieve=extend_schema(summary="One piece of evidence", tags=["evidence"]),
+)
+class EvidenceViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.EvidenceSerializer
+    filterset_class = filters.EvidenceFilter
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        return selectors.api_evidence(self.request.user)
+
+    @extend_schema(
+        summary="Retract evidence with a reason (analysts): it stays in the record",
+        tags=["evidence"],
+        request=serializers.RetractSerializer,
+        responses={200: serializers.EvidenceSerializer},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def retract(self, request: Request, pk: str) -> Response:
+        evidence = self.get_object()
+        require_permission(request.user, "tracker.change_evidence")
+        data = serializers.RetractSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.evidence_retract(
+                evidence=evidence, reason=data.validated_data["reason"], by=request.user
+            )
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        evidence = self.get_queryset().get(pk=evidence.pk)
+        return Response(serializers.EvidenceSerializer(evidence).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Status changes, newest first", tags=["status changes"]),
+    retrieve=extend_schema(summary="One status change", tags=["status changes"]),
+)
+class StatusChangeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = serializers.StatusChangeSerializer
+    filterset_class = filters.StatusChangeFilter
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        return selectors.api_status_changes(self.request.user)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([AllowAny])
+def not_found(request: Request) -> Response:
+    raise NotFound

@@ -1,0 +1,297 @@
+"""Reading an import file into the nested document of docs/import-format.md.
+
+JSON and YAML files are the document itself. A CSV file, or an XLSX workbook's sheet, holds
+one commitment per row with its agreement's columns beside it; `rows_to_document` folds the
+rows into the same nesting and labels every item with its row number, so that an error names
+the row. Nothing here touches the database.
+"""
+
+import csv
+import io
+import json
+import re
+import zipfile
+from datetime import date, datetime
+from pathlib import PurePath
+
+import yaml
+
+from .exports import spreadsheet_text
+
+SUFFIXES = (".json", ".yaml", ".yml", ".csv", ".xlsx")
+WHERE = "_where"  # the label an error uses for an item read from a row
+
+# Spreadsheet column -> key of the agreement in the nested document.
+AGREEMENT_COLUMNS = {
+    "agreement": "slug",
+    "agreement_title": "title",
+    "signed_on": "signed_on",
+    "signed_on_kind": "signed_on_kind",
+    "agreement_status": "status",
+    "summary": "summary",
+    "parties": "parties",
+    "teams": "teams",
+}
+COMMITMENT_COLUMNS = (
+    "reference",
+    "title",
+    "description",
+    "theme",
+    "priority",
+    "responsible",
+    "timeline",
+    "counted_from",
+    "status",
+)
+MILESTONE_DATE_COLUMN = "counted_from_date"
+# Written by the commitments export (tracker.exports) and computed here, so read and ignored.
+IGNORED_COLUMNS = ("due_on", "overdue", "url")
+KNOWN_COLUMNS = (
+    *AGREEMENT_COLUMNS,
+    *COMMITMENT_COLUMNS,
+    MILESTONE_DATE_COLUMN,
+    *IGNORED_COLUMNS,
+)
+_NAMED_PARTY = re.compile(r"^(?P<name>.+?)\s*\((?P<code>[^()]+)\)$")
+
+
+class ImportFailed(Exception):
+    """The file cannot be imported; `errors` each name the file, the place and the field."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+def read_document(name: str, data: bytes) -> dict:
+    """The nested document held in `data`, read by the file name's suffix."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix == ".json":
+        return _read_json(name, data)
+    if suffix in (".yaml", ".yml"):
+        return _read_yaml(name, data)
+    if suffix == ".csv":
+        return rows_to_document(name, _csv_rows(name, data))
+    if suffix == ".xlsx":
+        return rows_to_document(name, _xlsx_rows(name, data))
+    raise ImportFailed([f"{name}: unknown file type “{suffix}”: use one of {', '.join(SUFFIXES)}."])
+
+
+def _text(name: str, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFailed(
+            [f"{name}: not UTF-8 text (byte {error.start}): save it as UTF-8 (“CSV UTF-8”)."]
+        ) from None
+
+
+def _read_json(name: str, data: bytes) -> dict:
+    try:
+        return json.loads(_text(name, data))
+    except json.JSONDecodeError as error:
+        raise ImportFailed(
+            [f"{name}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."]
+        ) from None
+
+
+class _StringLoader(yaml.BaseLoader):
+    """Every scalar stays a string ("2.10" is a reference, not the number 2.1), and aliases
+    are refused: an upload cannot expand into a huge document."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not accepted", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _read_yaml(name: str, data: bytes) -> dict:
+    try:
+        return yaml.load(_text(name, data), Loader=_StringLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ImportFailed([f"{name}: not valid YAML: {problem}{where}."]) from None
+
+
+def _column(header: str) -> str:
+    return re.sub(r"\s+", "_", str(header or "").strip().lower())
+
+
+def _csv_rows(name: str, data: bytes) -> list[tuple[int, dict]]:
+    text = _text(name, data)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        lines = list(reader)
+    except csv.Error as error:
+        raise ImportFailed([f"{name}: not valid CSV: {error}."]) from None
+    return _table(name, lines)
+
+
+def _xlsx_rows(name: str, data: bytes) -> list[tuple[int, dict]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise ImportFailed([f"{name}: not a readable XLSX workbook ({error})."]) from None
+    try:
+        sheet = (
+            workbook["commitments"]
+            if "commitments" in workbook.sheetnames
+            else workbook.worksheets[0]
+        )
+        lines = [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+    return _table(name, lines)
+
+
+def _cell(value) -> str:
+    """A spreadsheet cell as text; dates in ISO 8601, so that the document stays JSON (the
+    import page signs it into its preview)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _table(name: str, lines: list[list]) -> list[tuple[int, dict]]:
+    """Rows as (row number, {column: value}); the first line names the columns."""
+    if not lines:
+        raise ImportFailed([f"{name}: the file is empty; the first row names the columns."])
+    header = [_column(cell) for cell in lines[0]]
+    errors = []
+    unknown = [column for column in header if column and column not in KNOWN_COLUMNS]
+    if unknown:
+        errors.append(
+            f"{name}: row 1: unknown column(s) {', '.join(unknown)}; "
+            f"the columns are {', '.join(KNOWN_COLUMNS)}."
+        )
+    repeated = sorted({column for column in header if column and header.count(column) > 1})
+    if repeated:
+        errors.append(f"{name}: row 1: column(s) {', '.join(repeated)} appear more than once.")
+    missing = [column for column in ("agreement", "reference") if column not in header]
+    if missing:
+        errors.append(f"{name}: row 1: the column(s) {', '.join(missing)} are required.")
+    if errors:
+        raise ImportFailed(errors)
+    rows = []
+    for number, line in enumerate(lines[1:], start=2):
+        values = {
+            column: spreadsheet_text(value.strip()) if isinstance(value, str) else value
+            for column, value in zip(header, line, strict=False)
+            if column and column not in IGNORED_COLUMNS
+        }
+        if any(value not in ("", None) for value in values.values()):
+            rows.append((number, values))
+    return rows
+
+
+def rows_to_document(name: str, rows: list[tuple[int, dict]]) -> dict:
+    """Fold one-commitment-per-row tables into the nested document.
+
+    An agreement's columns may be repeated on each of its rows or given once; a value that
+    differs from an earlier row's is an error. An empty cell is a value left out.
+    """
+    errors: list[str] = []
+    agreements: dict[str, dict] = {}
+    parties: dict[str, dict] = {}
+    first_row: dict[tuple[str, str], int] = {}
+    for number, row in rows:
+        slug = row.get("agreement", "")
+        if not slug:
+            errors.append(f"{name}: row {number}, field agreement: the agreement's slug is needed.")
+            continue
+        agreement = agreements.setdefault(
+            slug,
+            {WHERE: f"row {number} (agreement {slug})", "commitments": [], "milestones": []},
+        )
+        for column, key in AGREEMENT_COLUMNS.items():
+            value = row.get(column, "")
+            if value in ("", None):
+                continue
+            if column == "parties":
+                value = _party_codes(value, parties, number)
+            elif column == "teams":
+                value = [item.strip() for item in str(value).split(",") if item.strip()]
+            if key not in agreement:
+                agreement[key] = value
+                first_row[slug, column] = number
+            elif agreement[key] != value:
+                errors.append(
+                    f"{name}: row {number}, field {column}: “{_show(value)}” differs from "
+                    f"row {first_row[slug, column]} (“{_show(agreement[key])}”) for agreement "
+                    f"{slug}; give it once, or the same on every row."
+                )
+        commitment = {WHERE: f"row {number}"}
+        for column in COMMITMENT_COLUMNS:
+            value = row.get(column, "")
+            if value not in ("", None):
+                commitment[column] = value
+        if "responsible" in commitment:
+            commitment["responsible"] = _party_codes(commitment["responsible"], parties, number)
+        agreement["commitments"].append(commitment)
+        milestone_date = row.get(MILESTONE_DATE_COLUMN, "")
+        if milestone_date not in ("", None):
+            _milestone(name, agreement, commitment, milestone_date, number, errors)
+    if errors:
+        raise ImportFailed(errors)
+    return {"parties": list(parties.values()), "agreements": list(agreements.values())}
+
+
+def _show(value) -> str:
+    return ", ".join(value) if isinstance(value, list) else str(value)
+
+
+def _party_codes(cell, parties: dict[str, dict], number: int) -> list[str]:
+    """'PAK, AFG' or 'Pakistan (PAK), Afghanistan (AFG)': codes; named ones define parties."""
+    codes = []
+    for item in str(cell).replace(";", ",").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        if match := _NAMED_PARTY.match(item):
+            code = match["code"].strip()
+            parties.setdefault(
+                code, {WHERE: f"row {number}, party {code}", "code": code, "name": match["name"]}
+            )
+            codes.append(code)
+        else:
+            codes.append(item)
+    return codes
+
+
+def _milestone(name, agreement, commitment, milestone_date, number, errors) -> None:
+    milestone_name = commitment.get("counted_from", "")
+    if not milestone_name:
+        errors.append(
+            f"{name}: row {number}, field {MILESTONE_DATE_COLUMN}: give the milestone's name "
+            "in counted_from too."
+        )
+        return
+    for milestone in agreement["milestones"]:
+        if milestone["name"] == milestone_name:
+            if milestone["date"] != milestone_date:
+                errors.append(
+                    f"{name}: row {number}, field {MILESTONE_DATE_COLUMN}: “{milestone_date}” "
+                    f"differs from {milestone[WHERE]} (“{milestone['date']}”) for milestone "
+                    f"“{milestone_name}”."
+                )
+            return
+    agreement["milestones"].append(
+        {WHERE: f"row {number}", "name": milestone_name, "date": milestone_date}
+    )
