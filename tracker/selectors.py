@@ -598,18 +598,20 @@ def api_agreements(user: User, *, today: date) -> QuerySet[Agreement]:
 
 def api_commitments(user: User) -> QuerySet[Commitment]:
     """The API's commitments: visible ones with what each row shows, without N+1."""
-    return (
+    return with_warnings(
         commitments_visible_to(user)
         .annotate(is_overdue=open_overdue_flag(), priority_rank=PRIORITY_RANK)
         .select_related("agreement", "deadline_milestone")
-        .prefetch_related("responsible_parties")
+        .prefetch_related("responsible_parties", "depends_on"),
+        today=timezone.localdate(),
+        now=timezone.now(),
     )
 
 
 def api_evidence(user: User) -> QuerySet[Evidence]:
     return (
         evidence_visible_to(user)
-        .select_related("commitment__agreement", "logged_by", "retracted_by")
+        .select_related("commitment__agreement", "logged_by", "retracted_by", "claimed_by")
         .order_by("-logged_at", "-id")
     )
 

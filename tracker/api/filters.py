@@ -49,6 +49,10 @@ class CommitmentFilter(django_filters.FilterSet):
         max_value=3650,
         help_text="Open and due from today to today + N days (site time zone).",
     )
+    warning = django_filters.ChoiceFilter(
+        choices=list(selectors.WARNINGS.items()),
+        help_text="At risk, stale, blocked, disputed, or deadline extended.",
+    )
     q = django_filters.CharFilter(max_length=100, help_text="Reference, title or description.")
     sort = django_filters.ChoiceFilter(choices=SORTS, help_text="Order; reference by default.")
 

@@ -3,6 +3,7 @@ rows selected or prefetched, figures annotated); write serializers only check th
 the input: the rules stay in the services."""
 
 from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -115,6 +116,35 @@ class CommitmentSerializer(serializers.ModelSerializer):
         help_text="The milestone a relative timeline counts from; null for the signing.",
     )
     is_overdue = serializers.BooleanField(read_only=True, help_text="Flagged by the overdue scan.")
+    original_due_on = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="The first agreed due date, when the deadline was extended; else null.",
+    )
+    days_overdue = serializers.SerializerMethodField(
+        help_text="Days past the current due date (null when not late)."
+    )
+    days_late_against_original = serializers.SerializerMethodField(
+        help_text="Days past the first agreed due date, for an extended commitment."
+    )
+    is_at_risk = serializers.BooleanField(
+        read_only=True, help_text="Not yet due, but its pace will miss the deadline."
+    )
+    is_stale = serializers.BooleanField(
+        read_only=True, help_text="Open with no evidence for STALE_AFTER_DAYS days."
+    )
+    is_blocked = serializers.BooleanField(
+        read_only=True, help_text="A commitment it depends on is overdue."
+    )
+    is_disputed = serializers.BooleanField(
+        read_only=True, help_text="The parties' latest claims about it disagree."
+    )
+    depends_on = serializers.SlugRelatedField(
+        slug_field="reference",
+        many=True,
+        read_only=True,
+        help_text="References of the commitments (same agreement) that must happen first.",
+    )
 
     class Meta:
         model = Commitment
@@ -134,7 +164,21 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "status",
             "version",
             "is_overdue",
+            "original_due_on",
+            "days_overdue",
+            "days_late_against_original",
+            "is_at_risk",
+            "is_stale",
+            "is_blocked",
+            "is_disputed",
+            "depends_on",
         ]
+
+    def get_days_overdue(self, commitment: Commitment) -> int | None:
+        return commitment.days_overdue(timezone.localdate())
+
+    def get_days_late_against_original(self, commitment: Commitment) -> int | None:
+        return commitment.days_late_against_original(timezone.localdate())
 
 
 class UsernameField(serializers.SlugRelatedField):
@@ -149,6 +193,12 @@ class EvidenceSerializer(serializers.ModelSerializer):
     retracted_by = UsernameField(allow_null=True)
     is_retracted = serializers.BooleanField(read_only=True)
     grading = serializers.CharField(read_only=True, help_text="Admiralty code, such as B2.")
+    claimed_by = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="The party whose claim this is; null for independent observations.",
+    )
 
     class Meta:
         model = Evidence
@@ -171,6 +221,14 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 class EvidenceLogSerializer(serializers.ModelSerializer):
     """What an analyst types in when logging evidence (attachments: on the page only)."""
+
+    claimed_by = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Party.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The code of the party making this claim, if it is a party's claim.",
+    )
 
     class Meta:
         model = Evidence
