@@ -2,6 +2,7 @@ from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from .. import charts, exports, selectors
 from ..forms import AgreementFilterForm, CommitmentFilterForm
@@ -25,6 +26,7 @@ AGREEMENT_SORTS = {
 
 
 @member_required
+@require_GET
 def agreement_list(request: HttpRequest) -> HttpResponse:
     """Agreements the user may see, searchable, filterable by party and status, sortable."""
     today = timezone.localdate()
@@ -57,6 +59,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
+@require_GET
 def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One agreement: parties, milestones, scores, chart, timeline and the commitments table.
 
@@ -111,6 +114,7 @@ def _commitments_table(request: HttpRequest, agreement, commitments) -> HttpResp
 
 
 @member_required
+@require_GET
 def agreement_export(request: HttpRequest, slug: str) -> JsonResponse:
     """The whole agreement in the import format: importing it gives the agreement back."""
     agreement = get_agreement_for_user(request.user, slug)

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from .. import audit, selectors, services
 from ..forms import EvidenceForm, ExtensionForm, RetractForm, StatusChangeForm
@@ -207,6 +208,7 @@ def _claims(evidence: list[Evidence], parties) -> list[tuple]:
 
 
 @member_required
+@require_GET
 def commitment_audit(request: HttpRequest, pk: int) -> HttpResponse:
     """The audit trail: its own page, or the fragment the commitment page loads on demand."""
     commitment = get_commitment_for_user(request.user, pk)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from .. import selectors
 from ..models import JobName
@@ -14,6 +15,7 @@ LIST_LIMIT = 10
 
 
 @member_required
+@require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     """The analyst's morning page: headline figures, one card per agreement, what is late."""
     today = timezone.localdate()

@@ -1,6 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from .. import selectors
 from ..exports import TABLE_FORMATS, table_response
@@ -22,6 +23,7 @@ CSV_COLUMNS = [
 
 
 @member_required
+@require_GET
 def overdue(request: HttpRequest) -> HttpResponse:
     """Every overdue commitment the user may see, by agreement then responsible party."""
     form = OverdueFilterForm(request.GET or None, parties=Party.objects.order_by("name"))

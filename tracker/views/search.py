@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from ..forms import SearchForm
 from ..search import FIELDS, search
@@ -9,6 +10,7 @@ PREVIEW = 5
 
 
 @member_required
+@require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     """Everything: the first few of each kind. One kind: all of its matches, paginated."""
     form = SearchForm(request.GET or None)

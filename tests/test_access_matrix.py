@@ -1,0 +1,307 @@
+"""Every URL pattern × every role × GET and POST has an expected answer.
+
+The list of patterns comes from the URLconf itself: a new URL without an entry here fails
+`test_every_url_pattern_has_an_entry`. The admin's own pages are covered by
+`tests/test_admin_access.py`. The objects asked for belong to an agreement restricted to a
+team: the viewer, analyst and editor are members; the outsider (an analyst) is not; the admin
+sees everything.
+"""
+
+import io
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.authtoken.models import Token
+
+from tracker import services
+from tracker.models import Role
+
+from .factories import AgreementFactory, CommitmentFactory, TeamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "norole", "viewer", "analyst", "editor", "admin", "outsider"]
+MEMBERS = ["viewer", "analyst", "editor", "admin"]
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+@dataclass
+class Expect:
+    """Expected status codes by role, for one URL and one method."""
+
+    default: int
+    by_role: dict[str, int] = field(default_factory=dict)
+
+    def for_role(self, role: str) -> int:
+        return self.by_role.get(role, self.default)
+
+
+def page(ok=200, *, outsider=None) -> Expect:
+    """A page for anyone with a role: anonymous users go to sign in, no role is 403."""
+    return Expect(ok, {"anonymous": 302, "norole": 403, "outsider": outsider or ok})
+
+
+def restricted(ok=200) -> Expect:
+    """A page of the restricted agreement: it does not exist for the outsider."""
+    return page(ok, outsider=404)
+
+
+def read_only() -> Expect:
+    """POST to a page that only reads: refused after the sign-in and role checks."""
+    return Expect(405, {"anonymous": 302, "norole": 403})
+
+
+def editors_only(ok=200) -> Expect:
+    return Expect(403, {"anonymous": 302, "editor": ok, "admin": ok})
+
+
+def api(ok=200, *, viewer=None, outsider=None) -> Expect:
+    """The API with a token: no token is 401, no role 403."""
+    by_role = {"anonymous": 401, "norole": 403}
+    if viewer is not None:
+        by_role["viewer"] = viewer
+    if outsider is not None:
+        by_role["outsider"] = outsider
+    return Expect(ok, by_role)
+
+
+def api_read_only() -> Expect:
+    return Expect(405, {"anonymous": 401, "norole": 403})
+
+
+def everyone(status: int) -> Expect:
+    return Expect(status)
+
+
+def account(ok=200) -> Expect:
+    """The user's own account: any signed-in user, with a role or not."""
+    return Expect(ok, {"anonymous": 302})
+
+
+@dataclass
+class Entry:
+    path: object  # (world) -> the URL to ask
+    get: Expect
+    post: Expect
+    post_data: object = None  # (world) -> dict
+    api: bool = False
+
+
+def _url(name, **kwargs):
+    return lambda world: reverse(name, kwargs={k: v(world) for k, v in kwargs.items()})
+
+
+def _slug(world):
+    return world["agreement"].slug
+
+
+def _commitment(world):
+    return world["commitment"].pk
+
+
+def _evidence(world):
+    return world["evidence"].pk
+
+
+def _evidence_post(world):
+    return {"action": "log-evidence", "summary": "Seen", "stance": "context",
+            "reliability": "F", "credibility": "6"}  # fmt: skip
+
+
+EXPECTED: dict[str, Entry] = {
+    "tracker:overview": Entry(_url("tracker:overview"), page(), read_only()),
+    "tracker:agreement-list": Entry(_url("tracker:agreement-list"), page(), read_only()),
+    "tracker:agreement-detail": Entry(
+        _url("tracker:agreement-detail", slug=_slug), restricted(), read_only()
+    ),
+    "tracker:agreement-export": Entry(
+        _url("tracker:agreement-export", slug=_slug), restricted(), read_only()
+    ),
+    "tracker:commitment-detail": Entry(
+        _url("tracker:commitment-detail", pk=_commitment),
+        restricted(),
+        Expect(302, {"norole": 403, "viewer": 403, "outsider": 404}),
+        _evidence_post,
+    ),
+    "tracker:commitment-audit": Entry(
+        _url("tracker:commitment-audit", pk=_commitment), restricted(), read_only()
+    ),
+    "tracker:evidence-attachment": Entry(
+        _url("tracker:evidence-attachment", pk=_evidence), restricted(), read_only()
+    ),
+    "tracker:overdue": Entry(_url("tracker:overdue"), page(), read_only()),
+    "tracker:search": Entry(_url("tracker:search"), page(), read_only()),
+    "tracker:draft": Entry(_url("tracker:draft"), editors_only(), editors_only(), lambda w: {}),
+    "tracker:import": Entry(_url("tracker:import"), editors_only(), editors_only(), lambda w: {}),
+    "tracker:calendar-feed": Entry(
+        lambda world: reverse("tracker:calendar-feed", kwargs={"token": world["calendar_token"]}),
+        # The secret in the URL is the credential; a user without a role gets an empty feed.
+        Expect(200, {"anonymous": 404}),
+        everyone(405),
+    ),
+    "tracker:calendar-settings": Entry(_url("tracker:calendar-settings"), page(), page()),
+    "tracker:api-token": Entry(_url("tracker:api-token"), page(), page()),
+    "login": Entry(
+        _url("login"),
+        Expect(302, {"anonymous": 200}),
+        Expect(302, {"anonymous": 200}),
+        lambda w: {"username": "nobody", "password": "wrong"},
+    ),
+    "logout": Entry(_url("logout"), everyone(405), everyone(302)),
+    "password_change": Entry(_url("password_change"), account(), account(), lambda w: {}),
+    "password_change_done": Entry(_url("password_change_done"), account(), account(405)),
+    "healthz": Entry(_url("healthz"), everyone(200), everyone(405)),
+    "api-token-obtain": Entry(
+        _url("api-token-obtain"), everyone(405), everyone(400), lambda w: {}, api=True
+    ),
+    "api-party-list": Entry(_url("api-party-list"), api(), api_read_only(), api=True),
+    "api-party-detail": Entry(
+        lambda w: reverse("api-party-detail", kwargs={"code": "PAK"}),
+        api(),
+        api_read_only(),
+        api=True,
+    ),
+    "api-agreement-list": Entry(_url("api-agreement-list"), api(), api_read_only(), api=True),
+    "api-agreement-detail": Entry(
+        _url("api-agreement-detail", slug=_slug), api(outsider=404), api_read_only(), api=True
+    ),
+    "api-commitment-list": Entry(_url("api-commitment-list"), api(), api_read_only(), api=True),
+    "api-commitment-detail": Entry(
+        _url("api-commitment-detail", pk=_commitment),
+        api(outsider=404),
+        api_read_only(),
+        api=True,
+    ),
+    "api-commitment-change-status": Entry(
+        _url("api-commitment-change-status", pk=_commitment),
+        api_read_only(),
+        api(201, viewer=403, outsider=404),
+        lambda w: {"status": "stalled", "reason": "matrix", "version": w["commitment"].version},
+        api=True,
+    ),
+    "api-commitment-log-evidence": Entry(
+        _url("api-commitment-log-evidence", pk=_commitment),
+        api_read_only(),
+        api(201, viewer=403, outsider=404),
+        lambda w: {"summary": "Seen through the API", "stance": "context"},
+        api=True,
+    ),
+    "api-evidence-list": Entry(_url("api-evidence-list"), api(), api_read_only(), api=True),
+    "api-evidence-detail": Entry(
+        _url("api-evidence-detail", pk=_evidence), api(outsider=404), api_read_only(), api=True
+    ),
+    "api-evidence-retract": Entry(
+        _url("api-evidence-retract", pk=_evidence),
+        api_read_only(),
+        api(200, viewer=403, outsider=404),
+        lambda w: {"reason": "matrix"},
+        api=True,
+    ),
+    "api-statuschange-list": Entry(_url("api-statuschange-list"), api(), api_read_only(), api=True),
+    "api-statuschange-detail": Entry(
+        lambda w: reverse("api-statuschange-detail", kwargs={"pk": w["status_change"].pk}),
+        api(outsider=404),
+        api_read_only(),
+        api=True,
+    ),
+    "api-not-found": Entry(
+        lambda w: "/api/v1/no-such-thing/", everyone(404), everyone(404), api=True
+    ),
+    "api-schema": Entry(_url("api-schema"), everyone(200), everyone(405)),
+    "api-docs": Entry(_url("api-docs"), everyone(200), everyone(405)),
+}
+
+
+def _names(patterns, namespace="") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            prefix = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _names(pattern.url_patterns, prefix)
+        elif isinstance(pattern, URLPattern):
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_pattern_has_an_entry():
+    names = _names(get_resolver().url_patterns)
+    assert names - set(EXPECTED) == set(), "new URLs need an entry in the access matrix"
+    assert set(EXPECTED) - names == set(), "entries for URLs that no longer exist"
+
+
+@pytest.fixture
+def world(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    team = TeamFactory(name="Desk")
+    users = {
+        "norole": UserFactory(username="norole"),
+        "viewer": UserFactory(username="viewer", role=Role.VIEWER),
+        "analyst": UserFactory(username="analyst", role=Role.ANALYST),
+        "editor": UserFactory(username="editor", role=Role.EDITOR, is_staff=True),
+        "admin": UserFactory(username="admin", role=Role.ADMIN, is_staff=True, is_superuser=True),
+        "outsider": UserFactory(username="outsider", role=Role.ANALYST),
+    }
+    team.members.add(users["viewer"], users["analyst"], users["editor"])
+    from .factories import PartyFactory
+
+    agreement = AgreementFactory(
+        slug="restricted", parties=[PartyFactory(code="PAK"), PartyFactory(code="AFG")]
+    )
+    agreement.teams.add(team)
+    commitment = CommitmentFactory(agreement=agreement)
+    evidence = services.evidence_log(
+        commitment=commitment,
+        by=users["analyst"],
+        summary="Minutes",
+        attachment=SimpleUploadedFile("minutes.pdf", PDF),
+    )
+    change = services.commitment_set_status(
+        commitment=commitment, status="in_progress", reason="begun", by=users["analyst"]
+    )
+    return {
+        "users": users,
+        "agreement": agreement,
+        "commitment": commitment,
+        "evidence": evidence,
+        "status_change": change,
+    }
+
+
+def _client(client, world, role: str, entry: Entry):
+    user = world["users"].get(role)
+    world["calendar_token"] = user.calendar_token if user else "0" * 43
+    if entry.api:
+        from rest_framework.test import APIClient
+
+        api_client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return api_client
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_the_answer_is_the_expected_one(client, world, name, role, method):
+    entry = EXPECTED[name]
+    expected = (entry.get if method == "GET" else entry.post).for_role(role)
+    http = _client(client, world, role, entry)
+    url = entry.path(world)
+    if method == "GET":
+        response = http.get(url)
+    else:
+        data = entry.post_data(world) if entry.post_data else {}
+        response = http.post(url, data, format="json") if entry.api else http.post(url, data)
+    if hasattr(response, "streaming_content"):
+        io.BytesIO(b"".join(response.streaming_content))
+    assert response.status_code == expected, (
+        f"{method} {url} as {role}: {response.status_code}, expected {expected}"
+    )
