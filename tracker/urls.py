@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .views import agreements, commitments, dashboard, health, overdue, search
+from .views import agreements, commitments, dashboard, health, overdue, preferences, search
 
 admin.site.site_header = "Commitment tracker"
 admin.site.site_title = "Commitment tracker"
@@ -16,6 +16,9 @@ app_patterns = [
     path("commitments/<int:pk>/", commitments.commitment_detail, name="commitment-detail"),
     path("overdue/", overdue.overdue, name="overdue"),
     path("search/", search.search_page, name="search"),
+    path("agreements/<slug:slug>/follow/", preferences.agreement_follow, name="agreement-follow"),
+    path("preferences/", preferences.preferences, name="preferences"),
+    path("unsubscribe/<str:token>/", preferences.unsubscribe, name="unsubscribe"),
 ]
 
 account_patterns = [
