@@ -65,7 +65,9 @@ def test_it_leaves_out_users_who_turned_the_digest_off_or_have_no_role(
     assert [message.to for message in mailoutbox] == [["keen@example.org"]]
 
 
-def test_it_picks_up_a_delivery_claimed_by_a_worker_that_died(analysts, mailoutbox, week):
+def test_it_picks_up_a_delivery_claimed_by_a_worker_that_died(
+    analysts, mailoutbox, eager_celery, week
+):
     dead = analysts[0]
     DigestDelivery.objects.create(
         user=dead,
@@ -74,16 +76,15 @@ def test_it_picks_up_a_delivery_claimed_by_a_worker_that_died(analysts, mailoutb
         attempts=1,
         claimed_at=timezone.now() - datetime.timedelta(minutes=31),
     )
-    assert tasks.resume_digests() == 1  # only the abandoned one; nothing was planned yet
-    # The resume task queued it through the broker; run what it queued, here.
-    result = digests.digest_deliver(user_id=dead.pk, week=week)
-    assert result.outcome == digests.Outcome.SENT
+    assert tasks.resume_digests() == 1  # only the abandoned one; nothing else was planned
     delivery = DigestDelivery.objects.get(user=dead, week=week)
     assert (delivery.status, delivery.attempts) == (DigestStatus.SENT, 2)
     assert [message.to for message in mailoutbox] == [[dead.email]]
 
 
-def test_it_leaves_a_fresh_claim_to_the_worker_that_holds_it(analysts, mailoutbox, week):
+def test_it_leaves_a_fresh_claim_to_the_worker_that_holds_it(
+    analysts, mailoutbox, eager_celery, week
+):
     busy = analysts[0]
     DigestDelivery.objects.create(
         user=busy, week=week, status=DigestStatus.SENDING, attempts=1, claimed_at=timezone.now()
@@ -110,7 +111,7 @@ def test_the_job_takes_over_a_dead_claim_and_sends_the_rest(
 
 
 def test_a_dead_claim_that_used_up_every_try_ends_as_a_visible_failure(
-    analysts, mailoutbox, week, settings
+    analysts, mailoutbox, eager_celery, week, settings
 ):
     settings.DIGEST_MAX_ATTEMPTS = 2
     DigestDelivery.objects.create(
