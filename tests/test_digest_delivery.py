@@ -193,3 +193,15 @@ def test_the_command_retries_smtp_errors_then_reports_a_failure(
         call_command("send_digests", week=week, stdout=StringIO(), stderr=StringIO())
     assert smtp_server.received_by() == {"analyst0@example.org": 1, "analyst1@example.org": 1}
     assert _statuses(week)["analyst2"] == DigestStatus.FAILED
+
+
+def test_a_failure_reported_after_the_send_was_recorded_never_turns_it_back(analysts, week):
+    """Closing the SMTP connection can fail after the digest was sent and recorded."""
+    DigestDelivery.objects.create(
+        user=analysts[0], week=week, status=DigestStatus.SENT, sent_at=timezone.now()
+    )
+    result = digests._record_failure(
+        DigestDelivery.objects.filter(user=analysts[0]), OSError("connection reset")
+    )
+    assert DigestDelivery.objects.get(user=analysts[0]).status == DigestStatus.SENT
+    assert result.outcome == digests.Outcome.RETRY

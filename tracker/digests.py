@@ -26,6 +26,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import InterfaceError, OperationalError
+from django.db import connection as db_connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -412,15 +414,11 @@ def digest_deliver(
         connection.open()
         try:
             connection.send_messages([message])
-            marked = mine.update(
-                status=DigestStatus.SENT,
-                sent_at=timezone.now(),
-                last_error="",
-                overdue_count=digest.overdue_count,
-                item_count=digest.item_count,
-            )
+            # The mail server has it: from here until this UPDATE commits is the one window
+            # in which a crash means a second copy later (docs/operations.md).
+            marked = _mark_sent(mine, digest)
         finally:
-            connection.close()
+            _close_quietly(connection)
     except Exception as error:
         return _record_failure(mine, error)
     if marked != 1:
@@ -428,12 +426,40 @@ def digest_deliver(
     return Delivered(Outcome.SENT)
 
 
+def _mark_sent(mine: QuerySet[DigestDelivery], digest: Digest) -> int:
+    """Record the send; once more on a fresh connection if the database connection broke
+    while the mail server was talking, rather than leave the row to be sent again."""
+    fields = {
+        "status": DigestStatus.SENT,
+        "sent_at": timezone.now(),
+        "last_error": "",
+        "overdue_count": digest.overdue_count,
+        "item_count": digest.item_count,
+    }
+    try:
+        return mine.update(**fields)
+    except (InterfaceError, OperationalError):
+        db_connection.close()
+        return mine.update(**fields)
+
+
+def _close_quietly(connection) -> None:
+    """Say QUIT. The message is sent (or not) by now: an error here changes nothing."""
+    try:
+        connection.close()
+    except Exception:
+        logger.warning("Closing the mail connection failed", exc_info=True)
+
+
 def _record_failure(mine: QuerySet[DigestDelivery], error: Exception) -> Delivered:
     attempts = mine.values_list("attempts", flat=True).first() or 0
     transient = isinstance(error, TRANSIENT_ERRORS)
     will_retry = transient and attempts < settings.DIGEST_MAX_ATTEMPTS
     status = DigestStatus.RETRYING if will_retry else DigestStatus.FAILED
-    mine.update(status=status, last_error=f"attempt {attempts}: {type(error).__name__}: {error}")
+    # Only a claim still in flight: a row marked sent is never turned back.
+    mine.filter(status=DigestStatus.SENDING).update(
+        status=status, last_error=f"attempt {attempts}: {type(error).__name__}: {error}"
+    )
     if not transient:
         logger.exception("Digest delivery failed for good", exc_info=error)
     return Delivered(Outcome.RETRY if will_retry else Outcome.FAILED, attempts, error)
