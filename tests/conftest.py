@@ -74,3 +74,57 @@ def restricted_agreement(db):
     agreement.teams.add(TeamFactory(name="Inner circle"))
     CommitmentFactory(agreement=agreement, reference="9.9", title="Hidden deadline")
     return agreement
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, worker_id):
+    """A real Celery worker (in a thread of this process) consuming from the real Redis.
+
+    Tests that use it need `django_db(transaction=True)`: the worker has its own database
+    connection and sees only committed rows. Under pytest-xdist each test process has its own
+    queue, so that two workers never take each other's tasks.
+    """
+    from celery.contrib.testing.worker import start_worker
+    from django.db import connection
+
+    from tracker.celery import app
+
+    app.loader.import_module("celery.contrib.testing.tasks")
+    app.conf.task_default_queue = f"tracker-tests-{worker_id}"
+    # The worker's connection closes after each task, so the test database can be dropped.
+    connection.settings_dict["CONN_MAX_AGE"] = 0
+    app.control.purge()  # nothing left over from an interrupted run
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
+
+
+@pytest.fixture
+def eager_celery():
+    """`.delay()` runs the task at once, in this process: for tests of the task functions."""
+    from tracker.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager = False
+    app.conf.task_eager_propagates = False
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on a free port; the app's e-mail goes to it over SMTP."""
+    from aiosmtpd.controller import Controller
+
+    from .support import FlakySMTPHandler, free_port
+
+    handler = FlakySMTPHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield handler
+    controller.stop()

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 
 from tracker import services
+from tracker.digests import unsubscribe_token
 from tracker.models import Role
 
 from .factories import AgreementFactory, CommitmentFactory, TeamFactory, UserFactory
@@ -140,6 +141,22 @@ EXPECTED: dict[str, Entry] = {
         # The secret in the URL is the credential; a user without a role gets an empty feed.
         Expect(200, {"anonymous": 404}),
         everyone(405),
+    ),
+    "tracker:preferences": Entry(
+        _url("tracker:preferences"), page(), page(302), lambda w: {"digest_scope": "all"}
+    ),
+    "tracker:agreement-follow": Entry(
+        _url("tracker:agreement-follow", slug=_slug),
+        read_only(),
+        restricted(302),
+        lambda w: {"follow": "1"},
+    ),
+    "tracker:unsubscribe": Entry(
+        # The signed token in the URL is the credential (no sign-in), made for each role's user;
+        # the anonymous visitor's is forged.
+        lambda world: reverse("tracker:unsubscribe", kwargs={"token": world["unsubscribe_token"]}),
+        Expect(200, {"anonymous": 400}),
+        Expect(200, {"anonymous": 400}),
     ),
     "tracker:calendar-settings": Entry(_url("tracker:calendar-settings"), page(), page()),
     "tracker:api-token": Entry(_url("tracker:api-token"), page(), page()),
@@ -274,6 +291,7 @@ def world(settings, tmp_path):
 def _client(client, world, role: str, entry: Entry):
     user = world["users"].get(role)
     world["calendar_token"] = user.calendar_token if user else "0" * 43
+    world["unsubscribe_token"] = unsubscribe_token(user) if user else "forged:token"
     if entry.api:
         from rest_framework.test import APIClient
 

@@ -14,6 +14,7 @@ from .models import (
     Agreement,
     Commitment,
     DeadlineExtension,
+    DigestDelivery,
     Evidence,
     JobRun,
     Milestone,
@@ -423,6 +424,10 @@ class OverdueFlagAdmin(VisibleAgreementsMixin, admin.ModelAdmin):
 class JobRunAdmin(admin.ModelAdmin):
     list_display = ["job", "started_at", "finished_at", "as_of", "flagged", "cleared"]
     list_filter = ["job"]
+    date_hierarchy = "started_at"
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -456,3 +461,39 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description="roles")
     def roles(self, user: User) -> str:
         return ", ".join(group.name for group in user.groups.all()) or "—"
+
+
+@admin.register(DigestDelivery)
+class DigestDeliveryAdmin(admin.ModelAdmin):
+    """The delivery log: who got which week's digest when, and what failed with which error.
+
+    Read-only: the rows are the exactly-once record, written only by the digest job.
+    """
+
+    list_display = [
+        "week",
+        "user",
+        "status",
+        "attempts",
+        "sent_at",
+        "item_count",
+        "overdue_count",
+        "short_error",
+    ]
+    list_filter = ["status", "week"]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email", "week"]
+    date_hierarchy = "sent_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="last error")
+    def short_error(self, delivery: DigestDelivery) -> str:
+        return delivery.last_error[:80]

@@ -7,9 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from .models import (
+    Agreement,
     AgreementStatus,
     Commitment,
     CommitmentStatus,
+    DigestScope,
     Evidence,
     Milestone,
     Party,
@@ -224,3 +226,40 @@ class SearchForm(forms.Form):
         ],
         required=False,
     )
+
+
+class DigestPreferencesForm(forms.Form):
+    """The weekly digest's settings; only agreements the user may see can be followed."""
+
+    digest_enabled = forms.BooleanField(
+        label="Send me the weekly digest",
+        required=False,
+        help_text="One e-mail a week: what is overdue, what became overdue or was implemented "
+        "since the last one, and what falls due in the next 14 days.",
+    )
+    digest_scope = forms.ChoiceField(
+        label="The digest covers", choices=DigestScope.choices, widget=forms.RadioSelect
+    )
+    followed_agreements = forms.ModelMultipleChoiceField(
+        label="Agreements I follow",
+        queryset=Agreement.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, agreements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["followed_agreements"].queryset = agreements.order_by("title")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if (
+            cleaned.get("digest_scope") == DigestScope.FOLLOWED
+            and cleaned.get("digest_enabled")
+            and not cleaned.get("followed_agreements")
+        ):
+            self.add_error(
+                "followed_agreements",
+                "Follow at least one agreement, or let the digest cover all of them.",
+            )
+        return cleaned

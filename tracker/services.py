@@ -20,6 +20,7 @@ from .models import (
     Commitment,
     CommitmentStatus,
     DeadlineExtension,
+    DigestScope,
     Evidence,
     JobName,
     JobRun,
@@ -348,19 +349,28 @@ WHERE c.due_on < %s
   AND NOT EXISTS (
       SELECT 1 FROM {flag} f WHERE f.commitment_id = c.id AND f.cleared_at IS NULL
   )
+ORDER BY c.id
 ON CONFLICT DO NOTHING
 """
+# Any constant: the key of the PostgreSQL advisory lock that lets one scan run at a time.
+_SCAN_LOCK_KEY = 0x7472_6163_6B01
 
 
 def overdue_scan(*, today: date, now: datetime | None = None) -> JobRun:
     """Flag every commitment that is late on `today`; clear the flags of those no longer late.
 
     Three set-based statements, whatever the number of commitments. Running it again changes
-    nothing; two scans at once flag each commitment once (the open-flag unique constraint);
-    a missed run is caught up because every statement looks at the state, not at a window.
+    nothing; two scans at once flag each commitment once (on PostgreSQL they take turns on an
+    advisory lock, and the open-flag unique constraint holds whatever happens); a missed run
+    is caught up because every statement looks at the state, not at a window.
     """
     now = now or timezone.now()
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A second scan waits for the first to commit and then finds nothing left to do,
+            # instead of racing it row by row (the unique open flag would still hold).
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SCAN_LOCK_KEY])
         open_flags = OverdueFlag.objects.filter(cleared_at__isnull=True)
         cleared = open_flags.filter(commitment__status__in=CLOSED_STATUSES).update(
             cleared_at=now, clear_reason=OverdueFlag.ClearReason.CLOSED
@@ -618,3 +628,37 @@ def user_reset_api_token(*, user: User) -> str:
     """Create the user's API token, or replace it: the old one stops working at once."""
     Token.objects.filter(user=user).delete()
     return Token.objects.create(user=user).key
+
+
+# ---------------------------------------------------------------------------------------------
+# Digest preferences
+
+
+def agreement_set_followed(*, agreement: Agreement, by: User, follow: bool) -> None:
+    """Follow or stop following an agreement the user may see; doing it twice is harmless."""
+    if follow:
+        by.followed_agreements.add(agreement)
+    else:
+        by.followed_agreements.remove(agreement)
+
+
+@transaction.atomic
+def user_set_digest_preferences(
+    *, user: User, enabled: bool, scope: str, followed: Iterable[Agreement] | None = None
+) -> User:
+    """Turn the weekly digest on or off and choose what it covers.
+
+    `followed` replaces the followed agreements among those given; the caller passes only
+    agreements the user may see (the form offers no others).
+    """
+    user.digest_enabled = enabled
+    user.digest_scope = DigestScope(scope)
+    user.save(update_fields=["digest_enabled", "digest_scope"])
+    if followed is not None:
+        user.followed_agreements.set(followed)
+    return user
+
+
+def user_unsubscribe_digest(*, user: User) -> bool:
+    """Turn the digest off (the one-click link); True if it was on."""
+    return User.objects.filter(pk=user.pk, digest_enabled=True).update(digest_enabled=False) == 1

@@ -305,6 +305,13 @@ AT_RISK_SHARE_LEFT = {
 }
 # Stale: an open commitment with no new evidence for this many days.
 STALE_AFTER_DAYS = envint("STALE_AFTER_DAYS", 60, low=1)
+# Exactly-once delivery: a claim older than this belongs to a worker that died and is taken
+# over by the next run; it must be longer than one attempt can last (EMAIL_TIMEOUT and all).
+DIGEST_CLAIM_TIMEOUT_MINUTES = envint("DIGEST_CLAIM_TIMEOUT_MINUTES", 30, low=5)
+# SMTP errors are retried after DIGEST_RETRY_BACKOFF_SECONDS, doubling each time, until the
+# digest has been tried DIGEST_MAX_ATTEMPTS times; then it is marked failed in the log.
+DIGEST_MAX_ATTEMPTS = envint("DIGEST_MAX_ATTEMPTS", 5, low=1, high=20)
+DIGEST_RETRY_BACKOFF_SECONDS = envint("DIGEST_RETRY_BACKOFF_SECONDS", 60, low=0)
 # The overview warns when the overdue scan has not run for this many minutes.
 OVERDUE_SCAN_STALE_MINUTES = envint("OVERDUE_SCAN_STALE_MINUTES", 120, low=1)
 

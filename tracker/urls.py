@@ -14,6 +14,7 @@ from .views import (
     health,
     imports,
     overdue,
+    preferences,
     search,
 )
 
@@ -44,6 +45,9 @@ app_patterns = [
     path("calendar/<slug:token>.ics", calendar.calendar_feed, name="calendar-feed"),
     path("account/calendar/", calendar.calendar_settings, name="calendar-settings"),
     path("account/api-token/", api_token.api_token, name="api-token"),
+    path("agreements/<slug:slug>/follow/", preferences.agreement_follow, name="agreement-follow"),
+    path("preferences/", preferences.preferences, name="preferences"),
+    path("unsubscribe/<str:token>/", preferences.unsubscribe, name="unsubscribe"),
 ]
 
 account_patterns = [

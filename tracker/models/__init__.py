@@ -10,17 +10,22 @@ from .commitments import (
     StatusChange,
     Theme,
 )
+from .digests import FINAL_DIGEST_STATUSES, DigestDelivery, DigestStatus
 from .evidence import Credibility, Evidence, Reliability, Stance
 from .jobs import JobName, JobRun
-from .users import Role, Team, User
+from .users import DigestScope, Role, Team, User
 
 __all__ = [
+    "FINAL_DIGEST_STATUSES",
     "Agreement",
     "AgreementStatus",
     "Commitment",
     "CommitmentStatus",
     "Credibility",
     "DeadlineExtension",
+    "DigestDelivery",
+    "DigestScope",
+    "DigestStatus",
     "Evidence",
     "JobName",
     "JobRun",

@@ -14,6 +14,13 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Admin"
 
 
+class DigestScope(models.TextChoices):
+    """Which agreements the weekly digest covers (always within those the user may see)."""
+
+    ALL = "all", "All agreements I can see"
+    FOLLOWED = "followed", "Only agreements I follow"
+
+
 # Highest first: a user in several role groups has the highest of them.
 ROLE_ORDER = [Role.ADMIN, Role.EDITOR, Role.ANALYST, Role.VIEWER]
 
@@ -21,6 +28,13 @@ ROLE_ORDER = [Role.ADMIN, Role.EDITOR, Role.ANALYST, Role.VIEWER]
 def new_calendar_token() -> str:
     """A secret for the calendar feed's URL: 256 random bits, URL-safe."""
     return secrets.token_urlsafe(32)
+
+
+def role_from_groups(group_names: set[str], is_superuser: bool) -> Role | None:
+    """The highest role among the user's groups; superusers are admins."""
+    if is_superuser:
+        return Role.ADMIN
+    return next((role for role in ROLE_ORDER if role.label in group_names), None)
 
 
 class User(AbstractUser):
@@ -31,16 +45,24 @@ class User(AbstractUser):
     calendar_token = models.CharField(
         max_length=64, unique=True, default=new_calendar_token, editable=False
     )
+    digest_enabled = models.BooleanField(
+        "weekly digest",
+        default=True,
+        help_text="Send me the weekly e-mail of overdue and upcoming commitments.",
+    )
+    digest_scope = models.CharField(
+        "digest covers", max_length=10, choices=DigestScope.choices, default=DigestScope.ALL
+    )
+    followed_agreements = models.ManyToManyField(
+        "tracker.Agreement", related_name="followers", blank=True
+    )
 
     class Meta:
         db_table = "tracker_user"
 
     @cached_property
     def role(self) -> Role | None:
-        if self.is_superuser:
-            return Role.ADMIN
-        names = {group.name for group in self.groups.all()}
-        return next((role for role in ROLE_ORDER if role.label in names), None)
+        return role_from_groups({group.name for group in self.groups.all()}, self.is_superuser)
 
     @property
     def role_label(self) -> str:

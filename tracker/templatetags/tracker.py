@@ -50,3 +50,14 @@ def lateness(commitment, today: date) -> str:
 @register.filter
 def party_codes(parties) -> str:
     return " · ".join(party.code for party in parties)
+
+
+@register.inclusion_tag("tracker/_follow_button.html", takes_context=True)
+def follow_button(context, agreement) -> dict:
+    """The follow / stop following button of an agreement, for the signed-in user."""
+    user = context["request"].user
+    return {
+        "agreement": agreement,
+        "is_following": user.followed_agreements.filter(pk=agreement.pk).exists(),
+        "csrf_token": context.get("csrf_token"),
+    }

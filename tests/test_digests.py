@@ -1,0 +1,229 @@
+"""The weekly digest's content: restricted agreements, sections, order, links, scope, weeks."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tracker import digests, services, tasks
+from tracker.models import CommitmentStatus, DigestDelivery, DigestScope, DigestStatus, Role
+
+from .factories import AgreementFactory, CommitmentFactory, TeamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PKT = datetime.timezone(datetime.timedelta(hours=5))  # Asia/Karachi, the suite's TIME_ZONE
+WEEK = "2026-W12"  # due Monday 16 March 2026 at 07:00; reports from 9 March 07:00
+
+
+def at(day: int, hour: int = 10) -> datetime.datetime:
+    return datetime.datetime(2026, 3, day, hour, tzinfo=PKT)
+
+
+@pytest.fixture
+def world(time_machine):
+    """Analyst in team Alpha. Open accord and Alpha's agreement are visible, Bravo's is not."""
+    alpha, bravo = TeamFactory(name="Alpha"), TeamFactory(name="Bravo")
+    analyst = UserFactory(username="ana", role=Role.ANALYST)
+    alpha.members.add(analyst)
+    open_accord = AgreementFactory(title="Open accord", slug="open-accord")
+    alpha_deal = AgreementFactory(title="Alpha deal", slug="alpha-deal")
+    alpha_deal.teams.add(alpha)
+    bravo_deal = AgreementFactory(title="Bravo deal", slug="bravo-deal")
+    bravo_deal.teams.add(bravo)
+    make = CommitmentFactory
+    c = {
+        "open-late": make(
+            agreement=open_accord, reference="O.1", timeline_wording="within 1 month"
+        ),
+        "open-later": make(
+            agreement=open_accord, reference="O.2", timeline_wording="within 3 months"
+        ),
+        "open-soon": make(
+            agreement=open_accord, reference="O.3", timeline_wording="by 20 March 2026"
+        ),
+        "alpha-latest": make(
+            agreement=alpha_deal, reference="A.1", timeline_wording="within two weeks"
+        ),
+        "alpha-new": make(
+            agreement=alpha_deal, reference="A.2", timeline_wording="by 10 March 2026"
+        ),
+        "alpha-done": make(
+            agreement=alpha_deal, reference="A.3", timeline_wording="within 1 month"
+        ),
+        "bravo-late": make(
+            agreement=bravo_deal, reference="B.1", timeline_wording="within two weeks"
+        ),
+        "bravo-done": make(
+            agreement=bravo_deal, reference="B.2", timeline_wording="within 1 month"
+        ),
+    }
+    services.overdue_scan(today=datetime.date(2026, 3, 5), now=at(5))
+    services.overdue_scan(today=datetime.date(2026, 3, 11), now=at(11))
+    for key in ("alpha-done", "bravo-done"):
+        services.commitment_set_status(
+            commitment=c[key],
+            status=CommitmentStatus.IMPLEMENTED,
+            reason="Done",
+            by=analyst,
+            at=at(12),
+        )
+    time_machine.move_to(at(16, 8), tick=False)
+    return {"analyst": analyst, "commitments": c, "alpha": alpha}
+
+
+def _send(user) -> str:
+    return tasks.send_digest(user.pk, WEEK)
+
+
+def test_it_sends_one_multipart_email_with_only_the_agreements_the_user_may_see(world, mailoutbox):
+    assert _send(world["analyst"]) == "sent"
+    (message,) = mailoutbox
+    html = message.alternatives[0].content
+    assert message.to == ["ana@example.org"]
+    assert message.alternatives[0].mimetype == "text/html"
+    for body in (message.body, html):
+        assert "Alpha deal" in body
+        assert "Open accord" in body
+        assert "Bravo deal" not in body
+        assert "B.1" not in body
+        assert "B.2" not in body
+
+
+def test_it_groups_overdue_by_agreement_most_overdue_first_with_days_and_links(world, mailoutbox):
+    _send(world["analyst"])
+    body = mailoutbox[0].body
+    overdue = body.split("OVERDUE (3)")[1].split("BECAME OVERDUE")[0]
+    c = world["commitments"]
+    # Alpha's A.1 (due 14 Feb) is the most overdue of all, so Alpha comes first.
+    assert overdue.index("Alpha deal") < overdue.index("A.1") < overdue.index("A.2")
+    assert overdue.index("A.2") < overdue.index("Open accord") < overdue.index("O.1")
+    assert "30 days overdue (due 14 Feb 2026)" in overdue
+    assert "6 days overdue (due 10 Mar 2026)" in overdue
+    assert "16 days overdue (due 28 Feb 2026)" in overdue
+    assert f"http://testserver/commitments/{c['alpha-latest'].pk}/" in overdue
+    assert "http://testserver/agreements/alpha-deal/" in overdue
+    assert "A.3" not in overdue  # implemented, no longer overdue
+
+
+def test_it_says_what_became_overdue_and_was_implemented_since_the_last_digest(world, mailoutbox):
+    _send(world["analyst"])
+    body = mailoutbox[0].body
+    became = body.split("BECAME OVERDUE")[1].split("IMPLEMENTED")[0]
+    implemented = body.split("IMPLEMENTED since")[1].split("DUE IN THE NEXT")[0]
+    # Flagged on 11 March, inside the week; A.1 and O.1 were flagged on 5 March, before it.
+    assert "A.2" in became
+    assert "A.1" not in became
+    assert "O.1" not in became
+    assert "A.3" in implemented
+    assert "B.2" not in implemented
+
+
+def test_it_lists_what_falls_due_in_the_next_14_days(world, mailoutbox):
+    _send(world["analyst"])
+    soon = mailoutbox[0].body.split("DUE IN THE NEXT 14 DAYS")[1]
+    assert "O.3" in soon
+    assert "in 4 days" in soon
+    assert "O.2" not in soon  # due 30 April
+
+
+def test_the_subject_counts_what_matters(world, mailoutbox):
+    _send(world["analyst"])
+    assert mailoutbox[0].subject == (
+        "Commitment tracker, week 2026-W12: 3 overdue, 1 newly late, 1 implemented, 1 due soon"
+    )
+
+
+def test_it_carries_one_click_unsubscribe_headers_and_a_fixed_message_id(world, mailoutbox):
+    analyst = world["analyst"]
+    _send(analyst)
+    headers = mailoutbox[0].extra_headers
+    token = digests.unsubscribe_token(analyst)
+    assert headers["List-Unsubscribe"] == f"<http://testserver/unsubscribe/{token}/>"
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert headers["Message-ID"] == f"<digest.2026-W12.{analyst.pk}@testserver>"
+    assert f"http://testserver/unsubscribe/{token}/" in mailoutbox[0].body
+
+
+def test_it_covers_only_followed_agreements_when_asked(world, mailoutbox):
+    analyst = world["analyst"]
+    analyst.followed_agreements.add(world["commitments"]["open-late"].agreement)
+    analyst.digest_scope = DigestScope.FOLLOWED
+    analyst.save()
+    _send(analyst)
+    body = mailoutbox[0].body
+    assert "Open accord" in body
+    assert "Alpha deal" not in body
+
+
+def test_it_never_shows_a_followed_agreement_the_user_may_no_longer_see(world, mailoutbox):
+    analyst = world["analyst"]
+    analyst.followed_agreements.add(world["commitments"]["bravo-late"].agreement)
+    analyst.digest_scope = DigestScope.FOLLOWED
+    analyst.save()
+    assert _send(analyst) == "skipped"
+    assert mailoutbox == []
+
+
+def test_it_sends_nothing_when_there_is_nothing_to_say(world, mailoutbox):
+    stranger = UserFactory(username="stranger", role=Role.VIEWER)
+    TeamFactory(name="Nobody").members.add(stranger)
+    # The open accord becomes Alpha's: the stranger can see no agreement at all.
+    world["commitments"]["open-late"].agreement.teams.add(world["alpha"])
+    assert _send(stranger) == "skipped"
+    assert mailoutbox == []
+    delivery = DigestDelivery.objects.get(user=stranger, week=WEEK)
+    assert delivery.status == DigestStatus.SKIPPED
+
+
+def test_admins_see_every_agreement_in_their_digest(world, mailoutbox, admin_user):
+    _send(admin_user)
+    assert "Bravo deal" in mailoutbox[0].body
+
+
+def test_it_sends_one_digest_in_five_queries_whatever_the_number_of_agreements(world):
+    """Claim, user, agreements, commitments, record; the job planned the rows beforehand."""
+    analyst = world["analyst"]
+    digests.deliveries_plan(week=WEEK, now=at(16, 8))
+    with CaptureQueriesContext(connection) as few:
+        digests.digest_deliver(user_id=analyst.pk, week=WEEK)
+    for number in range(5):
+        deal = AgreementFactory(title=f"Extra {number}")
+        deal.teams.add(world["alpha"])
+        for _ in range(3):
+            CommitmentFactory(agreement=deal, timeline_wording="within 1 month")
+    services.overdue_scan(today=datetime.date(2026, 3, 16))
+    digests.deliveries_plan(week="2026-W13", now=at(16, 8))
+    with CaptureQueriesContext(connection) as many:
+        digests.digest_deliver(user_id=analyst.pk, week="2026-W13")
+    assert len(few) == len(many) == 5, [query["sql"] for query in many.captured_queries]
+
+
+@pytest.mark.parametrize(
+    ("now", "week"),
+    [
+        (datetime.datetime(2026, 3, 16, 6, 59, tzinfo=PKT), "2026-W11"),
+        (datetime.datetime(2026, 3, 16, 7, 0, tzinfo=PKT), "2026-W12"),
+        (datetime.datetime(2026, 3, 22, 23, 0, tzinfo=PKT), "2026-W12"),
+        # 1 January 2027 is in ISO week 53 of 2026.
+        (datetime.datetime(2027, 1, 1, 12, 0, tzinfo=PKT), "2026-W53"),
+    ],
+)
+def test_it_names_the_week_whose_digest_fell_due_last(now, week):
+    assert digests.latest_due_week(now) == week
+
+
+def test_the_weeks_windows_tile_from_one_digest_time_to_the_next():
+    since, until = digests.window("2026-W12")
+    assert (since, until) == (at(9, 7), at(16, 7))
+    assert digests.window("2026-W13")[0] == until
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [("2026-12", "is not an ISO week"), ("2025-W53", "2025 has no week 53"), ("W12", "YYYY-Www")],
+)
+def test_it_refuses_a_week_that_is_not_an_iso_week(text, error):
+    with pytest.raises(ValueError, match=error):
+        digests.parse_week(text)

@@ -1,0 +1,54 @@
+"""Celery tasks: thin wrappers that take ids (JSON-serialisable arguments) and call the code
+that the management commands call too. The beat schedule is in `tracker/celery.py`."""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import digests, services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def flag_overdue() -> dict:
+    """The overdue scan as of today in the site time zone (`manage.py flag_overdue`)."""
+    run = services.overdue_scan(today=timezone.localdate())
+    return {"as_of": run.as_of.isoformat(), "flagged": run.flagged, "cleared": run.cleared}
+
+
+@shared_task
+def send_digests(week: str | None = None) -> int:
+    """Queue the digest of `week` (the one most recently due by default) for every
+    subscribed user, and one `send_digest` per user who still needs it."""
+    now = timezone.now()
+    week = week or digests.latest_due_week(now)
+    user_ids = digests.deliveries_plan(week=week, now=now)
+    for user_id in user_ids:
+        send_digest.delay(user_id, week)
+    logger.info("Digests of %s: queued %d", week, len(user_ids))
+    return len(user_ids)
+
+
+@shared_task
+def resume_digests() -> int:
+    """Pick up the latest week's deliveries that no worker is looking after (a worker died
+    mid-send, or a queued task was lost): a second chance that never duplicates a sent one."""
+    now = timezone.now()
+    week = digests.latest_due_week(now)
+    user_ids = digests.deliveries_to_resume(week=week, now=now)
+    for user_id in user_ids:
+        send_digest.delay(user_id, week)
+    return len(user_ids)
+
+
+# Celery's own retry limit is off: the delivery row counts the tries (DIGEST_MAX_ATTEMPTS),
+# so that tries made by another worker, or before a crash, count too.
+@shared_task(bind=True, max_retries=None)
+def send_digest(self, user_id: int, week: str) -> str:
+    """One user's digest for one week, exactly once; SMTP errors retried with backoff."""
+    result = digests.digest_deliver(user_id=user_id, week=week)
+    if result.outcome == digests.Outcome.RETRY:
+        raise self.retry(exc=result.error, countdown=digests.retry_countdown(result.attempts))
+    return str(result.outcome)

@@ -1,0 +1,76 @@
+"""The digest's preferences page, following an agreement, and the one-click unsubscribe."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import digests, selectors, services
+from ..forms import DigestPreferencesForm
+from ..models import DigestDelivery
+from .common import get_agreement_for_user, member_required, vary_on_htmx
+
+RECENT_DELIVERIES = 5
+
+
+@member_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    agreements = selectors.agreements_visible_to(user)
+    form = DigestPreferencesForm(
+        request.POST or None,
+        agreements=agreements,
+        initial={
+            "digest_enabled": user.digest_enabled,
+            "digest_scope": user.digest_scope,
+            "followed_agreements": user.followed_agreements.filter(pk__in=agreements.values("pk")),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.user_set_digest_preferences(
+            user=user,
+            enabled=form.cleaned_data["digest_enabled"],
+            scope=form.cleaned_data["digest_scope"],
+            followed=form.cleaned_data["followed_agreements"],
+        )
+        messages.success(request, "Your digest preferences are saved.")
+        return redirect("tracker:preferences")
+    deliveries = DigestDelivery.objects.filter(user=user).order_by("-week")[:RECENT_DELIVERIES]
+    return render(request, "tracker/preferences.html", {"form": form, "deliveries": deliveries})
+
+
+@member_required
+@require_POST
+def agreement_follow(request: HttpRequest, slug: str) -> HttpResponse:
+    """POST follow=1 or follow=0. A plain POST goes back to the agreement; htmx gets the button."""
+    agreement = get_agreement_for_user(request.user, slug)
+    if request.POST.get("follow") not in ("0", "1"):
+        return HttpResponseBadRequest("Say follow=1 or follow=0.")
+    follow = request.POST["follow"] == "1"
+    services.agreement_set_followed(agreement=agreement, by=request.user, follow=follow)
+    if request.htmx:
+        context = {"agreement": agreement, "is_following": follow}
+        return vary_on_htmx(render(request, "tracker/_follow_button.html", context))
+    messages.success(
+        request, f"You {'follow' if follow else 'no longer follow'} “{agreement.title}”."
+    )
+    return redirect(agreement)
+
+
+# The signed token is the only credential, so a CSRF token adds nothing; RFC 8058 one-click
+# POSTs from mail clients carry none.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks for confirmation (link scanners must not unsubscribe anyone); POST does it."""
+    user = digests.user_for_unsubscribe_token(token)
+    if user is None:
+        response = render(request, "tracker/unsubscribe.html", {"invalid": True})
+        response.status_code = 400
+        return response
+    done = request.method == "POST"
+    if done:
+        services.user_unsubscribe_digest(user=user)
+    context = {"done": done, "subscribed": user.digest_enabled and not done, "token": token}
+    return render(request, "tracker/unsubscribe.html", context)
