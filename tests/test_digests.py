@@ -227,3 +227,41 @@ def test_the_weeks_windows_tile_from_one_digest_time_to_the_next():
 def test_it_refuses_a_week_that_is_not_an_iso_week(text, error):
     with pytest.raises(ValueError, match=error):
         digests.parse_week(text)
+
+
+def test_the_digest_warns_of_risk_blockage_dispute_and_staleness(time_machine):
+    """Entered on 10 January, signed 31 January 2026; the digest of week 12 is built on
+    Monday 16 March, more than 60 days later."""
+    time_machine.move_to(datetime.datetime(2026, 1, 10, tzinfo=datetime.UTC))
+    analyst = UserFactory(username="warned", role=Role.ANALYST)
+    agreement = AgreementFactory(title="Warned accord")
+    first, second = agreement.parties.order_by("code")
+    late = CommitmentFactory(
+        agreement=agreement, reference="W.1", timeline_wording="within 1 month"
+    )
+    waiting = CommitmentFactory(agreement=agreement, reference="W.2", timeline_wording="ongoing")
+    services.commitment_set_dependencies(commitment=waiting, prerequisites=[late])
+    risky = CommitmentFactory(
+        agreement=agreement, reference="W.3", timeline_wording="by 1 April 2026"
+    )
+    time_machine.move_to(at(1))
+    for party, stance in ((first, "progress"), (second, "setback")):
+        services.evidence_log(
+            commitment=risky, by=analyst, summary="claim", stance=stance, claimed_by=party
+        )
+    services.overdue_scan(today=datetime.date(2026, 3, 16), now=at(16, 6))
+    time_machine.move_to(at(16, 8))
+
+    digest = digests.digest_build(analyst, week=WEEK, today=datetime.date(2026, 3, 16))
+
+    references = {
+        name: [item.commitment.reference for item in items]
+        for name, items in digest.warnings.items()
+    }
+    assert references["at_risk"] == ["W.3"]
+    assert references["blocked"] == ["W.2"]
+    assert references["disputed"] == ["W.3"]
+    assert references["stale"] == ["W.1", "W.2"]
+    message = digests.digest_message(digest)
+    assert "BLOCKED: a commitment it depends on is overdue" in message.body
+    assert "Disputed" in message.alternatives[0][0]

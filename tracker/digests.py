@@ -143,6 +143,8 @@ class Digest:
     became_overdue: list[DigestItem]
     implemented: list[DigestItem]
     due_soon: list[DigestItem]
+    # Early warnings (issue 8): each open commitment in every list it belongs to.
+    warnings: dict[str, list[DigestItem]] = field(default_factory=dict)
 
     @property
     def overdue_count(self) -> int:
@@ -155,6 +157,7 @@ class Digest:
             + len(self.became_overdue)
             + len(self.implemented)
             + len(self.due_soon)
+            + sum(len(items) for items in self.warnings.values())
         )
 
     @property
@@ -167,6 +170,7 @@ class Digest:
             "became_overdue": self.became_overdue,
             "implemented": self.implemented,
             "due_soon": self.due_soon,
+            **self.warnings,
         }
         return {
             name: (items[:ITEMS_PER_SECTION], max(len(items) - ITEMS_PER_SECTION, 0))
@@ -220,9 +224,11 @@ def digest_commitments(
         changed_at__gte=since,
         changed_at__lt=until,
     )
+    commitments = selectors.with_warnings(
+        Commitment.objects.filter(agreement_id__in=agreement_ids), today=today, now=until
+    )
     return (
-        Commitment.objects.filter(agreement_id__in=agreement_ids)
-        .annotate(
+        commitments.annotate(
             is_overdue=selectors.open_overdue_flag(),
             became_overdue=Exists(became_overdue),
             implemented_lately=Exists(implemented),
@@ -236,6 +242,10 @@ def digest_commitments(
                 due_on__gte=today,
                 due_on__lte=today + timedelta(days=DUE_SOON_DAYS),
             )
+            | Q(is_at_risk=True)
+            | Q(is_stale=True)
+            | Q(is_blocked=True)
+            | Q(is_disputed=True, status__in=OPEN_STATUSES)
         )
         .select_related("agreement")
         .defer("description", "agreement__summary")
@@ -243,11 +253,16 @@ def digest_commitments(
     )
 
 
+# The early-warning sections, in the order the e-mail lists them.
+WARNING_SECTIONS = ("at_risk", "blocked", "disputed", "stale")
+
+
 def digest_build(user: User, *, week: str, today: date) -> Digest:
     """One user's digest for `week`: two queries, whatever the number of agreements."""
     since, until = window(week)
     overdue: dict[int, AgreementGroup] = {}
     sections: dict[str, list[DigestItem]] = {"became": [], "implemented": [], "soon": []}
+    warnings: dict[str, list[DigestItem]] = {name: [] for name in WARNING_SECTIONS}
     agreement_ids = list(digest_agreements(user).values_list("pk", flat=True))
     commitments = digest_commitments(agreement_ids, today=today, since=since, until=until)
     for commitment in commitments if agreement_ids else []:
@@ -269,6 +284,9 @@ def digest_build(user: User, *, week: str, today: date) -> Digest:
             sections["implemented"].append(item)
         if item.days_left is not None and item.days_left <= DUE_SOON_DAYS:
             sections["soon"].append(item)
+        for name in WARNING_SECTIONS:
+            if getattr(commitment, f"is_{name}") and not commitment.is_closed:
+                warnings[name].append(item)
     return Digest(
         user=user,
         week=week,
@@ -279,6 +297,7 @@ def digest_build(user: User, *, week: str, today: date) -> Digest:
         became_overdue=sections["became"],
         implemented=sections["implemented"],
         due_soon=sections["soon"],
+        warnings=warnings,
     )
 
 
@@ -313,6 +332,16 @@ def digest_message(digest: Digest) -> EmailMultiAlternatives:
     context = {
         "digest": digest,
         "sections": digest.shown(),
+        "warning_sections": [
+            ("at_risk", "At risk", "not yet due, but at this pace the deadline will be missed"),
+            ("blocked", "Blocked", "a commitment it depends on is overdue"),
+            ("disputed", "Disputed", "the parties' latest claims disagree"),
+            (
+                "stale",
+                "Stale",
+                f"no new evidence for {settings.STALE_AFTER_DAYS} days or more",
+            ),
+        ],
         "user": user,
         "unsubscribe_url": unsubscribe,
         "preferences_url": absolute_url(reverse("tracker:preferences")),

@@ -61,3 +61,9 @@ def follow_button(context, agreement) -> dict:
         "is_following": user.followed_agreements.filter(pk=agreement.pk).exists(),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    """`mapping[key]` in a template, or None."""
+    return mapping.get(key)
