@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from tracker import services
-from tracker.models import CommitmentStatus
+from tracker.models import Commitment, CommitmentStatus
 
 from ..factories import AgreementFactory, CommitmentFactory, PartyFactory
 
@@ -66,7 +66,7 @@ def test_the_filters_match_the_pages(viewer_api, commitments):
 def test_status_filter_follows_status_changes(viewer_api, analyst, commitments):
     commitment = viewer_api.get(URL, {"agreement": "doha", "theme": "trade"}).json()["results"][0]
     services.commitment_set_status(
-        commitment=services.Commitment.objects.get(pk=commitment["id"]),
+        commitment=Commitment.objects.get(pk=commitment["id"]),
         status=CommitmentStatus.STALLED,
         reason="No trade",
         by=analyst,

@@ -1,0 +1,96 @@
+"""Every read that a page or a job needs, with a number of queries that does not grow with
+the data (as `selectors.<name>`).
+
+`agreements_visible_to` (in `visibility`) is the one place that decides who sees which
+agreement; every other read starts from it.
+"""
+
+from .data import (
+    agreement_for_export,
+    api_agreements,
+    api_commitments,
+    api_evidence,
+    api_status_changes,
+    calendar_deadlines,
+)
+from .expressions import (
+    COMMITMENT_SORTS,
+    PRIORITY_RANK,
+    WARNINGS,
+    at_risk,
+    blocked,
+    last_evidence_at,
+    open_overdue_flag,
+    score_aggregates,
+    score_percent,
+    stale,
+    status_weight,
+    warning_filter,
+    with_agreement_stats,
+    with_warnings,
+)
+from .pages import (
+    PartyScore,
+    ScorePoint,
+    ThemeScore,
+    agreement_breakdown,
+    agreement_commitments,
+    agreement_score,
+    commitment_links,
+    commitments_due_between,
+    commitments_filtered,
+    commitments_overdue,
+    evidence_latest,
+    last_job_run,
+    overdue_by_party,
+    overview_totals,
+    party_scores,
+    score_history,
+)
+from .visibility import (
+    agreements_visible_to,
+    commitments_visible_to,
+    evidence_visible_to,
+)
+
+__all__ = [
+    "COMMITMENT_SORTS",
+    "PRIORITY_RANK",
+    "WARNINGS",
+    "PartyScore",
+    "ScorePoint",
+    "ThemeScore",
+    "agreement_breakdown",
+    "agreement_commitments",
+    "agreement_for_export",
+    "agreement_score",
+    "agreements_visible_to",
+    "api_agreements",
+    "api_commitments",
+    "api_evidence",
+    "api_status_changes",
+    "at_risk",
+    "blocked",
+    "calendar_deadlines",
+    "commitment_links",
+    "commitments_due_between",
+    "commitments_filtered",
+    "commitments_overdue",
+    "commitments_visible_to",
+    "evidence_latest",
+    "evidence_visible_to",
+    "last_evidence_at",
+    "last_job_run",
+    "open_overdue_flag",
+    "overdue_by_party",
+    "overview_totals",
+    "party_scores",
+    "score_aggregates",
+    "score_history",
+    "score_percent",
+    "stale",
+    "status_weight",
+    "warning_filter",
+    "with_agreement_stats",
+    "with_warnings",
+]

@@ -1,0 +1,212 @@
+"""SQL expressions the reads share: the overdue flag, the score, the early warnings, the
+commitment filters' sorts, and per-agreement figures as subqueries."""
+
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.lookups import GreaterThan
+
+from ..db import DaysBetween
+from ..models import (
+    Agreement,
+    Commitment,
+    Evidence,
+    OverdueFlag,
+)
+from ..models.commitments import (
+    MAX_WEIGHT,
+    OPEN_STATUSES,
+    STATUS_WEIGHTS,
+    CommitmentStatus,
+    Priority,
+)
+
+
+def open_overdue_flag(commitment_ref: str = "pk") -> Exists:
+    """Annotation: the commitment is flagged overdue now (by the last scan)."""
+    return Exists(
+        OverdueFlag.objects.filter(commitment_id=OuterRef(commitment_ref), cleared_at__isnull=True)
+    )
+
+
+def status_weight(prefix: str = "") -> Case:
+    """The status's points on the 0–3 scale, NULL for statuses left out of the score."""
+    return Case(
+        *(
+            When(**{f"{prefix}status": status}, then=Value(weight))
+            for status, weight in STATUS_WEIGHTS.items()
+            if weight is not None
+        ),
+        default=None,
+        output_field=IntegerField(),
+    )
+
+
+def score_aggregates(prefix: str = "") -> dict:
+    """Aggregates giving `score_points` and `scored_count` over commitments at `prefix`."""
+    scored = ~Q(**{f"{prefix}status": CommitmentStatus.ABANDONED})
+    return {
+        "score_points": Sum(status_weight(prefix), filter=scored),
+        "scored_count": Count(f"{prefix}id" if prefix else "id", filter=scored),
+    }
+
+
+def score_percent(points: int | None, count: int | None) -> int | None:
+    """Implementation score in percent: points over 3 × the scored commitments."""
+    if not count:
+        return None
+    return round(100 * (points or 0) / (MAX_WEIGHT * count))
+
+
+def _per_agreement(queryset: QuerySet[Commitment], **aggregate) -> Subquery:
+    """One aggregate over an agreement's commitments, as a subquery per agreement row."""
+    ((name, expression),) = aggregate.items()
+    grouped = queryset.filter(agreement_id=OuterRef("pk")).order_by().values("agreement_id")
+    return Subquery(grouped.annotate(**{name: expression}).values(name))
+
+
+def _count_per_agreement(queryset: QuerySet[Commitment]) -> Coalesce:
+    return Coalesce(_per_agreement(queryset, n=Count("id")), 0)
+
+
+def with_agreement_stats(agreements: QuerySet[Agreement], *, today: date) -> QuerySet[Agreement]:
+    """Annotate each agreement with its commitment count, score, overdue count and next due date."""
+    commitments = Commitment.objects.all()
+    scored = commitments.exclude(status=CommitmentStatus.ABANDONED)
+    return agreements.annotate(
+        commitment_count=_count_per_agreement(commitments),
+        score_points=_per_agreement(scored, points=Sum(status_weight())),
+        scored_count=_count_per_agreement(scored),
+        overdue_count=_count_per_agreement(commitments.filter(open_overdue_flag())),
+        next_due_on=_per_agreement(
+            commitments.filter(status__in=OPEN_STATUSES, due_on__gte=today), due=Min("due_on")
+        ),
+        score=Cast(F("score_points"), FloatField())
+        * 100
+        / (MAX_WEIGHT * NullIf(F("scored_count"), 0)),
+    )
+
+
+# Early warnings: at risk, stale, blocked (disputed is kept on the row by services).
+
+
+def at_risk(today: date) -> Q:
+    """Open, not yet due, and less of its time left than its status allows
+    (settings.AT_RISK_SHARE_LEFT): the pace will miss the deadline.
+
+    Time left is counted from today to the due date, out of the time from its milestone (the
+    signing by default) to the due date."""
+    share = Case(
+        *(
+            When(status=status, then=Value(float(value)))
+            for status, value in settings.AT_RISK_SHARE_LEFT.items()
+            if value
+        ),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )
+    start = Coalesce("deadline_milestone__date", "agreement__signed_on")
+    return Q(
+        status__in=OPEN_STATUSES,
+        due_on__gte=today,
+    ) & Q(
+        GreaterThan(
+            share * DaysBetween(F("due_on"), start),
+            Cast(DaysBetween(F("due_on"), Value(today)), FloatField()),
+        )
+    )
+
+
+def last_evidence_at() -> Subquery:
+    """When the newest evidence still standing was logged (the evidence_history index)."""
+    return Subquery(
+        Evidence.objects.filter(commitment_id=OuterRef("pk"), retracted_at__isnull=True)
+        .order_by("-logged_at")
+        .values("logged_at")[:1]
+    )
+
+
+def stale(now: datetime) -> Q:
+    """Open, and no evidence (still standing) logged for settings.STALE_AFTER_DAYS days;
+    a commitment with no evidence at all is stale once it is that old."""
+    since = now - timedelta(days=settings.STALE_AFTER_DAYS)
+    recent = Evidence.objects.filter(
+        commitment_id=OuterRef("pk"), retracted_at__isnull=True, logged_at__gte=since
+    )
+    return Q(status__in=OPEN_STATUSES, created_at__lt=since) & ~Q(Exists(recent))
+
+
+def blocked() -> Q:
+    """Open, with a prerequisite that is flagged overdue."""
+    prerequisite_late = OverdueFlag.objects.filter(
+        commitment_id=OuterRef("to_commitment_id"), cleared_at__isnull=True
+    )
+    edges = Commitment.depends_on.through.objects.filter(
+        Exists(prerequisite_late), from_commitment_id=OuterRef("pk")
+    )
+    return Q(status__in=OPEN_STATUSES) & Q(Exists(edges))
+
+
+def with_warnings(commitments: QuerySet[Commitment], *, today: date, now: datetime):
+    """Annotate `is_at_risk`, `is_stale`, `is_blocked` (`is_disputed` is a column)."""
+    return commitments.annotate(
+        is_at_risk=ExpressionWrapper(at_risk(today), output_field=BooleanField()),
+        is_stale=ExpressionWrapper(stale(now), output_field=BooleanField()),
+        is_blocked=ExpressionWrapper(blocked(), output_field=BooleanField()),
+    )
+
+
+WARNINGS = {
+    "at_risk": "At risk",
+    "stale": "Stale",
+    "blocked": "Blocked",
+    "disputed": "Disputed",
+    "extended": "Deadline extended",
+}
+
+
+def warning_filter(name: str, *, today: date, now: datetime) -> Q:
+    return {
+        "at_risk": lambda: at_risk(today),
+        "stale": lambda: stale(now),
+        "blocked": blocked,
+        "disputed": lambda: Q(is_disputed=True),
+        "extended": lambda: Q(original_due_on__isnull=False),
+    }[name]()
+
+
+PRIORITY_RANK = Case(
+    When(priority=Priority.HIGH, then=Value(0)),
+    When(priority=Priority.MEDIUM, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+COMMITMENT_SORTS = {
+    "reference": ["sort_key"],
+    "due": [F("due_on").asc(nulls_last=True), "sort_key"],
+    "-due": [F("due_on").desc(nulls_last=True), "sort_key"],
+    "status": ["status", "sort_key"],
+    "priority": ["priority_rank", F("due_on").asc(nulls_last=True), "sort_key"],
+    "title": ["title", "sort_key"],
+}

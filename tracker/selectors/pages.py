@@ -1,0 +1,315 @@
+"""What each page reads, in a number of queries that does not grow with the data."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.utils import timezone
+
+from ..models import (
+    Agreement,
+    Commitment,
+    Evidence,
+    JobName,
+    JobRun,
+    StatusChange,
+    User,
+)
+from ..models.commitments import (
+    OPEN_STATUSES,
+    STATUS_WEIGHTS,
+    CommitmentStatus,
+    Theme,
+)
+from .expressions import (
+    COMMITMENT_SORTS,
+    PRIORITY_RANK,
+    open_overdue_flag,
+    score_aggregates,
+    score_percent,
+    warning_filter,
+    with_warnings,
+)
+from .visibility import agreements_visible_to, commitments_visible_to, evidence_visible_to
+
+
+def commitment_links(commitment: Commitment) -> dict[str, list[Commitment]]:
+    """What it depends on (with whether each is overdue) and what depends on it, in one query."""
+    through = Commitment.depends_on.through
+    related = (
+        Commitment.objects.filter(
+            Q(pk__in=through.objects.filter(from_commitment=commitment).values("to_commitment"))
+            | Q(pk__in=through.objects.filter(to_commitment=commitment).values("from_commitment"))
+        )
+        .annotate(
+            is_overdue=open_overdue_flag(),
+            is_prerequisite=Exists(
+                through.objects.filter(from_commitment=commitment, to_commitment=OuterRef("pk"))
+            ),
+        )
+        .order_by("sort_key")
+    )
+    links = {"prerequisites": [], "dependents": []}
+    for item in related:
+        links["prerequisites" if item.is_prerequisite else "dependents"].append(item)
+    return links
+
+
+def overview_totals(user: User, *, today: date) -> dict:
+    """The overview's headline figures, in two queries."""
+    commitments = commitments_visible_to(user)
+    totals = commitments.aggregate(
+        commitments=Count("id"),
+        overdue=Count("id", filter=Q(open_overdue_flag())),
+        due_soon=Count(
+            "id",
+            filter=Q(
+                status__in=OPEN_STATUSES,
+                due_on__gte=today,
+                due_on__lte=today + timedelta(days=30),
+            ),
+        ),
+        **score_aggregates(),
+    )
+    totals["agreements"] = agreements_visible_to(user).count()
+    totals["score"] = score_percent(totals.pop("score_points"), totals.pop("scored_count"))
+    return totals
+
+
+@dataclass(frozen=True)
+class PartyScore:
+    code: str
+    name: str
+    score: int | None
+    commitments: int
+
+
+def party_scores(agreement_ids: list[int]) -> dict[int, list[PartyScore]]:
+    """Score per responsible party, for each of the given agreements, in one query."""
+    rows = (
+        Commitment.objects.filter(agreement_id__in=agreement_ids, responsible_parties__isnull=False)
+        .values("agreement_id", "responsible_parties__code", "responsible_parties__name")
+        .annotate(total=Count("id"), **score_aggregates())
+        .order_by("agreement_id", "responsible_parties__name")
+    )
+    scores: dict[int, list[PartyScore]] = {agreement_id: [] for agreement_id in agreement_ids}
+    for row in rows:
+        scores[row["agreement_id"]].append(
+            PartyScore(
+                code=row["responsible_parties__code"],
+                name=row["responsible_parties__name"],
+                score=score_percent(row["score_points"], row["scored_count"]),
+                commitments=row["total"],
+            )
+        )
+    return scores
+
+
+def commitments_overdue(user: User) -> QuerySet[Commitment]:
+    """Visible commitments flagged overdue, most overdue (earliest due) first."""
+    return (
+        commitments_visible_to(user)
+        .filter(open_overdue_flag())
+        .select_related("agreement")
+        .prefetch_related("responsible_parties")
+        .order_by("due_on", "agreement__title", "sort_key")
+    )
+
+
+def overdue_by_party(user: User, *, filters: dict) -> QuerySet:
+    """One row per (overdue commitment, responsible party), ordered for grouping by agreement,
+    then party, then most overdue first. A joint commitment appears under each party."""
+    responsibility = Commitment.responsible_parties.through
+    rows = responsibility.objects.filter(
+        commitment__in=commitments_visible_to(user).filter(open_overdue_flag())
+    )
+    if "party" in filters:
+        rows = rows.filter(party__code=filters["party"])
+    if "theme" in filters:
+        rows = rows.filter(commitment__theme=filters["theme"])
+    if "priority" in filters:
+        rows = rows.filter(commitment__priority=filters["priority"])
+    return (
+        rows.select_related("commitment__agreement", "party")
+        .prefetch_related("commitment__responsible_parties")
+        .order_by(
+            "commitment__agreement__title",
+            "commitment__agreement_id",
+            "party__name",
+            "commitment__due_on",
+            "commitment__sort_key",
+        )
+    )
+
+
+def commitments_due_between(user: User, *, start: date, end: date) -> QuerySet[Commitment]:
+    return (
+        commitments_visible_to(user)
+        .filter(status__in=OPEN_STATUSES, due_on__gte=start, due_on__lte=end)
+        .select_related("agreement")
+        .prefetch_related("responsible_parties")
+        .order_by("due_on", "sort_key")
+    )
+
+
+def evidence_latest(user: User) -> QuerySet[Evidence]:
+    return (
+        evidence_visible_to(user)
+        .select_related("commitment__agreement", "logged_by")
+        .order_by("-logged_at", "-id")
+    )
+
+
+def last_job_run(job: JobName) -> JobRun | None:
+    return JobRun.objects.filter(job=job).order_by("-started_at").first()
+
+
+# One agreement.
+
+
+def agreement_score(agreement: Agreement) -> dict:
+    """Overall score, counts per status and overdue count of one agreement, in one query."""
+    totals = Commitment.objects.filter(agreement=agreement).aggregate(**_breakdown_aggregates())
+    totals["score"] = score_percent(totals.pop("score_points"), totals.pop("scored_count"))
+    return totals
+
+
+def _breakdown_aggregates() -> dict:
+    return {
+        "total": Count("id"),
+        "overdue": Count("id", filter=Q(open_overdue_flag())),
+        **score_aggregates(),
+        **{
+            f"status_{status.value}": Count("id", filter=Q(status=status))
+            for status in CommitmentStatus
+        },
+    }
+
+
+def agreement_commitments(
+    agreement: Agreement, *, today: date, filters: dict
+) -> QuerySet[Commitment]:
+    """The agreement page's commitments table, filtered and sorted as the URL asks."""
+    commitments = with_warnings(
+        Commitment.objects.filter(agreement=agreement)
+        .annotate(is_overdue=open_overdue_flag(), priority_rank=PRIORITY_RANK)
+        .select_related("deadline_milestone")
+        .prefetch_related("responsible_parties"),
+        today=today,
+        now=timezone.now(),
+    )
+    commitments = commitments_filtered(commitments, today=today, filters=filters)
+    return commitments.order_by(*COMMITMENT_SORTS[filters.get("sort", "reference")])
+
+
+def commitments_filtered(
+    commitments: QuerySet[Commitment], *, today: date, filters: dict
+) -> QuerySet[Commitment]:
+    """The commitment filters the pages and the API share. `overdue` is "yes"/"no" (the
+    open overdue flag); `due_within` is N days: open and due from today to today + N."""
+    if "q" in filters:
+        text = filters["q"]
+        commitments = commitments.filter(
+            Q(title__icontains=text) | Q(reference__icontains=text) | Q(description__icontains=text)
+        )
+    if "agreement" in filters:
+        commitments = commitments.filter(agreement__slug=filters["agreement"])
+    if "status" in filters:
+        commitments = commitments.filter(status=filters["status"])
+    if "party" in filters:
+        commitments = commitments.filter(responsible_parties__code=filters["party"])
+    if "theme" in filters:
+        commitments = commitments.filter(theme=filters["theme"])
+    if "priority" in filters:
+        commitments = commitments.filter(priority=filters["priority"])
+    if "overdue" in filters:
+        flagged = Q(open_overdue_flag())
+        commitments = commitments.filter(flagged if filters["overdue"] == "yes" else ~flagged)
+    if "warning" in filters:
+        commitments = commitments.filter(
+            warning_filter(filters["warning"], today=today, now=timezone.now())
+        )
+    if "due_within" in filters:
+        commitments = commitments.filter(
+            status__in=OPEN_STATUSES,
+            due_on__gte=today,
+            due_on__lte=today + timedelta(days=filters["due_within"]),
+        )
+    return commitments
+
+
+@dataclass(frozen=True)
+class ThemeScore:
+    theme: str
+    label: str
+    score: int | None
+    commitments: int
+
+
+def agreement_breakdown(agreement: Agreement) -> tuple[dict, list[ThemeScore]]:
+    """The agreement's totals (as `agreement_score`) and its score per theme, in one query."""
+    rows = list(
+        Commitment.objects.filter(agreement=agreement)
+        .values("theme")
+        .annotate(**_breakdown_aggregates())
+        .order_by("theme")
+    )
+    totals = {key: sum(row[key] or 0 for row in rows) for key in _breakdown_aggregates()}
+    totals["score"] = score_percent(totals.pop("score_points"), totals.pop("scored_count"))
+    themes = [
+        ThemeScore(
+            theme=row["theme"],
+            label=Theme(row["theme"]).label,
+            score=score_percent(row["score_points"], row["scored_count"]),
+            commitments=row["total"],
+        )
+        for row in rows
+    ]
+    return totals, themes
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    day: date
+    score: int
+
+
+def score_history(agreement: Agreement, current: dict[int, str]) -> list[ScorePoint]:
+    """The agreement's score after each day on which a status changed, replayed in one query.
+
+    `current` maps each commitment of the agreement to its status now. Every commitment
+    counts from its status before its first recorded change (its current status if it never
+    changed), so the first point is the score before any change.
+    """
+    changes = list(
+        StatusChange.objects.filter(commitment__agreement=agreement)
+        .order_by("changed_at", "id")
+        .values_list("commitment_id", "changed_at", "from_status", "to_status")
+    )
+    status = dict(current)
+    for commitment_id, _, from_status, _ in reversed(changes):
+        status[commitment_id] = from_status
+    points = [ScorePoint(day=agreement.signed_on, score=_score_of(status.values()) or 0)]
+    for commitment_id, changed_at, _, to_status in changes:
+        status[commitment_id] = to_status
+        point = ScorePoint(day=_local_day(changed_at), score=_score_of(status.values()) or 0)
+        if points and points[-1].day == point.day:
+            points[-1] = point
+        else:
+            points.append(point)
+    return points
+
+
+def _score_of(statuses) -> int | None:
+    weights = [STATUS_WEIGHTS[s] for s in statuses if STATUS_WEIGHTS[s] is not None]
+    return score_percent(sum(weights), len(weights))
+
+
+def _local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()

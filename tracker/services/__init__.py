@@ -1,0 +1,83 @@
+"""Every write: keyword-only functions named <entity>_<action>, each one transaction.
+
+Views, the admin, the importer, the API and the demo loader call these (as
+`services.<name>`); none of them writes rows that carry a business rule on its own.
+"""
+
+from .agreements import (
+    MIN_PARTIES,
+    SIGNING_NAME,
+    DraftRowInvalid,
+    agreement_accept_draft,
+    agreement_recompute_due_dates,
+    agreement_save,
+    agreement_sync_signing,
+    milestone_save,
+    milestone_set_date,
+    party_get_or_create,
+)
+from .commitments import (
+    CLAIM_STANCES,
+    StatusConflict,
+    commitment_check_dependencies,
+    commitment_check_milestone,
+    commitment_check_parties,
+    commitment_claims,
+    commitment_due_date,
+    commitment_extend_deadline,
+    commitment_refresh_dispute,
+    commitment_save,
+    commitment_set_dependencies,
+    commitment_set_status,
+)
+from .evidence import (
+    EVIDENCE_FIELDS,
+    evidence_check_dates,
+    evidence_log,
+    evidence_retract,
+)
+from .jobs import (
+    overdue_scan,
+)
+from .users import (
+    agreement_set_followed,
+    user_reset_api_token,
+    user_reset_calendar_token,
+    user_set_digest_preferences,
+    user_unsubscribe_digest,
+)
+
+__all__ = [
+    "CLAIM_STANCES",
+    "EVIDENCE_FIELDS",
+    "MIN_PARTIES",
+    "SIGNING_NAME",
+    "DraftRowInvalid",
+    "StatusConflict",
+    "agreement_accept_draft",
+    "agreement_recompute_due_dates",
+    "agreement_save",
+    "agreement_set_followed",
+    "agreement_sync_signing",
+    "commitment_check_dependencies",
+    "commitment_check_milestone",
+    "commitment_check_parties",
+    "commitment_claims",
+    "commitment_due_date",
+    "commitment_extend_deadline",
+    "commitment_refresh_dispute",
+    "commitment_save",
+    "commitment_set_dependencies",
+    "commitment_set_status",
+    "evidence_check_dates",
+    "evidence_log",
+    "evidence_retract",
+    "milestone_save",
+    "milestone_set_date",
+    "overdue_scan",
+    "party_get_or_create",
+    "user_reset_api_token",
+    "user_reset_calendar_token",
+    "user_set_digest_preferences",
+    "user_unsubscribe_digest",
+]

@@ -1,0 +1,194 @@
+"""Writes to agreements and their milestones: the signing follows the agreement's date, due
+dates follow their milestones, a reviewed draft is saved whole or not at all."""
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from simple_history.utils import bulk_update_with_history
+
+from ..models import (
+    Agreement,
+    Commitment,
+    Milestone,
+    MilestoneKind,
+    Party,
+    Source,
+    Team,
+)
+from .commitments import commitment_due_date, commitment_save
+
+SIGNING_NAME = "Signing"
+
+
+def agreement_sync_signing(*, agreement: Agreement) -> Milestone:
+    """Make the signing milestone match the agreement's date; move the deadlines with it."""
+    milestone, created = Milestone.objects.get_or_create(
+        agreement=agreement,
+        kind=MilestoneKind.SIGNING,
+        defaults={"name": SIGNING_NAME, "date": agreement.signed_on},
+    )
+    if not created and milestone.date != agreement.signed_on:
+        milestone.date = agreement.signed_on
+        milestone.save(update_fields=["date"])
+        agreement_recompute_due_dates(agreement=agreement)
+    return milestone
+
+
+def agreement_recompute_due_dates(*, agreement: Agreement) -> int:
+    """Recompute every due date of one agreement from its wording; returns how many moved.
+
+    Called in the same transaction as any change of a milestone's date, so that every due
+    date counted from it follows.
+    """
+    commitments = list(
+        Commitment.objects.filter(agreement=agreement).select_related("deadline_milestone")
+    )
+    moved = []
+    for commitment in commitments:
+        due_on = commitment_due_date(commitment=commitment, signed_on=agreement.signed_on)
+        if due_on != commitment.due_on:
+            commitment.due_on = due_on
+            moved.append(commitment)
+    bulk_update_with_history(
+        moved, Commitment, ["due_on"], default_change_reason="Deadline recomputed"
+    )
+    return len(moved)
+
+
+@transaction.atomic
+def milestone_set_date(*, milestone: Milestone, date: date) -> int:
+    """Move a milestone; every due date counted from it moves in the same transaction."""
+    if milestone.is_signing:
+        agreement = milestone.agreement
+        agreement.signed_on = date
+        agreement.save(update_fields=["signed_on", "updated_at"])
+        agreement_sync_signing(agreement=agreement)
+        return Commitment.objects.filter(agreement=agreement).count()
+    milestone.date = date
+    milestone.save(update_fields=["date"])
+    return agreement_recompute_due_dates(agreement=milestone.agreement)
+
+
+class DraftRowInvalid(Exception):
+    """One commitment of a reviewed draft was refused; `index` says which (from 0)."""
+
+    def __init__(self, index: int, error: ValidationError):
+        self.index = index
+        self.error = error
+        super().__init__(f"Commitment {index + 1}: {error}")
+
+
+def party_get_or_create(*, party: Party) -> Party:
+    """The saved party with this code, else with this name (any case), else `party` saved."""
+    found = (
+        Party.objects.filter(code=party.code).first()
+        or Party.objects.filter(name__iexact=party.name).first()
+    )
+    if found is not None:
+        return found
+    party.full_clean()
+    party.save()
+    return party
+
+
+@transaction.atomic
+def agreement_accept_draft(
+    *,
+    agreement: Agreement,
+    commitments: Sequence[tuple[Commitment, Sequence[str]]],
+    parties: Sequence[Party] = (),
+    source: Source | None = None,
+) -> Agreement:
+    """Save a reviewed draft in one transaction: if anything is refused, nothing is saved.
+
+    A new (unsaved) `agreement` is created with `parties` (matched to saved ones by code or
+    name, created otherwise) and its signing milestone; an existing one keeps its parties.
+    Each commitment comes with the codes of its responsible parties (none: all of the
+    agreement's) and is saved through `commitment_save`, which computes its due date.
+    Raises `ValidationError` about the agreement, `DraftRowInvalid` about a commitment.
+    """
+    if agreement.pk is None:
+        if len({party.code for party in parties}) < 2:
+            raise ValidationError({"parties": "An agreement binds two or more parties."})
+        agreement.full_clean(exclude=["parties", "teams"])
+        agreement.save()
+        by_code = {party.code: party_get_or_create(party=party) for party in parties}
+        agreement.parties.set(set(by_code.values()))
+    else:
+        by_code = {party.code: party for party in agreement.parties.all()}
+    agreement_sync_signing(agreement=agreement)
+    everyone = list(dict.fromkeys(by_code.values()))
+    for index, (commitment, codes) in enumerate(commitments):
+        commitment.agreement = agreement
+        # An unknown code stays an unsaved Party so that the service names it in its error.
+        responsible = [by_code.get(code) or Party(code=code) for code in codes] or everyone
+        try:
+            commitment_save(commitment=commitment, responsible=responsible)
+        except ValidationError as error:
+            raise DraftRowInvalid(index, error) from None
+    if source is not None:
+        source.agreement = agreement
+        source.full_clean()
+        source.save()
+    return agreement
+
+
+# The importer and the API write agreements and milestones through these.
+
+MIN_PARTIES = 2
+
+
+@transaction.atomic
+def agreement_save(
+    *, agreement: Agreement, parties: Iterable[Party], teams: Iterable[Team] | None = None
+) -> Agreement:
+    """Validate and save an agreement with its parties (two or more) and, if given, the
+    teams it is restricted to. The signing milestone follows its date, and the due dates
+    counted from the signing with it. A party still responsible for one of its commitments
+    cannot leave it."""
+    parties = list(parties)
+    if len({party.pk for party in parties}) < MIN_PARTIES:
+        raise ValidationError({"parties": "An agreement has at least two parties."})
+    agreement.full_clean(exclude=["parties", "teams"])
+    agreement.save()
+    leaving = (
+        Commitment.responsible_parties.through.objects.filter(commitment__agreement=agreement)
+        .exclude(party__in=parties)
+        .select_related("party", "commitment")
+        .order_by("party__code", "commitment__sort_key")
+    )
+    if leaving:
+        still = sorted({f"{row.party.code} (for {row.commitment.reference})" for row in leaving})
+        raise ValidationError(
+            {
+                "parties": f"{', '.join(still)} cannot leave the agreement while responsible "
+                "for its commitments."
+            }
+        )
+    agreement.parties.set(parties)
+    if teams is not None:
+        agreement.teams.set(teams)
+    agreement_sync_signing(agreement=agreement)
+    return agreement
+
+
+@transaction.atomic
+def milestone_save(*, milestone: Milestone) -> Milestone:
+    """Validate and save a milestone other than the signing (which follows the agreement's
+    date); moving its date moves every due date counted from it."""
+    if milestone.is_signing:
+        raise ValidationError(
+            {"kind": "The signing milestone follows the agreement's date; change that instead."}
+        )
+    previous = (
+        Milestone.objects.filter(pk=milestone.pk).values_list("date", flat=True).first()
+        if milestone.pk
+        else None
+    )
+    milestone.full_clean()
+    milestone.save()
+    if previous is not None and previous != milestone.date:
+        agreement_recompute_due_dates(agreement=milestone.agreement)
+    return milestone
