@@ -200,6 +200,7 @@ class VisibleAgreementsMixin:
 class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
     agreement_path = ""
     list_display = ["title", "status", "signed_on", "party_codes", "commitment_count"]
+    readonly_fields = ["commitment_count", "overdue_count"]
     list_filter = ["status", "parties", "teams"]
     search_fields = ["title", "summary", "slug"]
     prepopulated_fields = {"slug": ["title"]}
@@ -213,20 +214,11 @@ class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Agreement]:
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("parties")
-            .annotate(commitment_total=Count("commitments"))
-        )
+        return super().get_queryset(request).prefetch_related("parties")
 
     @admin.display(description="parties")
     def party_codes(self, agreement: Agreement) -> str:
         return " · ".join(party.code for party in agreement.parties.all())
-
-    @admin.display(description="commitments", ordering="commitment_total")
-    def commitment_count(self, agreement: Agreement) -> int:
-        return agreement.commitment_total
 
     def save_related(self, request, form, formsets, change) -> None:
         form.save_m2m()
@@ -234,6 +226,8 @@ class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
         services.agreement_recompute_due_dates(agreement=form.instance)
+        # Inline commitments may have been added or deleted.
+        services.agreement_stats_refresh(agreement_ids=[form.instance.pk])
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -336,6 +330,15 @@ class CommitmentAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
                 agreement__commitments__id=object_id
             ).exclude(pk=object_id)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        services.agreement_stats_refresh(agreement_ids=[obj.agreement_id])
+
+    def delete_queryset(self, request, queryset) -> None:
+        agreement_ids = list(queryset.values_list("agreement_id", flat=True).distinct())
+        super().delete_queryset(request, queryset)
+        services.agreement_stats_refresh(agreement_ids=agreement_ids)
 
     @admin.display(description="parties")
     def party_codes(self, commitment: Commitment) -> str:

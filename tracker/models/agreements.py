@@ -75,7 +75,19 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(m2m_fields=[parties, teams])
+    # Figures kept by services.agreement_stats_refresh (on every commitment change, and for
+    # every agreement after each overdue scan), so that lists of thousands of agreements can
+    # be sorted and summed without counting their commitments on every page.
+    commitment_count = models.PositiveIntegerField(default=0, editable=False)
+    scored_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Commitments that count in the score."
+    )
+    score_points = models.PositiveIntegerField(default=0, editable=False)
+    overdue_count = models.PositiveIntegerField(default=0, editable=False)
+    history = HistoricalRecords(
+        m2m_fields=[parties, teams],
+        excluded_fields=["commitment_count", "scored_count", "score_points", "overdue_count"],
+    )
 
     class Meta:
         ordering = ["-signed_on", "title"]
@@ -90,6 +102,13 @@ class Agreement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tracker:agreement-detail", args=[self.slug])
+
+    @property
+    def score(self) -> float | None:
+        """Implementation score in percent, from the kept figures."""
+        if not self.scored_count:
+            return None
+        return 100 * self.score_points / (3 * self.scored_count)
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)

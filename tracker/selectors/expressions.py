@@ -89,18 +89,12 @@ def _count_per_agreement(queryset: QuerySet[Commitment]) -> Coalesce:
 
 
 def with_agreement_stats(agreements: QuerySet[Agreement], *, today: date) -> QuerySet[Agreement]:
-    """Annotate each agreement with its commitment count, score, overdue count and next due date."""
-    commitments = Commitment.objects.all()
-    scored = commitments.exclude(status=CommitmentStatus.ABANDONED)
+    """Annotate each agreement with its next due date and `score_value` (for sorting); the
+    counts and the score are kept on the row (services.agreement_stats_refresh)."""
+    open_due = Commitment.objects.filter(status__in=OPEN_STATUSES, due_on__gte=today)
     return agreements.annotate(
-        commitment_count=_count_per_agreement(commitments),
-        score_points=_per_agreement(scored, points=Sum(status_weight())),
-        scored_count=_count_per_agreement(scored),
-        overdue_count=_count_per_agreement(commitments.filter(open_overdue_flag())),
-        next_due_on=_per_agreement(
-            commitments.filter(status__in=OPEN_STATUSES, due_on__gte=today), due=Min("due_on")
-        ),
-        score=Cast(F("score_points"), FloatField())
+        next_due_on=_per_agreement(open_due, due=Min("due_on")),
+        score_value=Cast(F("score_points"), FloatField())
         * 100
         / (MAX_WEIGHT * NullIf(F("scored_count"), 0)),
     )

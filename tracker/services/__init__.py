@@ -39,6 +39,7 @@ from .evidence import (
 from .jobs import (
     overdue_scan,
 )
+from .stats import agreement_stats_refresh, stats_refresh
 from .users import (
     agreement_set_followed,
     user_reset_api_token,
@@ -58,6 +59,7 @@ __all__ = [
     "agreement_recompute_due_dates",
     "agreement_save",
     "agreement_set_followed",
+    "agreement_stats_refresh",
     "agreement_sync_signing",
     "commitment_check_dependencies",
     "commitment_check_milestone",
@@ -76,6 +78,7 @@ __all__ = [
     "milestone_set_date",
     "overdue_scan",
     "party_get_or_create",
+    "stats_refresh",
     "user_reset_api_token",
     "user_reset_calendar_token",
     "user_set_digest_preferences",

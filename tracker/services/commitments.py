@@ -24,6 +24,7 @@ from ..models import (
     User,
 )
 from ..models.commitments import CLOSED_STATUSES
+from .stats import agreement_stats_refresh
 
 
 class StatusConflict(Exception):
@@ -90,6 +91,7 @@ def commitment_save(
     commitment.save()
     if responsible is not None:
         commitment.responsible_parties.set(responsible)
+    agreement_stats_refresh(agreement_ids=[agreement.pk])
     return commitment
 
 
@@ -140,6 +142,7 @@ def commitment_set_status(
         OverdueFlag.objects.filter(commitment=commitment, cleared_at__isnull=True).update(
             cleared_at=now, clear_reason=OverdueFlag.ClearReason.CLOSED
         )
+    agreement_stats_refresh(agreement_ids=[commitment.agreement_id])
     commitment.status = status
     commitment.version = version + 1
     commitment.updated_at = now

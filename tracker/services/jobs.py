@@ -7,12 +7,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import (
+    Agreement,
     Commitment,
     JobName,
     JobRun,
     OverdueFlag,
 )
 from ..models.commitments import CLOSED_STATUSES
+from .stats import agreement_stats_refresh
 
 _FLAG_NEW_OVERDUE = """
 INSERT INTO {flag} (commitment_id, due_on, flagged_at, cleared_at, clear_reason)
@@ -64,6 +66,14 @@ def overdue_scan(*, today: date, now: datetime | None = None) -> JobRun:
                 [now, today, *(str(status) for status in CLOSED_STATUSES)],
             )
             flagged = max(cursor.rowcount, 0)
+        if flagged or cleared:
+            # Every flag this run wrote or cleared carries `now`: recount those agreements.
+            touched = OverdueFlag.objects.filter(Q(flagged_at=now) | Q(cleared_at=now))
+            agreement_stats_refresh(
+                agreement_ids=Agreement.objects.filter(
+                    commitments__overdue_flags__in=touched
+                ).values("pk")
+            )
         return JobRun.objects.create(
             job=JobName.FLAG_OVERDUE,
             started_at=now,

@@ -19,8 +19,8 @@ AGREEMENT_SORTS = {
     "-signed": ["-signed_on", "title"],
     "signed": ["signed_on", "title"],
     "title": ["title"],
-    "-score": [F("score").desc(nulls_last=True), "title"],
-    "score": [F("score").asc(nulls_last=True), "title"],
+    "-score": [F("score_value").desc(nulls_last=True), "title"],
+    "score": [F("score_value").asc(nulls_last=True), "title"],
     "-overdue": ["-overdue_count", "title"],
 }
 

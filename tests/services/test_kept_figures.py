@@ -1,0 +1,78 @@
+"""The figures kept on each agreement follow its commitments, statuses and overdue flags."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tracker import services
+from tracker.models import Agreement, CommitmentStatus
+
+from ..factories import CommitmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _figures(agreement) -> tuple:
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    return (
+        agreement.commitment_count,
+        agreement.scored_count,
+        agreement.score_points,
+        agreement.overdue_count,
+    )
+
+
+def test_a_new_commitment_is_counted(agreement):
+    CommitmentFactory(agreement=agreement)
+    CommitmentFactory(agreement=agreement)
+    assert _figures(agreement) == (2, 2, 0, 0)
+
+
+def test_a_status_change_moves_the_score(agreement, analyst):
+    first = CommitmentFactory(agreement=agreement)
+    second = CommitmentFactory(agreement=agreement)
+    services.commitment_set_status(
+        commitment=first, status=CommitmentStatus.IMPLEMENTED, reason="done", by=analyst
+    )
+    services.commitment_set_status(
+        commitment=second, status=CommitmentStatus.ABANDONED, reason="dropped", by=analyst
+    )
+    assert _figures(agreement) == (2, 1, 3, 0)
+    assert Agreement.objects.get(pk=agreement.pk).score == 100
+
+
+def test_the_scan_counts_what_it_flags_and_clears(agreement, analyst):
+    late = CommitmentFactory(agreement=agreement, timeline_wording="within 1 month")
+    CommitmentFactory(agreement=agreement, timeline_wording="within 1 year")
+    services.overdue_scan(today=datetime.date(2026, 3, 15))
+    assert _figures(agreement)[3] == 1
+    services.commitment_set_status(
+        commitment=late, status=CommitmentStatus.IMPLEMENTED, reason="done", by=analyst
+    )
+    assert _figures(agreement)[3] == 0
+
+
+def test_deleting_a_commitment_in_the_admin_uncounts_it(admin_client, agreement):
+    commitment = CommitmentFactory(agreement=agreement)
+    admin_client.post(
+        reverse("admin:tracker_commitment_delete", args=[commitment.pk]), {"post": "yes"}
+    )
+    assert _figures(agreement) == (0, 0, 0, 0)
+
+
+def test_a_full_refresh_repairs_figures_written_by_hand(agreement):
+    CommitmentFactory(agreement=agreement)
+    Agreement.objects.filter(pk=agreement.pk).update(commitment_count=99, overdue_count=7)
+    assert services.agreement_stats_refresh() == 1
+    assert _figures(agreement) == (1, 1, 0, 0)
+
+
+def test_the_operators_command_recounts_every_agreement(agreement, capsys):
+    from django.core.management import call_command
+
+    CommitmentFactory(agreement=agreement)
+    Agreement.objects.update(commitment_count=0)
+    call_command("refresh_figures")
+    assert "Recounted the figures of 1 agreements." in capsys.readouterr().out
+    assert _figures(agreement)[0] == 1
