@@ -37,9 +37,10 @@ def test_it_groups_by_agreement_then_party_most_overdue_first(analyst_client, ov
     response = analyst_client.get(reverse("tracker:overdue"))
     rows = [
         (r.commitment.agreement.title, r.party.code, r.commitment.reference)
-        for r in response.context["page"]
+        for r in response.context["rows"]
     ]
     assert rows == [("Accord", "AFG", "1"), ("Accord", "AFG", "2"), ("Accord", "PAK", "1")]
+    assert [agreement.title for agreement in response.context["page"]] == ["Accord"]
     content = response.content.decode()
     assert "Secret" not in content
     assert "joint: AFG · PAK" in content
@@ -47,7 +48,28 @@ def test_it_groups_by_agreement_then_party_most_overdue_first(analyst_client, ov
 
 def test_it_filters_by_party(analyst_client, overdue_world):
     response = analyst_client.get(reverse("tracker:overdue"), {"party": "PAK"})
-    assert [r.commitment.reference for r in response.context["page"]] == ["1"]
+    assert [r.commitment.reference for r in response.context["rows"]] == ["1"]
+
+
+def test_an_agreement_without_a_matching_overdue_commitment_is_left_out(
+    analyst_client, overdue_world
+):
+    response = analyst_client.get(reverse("tracker:overdue"), {"theme": "trade"})
+    assert list(response.context["page"]) == []
+    assert "Nothing is overdue" in response.content.decode()
+
+
+def test_a_page_holds_whole_agreements(analyst_client, overdue_world):
+    for n in range(11):
+        agreement = AgreementFactory(title=f"Zeta {n:02d}")
+        CommitmentFactory(agreement=agreement, timeline_wording="within 1 month")
+    services.overdue_scan(today=TODAY)
+    first = analyst_client.get(reverse("tracker:overdue"))
+    second = analyst_client.get(reverse("tracker:overdue"), {"page": 2})
+    assert first.context["page"].paginator.count == 12
+    assert len(first.context["page"]) == 10
+    assert [a.title for a in second.context["page"]] == ["Zeta 09", "Zeta 10"]
+    assert {r.commitment.agreement.title for r in second.context["rows"]} == {"Zeta 09", "Zeta 10"}
 
 
 def test_the_csv_export_has_what_the_page_shows(analyst_client, overdue_world):

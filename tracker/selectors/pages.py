@@ -20,6 +20,7 @@ from ..models import (
     Evidence,
     JobName,
     JobRun,
+    OverdueFlag,
     StatusChange,
     User,
 )
@@ -124,12 +125,14 @@ def commitments_overdue(user: User) -> QuerySet[Commitment]:
     )
 
 
-def overdue_by_party(user: User, *, filters: dict) -> QuerySet:
-    """One row per (overdue commitment, responsible party), ordered for grouping by agreement,
-    then party, then most overdue first. A joint commitment appears under each party."""
-    responsibility = Commitment.responsible_parties.through
-    rows = responsibility.objects.filter(
-        commitment__in=commitments_visible_to(user).filter(open_overdue_flag())
+def _overdue_rows(filters: dict) -> QuerySet:
+    """(commitment, responsible party) rows of commitments flagged overdue, filtered."""
+    rows = Commitment.responsible_parties.through.objects.filter(
+        Exists(
+            OverdueFlag.objects.filter(
+                commitment_id=OuterRef("commitment_id"), cleared_at__isnull=True
+            )
+        )
     )
     if "party" in filters:
         rows = rows.filter(party__code=filters["party"])
@@ -137,6 +140,27 @@ def overdue_by_party(user: User, *, filters: dict) -> QuerySet:
         rows = rows.filter(commitment__theme=filters["theme"])
     if "priority" in filters:
         rows = rows.filter(commitment__priority=filters["priority"])
+    return rows
+
+
+def overdue_agreements(user: User, *, filters: dict) -> QuerySet[Agreement]:
+    """The visible agreements with an overdue commitment matching the filters, by title: the
+    overdue page's unit of pagination (the kept overdue count skips the others at once)."""
+    matching = _overdue_rows(filters).filter(commitment__agreement_id=OuterRef("pk"))
+    return (
+        agreements_visible_to(user)
+        .filter(Exists(matching), overdue_count__gt=0)
+        .order_by("title", "pk")
+    )
+
+
+def overdue_by_party(user: User, *, filters: dict, agreements=None) -> QuerySet:
+    """One row per (overdue commitment, responsible party), ordered for grouping by agreement,
+    then party, then most overdue first. A joint commitment appears under each party.
+    `agreements` narrows it to some visible agreements (a page of them)."""
+    rows = _overdue_rows(filters).filter(
+        commitment__agreement__in=agreements_visible_to(user) if agreements is None else agreements
+    )
     return (
         rows.select_related("commitment__agreement", "party")
         .prefetch_related("commitment__responsible_parties")

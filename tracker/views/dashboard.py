@@ -23,7 +23,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     agreements = list(
         selectors.with_agreement_stats(selectors.agreements_visible_to(user), today=today)
         .prefetch_related("parties")
-        .order_by("-overdue_count", "next_due_on", "title")[:CARD_LIMIT]
+        .order_by("-overdue_count", "title")[:CARD_LIMIT]
     )
     party_scores = selectors.party_scores([agreement.pk for agreement in agreements])
     for agreement in agreements:

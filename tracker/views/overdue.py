@@ -9,6 +9,7 @@ from ..forms import OverdueFilterForm
 from ..models import Party
 from .common import member_required, paginate, query_without_page
 
+AGREEMENTS_PER_PAGE = 10
 CSV_COLUMNS = [
     "agreement",
     "party",
@@ -27,15 +28,25 @@ CSV_COLUMNS = [
 def overdue(request: HttpRequest) -> HttpResponse:
     """Every overdue commitment the user may see, by agreement then responsible party."""
     form = OverdueFilterForm(request.GET or None, parties=Party.objects.order_by("name"))
-    rows = selectors.overdue_by_party(request.user, filters=form.filters())
+    filters = form.filters()
     if request.GET.get("format") in TABLE_FORMATS:
+        rows = selectors.overdue_by_party(request.user, filters=filters)
         return _table(request, rows, request.GET["format"])
+    # A page is a few whole agreements, so that no agreement is cut between two pages and
+    # no request sorts every overdue row of the database.
+    page = paginate(
+        request, selectors.overdue_agreements(request.user, filters=filters), AGREEMENTS_PER_PAGE
+    )
+    rows = selectors.overdue_by_party(
+        request.user, filters=filters, agreements=[agreement.pk for agreement in page]
+    )
     return render(
         request,
         "tracker/overdue.html",
         {
             "form": form,
-            "page": paginate(request, rows, 100),
+            "page": page,
+            "rows": rows,
             "today": timezone.localdate(),
             "query": query_without_page(request),
         },
