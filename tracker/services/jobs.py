@@ -63,7 +63,12 @@ def overdue_scan(*, today: date, now: datetime | None = None) -> JobRun:
                     commitment=Commitment._meta.db_table,
                     closed=", ".join(["%s"] * len(CLOSED_STATUSES)),
                 ),
-                [now, today, *(str(status) for status in CLOSED_STATUSES)],
+                [
+                    # As the ORM would store them (SQLite keeps datetimes as text).
+                    connection.ops.adapt_datetimefield_value(now),
+                    connection.ops.adapt_datefield_value(today),
+                    *(str(status) for status in CLOSED_STATUSES),
+                ],
             )
             flagged = max(cursor.rowcount, 0)
         if flagged or cleared:
