@@ -11,6 +11,8 @@ from django.core.management import CommandError, call_command
 from tracker import demo
 from tracker.models import Agreement, Commitment, Evidence, StatusChange
 
+from .helpers import empty_the_database
+
 pytestmark = pytest.mark.django_db
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "examples" / "pak-afg.yaml"
@@ -90,21 +92,8 @@ def test_export_then_import_into_an_empty_database_gives_the_same_document(tmp_p
     _run(str(EXAMPLE))
     first = tmp_path / "first.json"
     call_command("export_agreements", "-o", str(first))
-    _empty_the_database()
+    empty_the_database()
     _run(str(first))
     second = tmp_path / "second.json"
     call_command("export_agreements", "-o", str(second))
     assert json.loads(second.read_text()) == json.loads(first.read_text())
-
-
-def _empty_the_database() -> None:
-    from tracker.models import DeadlineExtension, Milestone, OverdueFlag, Party
-
-    DeadlineExtension.objects.all().delete()
-    StatusChange.objects.all().delete()
-    Evidence.objects.all().delete()  # a queryset delete: Evidence.delete() refuses on purpose
-    OverdueFlag.objects.all().delete()
-    Commitment.objects.all().delete()
-    Milestone.objects.all().delete()
-    Agreement.objects.all().delete()
-    Party.objects.all().delete()

@@ -173,6 +173,19 @@ class CommitmentInline(admin.StackedInline):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class ReadOnlyMixin:
+    """Records written by the app itself (status changes, delivery log): shown, never edited."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class VisibleAgreementsMixin:
     """Non-admins see in the admin only the agreements they may see in the app."""
 
@@ -392,51 +405,27 @@ class EvidenceAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(VisibleAgreementsMixin, admin.ModelAdmin):
+class StatusChangeAdmin(ReadOnlyMixin, VisibleAgreementsMixin, admin.ModelAdmin):
     agreement_path = "commitment__agreement"
     list_display = ["commitment", "from_status", "to_status", "changed_by", "changed_at"]
     list_filter = ["to_status", "commitment__agreement"]
     list_select_related = ["commitment", "changed_by"]
     date_hierarchy = "changed_at"
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(OverdueFlag)
-class OverdueFlagAdmin(VisibleAgreementsMixin, admin.ModelAdmin):
+class OverdueFlagAdmin(ReadOnlyMixin, VisibleAgreementsMixin, admin.ModelAdmin):
     agreement_path = "commitment__agreement"
     list_display = ["commitment", "due_on", "flagged_at", "cleared_at", "clear_reason"]
     list_filter = ["clear_reason", "commitment__agreement"]
     list_select_related = ["commitment"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
+class JobRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["job", "started_at", "finished_at", "as_of", "flagged", "cleared"]
     list_filter = ["job"]
     date_hierarchy = "started_at"
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Team)
@@ -467,7 +456,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(DigestDelivery)
-class DigestDeliveryAdmin(admin.ModelAdmin):
+class DigestDeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The delivery log: who got which week's digest when, and what failed with which error.
 
     Read-only: the rows are the exactly-once record, written only by the digest job.
@@ -487,15 +476,6 @@ class DigestDeliveryAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username", "user__email", "week"]
     date_hierarchy = "sent_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="last error")
     def short_error(self, delivery: DigestDelivery) -> str:

@@ -14,14 +14,11 @@ from tracker.import_files import read_document
 from tracker.importer import run_import
 from tracker.models import (
     Agreement,
-    Commitment,
     Evidence,
-    Milestone,
-    OverdueFlag,
-    Party,
-    StatusChange,
     Team,
 )
+
+from ..helpers import empty_the_database
 
 pytestmark = pytest.mark.django_db
 
@@ -102,20 +99,6 @@ def _snapshot(slug: str) -> dict:
     }
 
 
-def _empty_the_database() -> None:
-    from tracker.models import DeadlineExtension
-
-    DeadlineExtension.objects.all().delete()
-    StatusChange.objects.all().delete()
-    Evidence.objects.all().delete()  # a queryset delete: Evidence.delete() refuses on purpose
-    OverdueFlag.objects.all().delete()
-    Commitment.objects.all().delete()
-    Milestone.objects.all().delete()
-    Agreement.objects.all().delete()
-    Party.objects.all().delete()
-    Team.objects.all().delete()
-
-
 def test_export_then_import_into_an_empty_database_gives_the_same_agreement(
     demo_agreement, admin_user, client
 ):
@@ -123,7 +106,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_agreement(
     response = client.get(_url(demo.SLUG))
     assert response["Content-Disposition"] == f'attachment; filename="{demo.SLUG}.json"'
     before = _snapshot(demo.SLUG)
-    _empty_the_database()
+    empty_the_database()
     run_import(read_document("export.json", response.content), file_name="export.json", by=None)
     assert _snapshot(demo.SLUG) == before
 
