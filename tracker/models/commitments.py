@@ -140,6 +140,9 @@ class Commitment(models.Model):
         indexes = [
             # The agreement page's commitments table filters by status within one agreement.
             models.Index(fields=["agreement", "status"], name="commitment_agreement_status"),
+            # The same table in its default order (by reference), and the API's commitment
+            # list, which pages through every agreement in that order.
+            models.Index(fields=["agreement", "sort_key", "id"], name="commitment_reference_order"),
             # The overdue scan and "due in the next N days" read open commitments by due date.
             models.Index(
                 fields=["due_on"],

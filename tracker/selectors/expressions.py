@@ -197,7 +197,7 @@ PRIORITY_RANK = Case(
 
 
 COMMITMENT_SORTS = {
-    "reference": ["sort_key"],
+    "reference": ["agreement_id", "sort_key"],
     "due": [F("due_on").asc(nulls_last=True), "sort_key"],
     "-due": [F("due_on").desc(nulls_last=True), "sort_key"],
     "status": ["status", "sort_key"],
