@@ -38,8 +38,12 @@ run: install  ## set up and serve the demo on http://127.0.0.1:8000 with a Celer
 		--schedule var/celerybeat-schedule & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Two test processes: the machines have two cores, and each process gets its own test
+# database, live server and Celery queue.
+PYTEST_WORKERS ?= 2
+
 test: install  ## the whole suite against PostgreSQL and Redis
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 lint: install  ## ruff lint and format check
 	$(BIN)/ruff check .
