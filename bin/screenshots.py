@@ -75,7 +75,9 @@ def _photograph(base: str) -> None:
         page.fill("#id_password", "analyst-demo")
         page.click("button[type=submit]")
         page.wait_for_url(f"{base}/")
-        PAGES["commitment"] = page.locator(".commitment-list a").first.get_attribute("href")
+        # The disputed one: both parties' claims side by side.
+        patrols = page.locator(".commitment-list a", has_text="Create joint border patrols")
+        PAGES["commitment"] = patrols.first.get_attribute("href")
         for name, path in PAGES.items():
             page.goto(base + path)
             page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
