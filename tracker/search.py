@@ -1,7 +1,8 @@
 """Search across agreements, commitments and evidence the user may see.
 
 PostgreSQL: full-text search (`websearch_to_tsquery`, English stemming) over GIN indexes built
-on the same expressions (migration 0005). SQLite, the embedded default: a plain
+on the same expressions (migration 0010); agreements and commitments best match first,
+evidence newest first. SQLite, the embedded default: a plain
 case-insensitive substring match.
 """
 
@@ -35,13 +36,13 @@ def search(user: User, text: str, kind: str) -> QuerySet:
     if connection.vendor == "postgresql":
         query = SearchQuery(text, config=CONFIG, search_type="websearch")
         vector = search_vector(kind)
-        return (
-            base.annotate(document=vector)
-            .filter(document=query)
-            .annotate(rank=SearchRank(vector, query))
-            .order_by("-rank", "-pk")
-        )
+        matches = base.annotate(document=vector).filter(document=query)
+        if kind == "evidence":
+            # Newest first: ranking would rebuild the text vector of every match (a common
+            # word matches thousands among a million), where the index alone finds them.
+            return matches.order_by("-logged_at", "-pk")
+        return matches.annotate(rank=SearchRank(vector, query)).order_by("-rank", "-pk")
     match = Q()
     for field in FIELDS[kind]:
         match |= Q(**{f"{field}__icontains": text})
-    return base.filter(match).order_by("-pk")
+    return base.filter(match).order_by("-logged_at" if kind == "evidence" else "-pk", "-pk")

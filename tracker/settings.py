@@ -74,6 +74,10 @@ def _database(url: str) -> dict:
         raise ImproperlyConfigured(
             f"DATABASE_URL={url!r}: only postgres:// and sqlite:// are supported."
         )
+    if engine.endswith("postgresql"):
+        # The app asks short questions; PostgreSQL's JIT compiler spends hundreds of
+        # milliseconds compiling plans it guesses are expensive, for nothing in return.
+        config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     if engine.endswith("sqlite3"):
         # SQLite is the embedded default: wait for a writer instead of failing at once.
         config.setdefault("OPTIONS", {})["timeout"] = 20

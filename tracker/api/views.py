@@ -73,6 +73,13 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.api_commitments(self.request.user)
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else selectors.with_page_warnings(list(page))
+
+    def get_object(self) -> Commitment:
+        return selectors.with_page_warnings([super().get_object()])[0]
+
     def _commitment(self) -> Commitment:
         """The commitment of a POST: 404 if not visible, then the permission (403)."""
         return super().get_object()

@@ -12,6 +12,7 @@ from .data import (
     api_evidence,
     api_status_changes,
     calendar_deadlines,
+    with_page_warnings,
 )
 from .expressions import (
     COMMITMENT_SORTS,
@@ -94,5 +95,6 @@ __all__ = [
     "status_weight",
     "warning_filter",
     "with_agreement_stats",
+    "with_page_warnings",
     "with_warnings",
 ]

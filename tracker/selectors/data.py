@@ -76,15 +76,30 @@ def api_agreements(user: User, *, today: date) -> QuerySet[Agreement]:
 
 
 def api_commitments(user: User) -> QuerySet[Commitment]:
-    """The API's commitments: visible ones with what each row shows, without N+1."""
-    return with_warnings(
+    """The API's commitments: visible ones with what each row shows, without N+1. The early
+    warnings are read for a page at a time (`with_page_warnings`): asked of every row, their
+    subqueries would each be planned over the whole table."""
+    return (
         commitments_visible_to(user)
         .annotate(is_overdue=open_overdue_flag(), priority_rank=PRIORITY_RANK)
         .select_related("agreement", "deadline_milestone")
-        .prefetch_related("responsible_parties", "depends_on"),
-        today=timezone.localdate(),
-        now=timezone.now(),
+        .prefetch_related("responsible_parties", "depends_on")
     )
+
+
+def with_page_warnings(commitments: list[Commitment]) -> list[Commitment]:
+    """Set `is_at_risk`, `is_stale` and `is_blocked` on these commitments, in one query."""
+    flags = {
+        row[0]: row[1:]
+        for row in with_warnings(
+            Commitment.objects.filter(pk__in=[c.pk for c in commitments]),
+            today=timezone.localdate(),
+            now=timezone.now(),
+        ).values_list("pk", "is_at_risk", "is_stale", "is_blocked")
+    }
+    for commitment in commitments:
+        commitment.is_at_risk, commitment.is_stale, commitment.is_blocked = flags[commitment.pk]
+    return commitments
 
 
 def api_evidence(user: User) -> QuerySet[Evidence]:

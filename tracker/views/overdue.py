@@ -9,7 +9,7 @@ from ..forms import OverdueFilterForm
 from ..models import Party
 from .common import member_required, paginate, query_without_page
 
-AGREEMENTS_PER_PAGE = 10
+AGREEMENTS_PER_PAGE = 5
 CSV_COLUMNS = [
     "agreement",
     "party",
