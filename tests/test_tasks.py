@@ -109,7 +109,9 @@ def test_the_worker_records_a_visible_failure_after_the_last_try(
 def test_the_schedule_flags_every_15_minutes_and_sends_digests_on_the_digest_day_and_hour(
     settings,
 ):
-    # Configure the app (which reads the real settings once) before changing them here.
+    # Configure the app (which reads the real settings once) and find its tasks before
+    # changing the settings here.
+    app.loader.import_default_modules()
     registered = set(app.tasks)
     settings.DIGEST_WEEKDAY, settings.DIGEST_HOUR = 7, 18
     schedule = beat_schedule(settings)
