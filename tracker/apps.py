@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 def _sync_role_groups(sender, apps=None, **kwargs) -> None:
@@ -21,3 +21,15 @@ class TrackerConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_sync_role_groups, sender=self)
+        _connect_page_cache(self)
+
+
+def _connect_page_cache(app_config: AppConfig) -> None:
+    """Any write to this app's tables makes the cached page fragments out of date."""
+    from .pagecache import data_changed_on_commit
+
+    for model in app_config.get_models():
+        for signal in (post_save, post_delete):
+            signal.connect(data_changed_on_commit, sender=model, weak=False)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(data_changed_on_commit, sender=field.remote_field.through)

@@ -85,6 +85,25 @@ def _database(url: str) -> dict:
     return config
 
 
+def _cache(url: str) -> dict:
+    """CACHE_URL: redis://host:6379/1 (production: shared by every process), file:///path
+    (the embedded default: shared by the web server and the worker), locmem:// (tests)."""
+    scheme, _, rest = url.partition("://")
+    backends = {
+        "redis": ("django.core.cache.backends.redis.RedisCache", url),
+        "rediss": ("django.core.cache.backends.redis.RedisCache", url),
+        "file": ("django.core.cache.backends.filebased.FileBasedCache", rest),
+        "locmem": ("django.core.cache.backends.locmem.LocMemCache", rest or "tracker"),
+        "dummy": ("django.core.cache.backends.dummy.DummyCache", ""),
+    }
+    if scheme not in backends or (scheme == "file" and not rest):
+        raise ImproperlyConfigured(
+            f"CACHE_URL={url!r}: use redis://, rediss://, file:///path, locmem:// or dummy://."
+        )
+    backend, location = backends[scheme]
+    return {"BACKEND": backend, "LOCATION": location, "OPTIONS": {}}
+
+
 def _time_zone(name: str) -> str:
     try:
         zoneinfo.ZoneInfo(name)
@@ -183,6 +202,9 @@ DATABASES = {
     "default": _database(envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tracker.sqlite3'}"))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Page fragments cached until the data changes (tracker/pagecache.py).
+CACHES = {"default": _cache(envstr("CACHE_URL", f"file://{VAR_DIR / 'cache'}"))}
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses sign-in for a username and address locked out after failed attempts.

@@ -53,6 +53,7 @@ from .visibility import (
     agreements_visible_to,
     commitments_visible_to,
     evidence_visible_to,
+    visibility_scope,
 )
 
 __all__ = [
@@ -93,6 +94,7 @@ __all__ = [
     "score_percent",
     "stale",
     "status_weight",
+    "visibility_scope",
     "warning_filter",
     "with_agreement_stats",
     "with_page_warnings",

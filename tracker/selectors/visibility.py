@@ -39,3 +39,14 @@ def commitments_visible_to(user: User) -> QuerySet[Commitment]:
 
 def evidence_visible_to(user: User) -> QuerySet[Evidence]:
     return Evidence.objects.filter(commitment__agreement__in=agreements_visible_to(user))
+
+
+def visibility_scope(user: User) -> str:
+    """A name for the set of agreements `user` may see: users with the same scope see the same
+    agreements, so that pages cached for one serve the others (one query, or none)."""
+    if user.sees_all_agreements:
+        return "all"
+    if user.role is None:
+        return "none"
+    teams = Team.members.through.objects.filter(user_id=user.pk).order_by("team_id")
+    return "teams-" + "-".join(str(team_id) for team_id in teams.values_list("team_id", flat=True))

@@ -24,6 +24,7 @@ from ..models import (
     User,
 )
 from ..models.commitments import CLOSED_STATUSES
+from ..pagecache import data_changed_on_commit
 from .stats import agreement_stats_refresh
 
 
@@ -176,9 +177,12 @@ def commitment_refresh_dispute(*, commitment: Commitment) -> bool:
     setback. Written only when it changes."""
     stances = {claim.stance for claim in commitment_claims(commitment=commitment).values()}
     disputed = len(stances) > 1
-    Commitment.objects.filter(pk=commitment.pk).exclude(is_disputed=disputed).update(
-        is_disputed=disputed
-    )
+    if (
+        Commitment.objects.filter(pk=commitment.pk)
+        .exclude(is_disputed=disputed)
+        .update(is_disputed=disputed)
+    ):
+        data_changed_on_commit()
     commitment.is_disputed = disputed
     return disputed
 

@@ -11,6 +11,7 @@ from ..models import (
     Evidence,
     User,
 )
+from ..pagecache import data_changed_on_commit
 from .commitments import commitment_refresh_dispute
 
 # What the person logging evidence types in; the rest is set by `evidence_log`.
@@ -75,6 +76,7 @@ def evidence_retract(
     )
     if evidence.claimed_by_id is not None:
         commitment_refresh_dispute(commitment=evidence.commitment)
+    data_changed_on_commit()  # the conditional update sent no signal
     return evidence
 
 

@@ -14,6 +14,7 @@ from ..models import (
     OverdueFlag,
 )
 from ..models.commitments import CLOSED_STATUSES
+from ..pagecache import data_changed_on_commit
 from .stats import agreement_stats_refresh
 
 _FLAG_NEW_OVERDUE = """
@@ -79,6 +80,8 @@ def overdue_scan(*, today: date, now: datetime | None = None) -> JobRun:
                     commitments__overdue_flags__in=touched
                 ).values("pk")
             )
+        if flagged or cleared:
+            data_changed_on_commit()
         return JobRun.objects.create(
             job=JobName.FLAG_OVERDUE,
             started_at=now,
