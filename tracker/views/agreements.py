@@ -1,10 +1,12 @@
+from django.core.cache import cache
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .. import charts, exports, selectors
+from .. import charts, exports, pagecache, selectors
 from ..forms import AgreementFilterForm, CommitmentFilterForm
 from ..models import Commitment, Party
 from .common import (
@@ -83,6 +85,22 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return vary_on_htmx(
             render(request, "tracker/agreement_detail.html#commitments-table", context)
         )
+    # Scores, chart, milestones and deadlines: the same for everyone who may see the
+    # agreement, cached until the data changes.
+    key = pagecache.fragment_key("agreement-summary", agreement.pk, today)
+    summary = cache.get(key)
+    if summary is None:
+        summary_context = _summary(agreement, today)
+        context.update(summary_context)
+        summary = render_to_string(
+            "tracker/agreement_detail.html#agreement-summary", summary_context, request
+        )
+        cache.set(key, summary, pagecache.FRAGMENT_SECONDS)
+    context.update(parties=parties, summary=summary)
+    return vary_on_htmx(render(request, "tracker/agreement_detail.html", context))
+
+
+def _summary(agreement, today) -> dict:
     every = list(
         Commitment.objects.filter(agreement=agreement).only(
             "id", "reference", "title", "due_on", "status"
@@ -90,17 +108,16 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     totals, theme_scores = selectors.agreement_breakdown(agreement)
     history = selectors.score_history(agreement, {item.pk: item.status for item in every})
-    context.update(
-        parties=parties,
-        totals=totals,
-        party_scores=selectors.party_scores([agreement.pk])[agreement.pk],
-        theme_scores=theme_scores,
-        chart=charts.score_chart(history, today=today),
-        timeline=charts.deadline_timeline(every, signed_on=agreement.signed_on, today=today),
-        milestones=agreement.milestones.all(),
-        sources=agreement.sources.all(),
-    )
-    return vary_on_htmx(render(request, "tracker/agreement_detail.html", context))
+    return {
+        "agreement": agreement,
+        "totals": totals,
+        "party_scores": selectors.party_scores([agreement.pk])[agreement.pk],
+        "theme_scores": theme_scores,
+        "chart": charts.score_chart(history, today=today),
+        "timeline": charts.deadline_timeline(every, signed_on=agreement.signed_on, today=today),
+        "milestones": agreement.milestones.all(),
+        "sources": agreement.sources.all(),
+    }
 
 
 def _commitments_table(request: HttpRequest, agreement, commitments) -> HttpResponse:
