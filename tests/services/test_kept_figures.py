@@ -76,3 +76,17 @@ def test_the_operators_command_recounts_every_agreement(agreement, capsys):
     call_command("refresh_figures")
     assert "Recounted the figures of 1 agreements." in capsys.readouterr().out
     assert _figures(agreement)[0] == 1
+
+
+def test_the_scan_uncounts_what_it_clears_when_a_deadline_moves(agreement, editor):
+    late = CommitmentFactory(agreement=agreement, timeline_wording="within 1 month")
+    CommitmentFactory(agreement=agreement, timeline_wording="within 2 months")
+    services.overdue_scan(today=datetime.date(2026, 4, 15))
+    assert _figures(agreement)[3] == 2
+    services.commitment_extend_deadline(
+        commitment=late, wording="by 31 December 2026", reason="talks", by=editor
+    )
+    services.overdue_scan(today=datetime.date(2026, 4, 16))
+    assert _figures(agreement)[3] == 1
+    services.overdue_scan(today=datetime.date(2026, 4, 17))
+    assert _figures(agreement)[3] == 1

@@ -264,6 +264,12 @@ class OverdueFlag(models.Model):
         indexes = [
             # The digest's "became overdue since the last digest".
             models.Index(fields=["flagged_at"], name="overdueflag_flagged_at"),
+            # The scan's recount of the flags it cleared in this run (with flagged_at above).
+            models.Index(
+                fields=["cleared_at"],
+                condition=Q(cleared_at__isnull=False),
+                name="overdueflag_cleared_at",
+            ),
         ]
 
     def __str__(self) -> str:

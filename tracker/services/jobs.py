@@ -15,7 +15,6 @@ from ..models import (
 )
 from ..models.commitments import CLOSED_STATUSES
 from ..pagecache import data_changed_on_commit
-from .stats import agreement_stats_refresh
 
 _FLAG_NEW_OVERDUE = """
 INSERT INTO {flag} (commitment_id, due_on, flagged_at, cleared_at, clear_reason)
@@ -29,6 +28,36 @@ WHERE c.due_on < %s
 ORDER BY c.id
 ON CONFLICT DO NOTHING
 """
+
+
+# Each agreement's kept overdue count moves by what this run flagged (+1) and cleared (-1):
+# every flag the run wrote or cleared carries its `now`. The other writers of flags recount
+# their agreement in full (services.agreement_stats_refresh).
+_COUNT_CHANGES = """
+UPDATE {agreement}
+SET overdue_count = overdue_count + delta.change
+FROM (
+    SELECT c.agreement_id,
+           SUM(CASE WHEN f.cleared_at = %s THEN -1 ELSE 1 END) AS change
+    FROM {flag} f JOIN {commitment} c ON c.id = f.commitment_id
+    WHERE f.flagged_at = %s OR f.cleared_at = %s
+    GROUP BY c.agreement_id
+) AS delta
+WHERE {agreement}.id = delta.agreement_id AND delta.change <> 0
+"""
+
+
+def _count_changes(now: datetime) -> None:
+    moment = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _COUNT_CHANGES.format(
+                agreement=Agreement._meta.db_table,
+                flag=OverdueFlag._meta.db_table,
+                commitment=Commitment._meta.db_table,
+            ),
+            [moment, moment, moment],
+        )
 
 
 # Any constant: the key of the PostgreSQL advisory lock that lets one scan run at a time.
@@ -73,14 +102,7 @@ def overdue_scan(*, today: date, now: datetime | None = None) -> JobRun:
             )
             flagged = max(cursor.rowcount, 0)
         if flagged or cleared:
-            # Every flag this run wrote or cleared carries `now`: recount those agreements.
-            touched = OverdueFlag.objects.filter(Q(flagged_at=now) | Q(cleared_at=now))
-            agreement_stats_refresh(
-                agreement_ids=Agreement.objects.filter(
-                    commitments__overdue_flags__in=touched
-                ).values("pk")
-            )
-        if flagged or cleared:
+            _count_changes(now)
             data_changed_on_commit()
         return JobRun.objects.create(
             job=JobName.FLAG_OVERDUE,
