@@ -17,6 +17,8 @@ from .common import (
     vary_on_htmx,
 )
 
+# Commitments per page of the agreement's table: most agreements fit on one or two.
+TABLE_ROWS = 25
 AGREEMENT_SORTS = {
     "-signed": ["-signed_on", "title"],
     "signed": ["signed_on", "title"],
@@ -78,7 +80,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "agreement": agreement,
         "today": today,
         "form": form,
-        "page": paginate(request, commitments, 50),
+        "page": paginate(request, commitments, TABLE_ROWS),
         "query": query_without_page(request),
     }
     if request.htmx and request.htmx.target == "commitments-table":
