@@ -1,0 +1,283 @@
+"""One database's measurements, in-process; bench/run.py runs this once per size.
+
+    python bench/measure.py pages --out FILE [--repeat N]     # every page and the floor
+    python bench/measure.py scan --out FILE                   # overdue scan against raw SQL
+    python bench/measure.py digest --out FILE                 # the weekly digest job
+    python bench/measure.py session --out FILE                # a signed-in session for wrk
+
+DATABASE_URL names the database (filled by `manage.py generate_load_data`); the other
+settings come from bench/run.py's environment (production-like: DEBUG off, Redis cache).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core import mail  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from tracker import digests, pagecache, services  # noqa: E402
+from tracker.models import (  # noqa: E402
+    Agreement,
+    Commitment,
+    DigestDelivery,
+    Role,
+    Team,
+    User,
+)
+
+SEED_PREFIX = "load1"
+BENCH_USER = "bench-analyst"
+HTMX_TABLE = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "commitments-table"}
+
+
+def bench_user() -> User:
+    """An analyst in the first team: sees the open agreements and that team's restricted ones."""
+    user, created = User.objects.get_or_create(
+        username=BENCH_USER, defaults={"email": "bench@example.org", "digest_enabled": False}
+    )
+    if created:
+        from django.contrib.auth.models import Group
+
+        user.groups.add(Group.objects.get(name=Role.ANALYST.label))
+        Team.objects.get(name=f"{SEED_PREFIX} team 1").members.add(user)
+    return user
+
+
+def page_urls() -> dict[str, tuple[str, dict]]:
+    agreement = Agreement.objects.get(slug=f"{SEED_PREFIX}-1")
+    commitment = Commitment.objects.filter(agreement=agreement).order_by("sort_key").first()
+    slug = agreement.slug
+    return {
+        "floor": (f"/bench/floor/?pk={agreement.pk}", {}),
+        "overview": ("/", {}),
+        "agreements_list": ("/agreements/", {}),
+        "agreement": (f"/agreements/{slug}/", {}),
+        "commitments_fragment": (f"/agreements/{slug}/?status=in_progress&sort=due", HTMX_TABLE),
+        "commitment": (f"/commitments/{commitment.pk}/", {}),
+        "overdue": ("/overdue/", {}),
+        "search": ("/search/?q=border+patrols", {}),
+        "api_list": ("/api/v1/commitments/", {}),
+    }
+
+
+def _get(client: Client, url: str, headers: dict):
+    response = client.get(url, **headers)
+    if response.status_code != 200:
+        raise SystemExit(f"GET {url} answered {response.status_code}, not 200")
+    return response
+
+
+def measure_pages(repeat: int) -> dict:
+    client = Client()
+    client.force_login(bench_user())
+    results = {}
+    for name, (url, headers) in page_urls().items():
+        for _ in range(3):  # warm: caches, connections, templates
+            _get(client, url, headers)
+        with CaptureQueriesContext(connection) as captured:
+            _get(client, url, headers)
+        queries = len(captured)  # now: the next request clears the log
+        samples = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            _get(client, url, headers)
+            samples.append(1000 * (time.perf_counter() - started))
+        results[name] = _summary(samples, queries=queries)
+        print(f"  {name}: {results[name]}", flush=True)
+    # The overview again, right after a write: its cached figures are rebuilt every time.
+    url, headers = "/", {}
+    samples = []
+    for _ in range(max(repeat // 2, 5)):
+        pagecache.data_changed()
+        started = time.perf_counter()
+        _get(client, url, headers)
+        samples.append(1000 * (time.perf_counter() - started))
+    pagecache.data_changed()
+    with CaptureQueriesContext(connection) as captured:
+        _get(client, url, headers)
+    results["overview_after_write"] = _summary(samples, queries=len(captured))
+    print(f"  overview_after_write: {results['overview_after_write']}", flush=True)
+    return results
+
+
+def _summary(samples: list[float], *, queries: int) -> dict:
+    return {
+        "queries": queries,
+        "median_ms": round(statistics.median(samples), 1),
+        "p95_ms": round(statistics.quantiles(samples, n=20)[-1], 1),
+        "requests": len(samples),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# The overdue scan against the same work written as one SQL statement
+
+_RAW_SCAN = """
+WITH cleared AS (
+    UPDATE tracker_overdueflag f
+    SET cleared_at = %(now)s,
+        clear_reason = CASE WHEN c.status IN ('implemented', 'abandoned') THEN 'closed'
+                            ELSE 'deadline_moved' END
+    FROM tracker_commitment c
+    WHERE c.id = f.commitment_id AND f.cleared_at IS NULL
+      AND (c.status IN ('implemented', 'abandoned') OR c.due_on IS NULL
+           OR c.due_on >= %(today)s)
+    RETURNING f.id
+)
+INSERT INTO tracker_overdueflag (commitment_id, due_on, flagged_at, cleared_at, clear_reason)
+SELECT c.id, c.due_on, %(now)s, NULL, ''
+FROM tracker_commitment c
+WHERE c.due_on < %(today)s AND c.status NOT IN ('implemented', 'abandoned')
+  AND NOT EXISTS (SELECT 1 FROM tracker_overdueflag f
+                  WHERE f.commitment_id = c.id AND f.cleared_at IS NULL)
+"""
+
+
+def _execute(sql: str, params=None) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _reset_flags() -> None:
+    """Back to a database that no scan has seen: no flags, no overdue counts."""
+    _execute("DELETE FROM tracker_overdueflag")
+    _execute("UPDATE tracker_agreement SET overdue_count = 0 WHERE overdue_count <> 0")
+    # No dead rows left for the next run to step over (VACUUM cannot run in a transaction:
+    # the test of this harness runs it in one).
+    _execute(
+        "ANALYZE tracker_overdueflag"
+        if connection.in_atomic_block
+        else "VACUUM ANALYZE tracker_overdueflag"
+    )
+
+
+def measure_scan(rounds: int = 3) -> dict:
+    today = timezone.localdate()
+    full, raw, again, raw_again, flagged = [], [], [], [], set()
+    for _ in range(rounds):
+        _reset_flags()
+        started = time.perf_counter()
+        run = services.overdue_scan(today=today)
+        full.append(time.perf_counter() - started)
+        flagged.add(run.flagged)
+        started = time.perf_counter()
+        services.overdue_scan(today=today)  # nothing left to do
+        again.append(time.perf_counter() - started)
+
+        _reset_flags()
+        started = time.perf_counter()
+        rows = _execute(_RAW_SCAN, {"now": timezone.now(), "today": today})
+        raw.append(time.perf_counter() - started)
+        flagged.add(rows)
+        started = time.perf_counter()
+        _execute(_RAW_SCAN, {"now": timezone.now(), "today": today})
+        raw_again.append(time.perf_counter() - started)
+    # Leave the database as the app would: flags and counts from the app's own scan.
+    _reset_flags()
+    services.overdue_scan(today=today)
+    if len(flagged) != 1:
+        raise SystemExit(f"The scan and the raw statement flagged different numbers: {flagged}")
+    return {
+        "commitments": Commitment.objects.count(),
+        "flagged": flagged.pop(),
+        "seconds": round(statistics.median(full), 3),
+        "raw_sql_seconds": round(statistics.median(raw), 3),
+        "ratio": round(statistics.median(full) / statistics.median(raw), 2),
+        "nothing_to_do_seconds": round(statistics.median(again), 3),
+        "raw_sql_nothing_to_do_seconds": round(statistics.median(raw_again), 3),
+        "rounds": rounds,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# The weekly digest job, as the Celery tasks run it, one user after the other
+
+
+def measure_digest() -> dict:
+    mail.outbox = []
+    now = timezone.now()
+    week = digests.latest_due_week(now)
+    DigestDelivery.objects.filter(week=week).delete()
+    started = time.perf_counter()
+    user_ids = digests.deliveries_plan(week=week, now=now)
+    plan_seconds = time.perf_counter() - started
+    seconds, queries, outcomes = [], [], {}
+    started = time.perf_counter()
+    for user_id in user_ids:
+        with CaptureQueriesContext(connection) as captured:
+            began = time.perf_counter()
+            outcome = str(digests.digest_deliver(user_id=user_id, week=week).outcome)
+            seconds.append(time.perf_counter() - began)
+        queries.append(len(captured))
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        mail.outbox.clear()
+    total = time.perf_counter() - started
+    items = list(
+        DigestDelivery.objects.filter(week=week, status="sent").values_list("item_count", flat=True)
+    )
+    return {
+        "users": len(user_ids),
+        "seconds": round(plan_seconds + total, 1),
+        "plan_seconds": round(plan_seconds, 2),
+        "queries_per_digest": max(queries, default=0),
+        "queries_per_digest_min": min(queries, default=0),
+        "ms_median": round(1000 * statistics.median(seconds), 1),
+        "ms_p95": round(1000 * statistics.quantiles(seconds, n=20)[-1], 1),
+        "ms_max": round(1000 * max(seconds), 1),
+        "outcomes": outcomes,
+        "items_median": statistics.median(items) if items else 0,
+        "items_max": max(items, default=0),
+    }
+
+
+def signed_in_session() -> dict:
+    """A session cookie for the load test, and the floor's agreement."""
+    client = Client()
+    client.force_login(bench_user())
+    agreement = Agreement.objects.get(slug=f"{SEED_PREFIX}-1")
+    from django.conf import settings
+
+    name = settings.SESSION_COOKIE_NAME
+    return {
+        "cookie": f"{name}={client.cookies[name].value}",
+        "floor_url": f"/bench/floor/?pk={agreement.pk}",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", choices=["pages", "scan", "digest", "session"])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--repeat", type=int, default=40)
+    args = parser.parse_args()
+    if args.what == "pages":
+        result = measure_pages(args.repeat)
+    elif args.what == "scan":
+        result = measure_scan()
+    elif args.what == "digest":
+        result = measure_digest()
+    else:
+        result = signed_in_session()
+    connection.close()
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
