@@ -13,7 +13,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test lint format check screenshots clean
+.PHONY: install run test lint format check screenshots bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -59,6 +59,12 @@ check: install  ## Django's checks and migrations in step with the models
 
 screenshots: install  ## the README's screenshots, from the demo data (needs /usr/bin/chromium)
 	$(BIN)/python bin/screenshots.py
+
+# The local PostgreSQL and Redis, wrk from Debian's packages; BENCH_ARGS=--reuse keeps the
+# generated databases from an earlier run (bench/run.py --help lists the options).
+bench: install  ## every page against the floor at two sizes, the jobs, load (about 15 minutes)
+	@command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var .pytest_cache

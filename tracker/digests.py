@@ -229,7 +229,7 @@ def digest_commitments(
     )
     return (
         commitments.annotate(
-            is_overdue=selectors.open_overdue_flag(),
+            is_overdue=selectors.open_overdue_flag(probe=True),
             became_overdue=Exists(became_overdue),
             implemented_lately=Exists(implemented),
         )

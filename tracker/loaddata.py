@@ -167,7 +167,7 @@ def _indexes_rebuilt_after(table: str, progress: Callable[[str], None]):
     progress(f"{table}: {len(indexes)} indexes rebuilt in {time.perf_counter() - started:.1f} s")
 
 
-def _hash(expression: str, salt: int, modulo: int) -> str:
+def _hash(expression: str, salt: int, modulo: int | str) -> str:
     """SQL for a deterministic pseudo-random integer in [0, modulo)."""
     return f"(abs(hashint8extended(({expression})::bigint, %(seed)s + {salt})) %% {modulo})"
 
@@ -354,39 +354,46 @@ def _evidence(step, size: LoadSize, number: int) -> None:
     """One slice of the evidence: the commitments whose id falls in slice `number`."""
     if not size.evidence_per_commitment:
         return
-    key = f"({_NUMBER} * 1000 + k)"
+    # Each row's key and dates once (MATERIALIZED: the planner would otherwise repeat the
+    # expressions in every hash), then the columns drawn from the key.
     step(
         "evidence",
         f"""
+        WITH base AS MATERIALIZED (
+            SELECT c.id, c.reference, k, {_NUMBER} AS n, {_NUMBER} * 1000 + k AS key, ms.date
+            FROM tracker_commitment c
+            JOIN tracker_agreement a ON a.id = c.agreement_id AND a.slug LIKE %(prefix)s || '-%%'
+            JOIN tracker_milestone ms ON ms.id = c.deadline_milestone_id
+            CROSS JOIN generate_series(1, %(per)s) k
+            WHERE c.id %% {SLICES} = {number}
+        ), drawn AS MATERIALIZED (
+            SELECT base.*,
+                   date + {_hash("key", 27, "GREATEST(%(today)s::date - date, 1)")}::int AS day,
+                   {_hash("key", 26, 100)} = 0 AS retracted
+            FROM base
+        )
         INSERT INTO tracker_evidence (commitment_id, summary, occurred_on, source_url,
             source_publisher, source_title, source_date, quote, attachment, attachment_name,
             stance, claimed_by_id, reliability, credibility, logged_by_id, logged_at,
             retracted_at, retraction_reason)
-        SELECT c.id,
-               {_pick(_SOURCES, key, 20)} || ' reports ' ||
-                   {_pick(("progress on", "delays to", "talks about", "a setback for"), key, 21)}
-                   || ' ' || {_pick(_OBJECTS, key, 22)} || ' (item ' || k || ').',
-               day.occurred, 'https://news.example.org/' || {_NUMBER} || '/' || k,
-               {_pick(_SOURCES, key, 20)}, 'Report ' || k || ' on ' || c.reference, day.occurred,
-               '', '', '', {_pick(("progress", "setback", "context"), key, 23)}, NULL,
-               {_pick(("A", "B", "C", "D", "E", "F"), key, 24)}, 1 + {_hash(key, 25, 6)},
-               u.ids[1 + {_hash(key, 28, size.users)}],
-               day.occurred::timestamp AT TIME ZONE 'UTC' + interval '10 hours',
-               CASE WHEN {_hash(key, 26, 100)} = 0 THEN %(now)s END,
-               CASE WHEN {_hash(key, 26, 100)} = 0 THEN 'Generated retraction.' ELSE '' END
-        FROM tracker_commitment c
-        JOIN tracker_agreement a ON a.id = c.agreement_id AND a.slug LIKE %(prefix)s || '-%%'
-        JOIN tracker_milestone ms ON ms.id = c.deadline_milestone_id
-        CROSS JOIN generate_series(1, %(per)s) k
-        CROSS JOIN LATERAL (
-            SELECT LEAST(%(today)s::date,
-                         ms.date + {_hash(key, 27, 900)}::int) AS occurred
-        ) day
+        SELECT id,
+               {_pick(_SOURCES, "key", 20)} || ' reports ' ||
+                   {_pick(("progress on", "delays to", "talks about", "a setback for"), "key", 21)}
+                   || ' ' || {_pick(_OBJECTS, "key", 22)} || ' (item ' || k || ').',
+               day, 'https://news.example.org/' || n || '/' || k,
+               {_pick(_SOURCES, "key", 20)}, 'Report ' || k || ' on ' || reference, day,
+               '', '', '', {_pick(("progress", "setback", "context"), "key", 23)}, NULL,
+               {_pick(("A", "B", "C", "D", "E", "F"), "key", 24)}, 1 + {_hash("key", 25, 6)},
+               u.ids[1 + {_hash("key", 28, size.users)}],
+               day::timestamp AT TIME ZONE 'UTC'
+                   + make_interval(secs => {_hash("key", 29, 86400)}::int),
+               CASE WHEN retracted THEN %(now)s END,
+               CASE WHEN retracted THEN 'Generated retraction.' ELSE '' END
+        FROM drawn
         CROSS JOIN (
             SELECT array_agg(id ORDER BY id) AS ids FROM tracker_user
             WHERE username LIKE %(prefix)s || '-user%%'
         ) u
-        WHERE c.id %% {SLICES} = {number}
         """,
         {"per": size.evidence_per_commitment},
     )

@@ -122,8 +122,9 @@ class Evidence(models.Model):
         indexes = [
             # A commitment's history in time order.
             models.Index(fields=["commitment", "logged_at"], name="evidence_history"),
-            # The overview's "latest evidence".
-            models.Index(fields=["-logged_at"], name="evidence_latest"),
+            # The overview's "latest evidence", in its order (the id breaks ties: without it,
+            # a day with many entries is sorted in full before the first ten are known).
+            models.Index(fields=["-logged_at", "-id"], name="evidence_latest"),
         ]
 
     def __str__(self) -> str:

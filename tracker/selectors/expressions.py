@@ -41,11 +41,21 @@ from ..models.commitments import (
 )
 
 
-def open_overdue_flag(commitment_ref: str = "pk") -> Exists:
-    """Annotation: the commitment is flagged overdue now (by the last scan)."""
-    return Exists(
-        OverdueFlag.objects.filter(commitment_id=OuterRef(commitment_ref), cleared_at__isnull=True)
+def open_overdue_flag(commitment_ref: str = "pk", *, probe: bool = False) -> Exists:
+    """Annotation: the commitment is flagged overdue now (by the last scan).
+
+    `probe=True` for a query that tests a few hundred commitments inside an OR: there
+    PostgreSQL would rather read and hash every open flag in the database (tens of
+    thousands) than look up each commitment's in the index, and its estimate is wrong by
+    far. A second, redundant comparison with the outer row (`<=` cannot be hashed) keeps
+    it to the index lookup.
+    """
+    flags = OverdueFlag.objects.filter(
+        commitment_id=OuterRef(commitment_ref), cleared_at__isnull=True
     )
+    if probe:
+        flags = flags.filter(commitment_id__lte=OuterRef(commitment_ref))
+    return Exists(flags)
 
 
 def status_weight(prefix: str = "") -> Case:
