@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,7 +81,20 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=int, default=20)
     parser.add_argument("--skip-digest", action="store_true")
     parser.add_argument("--no-doc", action="store_true", help="leave docs/benchmarks.md alone")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes")
+    parser.add_argument("--database-prefix", default="tracker_bench")
+    parser.add_argument("--port", type=int, default=PORT, help="gunicorn's, for the load test")
+    parser.add_argument("--drop", action="store_true", help="drop the databases afterwards")
+    parser.add_argument(
+        "--tiny",
+        action="store_true",
+        help="a few rows, a few requests, one second of load: the harness's own test",
+    )
     args = parser.parse_args()
+    if args.tiny:
+        args.agreements, args.small_agreements, args.users = 5, 3, 6
+        args.commitments_per_agreement, args.evidence_per_commitment = 4, 2
+        args.repeat, args.load_seconds, args.no_doc = 3, 1, True
 
     results: dict = {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": machine()}
     results["command"] = "make bench"
@@ -91,7 +105,7 @@ def main() -> None:
     urls, generated = {}, {}
     for name, (agreements, users) in sizes.items():
         urls[name], generated[name] = database(
-            f"tracker_bench_{name}",
+            f"{args.database_prefix}_{name}",
             reuse=args.reuse,
             options=[
                 f"--agreements={agreements}",
@@ -114,7 +128,7 @@ def main() -> None:
     }
 
     print("\n== Pages, small database", flush=True)
-    small = measure("pages", urls["small"], "--repeat", "5")
+    small = measure("pages", urls["small"], "--repeat", str(min(args.repeat, 5)))
     print("\n== Pages, large database", flush=True)
     large = measure("pages", urls["large"], "--repeat", str(args.repeat))
     results["floor"] = large["floor"] | {"queries_small": small["floor"]["queries"]}
@@ -137,19 +151,23 @@ def main() -> None:
         print("\n== Weekly digest, large database", flush=True)
         results["digest"] = measure("digest", urls["large"])
         print(results["digest"], flush=True)
-    elif RESULTS.exists():
-        results["digest"] = json.loads(RESULTS.read_text()).get("digest", {})
+    elif args.results.exists():
+        results["digest"] = json.loads(args.results.read_text()).get("digest", {})
     print("\n== Throughput under load, large database", flush=True)
-    results["load"] = load(urls["large"], seconds=args.load_seconds)
+    results["load"] = load(urls["large"], seconds=args.load_seconds, port=args.port)
     print(results["load"], flush=True)
 
     results["targets"] = targets(results)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nWritten to {RESULTS.relative_to(ROOT)}")
+    args.results.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nWritten to {args.results}")
     table = markdown(results)
     print(table)
     if not args.no_doc:
         write_doc(table)
+    if args.drop:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            for name in sizes:
+                admin.execute(f"DROP DATABASE IF EXISTS {args.database_prefix}_{name} WITH (FORCE)")
 
 
 def machine() -> str:
@@ -209,7 +227,7 @@ def measure(what: str, url: str, *extra: str) -> dict:
 # Throughput: gunicorn with two workers, wrk with twenty connections
 
 
-def load(url: str, *, seconds: int) -> dict:
+def load(url: str, *, seconds: int, port: int) -> dict:
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
@@ -219,7 +237,7 @@ def load(url: str, *, seconds: int) -> dict:
         [
             str(Path(PYTHON).parent / "gunicorn"),
             "tracker.wsgi:application",
-            f"--bind=127.0.0.1:{PORT}",
+            f"--bind=127.0.0.1:{port}",
             "--workers=2",
             "--log-level=warning",
         ],
@@ -228,12 +246,13 @@ def load(url: str, *, seconds: int) -> dict:
         start_new_session=True,
     )
     try:
-        _wait_for_server()
+        base = f"http://127.0.0.1:{port}"
+        _wait_for_server(base)
         figures = {}
         for name, path in (("overview", "/"), ("floor", session["floor_url"])):
-            _check_page(path, session["cookie"])
-            _wrk(wrk, path, session["cookie"], seconds=3)  # warm both workers
-            figures[name] = _wrk(wrk, path, session["cookie"], seconds=seconds)
+            _check_page(base + path, session["cookie"])
+            _wrk(wrk, base + path, session["cookie"], seconds=min(seconds, 3))  # warm both
+            figures[name] = _wrk(wrk, base + path, session["cookie"], seconds=seconds)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -249,11 +268,11 @@ def load(url: str, *, seconds: int) -> dict:
     }
 
 
-def _wait_for_server() -> None:
+def _wait_for_server(base: str) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2)
+            urllib.request.urlopen(f"{base}/healthz", timeout=2)
             return
         except OSError:
             time.sleep(0.3)
@@ -265,15 +284,18 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def _check_page(path: str, cookie: str) -> None:
+def _check_page(url: str, cookie: str) -> None:
     """The load test must measure the page, not a redirect to the sign-in form."""
-    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers={"Cookie": cookie})
-    response = urllib.request.build_opener(_NoRedirect).open(request, timeout=30)
+    request = urllib.request.Request(url, headers={"Cookie": cookie})
+    try:
+        response = urllib.request.build_opener(_NoRedirect).open(request, timeout=30)
+    except urllib.error.HTTPError as error:
+        raise SystemExit(f"{url} answered {error.code} under gunicorn") from None
     if response.status != 200:
-        raise SystemExit(f"{path} answered {response.status} under gunicorn")
+        raise SystemExit(f"{url} answered {response.status} under gunicorn")
 
 
-def _wrk(wrk: str, path: str, cookie: str, *, seconds: int) -> dict:
+def _wrk(wrk: str, url: str, cookie: str, *, seconds: int) -> dict:
     output = subprocess.run(
         [
             wrk,
@@ -283,7 +305,7 @@ def _wrk(wrk: str, path: str, cookie: str, *, seconds: int) -> dict:
             "--latency",
             f"--header=Cookie: {cookie}",
             f"--script={ROOT / 'bench' / 'wrk_status.lua'}",
-            f"http://127.0.0.1:{PORT}{path}",
+            url,
         ],
         capture_output=True,
         text=True,
@@ -291,7 +313,7 @@ def _wrk(wrk: str, path: str, cookie: str, *, seconds: int) -> dict:
     ).stdout
     bad = int(re.search(r"non-200: (\d+)", output).group(1))
     if bad:
-        raise SystemExit(f"{bad} responses to {path} were not 200:\n{output}")
+        raise SystemExit(f"{bad} responses to {url} were not 200:\n{output}")
     p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", output)
     scale = {"us": 0.001, "ms": 1, "s": 1000}[p50.group(2)]
     return {

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from tracker import services
-from tracker.models import Agreement, CommitmentStatus
+from tracker.models import Agreement, Commitment, CommitmentStatus
 
-from ..factories import CommitmentFactory
+from ..factories import AgreementFactory, CommitmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,29 @@ def test_the_scan_counts_what_it_flags_and_clears(agreement, analyst):
         commitment=late, status=CommitmentStatus.IMPLEMENTED, reason="done", by=analyst
     )
     assert _figures(agreement)[3] == 0
+
+
+def test_one_scan_that_flags_and_clears_keeps_every_count_true(agreement):
+    """The scan counts its new flags in the statement that writes them (PostgreSQL) and
+    its cleared ones afterwards: in one run, both, in two agreements."""
+    other = AgreementFactory(signed_on=agreement.signed_on)
+    closed = CommitmentFactory(agreement=agreement, timeline_wording="within 1 month")
+    moved = CommitmentFactory(agreement=other, timeline_wording="within 1 month")
+    services.overdue_scan(today=datetime.date(2026, 3, 15))
+    assert (_figures(agreement)[3], _figures(other)[3]) == (1, 1)
+    # Changed behind the services' back, so that the next scan is what clears them.
+    Commitment.objects.filter(pk=closed.pk).update(status=CommitmentStatus.IMPLEMENTED)
+    Commitment.objects.filter(pk=moved.pk).update(due_on=datetime.date(2026, 12, 31))
+    CommitmentFactory(agreement=agreement, timeline_wording="within 2 months")
+    CommitmentFactory(agreement=other, timeline_wording="within 2 months")
+    CommitmentFactory(agreement=other, timeline_wording="within 2 months")
+
+    run = services.overdue_scan(today=datetime.date(2026, 4, 15))
+
+    assert (run.flagged, run.cleared) == (3, 2)
+    kept = (_figures(agreement)[3], _figures(other)[3])
+    services.agreement_stats_refresh()
+    assert kept == (_figures(agreement)[3], _figures(other)[3]) == (1, 2)
 
 
 def test_deleting_a_commitment_in_the_admin_uncounts_it(admin_client, agreement):

@@ -47,8 +47,10 @@ WHERE {agreement}.id = delta.agreement_id AND delta.change <> 0
 """
 
 
-def _count_changes(now: datetime) -> None:
+def _count_changes(now: datetime, *, cleared_only: bool = False) -> None:
     moment = connection.ops.adapt_datetimefield_value(now)
+    # With cleared_only, no flag matches `flagged_at = NULL`: only the cleared are counted.
+    flagged_at = None if cleared_only else moment
     with connection.cursor() as cursor:
         cursor.execute(
             _COUNT_CHANGES.format(
@@ -56,8 +58,29 @@ def _count_changes(now: datetime) -> None:
                 flag=OverdueFlag._meta.db_table,
                 commitment=Commitment._meta.db_table,
             ),
-            [moment, moment, moment],
+            [moment, flagged_at, moment],
         )
+
+
+# PostgreSQL: the new flags and the counts they add, in one statement. Counting from the
+# inserted rows themselves saves reading them back by time (a sixth of the scan's time at
+# 46,000 new flags); the cleared ones, usually few, are then counted as on SQLite.
+_FLAG_AND_COUNT = """
+WITH new AS (
+    {insert}
+    RETURNING commitment_id
+), counted AS (
+    UPDATE {agreement}
+    SET overdue_count = overdue_count + delta.added
+    FROM (
+        SELECT c.agreement_id, count(*) AS added
+        FROM new JOIN {commitment} c ON c.id = new.commitment_id
+        GROUP BY c.agreement_id
+    ) AS delta
+    WHERE {agreement}.id = delta.agreement_id
+)
+SELECT count(*) FROM new
+"""
 
 
 # Any constant: the key of the PostgreSQL advisory lock that lets one scan run at a time.
@@ -86,23 +109,38 @@ def overdue_scan(*, today: date, now: datetime | None = None) -> JobRun:
         cleared += open_flags.filter(
             Q(commitment__due_on__isnull=True) | Q(commitment__due_on__gte=today)
         ).update(cleared_at=now, clear_reason=OverdueFlag.ClearReason.DEADLINE_MOVED)
+        insert = _FLAG_NEW_OVERDUE.format(
+            flag=OverdueFlag._meta.db_table,
+            commitment=Commitment._meta.db_table,
+            closed=", ".join(["%s"] * len(CLOSED_STATUSES)),
+        )
+        params = [
+            # As the ORM would store them (SQLite keeps datetimes as text).
+            connection.ops.adapt_datetimefield_value(now),
+            connection.ops.adapt_datefield_value(today),
+            *(str(status) for status in CLOSED_STATUSES),
+        ]
         with connection.cursor() as cursor:
-            cursor.execute(
-                _FLAG_NEW_OVERDUE.format(
-                    flag=OverdueFlag._meta.db_table,
-                    commitment=Commitment._meta.db_table,
-                    closed=", ".join(["%s"] * len(CLOSED_STATUSES)),
-                ),
-                [
-                    # As the ORM would store them (SQLite keeps datetimes as text).
-                    connection.ops.adapt_datetimefield_value(now),
-                    connection.ops.adapt_datefield_value(today),
-                    *(str(status) for status in CLOSED_STATUSES),
-                ],
-            )
-            flagged = max(cursor.rowcount, 0)
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    _FLAG_AND_COUNT.format(
+                        insert=insert,
+                        agreement=Agreement._meta.db_table,
+                        commitment=Commitment._meta.db_table,
+                    ),
+                    params,
+                )
+                flagged = cursor.fetchone()[0]
+                counted = cleared == 0  # the new flags are counted already
+            else:
+                cursor.execute(insert, params)
+                flagged = max(cursor.rowcount, 0)
+                counted = not (flagged or cleared)
+        if not counted:
+            # Every flag this run wrote or cleared carries its `now`; on PostgreSQL the new
+            # ones were counted above, so only the cleared ones are left to count.
+            _count_changes(now, cleared_only=connection.vendor == "postgresql")
         if flagged or cleared:
-            _count_changes(now)
             data_changed_on_commit()
         return JobRun.objects.create(
             job=JobName.FLAG_OVERDUE,
