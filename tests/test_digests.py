@@ -107,6 +107,33 @@ def test_it_groups_overdue_by_agreement_most_overdue_first_with_days_and_links(w
     assert "A.3" not in overdue  # implemented, no longer overdue
 
 
+def test_a_digest_covers_the_most_overdue_agreements_and_says_how_many_it_left_out(
+    world, mailoutbox, monkeypatch
+):
+    """At thousands of visible agreements a digest of all of them is no e-mail anyone reads
+    (nor builds in time): it covers the most overdue ones and points to the overdue page."""
+    monkeypatch.setattr(digests, "AGREEMENTS_PER_DIGEST", 1)
+    assert _send(world["analyst"]) == "sent"
+    message = mailoutbox[0]
+    html = message.alternatives[0].content
+    # Alpha deal has two overdue commitments, the open accord one.
+    assert "covers the 1 agreements with the most overdue commitments, of the 2 you chose" in (
+        message.body
+    )
+    assert "1 more are on the overdue page: http://testserver/overdue/" in message.body
+    assert "1 more are on the overdue page</a>" in html
+    for body in (message.body, html):
+        assert "Alpha deal" in body
+        assert "Open accord" not in body
+        assert "O.1" not in body
+
+
+def test_a_digest_that_covers_everything_says_nothing_of_left_out_agreements(world, mailoutbox):
+    _send(world["analyst"])
+    assert "more are on the overdue page" not in mailoutbox[0].body
+    assert "more are on the overdue page" not in mailoutbox[0].alternatives[0].content
+
+
 def test_it_says_what_became_overdue_and_was_implemented_since_the_last_digest(world, mailoutbox):
     _send(world["analyst"])
     body = mailoutbox[0].body
