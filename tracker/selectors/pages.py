@@ -121,15 +121,28 @@ def commitments_overdue(user: User) -> QuerySet[Commitment]:
     )
 
 
-def _overdue_rows(filters: dict) -> QuerySet:
-    """(commitment, responsible party) rows of commitments flagged overdue, filtered."""
-    rows = Commitment.responsible_parties.through.objects.filter(
-        Exists(
-            OverdueFlag.objects.filter(
-                commitment_id=OuterRef("commitment_id"), cleared_at__isnull=True
+def _overdue_rows(filters: dict, *, agreements=None) -> QuerySet:
+    """(commitment, responsible party) rows of commitments flagged overdue, filtered.
+
+    Given `agreements` (a page of them), the open flags are looked up from those agreements'
+    commitments: as an EXISTS over all flags, PostgreSQL hashed every open flag in the
+    database (46,000 at the benchmark's size, 55 ms) to keep the few hundred of one page."""
+    if agreements is None:
+        rows = Commitment.responsible_parties.through.objects.filter(
+            Exists(
+                OverdueFlag.objects.filter(
+                    commitment_id=OuterRef("commitment_id"), cleared_at__isnull=True
+                )
             )
         )
-    )
+    else:
+        open_flags = OverdueFlag.objects.filter(
+            cleared_at__isnull=True, commitment__agreement__in=agreements
+        )
+        rows = Commitment.responsible_parties.through.objects.filter(
+            commitment__agreement__in=agreements,
+            commitment_id__in=open_flags.values("commitment_id"),
+        )
     if "party" in filters:
         rows = rows.filter(party__code=filters["party"])
     if "theme" in filters:
@@ -153,9 +166,10 @@ def overdue_by_party(user: User, *, filters: dict, agreements=None) -> QuerySet:
     """One row per (overdue commitment, responsible party), ordered for grouping by agreement,
     then party, then most overdue first. A joint commitment appears under each party.
     `agreements` narrows it to some visible agreements (a page of them)."""
-    rows = _overdue_rows(filters).filter(
-        commitment__agreement__in=agreements_visible_to(user) if agreements is None else agreements
-    )
+    if agreements is None:
+        rows = _overdue_rows(filters).filter(commitment__agreement__in=agreements_visible_to(user))
+    else:
+        rows = _overdue_rows(filters, agreements=agreements)
     return (
         rows.select_related("commitment__agreement", "party")
         .prefetch_related("commitment__responsible_parties")
