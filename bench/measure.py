@@ -260,6 +260,7 @@ def _deliver(user_ids: list[int], week: str) -> dict:
     mail.outbox = []
     seconds, queries, outcomes = [], [], {}
     for user_id in user_ids:
+        connection.queries_log.clear()  # it keeps 9,000 at most: past that, nothing is counted
         with CaptureQueriesContext(connection) as captured:
             began = time.perf_counter()
             outcome = str(digests.digest_deliver(user_id=user_id, week=week).outcome)

@@ -86,6 +86,17 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=PORT, help="gunicorn's, for the load test")
     parser.add_argument("--drop", action="store_true", help="drop the databases afterwards")
     parser.add_argument(
+        "--million",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also the overdue scan over 1,000,000 commitments, in a third database",
+    )
+    parser.add_argument(
+        "--million-only",
+        action="store_true",
+        help="only that scan, added to the results of an earlier run",
+    )
+    parser.add_argument(
         "--tiny",
         action="store_true",
         help="a few rows, a few requests, one second of load: the harness's own test",
@@ -95,6 +106,12 @@ def main() -> None:
         args.agreements, args.small_agreements, args.users = 5, 3, 6
         args.commitments_per_agreement, args.evidence_per_commitment = 4, 2
         args.repeat, args.load_seconds, args.no_doc = 3, 1, True
+        args.million = False
+    if args.million_only:
+        results = json.loads(args.results.read_text())
+        results["overdue_scan_million"] = scan_million(args)
+        finish(results, args)
+        return
 
     results: dict = {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": machine()}
     results["command"] = "make bench"
@@ -157,6 +174,31 @@ def main() -> None:
     results["load"] = load(urls["large"], seconds=args.load_seconds, port=args.port)
     print(results["load"], flush=True)
 
+    if args.million:
+        results["overdue_scan_million"] = scan_million(args)
+    finish(results, args)
+
+
+def scan_million(args) -> dict:
+    """Issue 4's figure: the scan over a million commitments (20,000 agreements of 50, no
+    evidence), against the raw statement, in a database of its own."""
+    print("\n== Overdue scan, 1,000,000 commitments", flush=True)
+    url, generated = database(
+        f"{args.database_prefix}_million",
+        reuse=args.reuse,
+        options=[
+            "--agreements=20000",
+            "--commitments-per-agreement=50",
+            "--evidence-per-commitment=0",
+            "--users=100",
+        ],
+    )
+    scan = measure("scan", url) | {"generate_seconds": generated}
+    print(scan, flush=True)
+    return scan
+
+
+def finish(results: dict, args) -> None:
     results["targets"] = targets(results)
     args.results.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nWritten to {args.results}")
@@ -166,7 +208,7 @@ def main() -> None:
         write_doc(table)
     if args.drop:
         with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            for name in sizes:
+            for name in ("small", "large", "million"):
                 admin.execute(f"DROP DATABASE IF EXISTS {args.database_prefix}_{name} WITH (FORCE)")
 
 
@@ -378,6 +420,14 @@ def markdown(results: dict) -> str:
         f"| overdue scan again, nothing to change | {scan['nothing_to_do_seconds']} s "
         f"(raw SQL: {scan['raw_sql_nothing_to_do_seconds']} s) |",
     ]
+    million = results.get("overdue_scan_million")
+    if million:
+        lines += [
+            f"| overdue scan, {million['commitments']:,} commitments (20,000 agreements), "
+            f"{million['flagged']:,} flagged | {million['seconds']} s (raw SQL: "
+            f"{million['raw_sql_seconds']} s, × {million['ratio']}); nothing to change: "
+            f"{million['nothing_to_do_seconds']} s |",
+        ]
     digest = results.get("digest")
     if digest:
         lines += [

@@ -91,3 +91,26 @@ def test_it_paginates(viewer_api, agreement):
 
 def test_a_due_within_out_of_range_is_a_400(viewer_api):
     assert viewer_api.get(URL, {"due_within": -1}).status_code == 400
+
+
+def test_an_unfiltered_list_is_counted_from_the_kept_figures_and_a_filtered_one_by_rows(
+    viewer_api, agreement, restricted_agreement
+):
+    """Unfiltered, the count is the sum of the visible agreements' kept commitment counts (one
+    small query, however many commitments there are); it must equal the rows a client
+    pages through, restricted agreements left out. A filter counts the rows themselves."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(3):
+        CommitmentFactory(agreement=agreement, reference=f"9.{n}", theme="trade")
+    with CaptureQueriesContext(connection) as queries:
+        body = viewer_api.get(URL, {"page_size": 2}).json()
+    assert body["count"] == 3
+    assert not any('COUNT(*) AS "__count" FROM "tracker_commitment"' in q["sql"] for q in queries)
+    seen = len(body["results"]) + len(viewer_api.get(body["next"]).json()["results"])
+    assert seen == 3
+
+    filtered = viewer_api.get(URL, {"page_size": 2, "theme": "border"}).json()
+    assert filtered["count"] == 0
+    assert filtered["results"] == []

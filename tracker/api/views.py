@@ -61,6 +61,10 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
         return serializers.AgreementSerializer
 
 
+# Query parameters that do not narrow a list.
+PAGING_PARAMETERS = {"page", "page_size", "format"}
+
+
 @extend_schema_view(
     list=extend_schema(summary="Commitments you may see, filtered", tags=["commitments"]),
     retrieve=extend_schema(summary="One commitment", tags=["commitments"]),
@@ -76,6 +80,14 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         return None if page is None else selectors.with_page_warnings(list(page))
+
+    def kept_count(self) -> int | None:
+        """Unfiltered, the visible commitments are as many as their agreements' kept counts
+        say: one sum over the agreements instead of counting every visible commitment (the
+        page's one query that grew with the data: 80 ms at 100,000 commitments)."""
+        if set(self.request.query_params) - PAGING_PARAMETERS:
+            return None
+        return selectors.commitments_visible_count(self.request.user)
 
     def get_object(self) -> Commitment:
         return selectors.with_page_warnings([super().get_object()])[0]

@@ -12,6 +12,7 @@ from .data import (
     api_evidence,
     api_status_changes,
     calendar_deadlines,
+    commitments_visible_count,
     with_page_warnings,
 )
 from .expressions import (
@@ -79,6 +80,7 @@ __all__ = [
     "commitments_due_between",
     "commitments_filtered",
     "commitments_overdue",
+    "commitments_visible_count",
     "commitments_visible_to",
     "evidence_latest",
     "evidence_visible_to",

@@ -7,6 +7,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     QuerySet,
+    Sum,
 )
 from django.utils import timezone
 
@@ -81,10 +82,16 @@ def api_commitments(user: User) -> QuerySet[Commitment]:
     subqueries would each be planned over the whole table."""
     return (
         commitments_visible_to(user)
-        .annotate(is_overdue=open_overdue_flag(), priority_rank=PRIORITY_RANK)
+        .annotate(is_overdue=open_overdue_flag(probe=True), priority_rank=PRIORITY_RANK)
         .select_related("agreement", "deadline_milestone")
         .prefetch_related("responsible_parties", "depends_on")
     )
+
+
+def commitments_visible_count(user: User) -> int:
+    """How many commitments `user` may see, from the counts kept on each agreement."""
+    total = agreements_visible_to(user).aggregate(total=Sum("commitment_count"))["total"]
+    return total or 0
 
 
 def with_page_warnings(commitments: list[Commitment]) -> list[Commitment]:

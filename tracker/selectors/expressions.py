@@ -44,11 +44,11 @@ from ..models.commitments import (
 def open_overdue_flag(commitment_ref: str = "pk", *, probe: bool = False) -> Exists:
     """Annotation: the commitment is flagged overdue now (by the last scan).
 
-    `probe=True` for a query that tests a few hundred commitments inside an OR: there
-    PostgreSQL would rather read and hash every open flag in the database (tens of
-    thousands) than look up each commitment's in the index, and its estimate is wrong by
-    far. A second, redundant comparison with the outer row (`<=` cannot be hashed) keeps
-    it to the index lookup.
+    `probe=True` for a query that tests a page or a few hundred commitments (a paginated
+    list's annotation, a digest's OR of sections): there PostgreSQL would rather read and
+    hash every open flag in the database (tens of thousands) than look up each
+    commitment's in the index, and its estimate is wrong by far. A second, redundant
+    comparison with the outer row (`<=` cannot be hashed) keeps it to the index lookup.
     """
     flags = OverdueFlag.objects.filter(
         commitment_id=OuterRef(commitment_ref), cleared_at__isnull=True

@@ -233,7 +233,7 @@ def agreement_commitments(
     """The agreement page's commitments table, filtered and sorted as the URL asks."""
     commitments = with_warnings(
         Commitment.objects.filter(agreement=agreement)
-        .annotate(is_overdue=open_overdue_flag(), priority_rank=PRIORITY_RANK)
+        .annotate(is_overdue=open_overdue_flag(probe=True), priority_rank=PRIORITY_RANK)
         .select_related("deadline_milestone")
         .prefetch_related("responsible_parties"),
         today=today,
