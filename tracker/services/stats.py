@@ -3,7 +3,7 @@ thousands of agreements can be sorted and summed without counting on every page.
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, OuterRef, Subquery, Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from ..models import Agreement, Commitment, CommitmentStatus, OverdueFlag
@@ -31,7 +31,14 @@ def stats_refresh(*, agreement_model, commitment_model, flag_model, agreement_id
         .values("agreement_id")
     )
     scored = commitments.exclude(status=CommitmentStatus.ABANDONED)
-    open_flag = flag_model.objects.filter(commitment_id=OuterRef("pk"), cleared_at__isnull=True)
+    # The agreement's open flags, reached through its commitments. Written as "commitments
+    # with an open flag" (EXISTS), PostgreSQL hashed every open flag in the database once
+    # per agreement: quadratic, 4 s at 2,000 agreements, hours at 20,000.
+    open_flags = (
+        flag_model.objects.filter(commitment__agreement_id=OuterRef("pk"), cleared_at__isnull=True)
+        .order_by()
+        .values("commitment__agreement_id")
+    )
 
     def count(queryset) -> Coalesce:
         return Coalesce(Subquery(queryset.annotate(n=Count("id")).values("n")), 0)
@@ -47,5 +54,5 @@ def stats_refresh(*, agreement_model, commitment_model, flag_model, agreement_id
         score_points=Coalesce(
             Subquery(scored.annotate(points=Sum(status_weight())).values("points")), 0
         ),
-        overdue_count=count(commitments.filter(Exists(open_flag))),
+        overdue_count=count(open_flags),
     )
