@@ -62,7 +62,7 @@ screenshots: install  ## the README's screenshots, from the demo data (needs /us
 
 # The local PostgreSQL and Redis, wrk from Debian's packages; BENCH_ARGS=--reuse keeps the
 # generated databases from an earlier run (bench/run.py --help lists the options).
-bench: install  ## every page against the floor at two sizes, the jobs, load (about 15 minutes)
+bench: install  ## every page against the floor at two sizes, the jobs, load (about 20 minutes)
 	@command -v wrk >/dev/null || apt-get install -y wrk
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

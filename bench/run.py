@@ -1,6 +1,6 @@
 """The benchmark of issue 7: every page against the framework's floor, at two sizes, in one run.
 
-    make bench                          # everything; about 15 minutes on 2 cores
+    make bench                          # everything; about 20 minutes on 2 cores
     .venv/bin/python bench/run.py --reuse --skip-digest   # keep the databases, skip the slow part
 
 1. Two PostgreSQL databases filled by `manage.py generate_load_data` (seed 1): small
@@ -12,6 +12,7 @@
 3. The overdue scan over all commitments against the same work as one raw SQL statement.
 4. The weekly digest job for every subscribed user: total time and queries per digest.
 5. Throughput: gunicorn (2 workers) and wrk (20 connections) on 127.0.0.1, overview and floor.
+6. The overdue scan over 1,000,000 commitments (20,000 agreements), in a third database.
 
 It writes bench/results.json and the generated part of docs/benchmarks.md.
 """
