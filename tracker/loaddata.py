@@ -56,6 +56,15 @@ _OBJECTS = (
 _SOURCES = ("Dawn", "TOLOnews", "Reuters", "Al Jazeera", "The Express Tribune", "Ariana News")
 _MONTHS = (1, 3, 6, 9, 12, 18, 24)
 SLICES = 10
+# The generated agreements and users, each with its number g (from the slug or username).
+_AGREEMENTS = (
+    "SELECT id, substring(slug FROM '[0-9]+$')::int AS g, signed_on FROM tracker_agreement "
+    "WHERE slug LIKE %(prefix)s || '-%%'"
+)
+_USERS = (
+    "SELECT id, substring(username FROM '[0-9]+$')::int AS g FROM tracker_user "
+    "WHERE username LIKE %(prefix)s || '-user%%'"
+)
 # A commitment's number that does not depend on database ids (agreement g, commitment j),
 # for the rows drawn per commitment; `a` is its agreement.
 _NUMBER = (
@@ -214,12 +223,9 @@ def _people(step, size: LoadSize) -> None:
     # member of one team.
     step(
         "user roles",
-        """
+        f"""
         INSERT INTO tracker_user_groups (user_id, group_id)
-        SELECT u.id, grp.id FROM (
-            SELECT id, substring(username FROM '[0-9]+$')::int AS g FROM tracker_user
-            WHERE username LIKE %(prefix)s || '-user%%'
-        ) u
+        SELECT u.id, grp.id FROM ({_USERS}) u
         JOIN auth_group grp ON grp.name = CASE WHEN u.g %% 20 = 0 THEN %(editor)s
                                                WHEN u.g %% 10 = 1 THEN %(viewer)s
                                                ELSE %(analyst)s END
@@ -228,13 +234,10 @@ def _people(step, size: LoadSize) -> None:
     )
     step(
         "team members",
-        """
+        f"""
         INSERT INTO tracker_team_members (team_id, user_id)
-        SELECT t.id, u.id FROM tracker_user u
-        JOIN tracker_team t
-          ON t.name = %(prefix)s || ' team ' || (1 + substring(u.username FROM '[0-9]+$')::int
-                                                      %% %(teams)s)
-        WHERE u.username LIKE %(prefix)s || '-user%%'
+        SELECT t.id, u.id FROM ({_USERS}) u
+        JOIN tracker_team t ON t.name = %(prefix)s || ' team ' || (1 + u.g %% %(teams)s)
         """,
         {"teams": size.teams},
     )
@@ -259,10 +262,6 @@ def _agreements(step, size: LoadSize) -> None:
         """,
         {"agreements": size.agreements},
     )
-    agreements = (
-        "SELECT id, substring(slug FROM '[0-9]+$')::int AS g, signed_on FROM tracker_agreement "
-        "WHERE slug LIKE %(prefix)s || '-%%'"
-    )
     parties = (
         "SELECT id, row_number() OVER (ORDER BY id) - 1 AS i FROM tracker_party "
         "WHERE name LIKE 'Load party ' || %(seed)s || '-%%'"
@@ -272,7 +271,7 @@ def _agreements(step, size: LoadSize) -> None:
         "agreement parties",
         f"""
         INSERT INTO tracker_agreement_parties (agreement_id, party_id)
-        SELECT a.id, p.id FROM ({agreements}) a
+        SELECT a.id, p.id FROM ({_AGREEMENTS}) a
         CROSS JOIN LATERAL (VALUES ({_hash("a.g", 4, 12)})) first (i)
         CROSS JOIN LATERAL (VALUES (first.i), ((first.i + 1 + {_hash("a.g", 5, 11)}) %% 12))
              picked (i)
@@ -284,7 +283,7 @@ def _agreements(step, size: LoadSize) -> None:
         "restricted agreements",
         f"""
         INSERT INTO tracker_agreement_teams (agreement_id, team_id)
-        SELECT a.id, t.id FROM ({agreements}) a
+        SELECT a.id, t.id FROM ({_AGREEMENTS}) a
         JOIN tracker_team t ON t.name = %(prefix)s || ' team ' || (1 + a.g %% %(teams)s)
         WHERE a.g %% 10 = 0
         """,
@@ -294,7 +293,7 @@ def _agreements(step, size: LoadSize) -> None:
         "milestones",
         f"""
         INSERT INTO tracker_milestone (agreement_id, kind, name, date, date_is_estimate, note)
-        SELECT a.id, 'signing', 'Signing', a.signed_on, false, '' FROM ({agreements}) a
+        SELECT a.id, 'signing', 'Signing', a.signed_on, false, '' FROM ({_AGREEMENTS}) a
         """,
     )
 
@@ -319,20 +318,18 @@ def _commitments(step, size: LoadSize) -> None:
                'Generated commitment ' || j || ' of agreement ' || a.g || '.',
                {_pick(_THEMES, key, 15)},
                CASE WHEN {ongoing} THEN 'ongoing' ELSE 'within ' || m.months || ' months' END,
-               m.milestone_id,
-               CASE WHEN {ongoing} THEN NULL
-                    ELSE (a.signed_on + make_interval(months => m.months::int))::date END,
-               CASE WHEN {ongoing} THEN NULL
-                    ELSE (a.signed_on + make_interval(months => m.months::int))::date END,
+               ms.id, m.due_on, m.due_on,
                {status}, {_pick(("high", "medium", "low"), key, 16)},
                {_hash(key, 17, 50)} = 0, 1, %(now)s, %(now)s
-        FROM (SELECT a.id, substring(a.slug FROM '[0-9]+$')::int AS g, a.signed_on
-              FROM tracker_agreement a WHERE a.slug LIKE %(prefix)s || '-%%') a
+        FROM ({_AGREEMENTS}) a
+        JOIN tracker_milestone ms ON ms.agreement_id = a.id AND ms.kind = 'signing'
         CROSS JOIN generate_series(1, %(per)s) j
+        CROSS JOIN LATERAL (SELECT {months}::int AS months) picked
         CROSS JOIN LATERAL (
-            SELECT {months} AS months,
-                   (SELECT id FROM tracker_milestone
-                    WHERE agreement_id = a.id AND kind = 'signing') AS milestone_id
+            SELECT picked.months,
+                   CASE WHEN {ongoing} THEN NULL
+                        ELSE (a.signed_on + make_interval(months => picked.months))::date
+                   END AS due_on
         ) m
         """,
         {"per": size.commitments_per_agreement},
@@ -371,6 +368,7 @@ def _evidence(step, size: LoadSize, number: int) -> None:
         ), drawn AS MATERIALIZED (
             SELECT base.*,
                    date + {_hash("key", 27, "GREATEST(%(today)s::date - date, 1)")}::int AS day,
+                   {_pick(_SOURCES, "key", 20)} AS source,
                    {_hash("key", 26, 100)} = 0 AS retracted
             FROM base
         )
@@ -379,11 +377,11 @@ def _evidence(step, size: LoadSize, number: int) -> None:
             stance, claimed_by_id, reliability, credibility, logged_by_id, logged_at,
             retracted_at, retraction_reason)
         SELECT id,
-               {_pick(_SOURCES, "key", 20)} || ' reports ' ||
+               source || ' reports ' ||
                    {_pick(("progress on", "delays to", "talks about", "a setback for"), "key", 21)}
                    || ' ' || {_pick(_OBJECTS, "key", 22)} || ' (item ' || k || ').',
                day, 'https://news.example.org/' || n || '/' || k,
-               {_pick(_SOURCES, "key", 20)}, 'Report ' || k || ' on ' || reference, day,
+               source, 'Report ' || k || ' on ' || reference, day,
                '', '', '', {_pick(("progress", "setback", "context"), "key", 23)}, NULL,
                {_pick(("A", "B", "C", "D", "E", "F"), "key", 24)}, 1 + {_hash("key", 25, 6)},
                u.ids[1 + {_hash("key", 28, size.users)}],
@@ -392,10 +390,7 @@ def _evidence(step, size: LoadSize, number: int) -> None:
                CASE WHEN retracted THEN %(now)s END,
                CASE WHEN retracted THEN 'Generated retraction.' ELSE '' END
         FROM drawn
-        CROSS JOIN (
-            SELECT array_agg(id ORDER BY id) AS ids FROM tracker_user
-            WHERE username LIKE %(prefix)s || '-user%%'
-        ) u
+        CROSS JOIN (SELECT array_agg(id ORDER BY id) AS ids FROM ({_USERS}) users) u
         """,
         {"per": size.evidence_per_commitment},
     )
@@ -429,8 +424,7 @@ def _follows(step, size: LoadSize) -> None:
         f"""
         INSERT INTO tracker_user_followed_agreements (user_id, agreement_id)
         SELECT DISTINCT u.id, a.id
-        FROM (SELECT id, substring(username FROM '[0-9]+$')::int AS g FROM tracker_user
-              WHERE username LIKE %(prefix)s || '-user%%') u
+        FROM ({_USERS}) u
         CROSS JOIN generate_series(1, 5) n
         JOIN tracker_agreement a
           ON a.slug = %(prefix)s || '-' || (1 + {_hash("u.g * 10 + n", 40, size.agreements)})
