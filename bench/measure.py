@@ -91,30 +91,36 @@ def measure_pages(repeat: int) -> dict:
     for name, (url, headers) in page_urls().items():
         for _ in range(3):  # warm: caches, connections, templates
             _get(client, url, headers)
-        with CaptureQueriesContext(connection) as captured:
-            _get(client, url, headers)
-        queries = len(captured)  # now: the next request clears the log
-        samples = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            _get(client, url, headers)
-            samples.append(1000 * (time.perf_counter() - started))
-        results[name] = _summary(samples, queries=queries)
+        results[name] = _measure_page(client, url, headers, repeat=repeat)
         print(f"  {name}: {results[name]}", flush=True)
     # The overview again, right after a write: its cached figures are rebuilt every time.
-    url, headers = "/", {}
-    samples = []
-    for _ in range(max(repeat // 2, 5)):
-        pagecache.data_changed()
-        started = time.perf_counter()
-        _get(client, url, headers)
-        samples.append(1000 * (time.perf_counter() - started))
-    pagecache.data_changed()
-    with CaptureQueriesContext(connection) as captured:
-        _get(client, url, headers)
-    results["overview_after_write"] = _summary(samples, queries=len(captured))
+    results["overview_after_write"] = _measure_page(
+        client, "/", {}, repeat=max(repeat // 2, 5), before=pagecache.data_changed
+    )
     print(f"  overview_after_write: {results['overview_after_write']}", flush=True)
     return results
+
+
+def _measure_page(client: Client, url: str, headers: dict, *, repeat: int, before=None) -> dict:
+    """The queries of one request, then the time of `repeat` requests, each after `before`."""
+    if before:
+        before()
+    with CaptureQueriesContext(connection) as captured:
+        _get(client, url, headers)
+    queries = len(captured)  # now: the next request clears the log
+    samples = []
+    for _ in range(repeat):
+        if before:
+            before()
+        samples.append(1000 * _timed(_get, client, url, headers)[0])
+    return _summary(samples, queries=queries)
+
+
+def _timed(function, *args, **kwargs) -> tuple[float, object]:
+    """Seconds `function` took, and what it returned."""
+    started = time.perf_counter()
+    value = function(*args, **kwargs)
+    return time.perf_counter() - started, value
 
 
 def _summary(samples: list[float], *, queries: int) -> dict:
@@ -178,23 +184,15 @@ def measure_scan(rounds: int = 3) -> dict:
     today = timezone.localdate()
     full, raw, again, raw_again, flagged = [], [], [], [], set()
     for _ in range(rounds):
-        _reset_flags()
-        started = time.perf_counter()
-        run = services.overdue_scan(today=today)
-        full.append(time.perf_counter() - started)
-        flagged.add(run.flagged)
-        started = time.perf_counter()
-        services.overdue_scan(today=today)  # nothing left to do
-        again.append(time.perf_counter() - started)
-
-        _reset_flags()
-        started = time.perf_counter()
-        rows = _execute(_RAW_SCAN, {"now": timezone.now(), "today": today})
-        raw.append(time.perf_counter() - started)
-        flagged.add(rows)
-        started = time.perf_counter()
-        _execute(_RAW_SCAN, {"now": timezone.now(), "today": today})
-        raw_again.append(time.perf_counter() - started)
+        for seconds, again_seconds, scan in (
+            (full, again, lambda: services.overdue_scan(today=today).flagged),
+            (raw, raw_again, lambda: _execute(_RAW_SCAN, {"now": timezone.now(), "today": today})),
+        ):
+            _reset_flags()
+            elapsed, rows = _timed(scan)
+            seconds.append(elapsed)
+            flagged.add(rows)
+            again_seconds.append(_timed(scan)[0])  # nothing left to do
     # Leave the database as the app would: flags and counts from the app's own scan.
     _reset_flags()
     services.overdue_scan(today=today)
@@ -222,14 +220,11 @@ def measure_digest(workers: int = 2) -> dict:
     now = timezone.now()
     week = digests.latest_due_week(now)
     DigestDelivery.objects.filter(week=week).delete()
-    started = time.perf_counter()
-    user_ids = digests.deliveries_plan(week=week, now=now)
-    plan_seconds = time.perf_counter() - started
+    plan_seconds, user_ids = _timed(digests.deliveries_plan, week=week, now=now)
     connections.close_all()  # each process opens its own
-    started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        parts = pool.starmap(_deliver, [(user_ids[n::workers], week) for n in range(workers)])
-    total = time.perf_counter() - started
+        chunks = [(user_ids[n::workers], week) for n in range(workers)]
+        total, parts = _timed(pool.starmap, _deliver, chunks)
     seconds = [value for part in parts for value in part["seconds"]]
     queries = [value for part in parts for value in part["queries"]]
     outcomes: dict[str, int] = {}
@@ -262,10 +257,10 @@ def _deliver(user_ids: list[int], week: str) -> dict:
     for user_id in user_ids:
         connection.queries_log.clear()  # it keeps 9,000 at most: past that, nothing is counted
         with CaptureQueriesContext(connection) as captured:
-            began = time.perf_counter()
-            outcome = str(digests.digest_deliver(user_id=user_id, week=week).outcome)
-            seconds.append(time.perf_counter() - began)
-            queries.append(len(captured))
+            elapsed, delivered = _timed(digests.digest_deliver, user_id=user_id, week=week)
+        seconds.append(elapsed)
+        queries.append(len(captured))
+        outcome = str(delivered.outcome)
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
         mail.outbox.clear()
     connection.close()
