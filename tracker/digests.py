@@ -275,8 +275,9 @@ def digest_build(user: User, *, week: str, today: date) -> Digest:
     sections: dict[str, list[DigestItem]] = {"became": [], "implemented": [], "soon": []}
     warnings: dict[str, list[DigestItem]] = {name: [] for name in WARNING_SECTIONS}
     # The kept overdue count orders them: the most overdue agreements are covered first.
-    covered = digest_agreements(user).order_by("-overdue_count", "pk").values_list("pk", flat=True)
-    covered = list(covered)
+    covered = list(
+        digest_agreements(user).order_by("-overdue_count", "pk").values_list("pk", flat=True)
+    )
     agreement_ids = covered[:AGREEMENTS_PER_DIGEST]
     commitments = digest_commitments(agreement_ids, today=today, since=since, until=until)
     for commitment in commitments if agreement_ids else []:

@@ -122,27 +122,18 @@ def commitments_overdue(user: User) -> QuerySet[Commitment]:
 
 
 def _overdue_rows(filters: dict, *, agreements=None) -> QuerySet:
-    """(commitment, responsible party) rows of commitments flagged overdue, filtered.
+    """(commitment, responsible party) rows of commitments flagged overdue, filtered, of
+    `agreements` if given (a page of them, or the visible ones).
 
-    Given `agreements` (a page of them), the open flags are looked up from those agreements'
-    commitments: as an EXISTS over all flags, PostgreSQL hashed every open flag in the
-    database (46,000 at the benchmark's size, 55 ms) to keep the few hundred of one page."""
-    if agreements is None:
-        rows = Commitment.responsible_parties.through.objects.filter(
-            Exists(
-                OverdueFlag.objects.filter(
-                    commitment_id=OuterRef("commitment_id"), cleared_at__isnull=True
-                )
-            )
-        )
-    else:
-        open_flags = OverdueFlag.objects.filter(
-            cleared_at__isnull=True, commitment__agreement__in=agreements
-        )
-        rows = Commitment.responsible_parties.through.objects.filter(
-            commitment__agreement__in=agreements,
-            commitment_id__in=open_flags.values("commitment_id"),
-        )
+    The open flags are reached from those agreements' commitments: as an EXISTS over all
+    flags, PostgreSQL hashed every open flag in the database (46,000 at the benchmark's size,
+    55 ms) to keep the few hundred of one page."""
+    open_flags = OverdueFlag.objects.filter(cleared_at__isnull=True)
+    rows = Commitment.responsible_parties.through.objects.all()
+    if agreements is not None:
+        open_flags = open_flags.filter(commitment__agreement__in=agreements)
+        rows = rows.filter(commitment__agreement__in=agreements)
+    rows = rows.filter(commitment_id__in=open_flags.values("commitment_id"))
     if "party" in filters:
         rows = rows.filter(party__code=filters["party"])
     if "theme" in filters:
@@ -167,11 +158,10 @@ def overdue_by_party(user: User, *, filters: dict, agreements=None) -> QuerySet:
     then party, then most overdue first. A joint commitment appears under each party.
     `agreements` narrows it to some visible agreements (a page of them)."""
     if agreements is None:
-        rows = _overdue_rows(filters).filter(commitment__agreement__in=agreements_visible_to(user))
-    else:
-        rows = _overdue_rows(filters, agreements=agreements)
+        agreements = agreements_visible_to(user)
     return (
-        rows.select_related("commitment__agreement", "party")
+        _overdue_rows(filters, agreements=agreements)
+        .select_related("commitment__agreement", "party")
         .prefetch_related("commitment__responsible_parties")
         .order_by(
             "commitment__agreement__title",
