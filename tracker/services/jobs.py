@@ -30,41 +30,39 @@ ORDER BY c.id
 """
 
 
-# Each agreement's kept overdue count moves by what this run flagged (+1) and cleared (-1):
-# every flag the run wrote or cleared carries its `now`. The other writers of flags recount
-# their agreement in full (services.agreement_stats_refresh).
-_COUNT_CHANGES = """
+# Each agreement's kept overdue count moves by what this run flagged (+) or cleared (-):
+# every flag the run wrote or cleared carries its `now` in that column. The other writers
+# of flags recount their agreement in full (services.agreement_stats_refresh).
+_MOVE_COUNTS = """
 UPDATE {agreement}
-SET overdue_count = overdue_count + delta.change
+SET overdue_count = overdue_count {sign} delta.n
 FROM (
-    SELECT c.agreement_id,
-           SUM(CASE WHEN f.cleared_at = %s THEN -1 ELSE 1 END) AS change
+    SELECT c.agreement_id, count(*) AS n
     FROM {flag} f JOIN {commitment} c ON c.id = f.commitment_id
-    WHERE f.flagged_at = %s OR f.cleared_at = %s
+    WHERE f.{column} = %s
     GROUP BY c.agreement_id
 ) AS delta
-WHERE {agreement}.id = delta.agreement_id AND delta.change <> 0
+WHERE {agreement}.id = delta.agreement_id
 """
 
 
-def _count_changes(now: datetime, *, cleared_only: bool = False) -> None:
-    moment = connection.ops.adapt_datetimefield_value(now)
-    # With cleared_only, no flag matches `flagged_at = NULL`: only the cleared are counted.
-    flagged_at = None if cleared_only else moment
+def _move_counts(now: datetime, *, column: str, sign: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            _COUNT_CHANGES.format(
+            _MOVE_COUNTS.format(
                 agreement=Agreement._meta.db_table,
                 flag=OverdueFlag._meta.db_table,
                 commitment=Commitment._meta.db_table,
+                column=column,
+                sign=sign,
             ),
-            [moment, flagged_at, moment],
+            [connection.ops.adapt_datetimefield_value(now)],
         )
 
 
 # PostgreSQL: the new flags and the counts they add, in one statement. Counting from the
 # inserted rows themselves saves reading them back by time (a sixth of the scan's time at
-# 46,000 new flags); the cleared ones, usually few, are then counted as on SQLite.
+# 46,000 new flags).
 _FLAG_AND_COUNT = """
 WITH new AS (
     {insert}
@@ -93,7 +91,8 @@ _SCAN_LOCK_KEY = 0x7472_6163_6B01
 def overdue_scan(*, today: date, now: datetime | None = None) -> JobRun:
     """Flag every commitment that is late on `today`; clear the flags of those no longer late.
 
-    Three set-based statements, whatever the number of commitments. Running it again changes
+    A few set-based statements, whatever the number of commitments: clear, flag, and move
+    each agreement's kept overdue count by what changed. Running it again changes
     nothing; two scans at once flag each commitment once (on PostgreSQL they take turns on an
     advisory lock, and the open-flag unique constraint holds whatever happens); a missed run
     is caught up because every statement looks at the state, not at a window.
@@ -112,6 +111,8 @@ def overdue_scan(*, today: date, now: datetime | None = None) -> JobRun:
         cleared += open_flags.filter(
             Q(commitment__due_on__isnull=True) | Q(commitment__due_on__gte=today)
         ).update(cleared_at=now, clear_reason=OverdueFlag.ClearReason.DEADLINE_MOVED)
+        if cleared:
+            _move_counts(now, column="cleared_at", sign="-")
         insert = _FLAG_NEW_OVERDUE.format(
             flag=OverdueFlag._meta.db_table,
             commitment=Commitment._meta.db_table,
@@ -140,15 +141,11 @@ def overdue_scan(*, today: date, now: datetime | None = None) -> JobRun:
                     params,
                 )
                 flagged = cursor.fetchone()[0]
-                counted = cleared == 0  # the new flags are counted already
             else:
                 cursor.execute(insert, params)
                 flagged = max(cursor.rowcount, 0)
-                counted = not (flagged or cleared)
-        if not counted:
-            # Every flag this run wrote or cleared carries its `now`; on PostgreSQL the new
-            # ones were counted above, so only the cleared ones are left to count.
-            _count_changes(now, cleared_only=connection.vendor == "postgresql")
+                if flagged:
+                    _move_counts(now, column="flagged_at", sign="+")
         if connection.vendor == "postgresql" and flagged + cleared > _ANALYZE_AFTER:
             # A scan that flags or clears this many rows (the first one over a backlog)
             # leaves the planner's picture of the flag table out of date until autovacuum
