@@ -12,10 +12,13 @@ that two databases on one cache never share fragments.
 """
 
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
 
 FRAGMENT_SECONDS = 600
 
@@ -47,3 +50,19 @@ def data_changed_on_commit(**kwargs) -> None:
 
 def fragment_key(name: str, *parts) -> str:
     return ":".join(["tracker", "fragment", name, data_version(), *map(str, parts)])
+
+
+def cached_fragment(
+    request: HttpRequest, template: str, key: tuple, context: Callable[[], dict]
+) -> tuple[str, dict]:
+    """The rendered `template` for the cache key `key` (name and parts), rendered from
+    `context()` only when it is not cached. Returns the fragment and the context it was
+    rendered from (empty when it came from the cache)."""
+    cache_key = fragment_key(*key)
+    content = cache.get(cache_key)
+    if content is not None:
+        return content, {}
+    values = context()
+    content = render_to_string(template, values, request)
+    cache.set(cache_key, content, FRAGMENT_SECONDS)
+    return content, values

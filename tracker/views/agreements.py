@@ -1,8 +1,6 @@
-from django.core.cache import cache
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -89,16 +87,13 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
     # Scores, chart, milestones and deadlines: the same for everyone who may see the
     # agreement, cached until the data changes.
-    key = pagecache.fragment_key("agreement-summary", agreement.pk, today)
-    summary = cache.get(key)
-    if summary is None:
-        summary_context = _summary(agreement, today)
-        context.update(summary_context)
-        summary = render_to_string(
-            "tracker/agreement_detail.html#agreement-summary", summary_context, request
-        )
-        cache.set(key, summary, pagecache.FRAGMENT_SECONDS)
-    context.update(parties=parties, summary=summary)
+    summary, summary_context = pagecache.cached_fragment(
+        request,
+        "tracker/agreement_detail.html#agreement-summary",
+        ("agreement-summary", agreement.pk, today),
+        lambda: _summary(agreement, today),
+    )
+    context.update(summary_context, parties=parties, summary=summary)
     return vary_on_htmx(render(request, "tracker/agreement_detail.html", context))
 
 

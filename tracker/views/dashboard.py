@@ -1,10 +1,8 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -25,13 +23,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     (tracker/pagecache.py) for everyone who sees the same agreements."""
     today = timezone.localdate()
     user = request.user
-    key = pagecache.fragment_key("overview", today, user.role, selectors.visibility_scope(user))
-    content = cache.get(key)
-    context = {}
-    if content is None:
-        context = _overview_content(user, today)
-        content = render_to_string("tracker/overview.html#overview-content", context, request)
-        cache.set(key, content, pagecache.FRAGMENT_SECONDS)
+    content, context = pagecache.cached_fragment(
+        request,
+        "tracker/overview.html#overview-content",
+        ("overview", today, user.role, selectors.visibility_scope(user)),
+        lambda: _overview_content(user, today),
+    )
     last_scan = selectors.last_job_run(JobName.FLAG_OVERDUE)
     stale_after = timedelta(minutes=settings.OVERDUE_SCAN_STALE_MINUTES)
     return render(
