@@ -50,6 +50,9 @@ def test_a_tiny_bench_runs_end_to_end_and_writes_every_figure(tmp_path, worker_i
         assert page["median_ms_large"] > 0
         assert page["p95_ms_large"] >= page["median_ms_large"]
         assert page["ratio_to_floor"] > 0
+        assert page["queries_small"] <= page["cold_queries_small"] <= 15, name
+        assert page["cold_queries_large"] == page["cold_queries_small"], name
+        assert page["cold_p95_ms_large"] >= page["cold_median_ms_large"] > 0
     scan = figures["overdue_scan"]
     assert scan["commitments"] == 20
     assert scan["seconds"] > 0
@@ -66,6 +69,7 @@ def test_a_tiny_bench_runs_end_to_end_and_writes_every_figure(tmp_path, worker_i
         "same_queries_at_most_15",
         "median_at_most_4x_floor",
         "p95_under_300ms",
+        "cold_p95_under_300ms",
         "scan_within_1_5x_raw",
         "digest_at_most_5_queries",
         "overview_rps_at_least_30pct_floor",

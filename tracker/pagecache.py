@@ -6,19 +6,28 @@ that bypass them (the overdue scan, retractions, recounts) by calling it themsel
 fragment's cache key carries the version, so a change makes every older fragment unreachable;
 nothing is ever served stale, and nothing needs deleting.
 
+A fragment may hold forms: it is rendered with a placeholder where `{% csrf_token %}` would
+put the user's token, and the placeholder is swapped for the requesting user's own token each
+time it is served, so a cached form never carries (or leaks) somebody else's token.
+
 The version is a random token, not a counter or a clock, so that a version lost from the cache
 (evicted, or the cache restarted) can never be reused by accident. Keys name the database, so
 that two databases on one cache never share fragments.
 """
 
+import hashlib
 import uuid
 from collections.abc import Callable
+from functools import cache as once
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
+from django.utils.safestring import SafeString, mark_safe
 
 FRAGMENT_SECONDS = 600
 
@@ -52,17 +61,45 @@ def fragment_key(name: str, *parts) -> str:
     return ":".join(["tracker", "fragment", name, data_version(), *map(str, parts)])
 
 
+def query_key(request: HttpRequest) -> str:
+    """The request's query parameters, in any order, as a short key part."""
+    items = sorted((name, value) for name in request.GET for value in request.GET.getlist(name))
+    return hashlib.sha256(repr(items).encode()).hexdigest()[:32]
+
+
+@once
+def _csrf_placeholder() -> str:
+    """Stands for the CSRF token in cached fragments; the same in every process (derived from
+    the secret key), and not guessable, so no user-entered text can contain it."""
+    return "csrf-" + salted_hmac("tracker.pagecache", "csrf placeholder").hexdigest()
+
+
 def cached_fragment(
     request: HttpRequest, template: str, key: tuple, context: Callable[[], dict]
-) -> tuple[str, dict]:
+) -> tuple[SafeString, dict]:
     """The rendered `template` for the cache key `key` (name and parts), rendered from
     `context()` only when it is not cached. Returns the fragment and the context it was
-    rendered from (empty when it came from the cache)."""
+    rendered from (empty when it came from the cache).
+
+    The key must name everything the fragment shows that is not the data itself: the day,
+    the set of agreements the user may see, what the user may do, the query parameters."""
     cache_key = fragment_key(*key)
     content = cache.get(cache_key)
-    if content is not None:
-        return content, {}
-    values = context()
-    content = render_to_string(template, values, request)
-    cache.set(cache_key, content, FRAGMENT_SECONDS)
-    return content, values
+    values = {}
+    if content is None:
+        values = context()
+        content = render_to_string(template, {**values, "csrf_token": _csrf_placeholder()}, request)
+        cache.set(cache_key, content, FRAGMENT_SECONDS)
+    if _csrf_placeholder() in content:
+        content = content.replace(_csrf_placeholder(), get_token(request))
+    return mark_safe(content), values
+
+
+def cached_value(key: tuple, compute: Callable[[], object]):
+    """`compute()`, cached like a fragment until the data changes (for the API's pages)."""
+    cache_key = fragment_key(*key)
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, FRAGMENT_SECONDS)
+    return value

@@ -12,7 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .. import selectors, services
+from .. import pagecache, selectors, services
 from ..models import Commitment, Party
 from . import filters, serializers
 from .permissions import require_permission
@@ -76,6 +76,21 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.api_commitments(self.request.user)
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        """A page of the list: the same for everyone who sees the same agreements, cached
+        until the data changes (tracker/pagecache.py). Its links name the host asked."""
+        key = (
+            "api-commitments",
+            selectors.visibility_scope(request.user),
+            request.build_absolute_uri("/"),
+            pagecache.query_key(request),
+        )
+        return Response(pagecache.cached_value(key, lambda: self._page(request)))
+
+    def _page(self, request: Request) -> dict:
+        data = super().list(request).data
+        return {**data, "results": [dict(item) for item in data["results"]]}
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

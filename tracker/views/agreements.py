@@ -34,6 +34,26 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = AgreementFilterForm(request.GET or None, parties=Party.objects.order_by("name"))
     filters = form.filters()
+    # The table: the same for everyone who sees the same agreements, cached until the data
+    # changes (tracker/pagecache.py).
+    table, table_context = pagecache.cached_fragment(
+        request,
+        "tracker/agreement_list.html#agreements-table",
+        (
+            "agreements",
+            today,
+            selectors.visibility_scope(request.user),
+            pagecache.query_key(request),
+        ),
+        lambda: _agreements_table(request, filters, today),
+    )
+    if request.htmx and request.htmx.target == "agreements-table":
+        return vary_on_htmx(HttpResponse(table))
+    context = {**table_context, "form": form, "table": table}
+    return vary_on_htmx(render(request, "tracker/agreement_list.html", context))
+
+
+def _agreements_table(request: HttpRequest, filters: dict, today) -> dict:
     agreements = selectors.agreements_visible_to(request.user)
     if "q" in filters:
         agreements = agreements.filter(
@@ -48,16 +68,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related("parties")
         .order_by(*AGREEMENT_SORTS[filters.get("sort", "-signed")])
     )
-    context = {
-        "form": form,
-        "page": paginate(request, agreements, 25),
-        "query": query_without_page(request),
-    }
-    if request.htmx and request.htmx.target == "agreements-table":
-        return vary_on_htmx(
-            render(request, "tracker/agreement_list.html#agreements-table", context)
-        )
-    return vary_on_htmx(render(request, "tracker/agreement_list.html", context))
+    return {"page": paginate(request, agreements, 25), "query": query_without_page(request)}
 
 
 @member_required
@@ -74,17 +85,19 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     commitments = selectors.agreement_commitments(agreement, today=today, filters=form.filters())
     if request.GET.get("format") in exports.TABLE_FORMATS:
         return _commitments_table(request, agreement, commitments)
-    context = {
-        "agreement": agreement,
-        "today": today,
-        "form": form,
-        "page": paginate(request, commitments, TABLE_ROWS),
-        "query": query_without_page(request),
-    }
+    table, table_context = pagecache.cached_fragment(
+        request,
+        "tracker/agreement_detail.html#commitments-table",
+        ("commitments-table", agreement.pk, today, pagecache.query_key(request)),
+        lambda: {
+            "agreement": agreement,
+            "today": today,
+            "page": paginate(request, commitments, TABLE_ROWS),
+            "query": query_without_page(request),
+        },
+    )
     if request.htmx and request.htmx.target == "commitments-table":
-        return vary_on_htmx(
-            render(request, "tracker/agreement_detail.html#commitments-table", context)
-        )
+        return vary_on_htmx(HttpResponse(table))
     # Scores, chart, milestones and deadlines: the same for everyone who may see the
     # agreement, cached until the data changes.
     summary, summary_context = pagecache.cached_fragment(
@@ -93,7 +106,16 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ("agreement-summary", agreement.pk, today),
         lambda: _summary(agreement, today),
     )
-    context.update(summary_context, parties=parties, summary=summary)
+    context = {
+        **table_context,
+        **summary_context,
+        "agreement": agreement,
+        "today": today,
+        "form": form,
+        "parties": parties,
+        "summary": summary,
+        "table": table,
+    }
     return vary_on_htmx(render(request, "tracker/agreement_detail.html", context))
 
 

@@ -12,10 +12,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .. import audit, selectors, services
+from .. import audit, pagecache, selectors, services
 from ..forms import EvidenceForm, ExtensionForm, RetractForm, StatusChangeForm
 from ..models import Commitment, DeadlineExtension, Evidence, OverdueFlag, StatusChange, User
 from .common import get_commitment_for_user, member_required, vary_on_htmx
@@ -73,10 +74,28 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if done:
             forms = {}
         commitment = get_commitment_for_user(request.user, pk)
-    context = _context(request.user, commitment, forms)
+    activity, context = _activity(request, commitment, forms)
     if request.htmx:
-        return vary_on_htmx(render(request, "tracker/commitment_detail.html#activity", context))
+        return vary_on_htmx(HttpResponse(activity))
+    context |= {"commitment": commitment, "agreement": commitment.agreement, "activity": activity}
     return vary_on_htmx(render(request, "tracker/commitment_detail.html", context))
+
+
+def _activity(request: HttpRequest, commitment: Commitment, forms: dict) -> tuple[str, dict]:
+    """Status, dependencies, claims, the forms and the history: rendered fresh when a form
+    comes back with errors, otherwise cached until the data changes (tracker/pagecache.py)
+    for everyone who may do the same things here."""
+    template = "tracker/commitment_detail.html#activity"
+    if forms:
+        context = _context(request.user, commitment, forms)
+        return render_to_string(template, context, request), context
+    may = [request.user.has_perm(permission) for permission in ACTIONS.values()]
+    return pagecache.cached_fragment(
+        request,
+        template,
+        ("commitment-activity", commitment.pk, timezone.localdate(), *map(int, may)),
+        lambda: _context(request.user, commitment, forms),
+    )
 
 
 def _perform(request: HttpRequest, commitment: Commitment, action: str) -> tuple[dict, str]:

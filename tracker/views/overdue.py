@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .. import selectors
+from .. import pagecache, selectors
 from ..exports import TABLE_FORMATS, table_response
 from ..forms import OverdueFilterForm
 from ..models import Party
@@ -32,6 +32,20 @@ def overdue(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") in TABLE_FORMATS:
         rows = selectors.overdue_by_party(request.user, filters=filters)
         return _table(request, rows, request.GET["format"])
+    # The results: the same for everyone who sees the same agreements, cached until the
+    # data changes (tracker/pagecache.py).
+    today = timezone.localdate()
+    results, results_context = pagecache.cached_fragment(
+        request,
+        "tracker/overdue.html#overdue-results",
+        ("overdue", today, selectors.visibility_scope(request.user), pagecache.query_key(request)),
+        lambda: _results(request, filters, today),
+    )
+    context = {**results_context, "form": form, "results": results}
+    return render(request, "tracker/overdue.html", context | {"query": query_without_page(request)})
+
+
+def _results(request: HttpRequest, filters: dict, today) -> dict:
     # A page is a few whole agreements, so that no agreement is cut between two pages and
     # no request sorts every overdue row of the database.
     page = paginate(
@@ -40,17 +54,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     rows = selectors.overdue_by_party(
         request.user, filters=filters, agreements=[agreement.pk for agreement in page]
     )
-    return render(
-        request,
-        "tracker/overdue.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": rows,
-            "today": timezone.localdate(),
-            "query": query_without_page(request),
-        },
-    )
+    return {"page": page, "rows": rows, "today": today, "query": query_without_page(request)}
 
 
 def _table(request: HttpRequest, rows, fmt: str) -> HttpResponse:

@@ -2,6 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from .. import pagecache, selectors
 from ..forms import SearchForm
 from ..search import FIELDS, search
 from .common import member_required, paginate, query_without_page
@@ -17,12 +18,26 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "query": query_without_page(request), "sections": []}
     if form.is_valid() and form.cleaned_data["q"].strip():
         text, kind = form.cleaned_data["q"].strip(), form.cleaned_data["kind"]
-        if kind:
-            context["page"] = paginate(request, search(request.user, text, kind), 25)
-            context["kind"] = kind
-        else:
-            context["sections"] = [
-                (name, list(search(request.user, text, name)[: PREVIEW + 1])) for name in FIELDS
-            ]
-        context["text"] = text
+        # The results: the same for everyone who sees the same agreements, cached until the
+        # data changes (tracker/pagecache.py).
+        results, results_context = pagecache.cached_fragment(
+            request,
+            "tracker/search.html#search-results",
+            ("search", selectors.visibility_scope(request.user), pagecache.query_key(request)),
+            lambda: _results(request, text, kind),
+        )
+        context.update(results_context, text=text, results=results)
     return render(request, "tracker/search.html", context)
+
+
+def _results(request: HttpRequest, text: str, kind: str) -> dict:
+    """One kind: all of its matches, paginated. Everything: the first few of each kind."""
+    if kind:
+        return {
+            "text": text,
+            "kind": kind,
+            "page": paginate(request, search(request.user, text, kind), 25),
+            "query": query_without_page(request),
+        }
+    sections = [(name, list(search(request.user, text, name)[: PREVIEW + 1])) for name in FIELDS]
+    return {"text": text, "sections": sections}
