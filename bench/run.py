@@ -175,15 +175,26 @@ def main() -> None:
         print("\n== Weekly digest, large database", flush=True)
         results["digest"] = measure("digest", urls["large"])
         print(results["digest"], flush=True)
-    elif args.results.exists():
-        results["digest"] = json.loads(args.results.read_text()).get("digest", {})
+    else:
+        results["digest"] = _carried_over(args.results, "digest")
     print("\n== Throughput under load, large database", flush=True)
     results["load"] = load(urls["large"], seconds=args.load_seconds, port=args.port)
     print(results["load"], flush=True)
 
     if args.million:
         results["overdue_scan_million"] = scan_million(args)
+    elif figure := _carried_over(args.results, "overdue_scan_million"):
+        results["overdue_scan_million"] = figure
     finish(results, args)
+
+
+def _carried_over(path: Path, name: str) -> dict:
+    """A figure this run skipped, from the previous results, marked with its run's date."""
+    if not path.exists():
+        return {}
+    previous = json.loads(path.read_text())
+    figure = previous.get(name) or {}
+    return figure and {**figure, "measured_on": figure.get("measured_on", previous["date"])}
 
 
 def scan_million(args) -> dict:
@@ -443,7 +454,7 @@ def markdown(results: dict) -> str:
             f"| overdue scan, {million['commitments']:,} commitments (20,000 agreements), "
             f"{million['flagged']:,} flagged | {million['seconds']} s (raw SQL: "
             f"{million['raw_sql_seconds']} s, × {million['ratio']}); nothing to change: "
-            f"{million['nothing_to_do_seconds']} s |",
+            f"{million['nothing_to_do_seconds']} s{_when(million)} |",
         ]
     digest = results.get("digest")
     if digest:
@@ -451,7 +462,8 @@ def markdown(results: dict) -> str:
             f"| weekly digest, {digest['users']:,} users | {digest['seconds']} s in all, "
             f"{digest['queries_per_digest']} queries per digest (min "
             f"{digest['queries_per_digest_min']}), median {digest['ms_median']} ms, "
-            f"p95 {digest['ms_p95']} ms, max {digest['ms_max']} ms; {digest['outcomes']} |",
+            f"p95 {digest['ms_p95']} ms, max {digest['ms_max']} ms; {digest['outcomes']}"
+            f"{_when(digest)} |",
         ]
     load = results["load"]
     lines += [
@@ -462,6 +474,11 @@ def markdown(results: dict) -> str:
         "Targets: " + ", ".join(f"{key}: {value}" for key, value in results["targets"].items()),
     ]
     return "\n".join(lines)
+
+
+def _when(figure: dict) -> str:
+    """For a figure carried over from an earlier run (--skip-digest, --no-million)."""
+    return f" (measured on {figure['measured_on']})" if "measured_on" in figure else ""
 
 
 def write_doc(table: str) -> None:

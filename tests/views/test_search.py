@@ -1,5 +1,10 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+
+from tracker.search import newest_evidence
 
 from ..factories import AgreementFactory, CommitmentFactory, EvidenceFactory, TeamFactory
 
@@ -40,3 +45,23 @@ def test_one_kind_is_paginated(analyst_client, corpus):
 def test_odd_search_text_never_fails(analyst_client, corpus, text):
     response = analyst_client.get(reverse("tracker:search"), {"q": text})
     assert response.status_code == 200
+
+
+def test_the_newest_evidence_is_found_whether_recent_or_old(analyst, agreement):
+    """The search page's evidence preview looks at the last week, then the last quarter, then
+    everything: whichever window it stops at, it shows the newest matches of all."""
+    patrols = CommitmentFactory(agreement=agreement, title="Create joint border patrols")
+    now = timezone.now()
+
+    def logged(days: int, summary: str = "Patrols seen at the crossing"):
+        return EvidenceFactory(
+            commitment=patrols, summary=summary, logged_at=now - timedelta(days=days)
+        )
+
+    old = [logged(400), logged(200), logged(30)]
+    assert newest_evidence(analyst, "patrols", 2) == [old[2], old[1]]
+    recent = [logged(1), logged(2), logged(3)]
+    logged(0, "Unrelated trade talks")
+    assert newest_evidence(analyst, "patrols", 2) == recent[:2]
+    assert newest_evidence(analyst, "patrols", 5) == [*recent, old[2], old[1]]
+    assert newest_evidence(analyst, "hotline", 5) == []

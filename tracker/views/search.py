@@ -4,7 +4,7 @@ from django.views.decorators.http import require_GET
 
 from .. import pagecache, selectors
 from ..forms import SearchForm
-from ..search import FIELDS, search
+from ..search import newest_evidence, search
 from .common import member_required, paginate, query_without_page
 
 PREVIEW = 5
@@ -39,5 +39,9 @@ def _results(request: HttpRequest, text: str, kind: str) -> dict:
             "page": paginate(request, search(request.user, text, kind), 25),
             "query": query_without_page(request),
         }
-    sections = [(name, list(search(request.user, text, name)[: PREVIEW + 1])) for name in FIELDS]
+    sections = [
+        (name, list(search(request.user, text, name)[: PREVIEW + 1]))
+        for name in ("agreements", "commitments")
+    ]
+    sections.append(("evidence", newest_evidence(request.user, text, PREVIEW + 1)))
     return {"text": text, "sections": sections}
