@@ -82,9 +82,12 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     today = timezone.localdate()
     parties = list(agreement.parties.all())
     form = CommitmentFilterForm(request.GET or None, parties=parties)
-    commitments = selectors.agreement_commitments(agreement, today=today, filters=form.filters())
+
+    def commitments():  # built only when needed: even unevaluated, it costs milliseconds
+        return selectors.agreement_commitments(agreement, today=today, filters=form.filters())
+
     if request.GET.get("format") in exports.TABLE_FORMATS:
-        return _commitments_table(request, agreement, commitments)
+        return _commitments_table(request, agreement, commitments())
     table, table_context = pagecache.cached_fragment(
         request,
         "tracker/agreement_detail.html#commitments-table",
@@ -92,7 +95,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         lambda: {
             "agreement": agreement,
             "today": today,
-            "page": paginate(request, commitments, TABLE_ROWS),
+            "page": paginate(request, commitments(), TABLE_ROWS),
             "query": query_without_page(request),
         },
     )

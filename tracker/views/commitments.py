@@ -59,7 +59,8 @@ def commitment_history(commitment: Commitment) -> tuple[list[HistoryEntry], list
 
 @member_required
 def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    commitment = get_commitment_for_user(request.user, pk)
+    # A GET needs the warnings only to rebuild the activity fragment (`_activity`).
+    commitment = get_commitment_for_user(request.user, pk, warnings=request.method == "POST")
     forms = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -94,8 +95,19 @@ def _activity(request: HttpRequest, commitment: Commitment, forms: dict) -> tupl
         request,
         template,
         ("commitment-activity", commitment.pk, timezone.localdate(), *map(int, may)),
-        lambda: _context(request.user, commitment, forms),
+        lambda: _context(request.user, _with_warnings(commitment), {}),
     )
+
+
+def _with_warnings(commitment: Commitment) -> Commitment:
+    """The commitment of a GET, given its warnings (one query) for the activity fragment."""
+    if not hasattr(commitment, "is_stale"):
+        today, now = timezone.localdate(), timezone.now()
+        one = Commitment.objects.filter(pk=commitment.pk)
+        warnings = selectors.with_warnings(one, today=today, now=now)
+        for name, value in warnings.values("is_at_risk", "is_stale", "is_blocked").get().items():
+            setattr(commitment, name, value)
+    return commitment
 
 
 def _perform(request: HttpRequest, commitment: Commitment, action: str) -> tuple[dict, str]:
