@@ -115,7 +115,8 @@ def main() -> None:
         return
 
     results: dict = {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "machine": machine()}
-    results["command"] = "make bench"
+    options = " ".join(sys.argv[1:])
+    results["command"] = f"make bench BENCH_ARGS='{options}'" if options else "make bench"
     sizes = {
         "small": (args.small_agreements, min(args.users, 50)),
         "large": (args.agreements, args.users),
