@@ -67,6 +67,14 @@ def query_key(request: HttpRequest) -> str:
     return hashlib.sha256(repr(items).encode()).hexdigest()[:32]
 
 
+def listing_key(request: HttpRequest, name: str, *parts) -> tuple:
+    """The key of a listing shared by everyone who sees the same agreements and asks for the
+    same thing: `name`, `parts`, the reader's visibility scope and the query parameters."""
+    from .selectors import visibility_scope
+
+    return (name, *parts, visibility_scope(request.user), query_key(request))
+
+
 @once
 def _csrf_placeholder() -> str:
     """Stands for the CSRF token in cached fragments; the same in every process (derived from

@@ -80,12 +80,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request: Request, *args, **kwargs) -> Response:
         """A page of the list: the same for everyone who sees the same agreements, cached
         until the data changes (tracker/pagecache.py). Its links name the host asked."""
-        key = (
-            "api-commitments",
-            selectors.visibility_scope(request.user),
-            request.build_absolute_uri("/"),
-            pagecache.query_key(request),
-        )
+        key = pagecache.listing_key(request, "api-commitments", request.build_absolute_uri("/"))
         return Response(pagecache.cached_value(key, lambda: self._page(request)))
 
     def _page(self, request: Request) -> dict:

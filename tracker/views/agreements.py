@@ -39,12 +39,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     table, table_context = pagecache.cached_fragment(
         request,
         "tracker/agreement_list.html#agreements-table",
-        (
-            "agreements",
-            today,
-            selectors.visibility_scope(request.user),
-            pagecache.query_key(request),
-        ),
+        pagecache.listing_key(request, "agreements", today),
         lambda: _agreements_table(request, filters, today),
     )
     if request.htmx and request.htmx.target == "agreements-table":

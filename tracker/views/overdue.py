@@ -38,7 +38,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
     results, results_context = pagecache.cached_fragment(
         request,
         "tracker/overdue.html#overdue-results",
-        ("overdue", today, selectors.visibility_scope(request.user), pagecache.query_key(request)),
+        pagecache.listing_key(request, "overdue", today),
         lambda: _results(request, filters, today),
     )
     context = {**results_context, "form": form, "results": results}

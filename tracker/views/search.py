@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .. import pagecache, selectors
+from .. import pagecache
 from ..forms import SearchForm
 from ..search import newest_evidence, search
 from .common import member_required, paginate, query_without_page
@@ -23,7 +23,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         results, results_context = pagecache.cached_fragment(
             request,
             "tracker/search.html#search-results",
-            ("search", selectors.visibility_scope(request.user), pagecache.query_key(request)),
+            pagecache.listing_key(request, "search"),
             lambda: _results(request, text, kind),
         )
         context.update(results_context, text=text, results=results)
