@@ -25,10 +25,13 @@ class TrackerConfig(AppConfig):
 
 
 def _connect_page_cache(app_config: AppConfig) -> None:
-    """Any write to this app's tables makes the cached page fragments out of date."""
+    """Any write to this app's tables, and to the groups and permissions that users' cached
+    permission sets come from (auth_backends.py), makes the cached page fragments out of date."""
+    from django.contrib.auth.models import Group, Permission
+
     from .pagecache import data_changed_on_commit
 
-    for model in app_config.get_models():
+    for model in [*app_config.get_models(), Group, Permission]:
         for signal in (post_save, post_delete):
             signal.connect(data_changed_on_commit, sender=model, weak=False)
         for field in model._meta.local_many_to_many:

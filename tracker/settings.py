@@ -209,7 +209,8 @@ CACHES = {"default": _cache(envstr("CACHE_URL", f"file://{VAR_DIR / 'cache'}"))}
 AUTHENTICATION_BACKENDS = [
     # First: refuses sign-in for a username and address locked out after failed attempts.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, its permission sets cached until the data changes (tracker/auth_backends.py).
+    "tracker.auth_backends.CachedModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
