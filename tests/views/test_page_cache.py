@@ -166,3 +166,42 @@ def test_a_cached_form_carries_the_readers_own_token(analyst, late):
     )
     assert response.status_code == 302, response.content.decode()[:500]
     assert Evidence.objects.filter(commitment=late, logged_by__username="second").exists()
+
+
+def test_a_restricted_agreement_cached_for_its_team_stays_hidden(analyst_client, analyst):
+    """The agreement and commitment behind a page are cached by who may see them
+    (views/common.py): a member's visit never opens them to an outsider, and a change of
+    teams counts from the next request, both ways."""
+    team = TeamFactory()
+    team.members.add(analyst)
+    secret = AgreementFactory(title="Hidden channel")
+    secret.teams.add(team)
+    hidden = CommitmentFactory(agreement=secret, title="Hidden border patrols")
+    urls = [secret.get_absolute_url(), hidden.get_absolute_url()]
+    for url in urls:
+        assert "Hidden" in _get(analyst_client, url, {})[0], url
+    outsider = UserFactory(username="outsider", role=Role.ANALYST)
+    client = Client()
+    client.force_login(outsider)
+    assert [client.get(url).status_code for url in urls] == [404, 404]
+    team.members.add(outsider)
+    assert [client.get(url).status_code for url in urls] == [200, 200]
+    team.members.remove(analyst)
+    assert [analyst_client.get(url).status_code for url in urls] == [404, 404]
+
+
+def test_a_revoked_permission_counts_from_the_next_request(analyst_client, analyst, late):
+    """Permission sets are cached too (tracker/auth_backends.py), until the data changes:
+    taking a permission from the role's group, or the role from the user, shows at once."""
+    from django.contrib.auth.models import Group, Permission
+
+    url = late.get_absolute_url()
+    assert 'id="evidence-form"' in _get(analyst_client, url, {})[0]
+    group = Group.objects.get(name=Role.ANALYST.label)
+    group.permissions.remove(Permission.objects.get(codename="add_evidence"))
+    assert 'id="evidence-form"' not in _get(analyst_client, url, {})[0]
+    posted = analyst_client.post(url, {"action": "log-evidence", "summary": "Patrols seen"})
+    assert posted.status_code == 403
+    analyst.groups.clear()
+    assert analyst_client.get(url).status_code == 403
+    assert not Evidence.objects.filter(commitment=late).exists()

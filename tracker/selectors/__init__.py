@@ -54,6 +54,7 @@ from .visibility import (
     agreements_visible_to,
     commitments_visible_to,
     evidence_visible_to,
+    read_access,
     visibility_scope,
 )
 
@@ -91,6 +92,7 @@ __all__ = [
     "overdue_by_party",
     "overview_totals",
     "party_scores",
+    "read_access",
     "score_aggregates",
     "score_history",
     "score_percent",

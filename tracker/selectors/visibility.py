@@ -1,9 +1,13 @@
 """Who sees which agreement: the one rule every read starts from."""
 
+from django.contrib.auth.models import Group
 from django.db.models import (
+    CharField,
     Exists,
+    IntegerField,
     OuterRef,
     QuerySet,
+    Value,
 )
 
 from ..models import (
@@ -13,6 +17,7 @@ from ..models import (
     Team,
     User,
 )
+from ..models.users import role_from_groups
 
 
 def agreements_visible_to(user: User) -> QuerySet[Agreement]:
@@ -43,10 +48,35 @@ def evidence_visible_to(user: User) -> QuerySet[Evidence]:
 
 def visibility_scope(user: User) -> str:
     """A name for the set of agreements `user` may see: users with the same scope see the same
-    agreements, so that pages cached for one serve the others (one query, or none)."""
+    agreements, so that pages cached for one serve the others (one query, or none).
+
+    Kept on the user object like its role: a request's user is read afresh each request."""
     if user.sees_all_agreements:
         return "all"
     if user.role is None:
         return "none"
-    teams = Team.members.through.objects.filter(user_id=user.pk).order_by("team_id")
-    return "teams-" + "-".join(str(team_id) for team_id in teams.values_list("team_id", flat=True))
+    if not hasattr(user, "_visibility_scope"):  # request.user is a lazy object: no __dict__
+        teams = Team.members.through.objects.filter(user_id=user.pk)
+        _keep_scope(user, teams.values_list("team_id", flat=True))
+    return user._visibility_scope
+
+
+def _keep_scope(user: User, team_ids) -> None:
+    user._visibility_scope = "teams-" + "-".join(map(str, sorted(team_ids)))
+
+
+def read_access(user: User) -> None:
+    """The user's role and visibility scope, read in one query instead of one each, and kept
+    on the user object: every page needs both."""
+    if not user.is_authenticated or hasattr(user, "_visibility_scope"):
+        return
+    groups = Group.objects.filter(user=user.pk).values_list(
+        "name", Value(None, output_field=IntegerField())
+    )
+    teams = Team.members.through.objects.filter(user_id=user.pk).values_list(
+        Value(None, output_field=CharField()), "team_id"
+    )
+    rows = list(groups.union(teams, all=True))
+    names = {name for name, team_id in rows if team_id is None}
+    user.role = role_from_groups(names, user.is_superuser)
+    _keep_scope(user, [team_id for name, team_id in rows if team_id is not None])

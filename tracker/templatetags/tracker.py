@@ -58,7 +58,9 @@ def follow_button(context, agreement) -> dict:
     user = context["request"].user
     return {
         "agreement": agreement,
-        "is_following": user.followed_agreements.filter(pk=agreement.pk).exists(),
+        "is_following": user.followed_agreements.through.objects.filter(
+            user_id=user.pk, agreement_id=agreement.pk
+        ).exists(),
         "csrf_token": context.get("csrf_token"),
     }
 

@@ -1,3 +1,5 @@
+from functools import cache as once
+
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -76,45 +78,63 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     agreement = get_agreement_for_user(request.user, slug)
     today = timezone.localdate()
     parties = list(agreement.parties.all())
-    form = CommitmentFilterForm(request.GET or None, parties=parties)
 
-    def commitments():  # built only when needed: even unevaluated, it costs milliseconds
-        return selectors.agreement_commitments(agreement, today=today, filters=form.filters())
+    # Built only when needed: even unevaluated, the form and the queryset cost milliseconds.
+    @once
+    def form() -> CommitmentFilterForm:
+        return CommitmentFilterForm(request.GET or None, parties=parties)
+
+    def commitments():
+        return selectors.agreement_commitments(agreement, today=today, filters=form().filters())
 
     if request.GET.get("format") in exports.TABLE_FORMATS:
         return _commitments_table(request, agreement, commitments())
-    table, table_context = pagecache.cached_fragment(
-        request,
-        "tracker/agreement_detail.html#commitments-table",
-        ("commitments-table", agreement.pk, today, pagecache.query_key(request)),
-        lambda: {
-            "agreement": agreement,
-            "today": today,
-            "page": paginate(request, commitments(), TABLE_ROWS),
-            "query": query_without_page(request),
-        },
-    )
+
+    def table() -> tuple[str, dict]:
+        return pagecache.cached_fragment(
+            request,
+            "tracker/agreement_detail.html#commitments-table",
+            ("commitments-table", agreement.pk, today, pagecache.query_key(request)),
+            lambda: {
+                "agreement": agreement,
+                "today": today,
+                "page": paginate(request, commitments(), TABLE_ROWS),
+                "query": query_without_page(request),
+            },
+        )
+
     if request.htmx and request.htmx.target == "commitments-table":
-        return vary_on_htmx(HttpResponse(table))
-    # Scores, chart, milestones and deadlines: the same for everyone who may see the
-    # agreement, cached until the data changes.
+        return vary_on_htmx(HttpResponse(table()[0]))
+    # Below the heading, everything is the same for everyone who may see the agreement and
+    # asks for the same filters: cached whole, and its two costly parts each on their own
+    # (the summary serves every filter; the table serves htmx requests too).
+    body, body_context = pagecache.cached_fragment(
+        request,
+        "tracker/agreement_detail.html#agreement-body",
+        ("agreement-body", agreement.pk, today, pagecache.query_key(request)),
+        lambda: _body(request, agreement, today, form(), table),
+    )
+    context = {**body_context, "agreement": agreement, "parties": parties, "body": body}
+    return vary_on_htmx(render(request, "tracker/agreement_detail.html", context))
+
+
+def _body(request: HttpRequest, agreement, today, form, table) -> dict:
+    """The scores, chart, milestones and deadlines, then the filters and the table."""
     summary, summary_context = pagecache.cached_fragment(
         request,
         "tracker/agreement_detail.html#agreement-summary",
         ("agreement-summary", agreement.pk, today),
         lambda: _summary(agreement, today),
     )
-    context = {
+    table_html, table_context = table()
+    return {
         **table_context,
         **summary_context,
         "agreement": agreement,
-        "today": today,
         "form": form,
-        "parties": parties,
         "summary": summary,
-        "table": table,
+        "table": table_html,
     }
-    return vary_on_htmx(render(request, "tracker/agreement_detail.html", context))
 
 
 def _summary(agreement, today) -> dict:

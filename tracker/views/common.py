@@ -11,17 +11,19 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from .. import selectors
+from .. import pagecache, selectors
 from ..models import Agreement, Commitment, User
 
 
 def member_required(view: Callable) -> Callable:
     """Signed in and holding a role; anonymous users go to the login page, users without a
-    role get 403. The role is read once per request and shown in the header anyway."""
+    role get 403. The role and the teams are read once per request, in one query: the header
+    shows the role, and every page asks which agreements the user may see."""
 
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        selectors.read_access(request.user)
         if request.user.role is None:
             raise PermissionDenied("Your account has no role yet; ask an administrator.")
         return view(request, *args, **kwargs)
@@ -30,22 +32,37 @@ def member_required(view: Callable) -> Callable:
 
 
 def get_agreement_for_user(user: User, slug: str) -> Agreement:
-    """The agreement, or 404 when it does not exist or the user may not see it."""
-    return get_object_or_404(selectors.agreements_visible_to(user), slug=slug)
+    """The agreement, its parties read, or 404 when it does not exist or the user may not see
+    it. Cached until the data changes for everyone who sees the same agreements: the
+    visibility rule costs more to build than a whole cached page to serve."""
+    return pagecache.cached_value(
+        ("agreement", slug, selectors.visibility_scope(user)),
+        lambda: get_object_or_404(
+            selectors.agreements_visible_to(user).prefetch_related("parties"), slug=slug
+        ),
+    )
 
 
 def get_commitment_for_user(user: User, pk: int, *, warnings: bool = True) -> Commitment:
-    """The commitment, with its warnings (at risk, stale, blocked) unless told otherwise
-    (they cost milliseconds to build), or 404."""
-    commitments = (
-        selectors.commitments_visible_to(user)
-        .select_related("agreement", "deadline_milestone")
-        .prefetch_related("responsible_parties")
-    )
-    if warnings:
-        today, now = timezone.localdate(), timezone.now()
-        commitments = selectors.with_warnings(commitments, today=today, now=now)
-    return get_object_or_404(commitments, pk=pk)
+    """The commitment, its agreement, deadline milestone and responsible parties read, or 404.
+
+    With its warnings (at risk, stale, blocked), read fresh, unless told otherwise; without
+    them it is cached like an agreement (`get_agreement_for_user`)."""
+
+    def commitments():  # built only when read: even unevaluated, it costs a millisecond
+        return (
+            selectors.commitments_visible_to(user)
+            .select_related("agreement", "deadline_milestone")
+            .prefetch_related("responsible_parties")
+        )
+
+    if not warnings:
+        return pagecache.cached_value(
+            ("commitment", pk, selectors.visibility_scope(user)),
+            lambda: get_object_or_404(commitments(), pk=pk),
+        )
+    today, now = timezone.localdate(), timezone.now()
+    return get_object_or_404(selectors.with_warnings(commitments(), today=today, now=now), pk=pk)
 
 
 def paginate(request: HttpRequest, items, per_page: int) -> Page:
