@@ -1,6 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
+from .. import selectors
 from ..models import User
 
 
@@ -11,7 +12,10 @@ class HasRole(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        return bool(user and user.is_authenticated and user.is_active and user.role is not None)
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        selectors.read_access(user)  # the role, and the teams every listing asks for next
+        return user.role is not None
 
 
 def require_permission(user: User, permission: str) -> None:

@@ -1,13 +1,11 @@
 """Who sees which agreement: the one rule every read starts from."""
 
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.db.models import (
-    CharField,
     Exists,
-    IntegerField,
     OuterRef,
     QuerySet,
-    Value,
 )
 
 from ..models import (
@@ -67,16 +65,20 @@ def _keep_scope(user: User, team_ids) -> None:
 
 def read_access(user: User) -> None:
     """The user's role and visibility scope, read in one query instead of one each, and kept
-    on the user object: every page needs both."""
+    on the user object: every page needs both. Plain SQL: the ORM's UNION of the two took as
+    long to build as the two queries it replaced took to run."""
     if not user.is_authenticated or hasattr(user, "_visibility_scope"):
         return
-    groups = Group.objects.filter(user=user.pk).values_list(
-        "name", Value(None, output_field=IntegerField())
+    user_groups, team_members = User.groups.through._meta, Team.members.through._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT g.name, NULL FROM {Group._meta.db_table} g"
+            f" JOIN {user_groups.db_table} ug ON ug.group_id = g.id WHERE ug.user_id = %s"
+            f" UNION ALL SELECT NULL, team_id FROM {team_members.db_table} WHERE user_id = %s",
+            [user.pk, user.pk],
+        )
+        rows = cursor.fetchall()
+    user.role = role_from_groups(
+        {name for name, team_id in rows if team_id is None}, user.is_superuser
     )
-    teams = Team.members.through.objects.filter(user_id=user.pk).values_list(
-        Value(None, output_field=CharField()), "team_id"
-    )
-    rows = list(groups.union(teams, all=True))
-    names = {name for name, team_id in rows if team_id is None}
-    user.role = role_from_groups(names, user.is_superuser)
     _keep_scope(user, [team_id for name, team_id in rows if team_id is not None])
