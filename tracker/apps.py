@@ -26,13 +26,24 @@ class TrackerConfig(AppConfig):
 
 def _connect_page_cache(app_config: AppConfig) -> None:
     """Any write to this app's tables, and to the groups and permissions that users' cached
-    permission sets come from (auth_backends.py), makes the cached page fragments out of date."""
+    permission sets come from (auth_backends.py), makes the cached page fragments out of date;
+    except the writes no cached page shows, which would otherwise empty the cache at every
+    sign-in (a user's last_login), every overdue scan (its run log, written even when it
+    changes nothing) and every digest sent (the delivery log)."""
     from django.contrib.auth.models import Group, Permission
 
+    from .models import DigestDelivery, JobRun, User
     from .pagecache import data_changed_on_commit
 
+    def user_saved(sender, update_fields=None, **kwargs) -> None:
+        if not (update_fields and set(update_fields) <= {"last_login"}):
+            data_changed_on_commit()
+
     for model in [*app_config.get_models(), Group, Permission]:
-        for signal in (post_save, post_delete):
-            signal.connect(data_changed_on_commit, sender=model, weak=False)
+        if model in (DigestDelivery, JobRun):
+            continue
+        saved = user_saved if model is User else data_changed_on_commit
+        post_save.connect(saved, sender=model, weak=False)
+        post_delete.connect(data_changed_on_commit, sender=model, weak=False)
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(data_changed_on_commit, sender=field.remote_field.through)

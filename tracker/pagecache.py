@@ -1,8 +1,10 @@
 """Whole fragments of expensive pages, cached until the data changes.
 
 Every write bumps one version (`data_changed`): model saves, deletes and many-to-many
-changes of this app through signals (`apps.TrackerConfig.ready`), and the set-based writes
-that bypass them (the overdue scan, retractions, recounts) by calling it themselves. A
+changes of this app and of auth's groups and permissions through signals
+(`apps.TrackerConfig.ready`; except the writes no page shows: sign-ins, job runs, digest
+deliveries), and the set-based writes that bypass them (the overdue scan, retractions,
+recounts) by calling it themselves. A
 fragment's cache key carries the version, so a change makes every older fragment unreachable;
 nothing is ever served stale, and nothing needs deleting.
 

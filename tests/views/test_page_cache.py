@@ -205,3 +205,20 @@ def test_a_revoked_permission_counts_from_the_next_request(analyst_client, analy
     analyst.groups.clear()
     assert analyst_client.get(url).status_code == 403
     assert not Evidence.objects.filter(commitment=late).exists()
+
+
+def test_sign_ins_and_idle_scans_keep_the_cache(analyst, late):
+    """Writes no cached page shows leave the data version alone: otherwise every sign-in and
+    every scan (every 15 minutes, whether or not anything changed) would empty the cache."""
+    from tracker import pagecache
+
+    version = pagecache.data_version()
+    credentials = {"username": analyst.username, "password": "pass-for-tests"}
+    assert Client().post(reverse("login"), credentials).status_code == 302
+    analyst.refresh_from_db()
+    assert analyst.last_login is not None
+    services.overdue_scan(today=TODAY)  # `late` was flagged already: nothing to change
+    assert pagecache.data_version() == version
+    analyst.first_name = "Renamed"  # shown beside their evidence and status changes
+    analyst.save()
+    assert pagecache.data_version() != version
