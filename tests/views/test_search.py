@@ -65,3 +65,23 @@ def test_the_newest_evidence_is_found_whether_recent_or_old(analyst, agreement):
     assert newest_evidence(analyst, "patrols", 2) == recent[:2]
     assert newest_evidence(analyst, "patrols", 5) == [*recent, old[2], old[1]]
     assert newest_evidence(analyst, "hotline", 5) == []
+
+
+def test_one_kind_lists_only_the_first_matches_of_a_common_word(
+    analyst_client, corpus, monkeypatch
+):
+    """Counting every match of a common word costs more than the page: the list stops at
+    MATCHES_LISTED (1,000) newest or best, and says there were more."""
+    monkeypatch.setattr("tracker.views.search.MATCHES_LISTED", 3)
+    patrols = corpus.commitments.get()
+    for day in range(5):
+        EvidenceFactory(commitment=patrols, summary=f"Patrols seen on day {day}")
+    url, query = reverse("tracker:search"), {"q": "patrols", "kind": "evidence"}
+    response = analyst_client.get(url, query)
+    assert response.context["page"].paginator.count == 3
+    assert "the first 3 of more" in response.content.decode()
+    last = analyst_client.get(url, {**query, "page": 2})  # past the cap: the nearest page
+    assert last.context["page"].number == 1
+    fewer = analyst_client.get(url, {**query, "q": "Torkham"})
+    assert "1 in all" not in fewer.content.decode()  # one page: no pagination at all
+    assert fewer.context["page"].paginator.count == 1

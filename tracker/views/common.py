@@ -1,7 +1,7 @@
 """Helpers the views share: access checks that 404 what a user may not see, pagination."""
 
 from collections.abc import Callable
-from functools import wraps
+from functools import cached_property, wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -65,9 +65,35 @@ def get_commitment_for_user(user: User, pk: int, *, warnings: bool = True) -> Co
     return get_object_or_404(selectors.with_warnings(commitments(), today=today, now=now), pk=pk)
 
 
-def paginate(request: HttpRequest, items, per_page: int) -> Page:
-    """The requested page; a page number out of range or not a number gives the nearest page."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+def paginate(request: HttpRequest, items, per_page: int, *, cap: int | None = None) -> Page:
+    """The requested page; a page number out of range or not a number gives the nearest page.
+    With a `cap`, only that many items are counted and paged through (`CappedPaginator`)."""
+    paginator = Paginator(items, per_page) if cap is None else CappedPaginator(items, per_page, cap)
+    return paginator.get_page(request.GET.get("page"))
+
+
+class CappedPaginator(Paginator):
+    """Counts a queryset no further than `cap` items, and pages through those; `more` says
+    there were more. Counting every match of a common word (100,000 pieces of evidence)
+    takes ten times as long as counting to a thousand."""
+
+    def __init__(self, object_list, per_page: int, cap: int) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def _counted(self) -> int:
+        # Unordered: which items make up the first `cap` does not change how many there are,
+        # and the sort would read every match.
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @property
+    def more(self) -> bool:
+        return self._counted > self.cap
 
 
 def vary_on_htmx(response: HttpResponse) -> HttpResponse:

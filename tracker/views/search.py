@@ -8,6 +8,8 @@ from ..search import newest_evidence, search
 from .common import member_required, paginate, query_without_page
 
 PREVIEW = 5
+# One kind's matches listed, at most: past that, the reader narrows the search.
+MATCHES_LISTED = 1000
 
 
 @member_required
@@ -36,7 +38,7 @@ def _results(request: HttpRequest, text: str, kind: str) -> dict:
         return {
             "text": text,
             "kind": kind,
-            "page": paginate(request, search(request.user, text, kind), 25),
+            "page": paginate(request, search(request.user, text, kind), 25, cap=MATCHES_LISTED),
             "query": query_without_page(request),
         }
     sections = [
