@@ -20,6 +20,7 @@ that two databases on one cache never share fragments.
 import hashlib
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import cache as once
 
 from django.conf import settings
@@ -34,21 +35,49 @@ from django.utils.safestring import SafeString, mark_safe
 FRAGMENT_SECONDS = 600
 
 
+# Within a request (`version_per_request`), the version is read once, not once per cached
+# thing: the request sees the data as of its first read, as if it had run a moment earlier,
+# and its own writes move it on.
+_request_version: ContextVar[dict | None] = ContextVar("tracker_request_version", default=None)
+
+
 def _version_key() -> str:
     return f"tracker:{settings.DATABASES['default']['NAME']}:data-version"
 
 
 def data_version() -> str:
+    memo = _request_version.get()
+    if memo and "version" in memo:
+        return memo["version"]
     version = cache.get(_version_key())
     if version is None:
         cache.add(_version_key(), uuid.uuid4().hex, timeout=None)
         version = cache.get(_version_key())
+    if memo is not None:
+        memo["version"] = version
     return version
 
 
 def data_changed() -> None:
     """Called after every write: every cached fragment is out of date from now on."""
-    cache.set(_version_key(), uuid.uuid4().hex, timeout=None)
+    version = uuid.uuid4().hex
+    cache.set(_version_key(), version, timeout=None)
+    memo = _request_version.get()
+    if memo is not None:
+        memo["version"] = version
+
+
+def version_per_request(get_response: Callable) -> Callable:
+    """Middleware: one read of the data version per request (see `_request_version`)."""
+
+    def middleware(request: HttpRequest):
+        token = _request_version.set({})
+        try:
+            return get_response(request)
+        finally:
+            _request_version.reset(token)
+
+    return middleware
 
 
 def data_changed_on_commit(**kwargs) -> None:

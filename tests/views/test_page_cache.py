@@ -222,3 +222,21 @@ def test_sign_ins_and_idle_scans_keep_the_cache(analyst, late):
     analyst.first_name = "Renamed"  # shown beside their evidence and status changes
     analyst.save()
     assert pagecache.data_version() != version
+
+
+def test_a_request_sees_its_own_write(analyst_client, late):
+    """The data version is read once per request (pagecache.version_per_request); a write
+    in that request moves it on, so the fragment it answers with is rebuilt, not the one
+    cached before."""
+    url = late.get_absolute_url()
+    _get(analyst_client, url, {})  # the activity, cached
+    evidence = {
+        "action": "log-evidence",
+        "summary": "Patrols seen at Torkham",
+        "stance": "progress",
+        "reliability": "B",
+        "credibility": "2",
+    }
+    response = analyst_client.post(url, evidence, **HTMX)
+    assert response.status_code == 200
+    assert "Patrols seen at Torkham" in response.content.decode()
