@@ -86,35 +86,52 @@ def _get(client: Client, url: str, headers: dict):
 
 def measure_pages(repeat: int) -> dict:
     """Each page twice: warm (repeated requests, its fragments cached as a reader who follows
-    links finds them) and cold (right after a write, so every fragment is rebuilt)."""
+    links finds them) and cold (right after a write, so every fragment is rebuilt).
+
+    Each page's requests alternate with the floor's, and the page carries the median of those
+    floor requests: its ratio compares two sets of requests made in the same seconds, on a
+    shared machine whose speed drifts by a third within a run."""
     client = Client()
     client.force_login(bench_user())
+    urls = page_urls()
+    floor = urls["floor"]
     results = {}
-    for name, (url, headers) in page_urls().items():
+    for name, (url, headers) in urls.items():
         for _ in range(3):  # warm: caches, connections, templates
             _get(client, url, headers)
-        results[name] = _measure_page(client, url, headers, repeat=repeat)
+        results[name] = _measure_page(client, url, headers, repeat=repeat, floor=floor)
         cold = _measure_page(
-            client, url, headers, repeat=max(repeat // 2, 3), before=pagecache.data_changed
+            client,
+            url,
+            headers,
+            repeat=max(repeat // 2, 3),
+            before=pagecache.data_changed,
+            floor=floor,
         )
         results[name] |= {f"cold_{key}": value for key, value in cold.items()}
         print(f"  {name}: {results[name]}", flush=True)
     return results
 
 
-def _measure_page(client: Client, url: str, headers: dict, *, repeat: int, before=None) -> dict:
-    """The queries of one request, then the time of `repeat` requests, each after `before`."""
+def _measure_page(
+    client: Client, url: str, headers: dict, *, repeat: int, floor: tuple, before=None
+) -> dict:
+    """The queries of one request, then the time of `repeat` requests, each after `before`
+    and each followed by one request of the floor."""
     if before:
         before()
     with CaptureQueriesContext(connection) as captured:
         _get(client, url, headers)
     queries = len(captured)  # now: the next request clears the log
-    samples = []
+    samples, floor_samples = [], []
     for _ in range(repeat):
         if before:
             before()
         samples.append(1000 * _timed(_get, client, url, headers)[0])
-    return _summary(samples, queries=queries)
+        floor_samples.append(1000 * _timed(_get, client, *floor)[0])
+    return _summary(samples, queries=queries) | {
+        "floor_median_ms": round(statistics.median(floor_samples), 2)
+    }
 
 
 def _timed(function, *args, **kwargs) -> tuple[float, object]:
