@@ -34,20 +34,36 @@ AGREEMENT_SORTS = {
 def agreement_list(request: HttpRequest) -> HttpResponse:
     """Agreements the user may see, searchable, filterable by party and status, sortable."""
     today = timezone.localdate()
-    form = AgreementFilterForm(request.GET or None, parties=Party.objects.order_by("name"))
-    filters = form.filters()
+
+    @once  # built only when a fragment is rebuilt: the form reads the parties
+    def form() -> AgreementFilterForm:
+        return AgreementFilterForm(request.GET or None, parties=Party.objects.order_by("name"))
+
     # The table: the same for everyone who sees the same agreements, cached until the data
-    # changes (tracker/pagecache.py).
-    table, table_context = pagecache.cached_fragment(
-        request,
-        "tracker/agreement_list.html#agreements-table",
-        pagecache.listing_key(request, "agreements", today),
-        lambda: _agreements_table(request, filters, today),
-    )
+    # changes (tracker/pagecache.py); and below the heading, the filters with it.
+    def table() -> tuple[str, dict]:
+        return pagecache.cached_fragment(
+            request,
+            "tracker/agreement_list.html#agreements-table",
+            pagecache.listing_key(request, "agreements", today),
+            lambda: _agreements_table(request, form().filters(), today),
+        )
+
     if request.htmx and request.htmx.target == "agreements-table":
-        return vary_on_htmx(HttpResponse(table))
-    context = {**table_context, "form": form, "table": table}
-    return vary_on_htmx(render(request, "tracker/agreement_list.html", context))
+        return vary_on_htmx(HttpResponse(table()[0]))
+    body, context = pagecache.cached_fragment(
+        request,
+        "tracker/agreement_list.html#agreement-list-body",
+        pagecache.listing_key(request, "agreements-body", today),
+        lambda: _with_table(table(), form=form()),
+    )
+    return vary_on_htmx(render(request, "tracker/agreement_list.html", {**context, "body": body}))
+
+
+def _with_table(table: tuple[str, dict], **context) -> dict:
+    """The context of a page body around a cached table: the table's own, the table, more."""
+    html, values = table
+    return {**values, **context, "table": html}
 
 
 def _agreements_table(request: HttpRequest, filters: dict, today) -> dict:
