@@ -88,9 +88,11 @@ def measure_pages(repeat: int) -> dict:
     """Each page twice: warm (repeated requests, its fragments cached as a reader who follows
     links finds them) and cold (right after a write, so every fragment is rebuilt).
 
-    Each page's requests alternate with the floor's, and the page carries the median of those
-    floor requests: its ratio compares two sets of requests made in the same seconds, on a
-    shared machine whose speed drifts by a third within a run."""
+    Each page's requests come right after as many of the floor's, and the page carries the
+    median of those: its ratio compares two sets of requests made within the same second or
+    two, on a shared machine whose speed drifts by a third within a run. (Alternating them
+    request by request made the floor slower: each floor request then paid for the
+    collection of the page's garbage.)"""
     client = Client()
     client.force_login(bench_user())
     urls = page_urls()
@@ -116,19 +118,20 @@ def measure_pages(repeat: int) -> dict:
 def _measure_page(
     client: Client, url: str, headers: dict, *, repeat: int, floor: tuple, before=None
 ) -> dict:
-    """The queries of one request, then the time of `repeat` requests, each after `before`
-    and each followed by one request of the floor."""
+    """The queries of one request; the time of `repeat` requests of the floor (after one
+    untimed), then of `repeat` requests of the page, each after `before`."""
+    _get(client, *floor)
+    floor_samples = [1000 * _timed(_get, client, *floor)[0] for _ in range(repeat)]
     if before:
         before()
     with CaptureQueriesContext(connection) as captured:
         _get(client, url, headers)
     queries = len(captured)  # now: the next request clears the log
-    samples, floor_samples = [], []
+    samples = []
     for _ in range(repeat):
         if before:
             before()
         samples.append(1000 * _timed(_get, client, url, headers)[0])
-        floor_samples.append(1000 * _timed(_get, client, *floor)[0])
     return _summary(samples, queries=queries) | {
         "floor_median_ms": round(statistics.median(floor_samples), 2)
     }

@@ -8,8 +8,8 @@
    evidence, 5,000 users). --reuse keeps them from an earlier run.
 2. Each page and fragment through Django's test client, in-process, signed in as an analyst:
    the SQL query count at both sizes; median and p95 over repeated requests at the large
-   size; the floor view (bench/views.py) measured the same way, alternately with each page's
-   requests, and every page's ratio to the floor requests made alongside it.
+   size; the floor view (bench/views.py) measured the same way, right before each page, and
+   every page's ratio to the floor requests made alongside it.
 3. The overdue scan over all commitments against the same work as one raw SQL statement.
 4. The weekly digest job for every subscribed user: total time and queries per digest.
 5. Throughput: gunicorn (2 workers) and wrk (20 connections) on 127.0.0.1, overview and floor.
@@ -159,7 +159,7 @@ def main() -> None:
             "queries_large": large[page]["queries"],
             "median_ms_large": large[page]["median_ms"],
             "p95_ms_large": large[page]["p95_ms"],
-            # Against the floor's requests made alternately with the page's (measure.py).
+            # Against the floor's requests made right before the page's (measure.py).
             "ratio_to_floor": round(large[page]["median_ms"] / large[page]["floor_median_ms"], 2),
             "median_ms_small": small[page]["median_ms"],
             # Right after a write: every cached fragment of the page rebuilt.
@@ -427,8 +427,8 @@ def markdown(results: dict) -> str:
         "",
         "Warm: repeated requests, the page's fragments cached (tracker/pagecache.py). "
         "Cold: each request right after a write, every fragment rebuilt from the database. "
-        "Each page's requests alternate with the floor's; × floor divides the page's median by "
-        "the median of those floor requests (the floor row: its own 40 requests).",
+        "Each page's requests follow as many of the floor's; × floor divides the page's median "
+        "by the median of those floor requests (the floor row: its own 40 requests).",
         "",
         "| page | queries small | queries large | median ms | p95 ms | × floor "
         "| cold: queries small / large | cold median ms | cold p95 ms | cold × floor |",
