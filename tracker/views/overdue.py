@@ -27,34 +27,42 @@ CSV_COLUMNS = [
 @require_GET
 def overdue(request: HttpRequest) -> HttpResponse:
     """Every overdue commitment the user may see, by agreement then responsible party."""
-    form = OverdueFilterForm(request.GET or None, parties=Party.objects.order_by("name"))
-    filters = form.filters()
     if request.GET.get("format") in TABLE_FORMATS:
-        rows = selectors.overdue_by_party(request.user, filters=filters)
+        rows = selectors.overdue_by_party(request.user, filters=_filter_form(request).filters())
         return _table(request, rows, request.GET["format"])
-    # The results: the same for everyone who sees the same agreements, cached until the
-    # data changes (tracker/pagecache.py).
+    # The filters and the results: the same for everyone who sees the same agreements,
+    # cached until the data changes (tracker/pagecache.py).
     today = timezone.localdate()
     results, results_context = pagecache.cached_fragment(
         request,
         "tracker/overdue.html#overdue-results",
         pagecache.listing_key(request, "overdue", today),
-        lambda: _results(request, filters, today),
+        lambda: _results(request, _filter_form(request), today),
     )
-    context = {**results_context, "form": form, "results": results}
-    return render(request, "tracker/overdue.html", context | {"query": query_without_page(request)})
+    return render(request, "tracker/overdue.html", {**results_context, "results": results})
 
 
-def _results(request: HttpRequest, filters: dict, today) -> dict:
+def _filter_form(request: HttpRequest) -> OverdueFilterForm:
+    return OverdueFilterForm(request.GET or None, parties=Party.objects.order_by("name"))
+
+
+def _results(request: HttpRequest, form: OverdueFilterForm, today) -> dict:
     # A page is a few whole agreements, so that no agreement is cut between two pages and
     # no request sorts every overdue row of the database.
+    filters = form.filters()
     page = paginate(
         request, selectors.overdue_agreements(request.user, filters=filters), AGREEMENTS_PER_PAGE
     )
     rows = selectors.overdue_by_party(
         request.user, filters=filters, agreements=[agreement.pk for agreement in page]
     )
-    return {"page": page, "rows": rows, "today": today, "query": query_without_page(request)}
+    return {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "today": today,
+        "query": query_without_page(request),
+    }
 
 
 def _table(request: HttpRequest, rows, fmt: str) -> HttpResponse:
