@@ -9,10 +9,11 @@ agreements back.
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import Agreement, Commitment
@@ -108,7 +109,17 @@ COMMITMENT_COLUMNS = [
 ]
 
 
-def commitment_rows(commitments: Iterable[Commitment], *, absolute_url) -> Iterator[list]:
+def commitment_url(request: HttpRequest) -> Callable[[int], str]:
+    """The absolute URL of a commitment's page from its pk, the route reversed once: reversing
+    it for each row took a quarter of the time of a 55,000-row export."""
+    route = request.build_absolute_uri(reverse("tracker:commitment-detail", args=[0]))
+    prefix, _, suffix = route.rpartition("/0/")
+    return lambda pk: f"{prefix}/{pk}/{suffix}"
+
+
+def commitment_rows(
+    commitments: Iterable[Commitment], *, url: Callable[[int], str]
+) -> Iterator[list]:
     """One row per commitment, with the columns of COMMITMENT_COLUMNS. The import reads these
     columns back (ignoring the computed due_on, overdue and url), so an exported list can be
     edited in a spreadsheet and imported again. Needs `is_overdue` annotated, the agreement
@@ -127,7 +138,7 @@ def commitment_rows(commitments: Iterable[Commitment], *, absolute_url) -> Itera
             commitment.due_on,
             commitment.get_status_display(),
             "yes" if commitment.is_overdue else "no",
-            absolute_url(commitment.get_absolute_url()),
+            url(commitment.pk),
         ]
 
 

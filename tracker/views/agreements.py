@@ -177,7 +177,7 @@ def _commitments_table(request: HttpRequest, agreement, commitments) -> HttpResp
     """The table as filtered and sorted on screen, every page of it, as CSV or XLSX."""
     rows = exports.commitment_rows(
         commitments.select_related("agreement").iterator(chunk_size=1000),
-        absolute_url=request.build_absolute_uri,
+        url=exports.commitment_url(request),
     )
     filename = f"{agreement.slug}-commitments-{timezone.localdate():%Y-%m-%d}"
     return exports.table_response(request.GET["format"], exports.COMMITMENT_COLUMNS, rows, filename)
