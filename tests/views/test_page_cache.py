@@ -240,3 +240,15 @@ def test_a_request_sees_its_own_write(analyst_client, late):
     response = analyst_client.post(url, evidence, **HTMX)
     assert response.status_code == 200
     assert "Patrols seen at Torkham" in response.content.decode()
+
+
+def test_a_deployment_empties_the_cache(db):
+    """Every deployment runs migrate; fragments rendered by the previous code's templates,
+    and objects pickled with its fields, must not outlive it."""
+    from django.core.management import call_command
+
+    from tracker import pagecache
+
+    version = pagecache.data_version()
+    call_command("migrate", verbosity=0, interactive=False)
+    assert pagecache.data_version() != version
