@@ -193,6 +193,30 @@ def test_admin_lists_do_not_grow_their_queries_with_the_data(
         assert admin_client.get(reverse(url_name)).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:tracker_commitment_changelist",
+        "admin:tracker_evidence_changelist",
+        "admin:tracker_statuschange_changelist",
+        "admin:tracker_overdueflag_changelist",
+        "admin:tracker_digestdelivery_changelist",
+    ],
+)
+def test_lists_of_large_tables_read_them_once(admin_client, url_name):
+    """A million pieces of evidence: one count (not a second one of the whole table beside
+    the filtered one), and no date hierarchy, whose list of years reads every row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _populate(2)
+    with CaptureQueriesContext(connection) as queries:
+        assert admin_client.get(reverse(url_name)).status_code == 200
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert sum("COUNT(" in sql for sql in statements) == 1
+    assert not any("DATE_TRUNC" in sql or "MIN(" in sql for sql in statements)
+
+
 def test_an_agreement_change_page_loads_for_an_editor(editor_client, commitment):
     response = editor_client.get(
         reverse("admin:tracker_agreement_change", args=[commitment.agreement.pk])
