@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker.search import newest_evidence
+from tracker.search import NewestFirst, newest_evidence, search
 
 from ..factories import AgreementFactory, CommitmentFactory, EvidenceFactory, TeamFactory
 
@@ -85,3 +85,23 @@ def test_one_kind_lists_only_the_first_matches_of_a_common_word(
     fewer = analyst_client.get(url, {**query, "q": "Torkham"})
     assert "1 in all" not in fewer.content.decode()  # one page: no pagination at all
     assert fewer.context["page"].paginator.count == 1
+
+
+def test_every_slice_of_the_evidence_list_is_the_slice_of_all_matches(analyst, agreement):
+    """The one-kind evidence list reads each page from the smallest recency window that
+    holds it (search.NewestFirst); whichever window that is, the page is the same as the
+    same page of every match sorted newest first."""
+    patrols = CommitmentFactory(agreement=agreement, title="Create joint border patrols")
+    now = timezone.now()
+    for days in (0, 1, 3, 6, 10, 40, 89, 95, 200, 400, 800):
+        EvidenceFactory(
+            commitment=patrols, summary="Patrols seen", logged_at=now - timedelta(days=days)
+        )
+    matches = search(analyst, "patrols", "evidence")
+    every = list(matches)
+    assert len(every) == 11
+    newest_first = NewestFirst(matches)
+    assert newest_first.count() == 11
+    for start in range(12):
+        for stop in range(start, 13):
+            assert newest_first[start:stop] == every[start:stop], (start, stop)

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_GET
 
 from .. import pagecache
 from ..forms import SearchForm
-from ..search import newest_evidence, search
+from ..search import NewestFirst, newest_evidence, search
 from .common import member_required, paginate, query_without_page
 
 PREVIEW = 5
@@ -38,7 +38,7 @@ def _results(request: HttpRequest, text: str, kind: str) -> dict:
         return {
             "text": text,
             "kind": kind,
-            "page": paginate(request, search(request.user, text, kind), 25, cap=MATCHES_LISTED),
+            "page": paginate(request, _matches(request, text, kind), 25, cap=MATCHES_LISTED),
             "query": query_without_page(request),
         }
     sections = [
@@ -47,3 +47,8 @@ def _results(request: HttpRequest, text: str, kind: str) -> dict:
     ]
     sections.append(("evidence", newest_evidence(request.user, text, PREVIEW + 1)))
     return {"text": text, "sections": sections}
+
+
+def _matches(request: HttpRequest, text: str, kind: str):
+    matches = search(request.user, text, kind)
+    return NewestFirst(matches) if kind == "evidence" else matches
