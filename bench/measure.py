@@ -22,16 +22,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
-import django  # noqa: E402
-
-django.setup()
-
 from django.core import mail  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+# Set up as a gunicorn worker is: by importing the WSGI module (it also freezes what is
+# loaded, out of the garbage collector's way, as in production).
+import tracker.wsgi  # noqa: E402, F401
 from tracker import digests, pagecache, services  # noqa: E402
 from tracker.models import (  # noqa: E402
     Agreement,
