@@ -54,7 +54,9 @@ def commitment_links(commitment: Commitment) -> dict[str, list[Commitment]]:
         is_overdue=open_overdue_flag(), is_prerequisite=Value(False)
     )
     links = {"prerequisites": [], "dependents": []}
-    for item in sorted(prerequisites.union(dependents), key=lambda item: item.sort_key):
+    # Unordered parts (the model orders by default): SQLite refuses ORDER BY inside a UNION.
+    links_found = prerequisites.order_by().union(dependents.order_by())
+    for item in sorted(links_found, key=lambda item: item.sort_key):
         links["prerequisites" if item.is_prerequisite else "dependents"].append(item)
     return links
 
