@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 # Signed in as each demo role, every page of the demo: the lists, every agreement and
-# commitment page, the fragments, searches of each kind, the API and the admin's lists.
+# commitment page, the fragments, searches of each kind, the API and the admin's lists;
+# then an analyst's actions: evidence, a status change, following an agreement.
 PAGES = """
 from django.test import Client
 from tracker.models import Agreement, Commitment, User
@@ -37,6 +38,22 @@ for role in ("viewer", "analyst", "editor", "admin"):
         status = client.get(url).status_code
         if status != 200:
             failed.append((role, url, status))
+analyst = Client(HTTP_HOST="127.0.0.1")
+analyst.force_login(User.objects.get(username="analyst"))
+commitment = Commitment.objects.exclude(status="implemented").order_by("pk").first()
+evidence = {"action": "log-evidence", "summary": "Patrols seen", "stance": "progress",
+            "reliability": "B", "credibility": "2"}
+status = {"action": "change-status", "status": "implemented", "reason": "Patrols run",
+          "version": commitment.version}
+for url, data in [(commitment.get_absolute_url(), evidence),
+                  (commitment.get_absolute_url(), status),
+                  (commitment.agreement.get_absolute_url() + "follow/", {"follow": "1"})]:
+    answer = analyst.post(url, data).status_code
+    if answer != 302:
+        failed.append(("analyst", "POST " + url, data.get("action"), answer))
+commitment.refresh_from_db()
+if commitment.status != "implemented" or not commitment.evidence.filter(summary="Patrols seen"):
+    failed.append(("analyst", "the evidence or the status was not saved"))
 print("RESULT", len(urls), failed)
 """
 
@@ -78,7 +95,7 @@ def test_the_demo_on_sqlite_counts_its_overdue_commitments(tmp_path):
     assert kept == flags
 
 
-def test_every_page_of_the_demo_works_on_sqlite(tmp_path):
+def test_every_page_and_the_analysts_actions_work_on_sqlite(tmp_path):
     checked, failed = _demo_on_sqlite(tmp_path, PAGES).split(" ", 1)
     assert int(checked) > 20
     assert failed == "[]"
