@@ -14,22 +14,18 @@ def _sync_role_groups(sender, apps=None, **kwargs) -> None:
     sync_role_groups(apps or installed_apps)
 
 
-def _new_code(sender, **kwargs) -> None:
-    """Every deployment runs `migrate`: cached fragments and objects made by the code before
-    it (other templates, other fields) are out of date, even when no data changed."""
-    from .pagecache import data_changed
-
-    data_changed()
-
-
 class TrackerConfig(AppConfig):
     name = "tracker"
     verbose_name = "Commitment tracker"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from .pagecache import data_changed_on_commit
+
         post_migrate.connect(_sync_role_groups, sender=self)
-        post_migrate.connect(_new_code, sender=self)
+        # Every deployment runs migrate: fragments and objects cached by the code before it
+        # (other templates, other fields) are out of date, even when no data changed.
+        post_migrate.connect(data_changed_on_commit, sender=self)
         _connect_page_cache(self)
 
 

@@ -95,9 +95,6 @@ class NewestFirst:
     def order_by(self, *fields) -> QuerySet:
         return self.matches.order_by(*fields)
 
-    def __len__(self) -> int:
-        return self.count()
-
     def __getitem__(self, index: slice) -> list:
         start, stop = index.start or 0, index.stop
         now = timezone.now()

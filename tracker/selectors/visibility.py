@@ -46,26 +46,19 @@ def evidence_visible_to(user: User) -> QuerySet[Evidence]:
 
 def visibility_scope(user: User) -> str:
     """A name for the set of agreements `user` may see: users with the same scope see the same
-    agreements, so that pages cached for one serve the others (one query, or none).
-
-    Kept on the user object like its role: a request's user is read afresh each request."""
+    agreements, so that pages cached for one serve the others (read by `read_access`)."""
+    read_access(user)
     if user.sees_all_agreements:
         return "all"
     if user.role is None:
         return "none"
-    if not hasattr(user, "_visibility_scope"):  # request.user is a lazy object: no __dict__
-        teams = Team.members.through.objects.filter(user_id=user.pk)
-        _keep_scope(user, teams.values_list("team_id", flat=True))
     return user._visibility_scope
-
-
-def _keep_scope(user: User, team_ids) -> None:
-    user._visibility_scope = "teams-" + "-".join(map(str, sorted(team_ids)))
 
 
 def read_access(user: User) -> None:
     """The user's role and visibility scope, read in one query instead of one each, and kept
-    on the user object: every page needs both. Plain SQL: the ORM's UNION of the two took as
+    on the user object (like the role; a request's user is read afresh each request): every
+    page needs both. Plain SQL: the ORM's UNION of the two took as
     long to build as the two queries it replaced took to run."""
     if not user.is_authenticated or hasattr(user, "_visibility_scope"):
         return
@@ -81,4 +74,5 @@ def read_access(user: User) -> None:
     user.role = role_from_groups(
         {name for name, team_id in rows if team_id is None}, user.is_superuser
     )
-    _keep_scope(user, [team_id for name, team_id in rows if team_id is not None])
+    team_ids = sorted(team_id for name, team_id in rows if team_id is not None)
+    user._visibility_scope = "teams-" + "-".join(map(str, team_ids))

@@ -142,15 +142,9 @@ def _body(request: HttpRequest, agreement, today, form, table) -> dict:
         ("agreement-summary", agreement.pk, today),
         lambda: _summary(agreement, today),
     )
-    table_html, table_context = table()
-    return {
-        **table_context,
-        **summary_context,
-        "agreement": agreement,
-        "form": form,
-        "summary": summary,
-        "table": table_html,
-    }
+    return _with_table(
+        table(), **summary_context | {"agreement": agreement, "form": form, "summary": summary}
+    )
 
 
 def _summary(agreement, today) -> dict:

