@@ -3,10 +3,10 @@
     python bench/measure.py pages --out FILE [--repeat N]     # every page and the floor
     python bench/measure.py scan --out FILE                   # overdue scan against raw SQL
     python bench/measure.py digest --out FILE                 # the weekly digest job
-    python bench/measure.py session --out FILE                # a signed-in session for wrk
+    python bench/measure.py plan --out FILE                   # what the load tests ask for
 
 DATABASE_URL names the database (filled by `manage.py generate_load_data`); the other
-settings come from bench/run.py's environment (production-like: DEBUG off, Redis cache).
+settings come from bench/run.py's environment (production-like: DEBUG off).
 """
 
 import argparse
@@ -31,7 +31,7 @@ from django.utils import timezone  # noqa: E402
 # Set up as a gunicorn worker is: by importing the WSGI module (it also freezes what is
 # loaded, out of the garbage collector's way, as in production).
 import tracker.wsgi  # noqa: E402, F401
-from tracker import digests, pagecache, services  # noqa: E402
+from tracker import digests, selectors, services  # noqa: E402
 from tracker.models import (  # noqa: E402
     Agreement,
     Commitment,
@@ -84,8 +84,8 @@ def _get(client: Client, url: str, headers: dict):
 
 
 def measure_pages(repeat: int) -> dict:
-    """Each page twice: warm (repeated requests, its fragments cached as a reader who follows
-    links finds them) and cold (right after a write, so every fragment is rebuilt).
+    """Each page: the SQL queries of one request, then `repeat` timed requests, every one
+    built from the database (the app caches nothing between requests).
 
     Each page's requests come right after as many of the floor's, and the page carries the
     median of those: its ratio compares two sets of requests made within the same second or
@@ -98,39 +98,22 @@ def measure_pages(repeat: int) -> dict:
     floor = urls["floor"]
     results = {}
     for name, (url, headers) in urls.items():
-        for _ in range(3):  # warm: caches, connections, templates
+        for _ in range(3):  # warm: connections, templates, the database's buffers
             _get(client, url, headers)
         results[name] = _measure_page(client, url, headers, repeat=repeat, floor=floor)
-        cold = _measure_page(
-            client,
-            url,
-            headers,
-            repeat=max(repeat // 2, 3),
-            before=pagecache.data_changed,
-            floor=floor,
-        )
-        results[name] |= {f"cold_{key}": value for key, value in cold.items()}
         print(f"  {name}: {results[name]}", flush=True)
     return results
 
 
-def _measure_page(
-    client: Client, url: str, headers: dict, *, repeat: int, floor: tuple, before=None
-) -> dict:
+def _measure_page(client: Client, url: str, headers: dict, *, repeat: int, floor: tuple) -> dict:
     """The queries of one request; the time of `repeat` requests of the floor (after one
-    untimed), then of `repeat` requests of the page, each after `before`."""
+    untimed), then of `repeat` requests of the page."""
     _get(client, *floor)
     floor_samples = [1000 * _timed(_get, client, *floor)[0] for _ in range(repeat)]
-    if before:
-        before()
     with CaptureQueriesContext(connection) as captured:
         _get(client, url, headers)
     queries = len(captured)  # now: the next request clears the log
-    samples = []
-    for _ in range(repeat):
-        if before:
-            before()
-        samples.append(1000 * _timed(_get, client, url, headers)[0])
+    samples = [1000 * _timed(_get, client, url, headers)[0] for _ in range(repeat)]
     return _summary(samples, queries=queries) | {
         "floor_median_ms": round(statistics.median(floor_samples), 2)
     }
@@ -189,8 +172,7 @@ def _execute(sql: str, params=None) -> int:
 
 def _reset_flags() -> None:
     """Back to a database that no scan has seen: no flags, no overdue counts."""
-    _execute("DELETE FROM tracker_overdueflag")
-    _execute("UPDATE tracker_agreement SET overdue_count = 0 WHERE overdue_count <> 0")
+    _execute("DELETE FROM tracker_overdueflag")  # the triggers bring the counts to 0
     # No dead rows left for the next run to step over (VACUUM cannot run in a transaction:
     # the test of this harness runs it in one).
     _execute(
@@ -201,6 +183,8 @@ def _reset_flags() -> None:
 
 
 def measure_scan(rounds: int = 3) -> dict:
+    """The app's scan and the raw statement, each from no flags at all, then again with
+    nothing left to do; then the figures checked against a recount."""
     today = timezone.localdate()
     full, raw, again, raw_again, flagged = [], [], [], [], set()
     for _ in range(rounds):
@@ -287,23 +271,43 @@ def _deliver(user_ids: list[int], week: str) -> dict:
     return {"seconds": seconds, "queries": queries, "outcomes": outcomes}
 
 
-def signed_in_session() -> dict:
-    """A session cookie for the load test, and the floor's agreement."""
+def load_plan() -> dict:
+    """What the load tests need: a session cookie and an API token of the bench analyst, the
+    floor's URL, the pages the mixed workload reads (every page, several agreements and
+    commitments), and the commitments it writes to (open ones the analyst may see, each with
+    its status and version, so that no write meets a conflict)."""
+    user = bench_user()
     client = Client()
-    client.force_login(bench_user())
-    agreement = Agreement.objects.get(slug=f"{SEED_PREFIX}-1")
+    client.force_login(user)
     from django.conf import settings
 
     name = settings.SESSION_COOKIE_NAME
+    urls = page_urls()
+    agreements = list(
+        selectors.agreements_visible_to(user).order_by("pk").values_list("slug", flat=True)[:20]
+    )
+    visible = selectors.commitments_visible_to(user).order_by("pk")
+    commitments = list(visible.values_list("pk", flat=True)[:50])
+    reads = [url for page, (url, headers) in urls.items() if page != "floor" and not headers]
+    reads += [f"/agreements/{slug}/" for slug in agreements]
+    reads += [f"/commitments/{pk}/" for pk in commitments]
+    reads += [f"/agreements/{slug}/?status=in_progress" for slug in agreements[:5]]
+    writable = visible.filter(status__in=["in_progress", "stalled"]).exclude(pk__in=commitments)
     return {
         "cookie": f"{name}={client.cookies[name].value}",
-        "floor_url": f"/bench/floor/?pk={agreement.pk}",
+        "token": services.user_reset_api_token(user=user),
+        "floor_url": urls["floor"][0],
+        "reads": reads,
+        "writes": [
+            {"id": pk, "status": status, "version": version}
+            for pk, status, version in writable.values_list("pk", "status", "version")[:20000]
+        ],
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["pages", "scan", "digest", "session"])
+    parser.add_argument("what", choices=["pages", "scan", "digest", "plan"])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=40)
     args = parser.parse_args()
@@ -314,7 +318,7 @@ def main() -> None:
     elif args.what == "digest":
         result = measure_digest()
     else:
-        result = signed_in_session()
+        result = load_plan()
     connection.close()
     args.out.write_text(json.dumps(result, indent=2) + "\n")
 

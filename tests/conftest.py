@@ -62,14 +62,6 @@ def overdue_commitment(agreement):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Cached page fragments never outlive the test that made them."""
-    from django.core.cache import cache
-
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Real hashing costs a third of a second a password; tests only need it to work."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

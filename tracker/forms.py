@@ -21,7 +21,7 @@ from .models import (
     Theme,
 )
 from .models.validators import web_url
-from .selectors import WARNINGS
+from .selectors import AGREEMENT_SORTS, COMMITMENT_SORTS, WARNINGS, sort_choices
 from .services import EVIDENCE_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -211,34 +211,14 @@ class CommitmentFilterForm(FilterForm):
         choices=ANY + list(WARNINGS.items()),
         required=False,
     )
-    sort = forms.ChoiceField(
-        choices=[
-            ("reference", "Reference"),
-            ("due", "Due date, soonest first"),
-            ("-due", "Due date, latest first"),
-            ("status", "Status"),
-            ("priority", "Priority"),
-            ("title", "Title"),
-        ],
-        required=False,
-    )
+    sort = forms.ChoiceField(choices=sort_choices(COMMITMENT_SORTS), required=False)
 
 
 class AgreementFilterForm(FilterForm):
     q = forms.CharField(label="Search", required=False, max_length=100)
     party = forms.ChoiceField(required=False)
     status = forms.ChoiceField(choices=ANY + AgreementStatus.choices, required=False)
-    sort = forms.ChoiceField(
-        choices=[
-            ("-signed", "Newest first"),
-            ("signed", "Oldest first"),
-            ("title", "Title"),
-            ("-score", "Score, highest first"),
-            ("score", "Score, lowest first"),
-            ("-overdue", "Most overdue"),
-        ],
-        required=False,
-    )
+    sort = forms.ChoiceField(choices=sort_choices(AGREEMENT_SORTS), required=False)
 
 
 class OverdueFilterForm(FilterForm):

@@ -19,7 +19,7 @@ from datetime import date
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import pagecache, services
+from . import services
 from .models import Agreement, Role
 
 # How each commitment's status is drawn, out of 100: the rest are not started.
@@ -145,7 +145,6 @@ def load_data_generate(
     progress(f"overdue scan and figures: {time.perf_counter() - started:.1f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    pagecache.data_changed()
     return counts
 
 

@@ -85,25 +85,6 @@ def _database(url: str) -> dict:
     return config
 
 
-def _cache(url: str) -> dict:
-    """CACHE_URL: redis://host:6379/1 (production: shared by every process), file:///path
-    (the embedded default: shared by the web server and the worker), locmem:// (tests)."""
-    scheme, _, rest = url.partition("://")
-    backends = {
-        "redis": ("django.core.cache.backends.redis.RedisCache", url),
-        "rediss": ("django.core.cache.backends.redis.RedisCache", url),
-        "file": ("django.core.cache.backends.filebased.FileBasedCache", rest),
-        "locmem": ("django.core.cache.backends.locmem.LocMemCache", rest or "tracker"),
-        "dummy": ("django.core.cache.backends.dummy.DummyCache", ""),
-    }
-    if scheme not in backends or (scheme == "file" and not rest):
-        raise ImproperlyConfigured(
-            f"CACHE_URL={url!r}: use redis://, rediss://, file:///path, locmem:// or dummy://."
-        )
-    backend, location = backends[scheme]
-    return {"BACKEND": backend, "LOCATION": location, "OPTIONS": {}}
-
-
 def _time_zone(name: str) -> str:
     try:
         zoneinfo.ZoneInfo(name)
@@ -162,8 +143,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The page cache's data version, read once per request (tracker/pagecache.py).
-    "tracker.pagecache.version_per_request",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -205,14 +184,14 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Page fragments cached until the data changes (tracker/pagecache.py).
-CACHES = {"default": _cache(envstr("CACHE_URL", f"file://{VAR_DIR / 'cache'}"))}
+# Nothing is cached across requests: every page is built from the database, so no write can
+# leave a page stale and no cache server is needed. Django's per-process default stays.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses sign-in for a username and address locked out after failed attempts.
     "axes.backends.AxesStandaloneBackend",
-    # ModelBackend, its permission sets cached until the data changes (tracker/auth_backends.py).
-    "tracker.auth_backends.CachedModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

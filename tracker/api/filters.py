@@ -3,22 +3,12 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from .. import selectors
 from ..models import AgreementStatus, CommitmentStatus, Priority, Stance, Theme
-
-SORTS = [
-    ("reference", "Reference"),
-    ("due", "Due date, soonest first"),
-    ("-due", "Due date, latest first"),
-    ("status", "Status"),
-    ("priority", "Priority"),
-    ("title", "Title"),
-]
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -31,10 +21,16 @@ class AgreementFilter(django_filters.FilterSet):
         field_name="parties__code", help_text="A party's code, such as PAK."
     )
     status = django_filters.ChoiceFilter(choices=AgreementStatus.choices)
-    q = django_filters.CharFilter(method="search", max_length=100, help_text="Title or summary.")
+    q = django_filters.CharFilter(max_length=100, help_text="Title or summary.")
+    sort = django_filters.ChoiceFilter(
+        choices=selectors.sort_choices(selectors.AGREEMENT_SORTS),
+        help_text="Order; newest first by default.",
+    )
 
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
+    def filter_queryset(self, queryset):
+        return selectors.agreements_filtered(
+            queryset, today=timezone.localdate(), filters=_given(self.form.cleaned_data)
+        )
 
 
 class CommitmentFilter(django_filters.FilterSet):
@@ -54,21 +50,21 @@ class CommitmentFilter(django_filters.FilterSet):
         help_text="At risk, stale, blocked, disputed, or deadline extended.",
     )
     q = django_filters.CharFilter(max_length=100, help_text="Reference, title or description.")
-    sort = django_filters.ChoiceFilter(choices=SORTS, help_text="Order; reference by default.")
+    sort = django_filters.ChoiceFilter(
+        choices=selectors.sort_choices(selectors.COMMITMENT_SORTS),
+        help_text="Order; reference by default.",
+    )
 
     def filter_queryset(self, queryset):
-        values = {
-            name: value
-            for name, value in self.form.cleaned_data.items()
-            if value is not None and value != ""
-        }
+        values = _given(self.form.cleaned_data)
         if "overdue" in values:
             values["overdue"] = "yes" if values["overdue"] else "no"
-        queryset = selectors.commitments_filtered(
-            queryset, today=timezone.localdate(), filters=values
-        )
-        # The id last: a stable order, so that pages neither repeat nor skip a row.
-        return queryset.order_by(*selectors.COMMITMENT_SORTS[values.get("sort", "reference")], "pk")
+        return selectors.commitments_filtered(queryset, today=timezone.localdate(), filters=values)
+
+
+def _given(cleaned_data: dict) -> dict:
+    """The parameters given, as the selectors take them (a filter left out is absent)."""
+    return {name: value for name, value in cleaned_data.items() if value not in (None, "")}
 
 
 def _id_filter(**kwargs) -> IntegerFilter:

@@ -3,7 +3,6 @@ agreement the user may not see, and everything in it, is a 404; each write check
 permission as the page's action, then calls the same service."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
@@ -12,7 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .. import pagecache, selectors, services
+from .. import selectors, services
 from ..models import Commitment, Party
 from . import filters, serializers
 from .permissions import require_permission
@@ -50,7 +49,7 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.AgreementFilter
 
     def get_queryset(self):
-        agreements = selectors.api_agreements(self.request.user, today=timezone.localdate())
+        agreements = selectors.api_agreements(self.request.user)
         if self.action == "retrieve":
             agreements = agreements.prefetch_related("milestones", "sources")
         return agreements
@@ -76,16 +75,6 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.api_commitments(self.request.user)
-
-    def list(self, request: Request, *args, **kwargs) -> Response:
-        """A page of the list: the same for everyone who sees the same agreements, cached
-        until the data changes (tracker/pagecache.py). Its links name the host asked."""
-        key = pagecache.listing_key(request, "api-commitments", request.build_absolute_uri("/"))
-        return Response(pagecache.cached_value(key, lambda: self._page(request)))
-
-    def _page(self, request: Request) -> dict:
-        data = super().list(request).data
-        return {**data, "results": [dict(item) for item in data["results"]]}
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)

@@ -18,6 +18,10 @@ class Stance(models.TextChoices):
     CONTEXT = "context", "Context only"
 
 
+# The stances that make a party's claim: the dispute flag compares them.
+CLAIM_STANCES = (Stance.PROGRESS, Stance.SETBACK)
+
+
 class Reliability(models.TextChoices):
     """NATO / Admiralty grading of the source."""
 

@@ -1,7 +1,5 @@
 """Getting data out: the calendar feed, the JSON export and the API."""
 
-from datetime import date
-
 from django.db.models import (
     Exists,
     OuterRef,
@@ -19,7 +17,7 @@ from ..models import (
     StatusChange,
     User,
 )
-from .expressions import PRIORITY_RANK, open_overdue_flag, with_agreement_stats, with_warnings
+from .expressions import open_overdue_flag, with_warnings
 from .visibility import agreements_visible_to, commitments_visible_to, evidence_visible_to
 
 
@@ -65,15 +63,11 @@ def agreement_for_export(agreement: Agreement) -> Agreement:
     )
 
 
-def api_agreements(user: User, *, today: date) -> QuerySet[Agreement]:
-    """The API's agreements: visible ones with their figures, parties and restriction."""
+def api_agreements(user: User) -> QuerySet[Agreement]:
+    """The API's agreements: visible ones with their restriction (the filters add their
+    figures and order: `agreements_filtered`)."""
     restricted = Agreement.teams.through.objects.filter(agreement_id=OuterRef("pk"))
-    return (
-        with_agreement_stats(agreements_visible_to(user), today=today)
-        .annotate(is_restricted=Exists(restricted))
-        .prefetch_related("parties")
-        .order_by("-signed_on", "title", "pk")
-    )
+    return agreements_visible_to(user).annotate(is_restricted=Exists(restricted))
 
 
 def api_commitments(user: User) -> QuerySet[Commitment]:
@@ -82,7 +76,7 @@ def api_commitments(user: User) -> QuerySet[Commitment]:
     subqueries would each be planned over the whole table."""
     return (
         commitments_visible_to(user)
-        .annotate(is_overdue=open_overdue_flag(probe=True), priority_rank=PRIORITY_RANK)
+        .annotate(is_overdue=open_overdue_flag(probe=True))
         .select_related("agreement", "deadline_milestone")
         .prefetch_related("responsible_parties", "depends_on")
     )

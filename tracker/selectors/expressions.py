@@ -204,13 +204,3 @@ PRIORITY_RANK = Case(
     default=Value(2),
     output_field=IntegerField(),
 )
-
-
-COMMITMENT_SORTS = {
-    "reference": ["agreement_id", "sort_key"],
-    "due": [F("due_on").asc(nulls_last=True), "sort_key"],
-    "-due": [F("due_on").desc(nulls_last=True), "sort_key"],
-    "status": ["status", "sort_key"],
-    "priority": ["priority_rank", F("due_on").asc(nulls_last=True), "sort_key"],
-    "title": ["title", "sort_key"],
-}

@@ -1,5 +1,6 @@
 """What each page reads, in a number of queries that does not grow with the data."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -18,6 +19,7 @@ from django.utils import timezone
 from ..models import (
     Agreement,
     Commitment,
+    DeadlineExtension,
     Evidence,
     JobName,
     JobRun,
@@ -31,16 +33,60 @@ from ..models.commitments import (
     CommitmentStatus,
     Theme,
 )
+from ..models.evidence import CLAIM_STANCES
 from .expressions import (
-    COMMITMENT_SORTS,
-    PRIORITY_RANK,
     open_overdue_flag,
     score_aggregates,
     score_percent,
-    warning_filter,
     with_warnings,
 )
+from .filters import commitments_filtered
 from .visibility import agreements_visible_to, commitments_visible_to, evidence_visible_to
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    kind: str  # "status", "evidence", "flagged", "cleared", "extension"
+    item: StatusChange | Evidence | OverdueFlag | DeadlineExtension
+
+
+def commitment_history(commitment: Commitment) -> tuple[list[HistoryEntry], list[Evidence]]:
+    """Status changes, overdue flags, extensions and evidence, newest first (ties: the later
+    recorded first), in four queries; and the evidence, oldest first."""
+    evidence = list(
+        commitment.evidence.select_related("logged_by", "retracted_by", "claimed_by").order_by(
+            "logged_at", "id"
+        )
+    )
+    entries = [HistoryEntry(item.logged_at, "evidence", item) for item in evidence]
+    changes = commitment.status_changes.select_related("changed_by", "evidence").order_by(
+        "changed_at", "id"
+    )
+    entries += [HistoryEntry(change.changed_at, "status", change) for change in changes]
+    for flag in commitment.overdue_flags.order_by("flagged_at", "id"):
+        entries.append(HistoryEntry(flag.flagged_at, "flagged", flag))
+        if flag.cleared_at:
+            entries.append(HistoryEntry(flag.cleared_at, "cleared", flag))
+    extensions = commitment.extensions.select_related("recorded_by", "new_milestone").order_by(
+        "recorded_at", "id"
+    )
+    entries += [HistoryEntry(item.recorded_at, "extension", item) for item in extensions]
+    # A stable sort of entries each in time order: equal times keep their recorded order.
+    entries.sort(key=lambda entry: entry.at)
+    entries.reverse()
+    return entries, evidence
+
+
+def current_claims(evidence: Iterable[Evidence]) -> dict[int, Evidence]:
+    """Each party's current claim: of the evidence (in any order) still standing that the
+    party claims and that shows progress or a setback, the latest logged (then the latest
+    id). The one rule for the dispute flag and for the claims shown side by side."""
+    claims: dict[int, Evidence] = {}
+    for item in sorted(evidence, key=lambda item: (item.logged_at, item.pk)):
+        if item.claimed_by_id and not item.is_retracted and item.stance in CLAIM_STANCES:
+            claims[item.claimed_by_id] = item
+    return claims
 
 
 def commitment_links(commitment: Commitment) -> dict[str, list[Commitment]]:
@@ -225,50 +271,13 @@ def agreement_commitments(
     """The agreement page's commitments table, filtered and sorted as the URL asks."""
     commitments = with_warnings(
         Commitment.objects.filter(agreement=agreement)
-        .annotate(is_overdue=open_overdue_flag(probe=True), priority_rank=PRIORITY_RANK)
+        .annotate(is_overdue=open_overdue_flag(probe=True))
         .select_related("deadline_milestone")
         .prefetch_related("responsible_parties"),
         today=today,
         now=timezone.now(),
     )
-    commitments = commitments_filtered(commitments, today=today, filters=filters)
-    return commitments.order_by(*COMMITMENT_SORTS[filters.get("sort", "reference")])
-
-
-def commitments_filtered(
-    commitments: QuerySet[Commitment], *, today: date, filters: dict
-) -> QuerySet[Commitment]:
-    """The commitment filters the pages and the API share. `overdue` is "yes"/"no" (the
-    open overdue flag); `due_within` is N days: open and due from today to today + N."""
-    if "q" in filters:
-        text = filters["q"]
-        commitments = commitments.filter(
-            Q(title__icontains=text) | Q(reference__icontains=text) | Q(description__icontains=text)
-        )
-    if "agreement" in filters:
-        commitments = commitments.filter(agreement__slug=filters["agreement"])
-    if "status" in filters:
-        commitments = commitments.filter(status=filters["status"])
-    if "party" in filters:
-        commitments = commitments.filter(responsible_parties__code=filters["party"])
-    if "theme" in filters:
-        commitments = commitments.filter(theme=filters["theme"])
-    if "priority" in filters:
-        commitments = commitments.filter(priority=filters["priority"])
-    if "overdue" in filters:
-        flagged = Q(open_overdue_flag())
-        commitments = commitments.filter(flagged if filters["overdue"] == "yes" else ~flagged)
-    if "warning" in filters:
-        commitments = commitments.filter(
-            warning_filter(filters["warning"], today=today, now=timezone.now())
-        )
-    if "due_within" in filters:
-        commitments = commitments.filter(
-            status__in=OPEN_STATUSES,
-            due_on__gte=today,
-            due_on__lte=today + timedelta(days=filters["due_within"]),
-        )
-    return commitments
+    return commitments_filtered(commitments, today=today, filters=filters)
 
 
 @dataclass(frozen=True)

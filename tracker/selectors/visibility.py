@@ -30,10 +30,15 @@ def agreements_visible_to(user: User) -> QuerySet[Agreement]:
     if user.role is None:
         return Agreement.objects.none()
     restricted = Agreement.teams.through.objects.filter(agreement_id=OuterRef("pk"))
-    shared = restricted.filter(
-        team_id__in=Team.members.through.objects.filter(user_id=user.pk).values("team_id")
+    # The team ids when a request has read them (`read_access`), else a subquery.
+    teams = getattr(user, "team_ids", None)
+    if teams is None:
+        teams = Team.members.through.objects.filter(user_id=user.pk).values("team_id")
+    elif not teams:
+        return Agreement.objects.filter(~Exists(restricted))
+    return Agreement.objects.filter(
+        ~Exists(restricted) | Exists(restricted.filter(team_id__in=teams))
     )
-    return Agreement.objects.filter(~Exists(restricted) | Exists(shared))
 
 
 def commitments_visible_to(user: User) -> QuerySet[Commitment]:
@@ -44,23 +49,12 @@ def evidence_visible_to(user: User) -> QuerySet[Evidence]:
     return Evidence.objects.filter(commitment__agreement__in=agreements_visible_to(user))
 
 
-def visibility_scope(user: User) -> str:
-    """A name for the set of agreements `user` may see: users with the same scope see the same
-    agreements, so that pages cached for one serve the others (read by `read_access`)."""
-    read_access(user)
-    if user.sees_all_agreements:
-        return "all"
-    if user.role is None:
-        return "none"
-    return user._visibility_scope
-
-
 def read_access(user: User) -> None:
-    """The user's role and visibility scope, read in one query instead of one each, and kept
-    on the user object (like the role; a request's user is read afresh each request): every
-    page needs both. Plain SQL: the ORM's UNION of the two took as
-    long to build as the two queries it replaced took to run."""
-    if not user.is_authenticated or hasattr(user, "_visibility_scope"):
+    """The user's role and team ids, read in one query instead of one each and kept on the
+    user object for the request (a request's user is read afresh each request): every page
+    shows the role and asks which agreements the user may see. Plain SQL: the ORM's UNION
+    of the two cost as long to build as the two queries it replaced took to run."""
+    if not user.is_authenticated or hasattr(user, "team_ids"):
         return
     user_groups, team_members = User.groups.through._meta, Team.members.through._meta
     with connection.cursor() as cursor:
@@ -74,5 +68,4 @@ def read_access(user: User) -> None:
     user.role = role_from_groups(
         {name for name, team_id in rows if team_id is None}, user.is_superuser
     )
-    team_ids = sorted(team_id for name, team_id in rows if team_id is not None)
-    user._visibility_scope = "teams-" + "-".join(map(str, team_ids))
+    user.team_ids = sorted(team_id for name, team_id in rows if team_id is not None)

@@ -17,7 +17,6 @@ from ..models import (
     Source,
     Team,
 )
-from ..pagecache import data_changed_on_commit
 from .commitments import commitment_due_date, commitment_save
 
 SIGNING_NAME = "Signing"
@@ -55,8 +54,6 @@ def agreement_recompute_due_dates(*, agreement: Agreement) -> int:
     bulk_update_with_history(
         moved, Commitment, ["due_on"], default_change_reason="Deadline recomputed"
     )
-    if moved:
-        data_changed_on_commit()
     return len(moved)
 
 

@@ -24,7 +24,6 @@ from ..models import (
     User,
 )
 from ..models.commitments import CLOSED_STATUSES
-from ..pagecache import data_changed_on_commit
 from .stats import agreement_stats_refresh
 
 
@@ -177,12 +176,9 @@ def commitment_refresh_dispute(*, commitment: Commitment) -> bool:
     setback. Written only when it changes."""
     stances = {claim.stance for claim in commitment_claims(commitment=commitment).values()}
     disputed = len(stances) > 1
-    if (
-        Commitment.objects.filter(pk=commitment.pk)
-        .exclude(is_disputed=disputed)
-        .update(is_disputed=disputed)
-    ):
-        data_changed_on_commit()
+    Commitment.objects.filter(pk=commitment.pk).exclude(is_disputed=disputed).update(
+        is_disputed=disputed
+    )
     commitment.is_disputed = disputed
     return disputed
 

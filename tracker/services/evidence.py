@@ -11,7 +11,6 @@ from ..models import (
     Evidence,
     User,
 )
-from ..pagecache import data_changed_on_commit
 from .commitments import commitment_refresh_dispute
 
 # What the person logging evidence types in; the rest is set by `evidence_log`.
@@ -76,7 +75,6 @@ def evidence_retract(
     )
     if evidence.claimed_by_id is not None:
         commitment_refresh_dispute(commitment=evidence.commitment)
-    data_changed_on_commit()  # the conditional update sent no signal
     return evidence
 
 

@@ -14,7 +14,6 @@ from ..models import (
     OverdueFlag,
 )
 from ..models.commitments import CLOSED_STATUSES
-from ..pagecache import data_changed_on_commit
 
 _FLAG_NEW_OVERDUE = """
 INSERT INTO {flag} (commitment_id, due_on, flagged_at, cleared_at, clear_reason)
@@ -153,8 +152,6 @@ def overdue_scan(*, today: date, now: datetime | None = None) -> JobRun:
             # were a thousand (minutes, not seconds, at a million commitments).
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {OverdueFlag._meta.db_table}")
-        if flagged or cleared:
-            data_changed_on_commit()
         return JobRun.objects.create(
             job=JobName.FLAG_OVERDUE,
             started_at=now,

@@ -7,7 +7,6 @@ from django.db.models import Count, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from ..models import Agreement, Commitment, CommitmentStatus, OverdueFlag
-from ..pagecache import data_changed_on_commit
 from ..selectors.expressions import status_weight
 
 
@@ -43,7 +42,6 @@ def stats_refresh(*, agreement_model, commitment_model, flag_model, agreement_id
     def count(queryset) -> Coalesce:
         return Coalesce(Subquery(queryset.annotate(n=Count("id")).values("n")), 0)
 
-    data_changed_on_commit()
     agreements = agreement_model.objects.all()
     if agreement_ids is not None:
         # A list of ids, or a queryset of them (kept as a subquery).

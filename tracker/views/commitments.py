@@ -4,21 +4,17 @@ One view serves the page and its POSTs. A plain POST redirects back (or re-rende
 with the errors); an htmx POST gets the `activity` fragment back, rebuilt from fresh queries.
 """
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .. import audit, pagecache, selectors, services
+from .. import audit, selectors, services
 from ..forms import EvidenceForm, ExtensionForm, RetractForm, StatusChangeForm
-from ..models import Commitment, DeadlineExtension, Evidence, OverdueFlag, StatusChange, User
+from ..models import Commitment, Evidence, User
 from .common import get_commitment_for_user, member_required, vary_on_htmx
 
 # action -> the permission it needs
@@ -30,37 +26,11 @@ ACTIONS = {
 }
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: datetime
-    kind: str  # "status", "evidence", "flagged", "cleared", "extension"
-    item: StatusChange | Evidence | OverdueFlag | DeadlineExtension
-
-
-def commitment_history(commitment: Commitment) -> tuple[list[HistoryEntry], list[Evidence]]:
-    """Status changes, overdue flags, extensions and evidence, newest first, in four queries."""
-    evidence = list(
-        commitment.evidence.select_related("logged_by", "retracted_by", "claimed_by").order_by(
-            "logged_at"
-        )
-    )
-    entries = [HistoryEntry(item.logged_at, "evidence", item) for item in evidence]
-    for change in commitment.status_changes.select_related("changed_by", "evidence"):
-        entries.append(HistoryEntry(change.changed_at, "status", change))
-    for flag in commitment.overdue_flags.all():
-        entries.append(HistoryEntry(flag.flagged_at, "flagged", flag))
-        if flag.cleared_at:
-            entries.append(HistoryEntry(flag.cleared_at, "cleared", flag))
-    for extension in commitment.extensions.select_related("recorded_by", "new_milestone"):
-        entries.append(HistoryEntry(extension.recorded_at, "extension", extension))
-    entries.sort(key=lambda entry: entry.at, reverse=True)
-    return entries, evidence
-
-
 @member_required
 def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    # A GET needs the warnings only to rebuild the activity fragment (`_activity`).
-    commitment = get_commitment_for_user(request.user, pk, warnings=request.method == "POST")
+    """The page, and its actions as POSTs: a plain POST redirects back on success (or shows
+    the page with the errors); an htmx POST gets the `activity` fragment back."""
+    commitment = get_commitment_for_user(request.user, pk)
     forms = {}
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -72,42 +42,12 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if done and not request.htmx:
             messages.success(request, done)
             return redirect(commitment)
-        if done:
-            forms = {}
         commitment = get_commitment_for_user(request.user, pk)
-    activity, context = _activity(request, commitment, forms)
+    context = _context(request.user, commitment, forms)
+    template = "tracker/commitment_detail.html"
     if request.htmx:
-        return vary_on_htmx(HttpResponse(activity))
-    context |= {"commitment": commitment, "agreement": commitment.agreement, "activity": activity}
-    return vary_on_htmx(render(request, "tracker/commitment_detail.html", context))
-
-
-def _activity(request: HttpRequest, commitment: Commitment, forms: dict) -> tuple[str, dict]:
-    """Status, dependencies, claims, the forms and the history: rendered fresh when a form
-    comes back with errors, otherwise cached until the data changes (tracker/pagecache.py)
-    for everyone who may do the same things here."""
-    template = "tracker/commitment_detail.html#activity"
-    if forms:
-        context = _context(request.user, commitment, forms)
-        return render_to_string(template, context, request), context
-    may = [request.user.has_perm(permission) for permission in ACTIONS.values()]
-    return pagecache.cached_fragment(
-        request,
-        template,
-        ("commitment-activity", commitment.pk, timezone.localdate(), *map(int, may)),
-        lambda: _context(request.user, _with_warnings(commitment), {}),
-    )
-
-
-def _with_warnings(commitment: Commitment) -> Commitment:
-    """The commitment of a GET, given its warnings (one query) for the activity fragment."""
-    if not hasattr(commitment, "is_stale"):
-        today, now = timezone.localdate(), timezone.now()
-        one = Commitment.objects.filter(pk=commitment.pk)
-        warnings = selectors.with_warnings(one, today=today, now=now)
-        for name, value in warnings.values("is_at_risk", "is_stale", "is_blocked").get().items():
-            setattr(commitment, name, value)
-    return commitment
+        template += "#activity"
+    return vary_on_htmx(render(request, template, context))
 
 
 def _perform(request: HttpRequest, commitment: Commitment, action: str) -> tuple[dict, str]:
@@ -195,7 +135,7 @@ def _extend_deadline(request: HttpRequest, commitment: Commitment) -> tuple[dict
 
 def _context(user: User, commitment: Commitment, forms: dict) -> dict:
     today = timezone.localdate()
-    history, evidence = commitment_history(commitment)
+    history, evidence = selectors.commitment_history(commitment)
     parties = list(commitment.agreement.parties.all())
     can_extend = user.has_perm("tracker.add_deadlineextension")
     return {
@@ -229,13 +169,9 @@ def _context(user: User, commitment: Commitment, forms: dict) -> dict:
 
 
 def _claims(evidence: list[Evidence], parties) -> list[tuple]:
-    """Each party's current claim, side by side, when the commitment is disputed: the
-    latest evidence still standing that the party claims, showing progress or a setback."""
-    latest = {}
-    for item in evidence:
-        if item.claimed_by_id and not item.is_retracted and item.stance in services.CLAIM_STANCES:
-            latest[item.claimed_by_id] = item
-    return [(party, latest.get(party.pk)) for party in parties]
+    """Each party's current claim, side by side, for a disputed commitment."""
+    claims = selectors.current_claims(evidence)
+    return [(party, claims.get(party.pk)) for party in parties]
 
 
 @member_required

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from .. import pagecache, selectors
+from .. import selectors
 from ..models import Agreement, Commitment, User
 
 
@@ -32,37 +32,23 @@ def member_required(view: Callable) -> Callable:
 
 
 def get_agreement_for_user(user: User, slug: str) -> Agreement:
-    """The agreement, its parties read, or 404 when it does not exist or the user may not see
-    it. Cached until the data changes for everyone who sees the same agreements: the
-    visibility rule costs more to build than a whole cached page to serve."""
-    return pagecache.cached_value(
-        ("agreement", slug, selectors.visibility_scope(user)),
-        lambda: get_object_or_404(
-            selectors.agreements_visible_to(user).prefetch_related("parties"), slug=slug
-        ),
+    """The agreement, its parties read, or 404 when it does not exist or the user may not
+    see it."""
+    return get_object_or_404(
+        selectors.agreements_visible_to(user).prefetch_related("parties"), slug=slug
     )
 
 
-def get_commitment_for_user(user: User, pk: int, *, warnings: bool = True) -> Commitment:
-    """The commitment, its agreement, deadline milestone and responsible parties read, or 404.
-
-    With its warnings (at risk, stale, blocked), read fresh, unless told otherwise; without
-    them it is cached like an agreement (`get_agreement_for_user`)."""
-
-    def commitments():  # built only when read: even unevaluated, it costs a millisecond
-        return (
-            selectors.commitments_visible_to(user)
-            .select_related("agreement", "deadline_milestone")
-            .prefetch_related("responsible_parties")
-        )
-
-    if not warnings:
-        return pagecache.cached_value(
-            ("commitment", pk, selectors.visibility_scope(user)),
-            lambda: get_object_or_404(commitments(), pk=pk),
-        )
+def get_commitment_for_user(user: User, pk: int) -> Commitment:
+    """The commitment with its warnings (at risk, stale, blocked), its agreement, deadline
+    milestone and responsible parties read, or 404."""
+    commitments = (
+        selectors.commitments_visible_to(user)
+        .select_related("agreement", "deadline_milestone")
+        .prefetch_related("responsible_parties")
+    )
     today, now = timezone.localdate(), timezone.now()
-    return get_object_or_404(selectors.with_warnings(commitments(), today=today, now=now), pk=pk)
+    return get_object_or_404(selectors.with_warnings(commitments, today=today, now=now), pk=pk)
 
 
 def paginate(request: HttpRequest, items, per_page: int, *, cap: int | None = None) -> Page:

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .. import pagecache, selectors
+from .. import selectors
 from ..exports import TABLE_FORMATS, commitment_url, table_response
 from ..forms import OverdueFilterForm
 from ..models import Party
@@ -28,43 +28,29 @@ CSV_COMMITMENT_FIELDS = ("reference", "title", "status", "timeline_wording", "du
 @member_required
 @require_GET
 def overdue(request: HttpRequest) -> HttpResponse:
-    """Every overdue commitment the user may see, by agreement then responsible party."""
-    if request.GET.get("format") in TABLE_FORMATS:
-        rows = selectors.overdue_by_party(request.user, filters=_filter_form(request).filters())
-        return _table(request, rows, request.GET["format"])
-    # The filters and the results: the same for everyone who sees the same agreements,
-    # cached until the data changes (tracker/pagecache.py).
-    today = timezone.localdate()
-    results, results_context = pagecache.cached_fragment(
-        request,
-        "tracker/overdue.html#overdue-results",
-        pagecache.listing_key(request, "overdue", today),
-        lambda: _results(request, _filter_form(request), today),
-    )
-    return render(request, "tracker/overdue.html", {**results_context, "results": results})
+    """Every overdue commitment the user may see, by agreement then responsible party.
 
-
-def _filter_form(request: HttpRequest) -> OverdueFilterForm:
-    return OverdueFilterForm(request.GET or None, parties=Party.objects.order_by("name"))
-
-
-def _results(request: HttpRequest, form: OverdueFilterForm, today) -> dict:
-    # A page is a few whole agreements, so that no agreement is cut between two pages and
-    # no request sorts every overdue row of the database.
+    A page is a few whole agreements, so that no agreement is cut between two pages and no
+    request sorts every overdue row of the database."""
+    form = OverdueFilterForm(request.GET or None, parties=Party.objects.order_by("name"))
     filters = form.filters()
+    if request.GET.get("format") in TABLE_FORMATS:
+        rows = selectors.overdue_by_party(request.user, filters=filters)
+        return _table(request, rows, request.GET["format"])
     page = paginate(
         request, selectors.overdue_agreements(request.user, filters=filters), AGREEMENTS_PER_PAGE
     )
     rows = selectors.overdue_by_party(
         request.user, filters=filters, agreements=[agreement.pk for agreement in page]
     )
-    return {
+    context = {
         "form": form,
         "page": page,
         "rows": rows,
-        "today": today,
+        "today": timezone.localdate(),
         "query": query_without_page(request),
     }
+    return render(request, "tracker/overdue.html", context)
 
 
 def _table(request: HttpRequest, rows, fmt: str) -> HttpResponse:

@@ -2,7 +2,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .. import pagecache
 from ..forms import SearchForm
 from ..search import NewestFirst, newest_evidence, search
 from .common import member_required, paginate, query_without_page
@@ -20,15 +19,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "query": query_without_page(request), "sections": []}
     if form.is_valid() and form.cleaned_data["q"].strip():
         text, kind = form.cleaned_data["q"].strip(), form.cleaned_data["kind"]
-        # The results: the same for everyone who sees the same agreements, cached until the
-        # data changes (tracker/pagecache.py).
-        results, results_context = pagecache.cached_fragment(
-            request,
-            "tracker/search.html#search-results",
-            pagecache.listing_key(request, "search"),
-            lambda: _results(request, text, kind),
-        )
-        context.update(results_context, text=text, results=results)
+        context |= _results(request, text, kind)
     return render(request, "tracker/search.html", context)
 
 
