@@ -200,7 +200,7 @@ def test_a_failure_reported_after_the_send_was_recorded_never_turns_it_back(anal
     DigestDelivery.objects.create(
         user=analysts[0], week=week, status=DigestStatus.SENT, sent_at=timezone.now()
     )
-    result = digests._record_failure(
+    result = digests.delivery._record_failure(
         DigestDelivery.objects.filter(user=analysts[0]), OSError("connection reset")
     )
     assert DigestDelivery.objects.get(user=analysts[0]).status == DigestStatus.SENT

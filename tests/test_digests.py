@@ -112,7 +112,7 @@ def test_a_digest_covers_the_most_overdue_agreements_and_says_how_many_it_left_o
 ):
     """At thousands of visible agreements a digest of all of them is no e-mail anyone reads
     (nor builds in time): it covers the most overdue ones and points to the overdue page."""
-    monkeypatch.setattr(digests, "AGREEMENTS_PER_DIGEST", 1)
+    monkeypatch.setattr(digests.content, "AGREEMENTS_PER_DIGEST", 1)
     assert _send(world["analyst"]) == "sent"
     message = mailoutbox[0]
     html = message.alternatives[0].content
