@@ -160,8 +160,8 @@ ORDER BY c.id
 """
 # ORDER BY as in the app's statement, and for the same reason: without the sort, PostgreSQL
 # may run the NOT EXISTS as a nested loop over the flag table's pages while the statement
-# fills them (its own new rows are invisible to it, but still read): 26 s instead of 0.5 s
-# at 46,000 new flags, right after the table was emptied and analysed.
+# fills them (its own new rows are invisible to it, but still read), right after the table
+# was emptied and analysed: many times slower (docs/benchmarks.md).
 
 
 def _execute(sql: str, params=None) -> int:

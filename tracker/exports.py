@@ -111,7 +111,7 @@ COMMITMENT_COLUMNS = [
 
 def commitment_url(request: HttpRequest) -> Callable[[int], str]:
     """The absolute URL of a commitment's page from its pk, the route reversed once: reversing
-    it for each row took a quarter of the time of a 55,000-row export."""
+    it for each row was a large part of a long export's time (docs/benchmarks.md)."""
     route = request.build_absolute_uri(reverse("tracker:commitment-detail", args=[0]))
     prefix, _, suffix = route.rpartition("/0/")
     return lambda pk: f"{prefix}/{pk}/{suffix}"

@@ -16,11 +16,11 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression
 from django.utils import timezone
 
 from . import selectors
-from .models import User
+from .models import Evidence, User
 
 CONFIG = "english"
 # The fields searched, per kind: each table's generated `search_vector` column is made of
@@ -32,9 +32,13 @@ FIELDS = {
 }
 
 
-# The newest evidence of a common phrase is looked for among the last week's first, then the
-# last quarter's, then all (see `newest_evidence`).
-EVIDENCE_WINDOWS = (timedelta(days=7), timedelta(days=90), None)
+# The newest evidence of a phrase is looked for among the newest EVIDENCE_PROBE_ROWS pieces of
+# evidence first, then among the last quarter's, then among all (see `NewestFirst`).
+EVIDENCE_PROBE_ROWS = 2000
+EVIDENCE_RECENT = timedelta(days=90)
+# Agreements and commitments are ranked among at most this many matches: ranking reads every
+# match it is given, and a common word matches a tenth of the table.
+RANK_CANDIDATES = 500
 
 
 def search_vector(kind: str) -> SearchVector:
@@ -42,52 +46,75 @@ def search_vector(kind: str) -> SearchVector:
     return SearchVector(*FIELDS[kind], config=CONFIG)
 
 
-def stored_vector(model) -> RawSQL:
-    """The table's generated `search_vector` column, which the models do not declare."""
-    return RawSQL(f'"{model._meta.db_table}"."search_vector"', [], SearchVectorField())
+class StoredVector(Expression):
+    """The generated `search_vector` column of the query's own table (which the models do not
+    declare), under whatever alias that table has: in a subquery it is not the table's name."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, *, indexed: bool = True) -> None:
+        super().__init__()
+        self.indexed = indexed
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        column = f"{alias}.search_vector"
+        # Wrapped, the full-text index cannot serve the match (see NewestFirst).
+        return (column if self.indexed else f"COALESCE({column}, ''::tsvector)"), []
 
 
 def search(user: User, text: str, kind: str) -> QuerySet:
-    """Matches of one kind, best first, among what `user` may see."""
-    base = {
-        "agreements": selectors.agreements_visible_to(user).prefetch_related("parties"),
-        "commitments": selectors.commitments_visible_to(user).select_related("agreement"),
-        "evidence": selectors.evidence_visible_to(user).select_related("commitment__agreement"),
-    }[kind]
+    """Matches of one kind among what `user` may see: agreements and commitments best first
+    (the best of the first RANK_CANDIDATES matches the index gives), evidence newest first."""
+    base = _visible(user, kind)
     if connection.vendor == "postgresql":
-        query = SearchQuery(text, config=CONFIG, search_type="websearch")
-        matches = base.alias(document=stored_vector(base.model)).filter(document=query)
+        query = _query(text)
+        matches = base.alias(document=StoredVector()).filter(document=query)
         if kind == "evidence":
-            # Newest first: ranking would read every match (a common word matches a hundred
-            # thousand among a million), where the GIN index alone finds them. Ordered by an
-            # expression, not the column itself: given the column, PostgreSQL may walk the
-            # logged_at index and test every row until it has a page, which for two common
-            # words never found together is the whole table (6 s at a million).
+            # Ordered by an expression, not the column itself: given the column, PostgreSQL
+            # may walk the logged_at index and test every row until it has a page, which for
+            # two common words never found together is the whole table. (`NewestFirst`
+            # walks the index on purpose, over a bounded number of rows.)
             newest = ExpressionWrapper(F("logged_at") + Value(timedelta(0)), DateTimeField())
             return matches.order_by(newest.desc(), "-pk")
-        rank = SearchRank(stored_vector(base.model), query)
-        return matches.annotate(rank=rank).order_by("-rank", "-pk")
+        candidates = matches.order_by().values("pk")[:RANK_CANDIDATES]
+        rank = SearchRank(StoredVector(), query)
+        return base.filter(pk__in=candidates).annotate(rank=rank).order_by("-rank", "-pk")
     match = Q()
     for field in FIELDS[kind]:
         match |= Q(**{f"{field}__icontains": text})
     return base.filter(match).order_by("-logged_at" if kind == "evidence" else "-pk", "-pk")
 
 
+def _visible(user: User, kind: str) -> QuerySet:
+    return {
+        "agreements": selectors.agreements_visible_to(user).prefetch_related("parties"),
+        "commitments": selectors.commitments_visible_to(user).select_related("agreement"),
+        "evidence": selectors.evidence_visible_to(user).select_related("commitment__agreement"),
+    }[kind]
+
+
+def _query(text: str) -> SearchQuery:
+    return SearchQuery(text, config=CONFIG, search_type="websearch")
+
+
 def newest_evidence(user: User, text: str, count: int) -> list:
     """The `count` newest pieces of evidence matching `text` (`NewestFirst`)."""
-    return NewestFirst(search(user, text, "evidence"))[:count]
+    return NewestFirst(user, text)[:count]
 
 
 class NewestFirst:
     """The evidence matching a search, newest first, as a paginator reads it (a count and
-    slices), each slice looked for among the last week's matches first, then the last
-    quarter's, then all. If a window holds matches up to the slice's end, its slice is the
-    same as the slice of all of them: a common phrase is then sorted from a week's matches
-    instead of from every match in the database (0.16 s for 100,000 among a million). A rare
-    one costs a few index lookups more."""
+    slices). Each slice is looked for among the newest EVIDENCE_PROBE_ROWS pieces of evidence
+    first (walking the logged_at index and testing each row, without the full-text index),
+    then among the matches of the last quarter, then among all. Each window is a prefix of
+    the whole order, so if it holds matches up to the slice's end, its slice is the slice of
+    all: a common phrase is then found in a few hundred rows instead of sorting every match
+    in the database, and a rare one costs a bounded walk more."""
 
-    def __init__(self, matches: QuerySet) -> None:
-        self.matches = matches
+    def __init__(self, user: User, text: str) -> None:
+        self.user, self.text = user, text
+        self.matches = search(user, text, "evidence")
 
     def count(self) -> int:
         return self.matches.count()
@@ -97,12 +124,31 @@ class NewestFirst:
 
     def __getitem__(self, index: slice) -> list:
         start, stop = index.start or 0, index.stop
-        now = timezone.now()
-        for window in EVIDENCE_WINDOWS:
-            recent = self.matches
-            if window is not None:
-                recent = recent.filter(logged_at__gte=now - window)
-            found = list(recent[start:stop])
-            if stop is not None and len(found) == stop - start:
+        if stop is None or connection.vendor != "postgresql":
+            return list(self.matches[start:stop])
+        found = []
+        for window in (self._newest_rows, self._recent, lambda: self.matches):
+            matches = window()
+            if matches is None:
+                continue
+            found = list(matches[start:stop])
+            if len(found) == stop - start:
                 break
         return found
+
+    def _newest_rows(self) -> QuerySet | None:
+        """The matches among the newest EVIDENCE_PROBE_ROWS rows, read in index order and each
+        tested: the vector is wrapped so that the full-text index cannot be used."""
+        newest = Evidence.objects.order_by("-logged_at", "-pk").values_list("logged_at", flat=True)
+        bound = next(iter(newest[EVIDENCE_PROBE_ROWS - 1 : EVIDENCE_PROBE_ROWS]), None)
+        if bound is None:  # fewer rows than that: the index finds them all as cheaply
+            return None
+        return (
+            _visible(self.user, "evidence")
+            .alias(document=StoredVector(indexed=False))
+            .filter(document=_query(self.text), logged_at__gte=bound)
+            .order_by("-logged_at", "-pk")
+        )
+
+    def _recent(self) -> QuerySet:
+        return self.matches.filter(logged_at__gte=timezone.now() - EVIDENCE_RECENT)

@@ -100,7 +100,7 @@ def test_every_slice_of_the_evidence_list_is_the_slice_of_all_matches(analyst, a
     matches = search(analyst, "patrols", "evidence")
     every = list(matches)
     assert len(every) == 11
-    newest_first = NewestFirst(matches)
+    newest_first = NewestFirst(analyst, "patrols")
     assert newest_first.count() == 11
     for start in range(12):
         for stop in range(start, 13):

@@ -174,8 +174,8 @@ def _overdue_rows(filters: dict, *, agreements=None) -> QuerySet:
     `agreements` if given (a page of them, or the visible ones).
 
     The open flags are reached from those agreements' commitments: as an EXISTS over all
-    flags, PostgreSQL hashed every open flag in the database (46,000 at the benchmark's size,
-    55 ms) to keep the few hundred of one page."""
+    flags, PostgreSQL hashed every open flag in the database to keep the few hundred of one
+    page."""
     open_flags = OverdueFlag.objects.filter(cleared_at__isnull=True)
     rows = Commitment.responsible_parties.through.objects.all()
     if agreements is not None:

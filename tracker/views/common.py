@@ -60,8 +60,8 @@ def paginate(request: HttpRequest, items, per_page: int, *, cap: int | None = No
 
 class CappedPaginator(Paginator):
     """Counts a queryset no further than `cap` items, and pages through those; `more` says
-    there were more. Counting every match of a common word (100,000 pieces of evidence)
-    takes ten times as long as counting to a thousand."""
+    there were more. Counting every match of a common word (a tenth of the evidence) costs
+    far more than counting to the cap."""
 
     def __init__(self, object_list, per_page: int, cap: int) -> None:
         super().__init__(object_list, per_page)

@@ -41,5 +41,6 @@ def _results(request: HttpRequest, text: str, kind: str) -> dict:
 
 
 def _matches(request: HttpRequest, text: str, kind: str):
-    matches = search(request.user, text, kind)
-    return NewestFirst(matches) if kind == "evidence" else matches
+    if kind == "evidence":
+        return NewestFirst(request.user, text)
+    return search(request.user, text, kind)
