@@ -159,7 +159,8 @@ CLAIM_STANCES = (Stance.PROGRESS, Stance.SETBACK)
 
 def commitment_claims(*, commitment: Commitment) -> dict[int, Evidence]:
     """Each party's current claim: its latest evidence still standing that shows progress or
-    a setback."""
+    a setback (latest by the time it was logged, then by id). The one rule for it: the
+    dispute flag reads it."""
     claims: dict[int, Evidence] = {}
     for evidence in (
         commitment.evidence.filter(
@@ -172,9 +173,22 @@ def commitment_claims(*, commitment: Commitment) -> dict[int, Evidence]:
     return claims
 
 
+@transaction.atomic
 def commitment_refresh_dispute(*, commitment: Commitment) -> bool:
     """Disputed when the parties' current claims disagree: one shows progress, another a
-    setback. Written only when it changes."""
+    setback. Written only when it changes.
+
+    Every writer of evidence calls it in its own transaction, after its write. The commitment's
+    row is locked first, so that two of them take turns: the second waits for the first to
+    commit, then reads the claims afresh (PostgreSQL gives each statement of a READ COMMITTED
+    transaction a new snapshot), its own and the first one's. Without the lock each could
+    read the claims without the other's and both leave the flag wrong. The lock is FOR NO KEY
+    UPDATE: the evidence rows inserted beside it hold FOR KEY SHARE on the same row (their
+    foreign key), which a plain FOR UPDATE would wait on: two writers could deadlock.
+    """
+    Commitment.objects.select_for_update(no_key=True).filter(pk=commitment.pk).values_list(
+        "pk", flat=True
+    ).get()
     stances = {claim.stance for claim in commitment_claims(commitment=commitment).values()}
     disputed = len(stances) > 1
     if (
