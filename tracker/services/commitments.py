@@ -217,7 +217,8 @@ def commitments_delete(*, commitments: Iterable[Commitment], by: User | None) ->
         agreement_ids.add(commitment.agreement_id)
         history_by(commitment, by)
         commitment.delete()
-    agreement_stats_refresh(agreement_ids=agreement_ids)
+    if agreement_ids:
+        agreement_stats_refresh(agreement_ids=agreement_ids)
 
 
 @transaction.atomic
