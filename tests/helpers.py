@@ -28,3 +28,49 @@ def empty_the_database() -> None:
         Team,
     ):
         model.objects.all().delete()
+
+
+def admin_form_data(response) -> dict:
+    """The forms of an admin change page as they stand (the object's and every inline's),
+    ready to post back with changes."""
+    from django import forms
+
+    data = {}
+
+    def put(key: str, field, value) -> None:
+        if value is None or isinstance(field, forms.FileField):
+            return
+        if isinstance(value, bool):
+            if value:
+                data[key] = "on"
+            return
+        if isinstance(value, list | tuple) or hasattr(value, "model"):
+            value = [getattr(item, "pk", item) for item in value]
+        data[key] = getattr(value, "pk", value)
+
+    form = response.context["adminform"].form
+    for name, field in form.fields.items():
+        put(name, field, form.initial.get(name, field.initial))
+    for inline in response.context.get("inline_admin_formsets", []):
+        formset = inline.formset
+        count = str(formset.initial_form_count())
+        data.update(
+            {
+                f"{formset.prefix}-TOTAL_FORMS": count,
+                f"{formset.prefix}-INITIAL_FORMS": count,
+                f"{formset.prefix}-MIN_NUM_FORMS": "0",
+                f"{formset.prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+        for index, inline_form in enumerate(formset.initial_forms):
+            for name, field in inline_form.fields.items():
+                value = inline_form.initial.get(name, field.initial)
+                put(f"{formset.prefix}-{index}-{name}", field, value)
+    return data
+
+
+def add_inline_form(data: dict, prefix: str, values: dict) -> None:
+    """Append one new form to an inline's posted data."""
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    data.update({f"{prefix}-{index}-{name}": value for name, value in values.items()})
+    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)

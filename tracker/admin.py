@@ -1,15 +1,27 @@
-"""The admin: editors' data entry. Every save goes through the same services as the app."""
+"""The admin: editors' data entry. Every save and deletion goes through the same services as
+the app (`save_model`, `save_related`, `save_formset`, `delete_model`, `delete_queryset`), inside
+the transaction the admin opens around each change page; the forms (`admin_forms.py`) run the
+services' checks first, so that a refusal is an error beside its field."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest
+from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import deadlines, selectors, services
+from . import selectors, services
+from .admin_forms import (
+    AgreementForm,
+    CommitmentForm,
+    CommitmentInlineFormSet,
+    EvidenceAdminForm,
+    MilestoneInlineFormSet,
+    evidence_fields,
+)
 from .models import (
     Agreement,
     Commitment,
@@ -28,89 +40,16 @@ from .models import (
 )
 
 
-class CommitmentForm(forms.ModelForm):
-    """Reads the timeline wording at once, so a bad one is an error beside the field."""
-
-    class Meta:
-        model = Commitment
-        fields = [
-            "agreement",
-            "reference",
-            "title",
-            "description",
-            "theme",
-            "responsible_parties",
-            "timeline_wording",
-            "deadline_milestone",
-            "priority",
-            "depends_on",
-        ]
-
-    def clean_timeline_wording(self) -> str:
-        wording = self.cleaned_data.get("timeline_wording", "")
-        try:
-            deadlines.parse_timeline(wording)
-        except deadlines.TimelineError as error:
-            raise ValidationError(str(error)) from None
-        return wording
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        agreement = cleaned.get("agreement") or getattr(self.instance, "agreement", None)
-        if agreement is not None and agreement.pk and "agreement" in self.fields:
-            self._check(
-                services.commitment_check_parties,
-                agreement_parties=agreement.parties.all(),
-                responsible=cleaned.get("responsible_parties") or [],
-            )
-            self._check(
-                services.commitment_check_milestone,
-                agreement=agreement,
-                milestone=cleaned.get("deadline_milestone"),
-            )
-            if self.instance.pk and "depends_on" in cleaned:
-                self._check(
-                    services.commitment_check_dependencies,
-                    commitment=self.instance,
-                    prerequisites=list(cleaned["depends_on"]),
-                )
-        return cleaned
-
-    def _check(self, rule, **kwargs) -> None:
-        try:
-            rule(**kwargs)
-        except ValidationError as error:
-            self._update_errors(error)
-
-
-class CommitmentInlineFormSet(forms.BaseInlineFormSet):
-    """Checks responsible parties against the parties chosen on the same page."""
-
-    def clean(self) -> None:
-        super().clean()
-        if "parties" in self.data:
-            agreement_parties = Party.objects.filter(pk__in=self.data.getlist("parties"))
-        else:
-            agreement_parties = self.instance.parties.all()
-        agreement_parties = list(agreement_parties)
-        for form in self.forms:
-            if not form.has_changed() or self._should_delete_form(form):
-                continue
-            try:
-                services.commitment_check_parties(
-                    agreement_parties=agreement_parties,
-                    responsible=form.cleaned_data.get("responsible_parties") or [],
-                )
-                services.commitment_check_milestone(
-                    agreement=self.instance, milestone=form.cleaned_data.get("deadline_milestone")
-                )
-            except ValidationError as error:
-                form._update_errors(error)
-
-
 def _object_being_edited(request: HttpRequest) -> str | None:
     match = request.resolver_match
     return match.kwargs.get("object_id") if match else None
+
+
+def _saved_forms(formset: forms.BaseModelFormSet) -> list[forms.ModelForm]:
+    """The forms whose objects are new or changed (not deleted), as sorted by the formset's
+    `save(commit=False)`, which also gives the admin its change message."""
+    objects = [*formset.new_objects, *(obj for obj, _ in formset.changed_objects)]
+    return [form for form in formset.forms if any(form.instance is obj for obj in objects)]
 
 
 class SourceInline(admin.TabularInline):
@@ -122,6 +61,7 @@ class MilestoneInline(admin.TabularInline):
     """The agreement's events other than the signing, which follows the agreement's date."""
 
     model = Milestone
+    formset = MilestoneInlineFormSet
     extra = 1
     fields = ["name", "kind", "date", "date_is_estimate", "note"]
     verbose_name_plural = "milestones (the signing follows the agreement's date)"
@@ -195,17 +135,31 @@ class LargeTableMixin:
 
 
 class VisibleAgreementsMixin:
-    """Non-admins see in the admin only the agreements they may see in the app."""
+    """Non-admins see in the admin only the agreements they may see in the app. Their earlier
+    versions are shown, never saved back: simple-history's revert saves the many-to-many
+    fields itself, past the services' checks and outside their transaction."""
 
     agreement_path = "agreement"
 
-    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
+    def _check_visible(self, request: HttpRequest, object_id: str) -> None:
         """simple-history falls back to an object's last record when the queryset hides it;
         for an outsider a restricted object has no history either."""
         visible = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
         if not (visible or request.user.sees_all_agreements):
             raise Http404
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        self._check_visible(request, object_id)
         return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, **kwargs):
+        self._check_visible(request, object_id)
+        if request.method == "POST":
+            raise PermissionDenied("Earlier versions are shown, not restored: edit the object.")
+        return super().history_form_view(request, object_id, version_id, **kwargs)
+
+    def revert_disabled(self, request: HttpRequest, obj=None) -> bool:
+        return True
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)
@@ -220,6 +174,7 @@ class VisibleAgreementsMixin:
 @admin.register(Agreement)
 class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
     agreement_path = ""
+    form = AgreementForm
     list_display = ["title", "status", "signed_on", "party_codes", "commitment_count"]
     readonly_fields = ["commitment_count", "overdue_count"]
     list_filter = ["status", "parties", "teams"]
@@ -241,14 +196,43 @@ class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
     def party_codes(self, agreement: Agreement) -> str:
         return " · ".join(party.code for party in agreement.parties.all())
 
+    def save_model(self, request, obj, form, change) -> None:
+        """Through the service, with the parties posted and those it had: a party leaves only
+        after the inlines below have moved its commitments away (`save_related`)."""
+        kept = list(obj.parties.all()) if obj.pk else []
+        services.agreement_save(
+            agreement=obj,
+            parties={*form.cleaned_data["parties"], *kept},
+            teams=form.cleaned_data["teams"],
+            by=request.user,
+        )
+
     def save_related(self, request, form, formsets, change) -> None:
-        form.save_m2m()
-        services.agreement_sync_signing(agreement=form.instance)
+        """The parties and teams were saved with the agreement; the inlines through their
+        services; then the parties no longer posted leave."""
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
-        services.agreement_recompute_due_dates(agreement=form.instance)
-        # Inline commitments may have been added or deleted.
-        services.agreement_stats_refresh(agreement_ids=[form.instance.pk])
+        parties = set(form.cleaned_data["parties"])
+        if set(form.instance.parties.all()) != parties:
+            services.agreement_save(agreement=form.instance, parties=parties, by=request.user)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        formset.save(commit=False)
+        if formset.model is Commitment:
+            services.commitments_delete(commitments=formset.deleted_objects, by=request.user)
+            for commitment_form in _saved_forms(formset):
+                services.commitment_save(
+                    commitment=commitment_form.instance,
+                    responsible=commitment_form.cleaned_data["responsible_parties"],
+                    by=request.user,
+                )
+        elif formset.model is Milestone:
+            for milestone in formset.deleted_objects:
+                milestone.delete()
+            for milestone_form in _saved_forms(formset):
+                services.milestone_save(milestone=milestone_form.instance, by=request.user)
+        else:  # sources: nothing derived from them, saved (with history) as they are
+            formset.save()
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -265,7 +249,11 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 class EvidenceInline(admin.StackedInline):
+    """The commitment's evidence: logged (`services.evidence_log`) and corrected
+    (`services.evidence_update`) as the editor; retracted only on the app's page."""
+
     model = Evidence
+    form = EvidenceAdminForm
     extra = 0
     can_delete = False
     fields = [
@@ -279,6 +267,12 @@ class EvidenceInline(admin.StackedInline):
         ("retracted_at", "retraction_reason"),
     ]
     readonly_fields = ["logged_by", "logged_at", "retracted_at", "retraction_reason"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        object_id = _object_being_edited(request)
+        if db_field.name == "claimed_by" and object_id:
+            kwargs["queryset"] = Party.objects.filter(agreements__commitments__id=object_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ExtensionInline(admin.TabularInline):
@@ -343,23 +337,32 @@ class CommitmentAdmin(LargeTableMixin, VisibleAgreementsMixin, SimpleHistoryAdmi
             .annotate(is_overdue=selectors.open_overdue_flag())
         )
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Agreements the editor may see; the milestones of the commitment's own agreement
+        (of every agreement the editor sees, for a new one)."""
+        visible = selectors.agreements_visible_to(request.user)
+        object_id = _object_being_edited(request)
+        if db_field.name == "agreement":
+            kwargs["queryset"] = visible
+        elif db_field.name == "deadline_milestone":
+            milestones = Milestone.objects.filter(agreement__in=visible)
+            if object_id:
+                milestones = milestones.filter(agreement__commitments__id=object_id)
+            kwargs["queryset"] = milestones
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         """Prerequisites come from the same agreement as the commitment being edited."""
         object_id = _object_being_edited(request)
-        if db_field.name == "depends_on" and object_id:
-            kwargs["queryset"] = Commitment.objects.filter(
-                agreement__commitments__id=object_id
-            ).exclude(pk=object_id)
+        if db_field.name == "depends_on":
+            if object_id:
+                kwargs["queryset"] = Commitment.objects.filter(
+                    agreement__commitments__id=object_id
+                ).exclude(pk=object_id)
+            else:
+                kwargs["queryset"] = Commitment.objects.none()
+                kwargs["help_text"] = "Chosen once the commitment is saved, from its agreement."
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def delete_model(self, request, obj) -> None:
-        super().delete_model(request, obj)
-        services.agreement_stats_refresh(agreement_ids=[obj.agreement_id])
-
-    def delete_queryset(self, request, queryset) -> None:
-        agreement_ids = list(queryset.values_list("agreement_id", flat=True).distinct())
-        super().delete_queryset(request, queryset)
-        services.agreement_stats_refresh(agreement_ids=agreement_ids)
 
     @admin.display(description="parties")
     def party_codes(self, commitment: Commitment) -> str:
@@ -370,25 +373,38 @@ class CommitmentAdmin(LargeTableMixin, VisibleAgreementsMixin, SimpleHistoryAdmi
         return commitment.is_overdue
 
     def save_model(self, request, obj, form, change) -> None:
-        obj.due_on = services.commitment_due_date(commitment=obj, signed_on=obj.agreement.signed_on)
-        super().save_model(request, obj, form, change)
+        """Through the service (due date, checks, both agreements' figures on a move)."""
+        services.commitment_save(
+            commitment=obj,
+            responsible=form.cleaned_data["responsible_parties"],
+            prerequisites=form.cleaned_data["depends_on"],
+            by=request.user,
+        )
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """The responsible parties and prerequisites were saved by the service with the
+        commitment, never by `form.save_m2m()`; what is left are the inlines."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request, form, formset, change) -> None:
-        """New evidence is logged by the service, as the editor, at the time of saving."""
         formset.save(commit=False)  # sorts new from changed objects for the change message
-        for evidence_form in formset.forms:
-            if not evidence_form.has_changed():
-                continue
-            if evidence_form.instance.pk is None:
-                fields = {
-                    name: value
-                    for name, value in evidence_form.cleaned_data.items()
-                    if name in services.EVIDENCE_FIELDS
-                }
+        if formset.model is not Evidence:
+            return  # the extensions are only shown: they are recorded on the app's page
+        for evidence_form in _saved_forms(formset):
+            evidence = evidence_form.instance
+            if evidence.pk is None:
+                fields = evidence_fields(evidence_form, every=True)
                 services.evidence_log(commitment=form.instance, by=request.user, **fields)
             else:
-                evidence_form.save()
-        services.commitment_refresh_dispute(commitment=form.instance)
+                fields = evidence_fields(evidence_form)
+                services.evidence_update(evidence=evidence, by=request.user, **fields)
+
+    def delete_model(self, request, obj) -> None:
+        services.commitments_delete(commitments=[obj], by=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        services.commitments_delete(commitments=queryset, by=request.user)
 
 
 @admin.register(Party)
@@ -399,7 +415,11 @@ class PartyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Evidence)
 class EvidenceAdmin(LargeTableMixin, VisibleAgreementsMixin, SimpleHistoryAdmin):
+    """Corrections to evidence already logged, through `services.evidence_update`. Evidence
+    is logged, and retracted, on its commitment's page in the app."""
+
     agreement_path = "commitment__agreement"
+    form = EvidenceAdminForm
     list_display = ["commitment", "summary", "stance", "grading", "logged_by", "logged_at"]
     list_filter = [
         ("logged_at", admin.DateFieldListFilter),
@@ -410,11 +430,46 @@ class EvidenceAdmin(LargeTableMixin, VisibleAgreementsMixin, SimpleHistoryAdmin)
     ]
     list_select_related = ["commitment", "logged_by"]
     search_fields = ["summary", "quote", "source_title", "commitment__title"]
-    raw_id_fields = ["commitment"]
-    readonly_fields = ["logged_by", "logged_at", "retracted_at", "retracted_by"]
+    fields = [
+        "commitment",
+        "summary",
+        ("occurred_on", "stance", "claimed_by"),
+        ("reliability", "credibility"),
+        ("source_title", "source_publisher", "source_date"),
+        "source_url",
+        "quote",
+        "attachment",
+        ("logged_by", "logged_at"),
+        ("retracted_at", "retracted_by"),
+        "retraction_reason",
+    ]
+    readonly_fields = [
+        "commitment",
+        "logged_by",
+        "logged_at",
+        "retracted_at",
+        "retracted_by",
+        "retraction_reason",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        messages.info(
+            request,
+            "Evidence is logged on its commitment's page in the app (“Log evidence”), "
+            "where the claimant, the dates and the attachment are checked against that "
+            "commitment; it can also be added below a commitment here. This page corrects "
+            "evidence already logged.",
+        )
+        return redirect("admin:tracker_evidence_changelist")
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.evidence_update(evidence=obj, by=request.user, **evidence_fields(form))
 
 
 @admin.register(StatusChange)

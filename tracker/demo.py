@@ -17,6 +17,7 @@ from .models import (
     AgreementStatus,
     Commitment,
     CommitmentStatus,
+    Milestone,
     MilestoneKind,
     Party,
     Priority,
@@ -286,20 +287,23 @@ def _users() -> list[tuple[str, str, str]]:
 
 def _agreement(today: date, *, by: User) -> Agreement:
     signed_on = today - timedelta(days=SIGNED_DAYS_AGO)
+    editor = User.objects.get(username="editor")
     parties = {
-        "PAK": Party.objects.get_or_create(code="PAK", defaults={"name": "Pakistan"})[0],
-        "AFG": Party.objects.get_or_create(code="AFG", defaults={"name": "Afghanistan"})[0],
+        code: services.party_get_or_create(party=Party(code=code, name=name))
+        for code, name in (("PAK", "Pakistan"), ("AFG", "Afghanistan"))
     }
-    agreement = Agreement.objects.create(
-        slug=SLUG,
-        title="Pakistan–Afghanistan accord on countering cross-border terrorism",
-        signed_on=signed_on,
-        signed_on_kind=Agreement.DateKind.ANNOUNCED,
-        status=AgreementStatus.IN_FORCE,
-        summary=SUMMARY,
+    agreement = services.agreement_save(
+        agreement=Agreement(
+            slug=SLUG,
+            title="Pakistan–Afghanistan accord on countering cross-border terrorism",
+            signed_on=signed_on,
+            signed_on_kind=Agreement.DateKind.ANNOUNCED,
+            status=AgreementStatus.IN_FORCE,
+            summary=SUMMARY,
+        ),
+        parties=parties.values(),
+        by=editor,
     )
-    agreement.parties.set(parties.values())
-    services.agreement_sync_signing(agreement=agreement)
     Source.objects.create(
         agreement=agreement,
         kind=Source.Kind.ARTICLE,
@@ -307,10 +311,14 @@ def _agreement(today: date, *, by: User) -> Agreement:
         publisher="Seed article",
         published_on=signed_on + timedelta(days=1),
     )
-    follow_up = agreement.milestones.create(
-        kind=MilestoneKind.MEETING,
-        name=FOLLOW_UP,
-        date=deadlines.due_date("next month", signed_on),
+    follow_up = services.milestone_save(
+        milestone=Milestone(
+            agreement=agreement,
+            kind=MilestoneKind.MEETING,
+            name=FOLLOW_UP,
+            date=deadlines.due_date("next month", signed_on),
+        ),
+        by=editor,
     )
     for item in _commitments(today):
         commitment = services.commitment_save(
@@ -325,6 +333,7 @@ def _agreement(today: date, *, by: User) -> Agreement:
                 deadline_milestone=follow_up if item.from_follow_up else None,
             ),
             responsible=[parties[code] for code in item.parties],
+            by=editor,
         )
         _history(commitment, item, signed_on, by=by)
     _warnings(agreement, parties, today, by=by)

@@ -231,7 +231,7 @@ class _Writer:
             agreement,
             plan.values,
             lambda: services.agreement_save(
-                agreement=agreement, parties=wanted | current, teams=teams
+                agreement=agreement, parties=wanted | current, teams=teams, by=self.by
             ),
             force=sets_differ,
         )
@@ -247,7 +247,7 @@ class _Writer:
         if wanted != current | wanted:
             self.attempt(
                 plan.where,
-                lambda: services.agreement_save(agreement=agreement, parties=wanted),
+                lambda: services.agreement_save(agreement=agreement, parties=wanted, by=self.by),
             )
 
     def _source(self, agreement: Agreement, where: str, title: str, values: dict) -> None:
@@ -281,7 +281,7 @@ class _Writer:
                 where,
                 milestone,
                 values,
-                lambda: services.milestone_save(milestone=milestone),
+                lambda: services.milestone_save(milestone=milestone, by=self.by),
             )
         except _Refused:
             return
@@ -332,7 +332,9 @@ class _Writer:
             plan.where,
             commitment,
             values,
-            lambda: services.commitment_save(commitment=commitment, responsible=responsible),
+            lambda: services.commitment_save(
+                commitment=commitment, responsible=responsible, by=self.by
+            ),
             force=responsible is not None and set(responsible) != old,
         )
         logged = [self._evidence(commitment, label, entry) for entry in plan.evidence]

@@ -1,4 +1,5 @@
-"""Every write: keyword-only functions named <entity>_<action>, each one transaction.
+"""Every write: keyword-only functions named <entity>_<action>, each one transaction that
+holds the change and its audit record (history rows, status changes) together.
 
 Views, the admin, the importer, the API and the demo loader call these (as
 `services.<name>`); none of them writes rows that carry a business rule on its own.
@@ -9,6 +10,7 @@ from .agreements import (
     SIGNING_NAME,
     DraftRowInvalid,
     agreement_accept_draft,
+    agreement_check_parties,
     agreement_recompute_due_dates,
     agreement_save,
     agreement_sync_signing,
@@ -17,8 +19,8 @@ from .agreements import (
     party_get_or_create,
 )
 from .commitments import (
-    CLAIM_STANCES,
     StatusConflict,
+    commitment_check,
     commitment_check_dependencies,
     commitment_check_milestone,
     commitment_check_parties,
@@ -29,12 +31,15 @@ from .commitments import (
     commitment_save,
     commitment_set_dependencies,
     commitment_set_status,
+    commitments_delete,
 )
 from .evidence import (
     EVIDENCE_FIELDS,
+    evidence_check_claimant,
     evidence_check_dates,
     evidence_log,
     evidence_retract,
+    evidence_update,
 )
 from .jobs import (
     overdue_scan,
@@ -49,18 +54,19 @@ from .users import (
 )
 
 __all__ = [
-    "CLAIM_STANCES",
     "EVIDENCE_FIELDS",
     "MIN_PARTIES",
     "SIGNING_NAME",
     "DraftRowInvalid",
     "StatusConflict",
     "agreement_accept_draft",
+    "agreement_check_parties",
     "agreement_recompute_due_dates",
     "agreement_save",
     "agreement_set_followed",
     "agreement_stats_refresh",
     "agreement_sync_signing",
+    "commitment_check",
     "commitment_check_dependencies",
     "commitment_check_milestone",
     "commitment_check_parties",
@@ -71,9 +77,12 @@ __all__ = [
     "commitment_save",
     "commitment_set_dependencies",
     "commitment_set_status",
+    "commitments_delete",
+    "evidence_check_claimant",
     "evidence_check_dates",
     "evidence_log",
     "evidence_retract",
+    "evidence_update",
     "milestone_save",
     "milestone_set_date",
     "overdue_scan",

@@ -16,27 +16,37 @@ from ..models import (
     Party,
     Source,
     Team,
+    User,
 )
 from .commitments import commitment_due_date, commitment_save
+from .history import history_by
 
 SIGNING_NAME = "Signing"
 
 
-def agreement_sync_signing(*, agreement: Agreement) -> Milestone:
+@transaction.atomic
+def agreement_sync_signing(*, agreement: Agreement, by: User | None = None) -> Milestone:
     """Make the signing milestone match the agreement's date; move the deadlines with it."""
-    milestone, created = Milestone.objects.get_or_create(
-        agreement=agreement,
-        kind=MilestoneKind.SIGNING,
-        defaults={"name": SIGNING_NAME, "date": agreement.signed_on},
-    )
-    if not created and milestone.date != agreement.signed_on:
+    milestone = Milestone.objects.filter(agreement=agreement, kind=MilestoneKind.SIGNING).first()
+    if milestone is None:
+        milestone = Milestone(
+            agreement=agreement,
+            kind=MilestoneKind.SIGNING,
+            name=SIGNING_NAME,
+            date=agreement.signed_on,
+        )
+        history_by(milestone, by)
+        milestone.save()
+    elif milestone.date != agreement.signed_on:
         milestone.date = agreement.signed_on
+        history_by(milestone, by)
         milestone.save(update_fields=["date"])
-        agreement_recompute_due_dates(agreement=agreement)
+        agreement_recompute_due_dates(agreement=agreement, by=by)
     return milestone
 
 
-def agreement_recompute_due_dates(*, agreement: Agreement) -> int:
+@transaction.atomic
+def agreement_recompute_due_dates(*, agreement: Agreement, by: User | None = None) -> int:
     """Recompute every due date of one agreement from its wording; returns how many moved.
 
     Called in the same transaction as any change of a milestone's date, so that every due
@@ -52,23 +62,25 @@ def agreement_recompute_due_dates(*, agreement: Agreement) -> int:
             commitment.due_on = due_on
             moved.append(commitment)
     bulk_update_with_history(
-        moved, Commitment, ["due_on"], default_change_reason="Deadline recomputed"
+        moved, Commitment, ["due_on"], default_user=by, default_change_reason="Deadline recomputed"
     )
     return len(moved)
 
 
 @transaction.atomic
-def milestone_set_date(*, milestone: Milestone, date: date) -> int:
+def milestone_set_date(*, milestone: Milestone, date: date, by: User | None = None) -> int:
     """Move a milestone; every due date counted from it moves in the same transaction."""
     if milestone.is_signing:
         agreement = milestone.agreement
         agreement.signed_on = date
+        history_by(agreement, by)
         agreement.save(update_fields=["signed_on", "updated_at"])
-        agreement_sync_signing(agreement=agreement)
+        agreement_sync_signing(agreement=agreement, by=by)
         return Commitment.objects.filter(agreement=agreement).count()
     milestone.date = date
+    history_by(milestone, by)
     milestone.save(update_fields=["date"])
-    return agreement_recompute_due_dates(agreement=milestone.agreement)
+    return agreement_recompute_due_dates(agreement=milestone.agreement, by=by)
 
 
 class DraftRowInvalid(Exception):
@@ -80,6 +92,7 @@ class DraftRowInvalid(Exception):
         super().__init__(f"Commitment {index + 1}: {error}")
 
 
+@transaction.atomic
 def party_get_or_create(*, party: Party) -> Party:
     """The saved party with this code, else with this name (any case), else `party` saved."""
     found = (
@@ -100,6 +113,7 @@ def agreement_accept_draft(
     commitments: Sequence[tuple[Commitment, Sequence[str]]],
     parties: Sequence[Party] = (),
     source: Source | None = None,
+    by: User | None = None,
 ) -> Agreement:
     """Save a reviewed draft in one transaction: if anything is refused, nothing is saved.
 
@@ -113,24 +127,26 @@ def agreement_accept_draft(
         if len({party.code for party in parties}) < 2:
             raise ValidationError({"parties": "An agreement binds two or more parties."})
         agreement.full_clean(exclude=["parties", "teams"])
+        history_by(agreement, by)
         agreement.save()
         by_code = {party.code: party_get_or_create(party=party) for party in parties}
         agreement.parties.set(set(by_code.values()))
     else:
         by_code = {party.code: party for party in agreement.parties.all()}
-    agreement_sync_signing(agreement=agreement)
+    agreement_sync_signing(agreement=agreement, by=by)
     everyone = list(dict.fromkeys(by_code.values()))
     for index, (commitment, codes) in enumerate(commitments):
         commitment.agreement = agreement
         # An unknown code stays an unsaved Party so that the service names it in its error.
         responsible = [by_code.get(code) or Party(code=code) for code in codes] or everyone
         try:
-            commitment_save(commitment=commitment, responsible=responsible)
+            commitment_save(commitment=commitment, responsible=responsible, by=by)
         except ValidationError as error:
             raise DraftRowInvalid(index, error) from None
     if source is not None:
         source.agreement = agreement
         source.full_clean()
+        history_by(source, by)
         source.save()
     return agreement
 
@@ -140,18 +156,27 @@ def agreement_accept_draft(
 MIN_PARTIES = 2
 
 
+def agreement_check_parties(*, parties: Iterable[Party]) -> None:
+    if len({party.pk for party in parties}) < MIN_PARTIES:
+        raise ValidationError({"parties": "An agreement has at least two parties."})
+
+
 @transaction.atomic
 def agreement_save(
-    *, agreement: Agreement, parties: Iterable[Party], teams: Iterable[Team] | None = None
+    *,
+    agreement: Agreement,
+    parties: Iterable[Party],
+    teams: Iterable[Team] | None = None,
+    by: User | None = None,
 ) -> Agreement:
     """Validate and save an agreement with its parties (two or more) and, if given, the
     teams it is restricted to. The signing milestone follows its date, and the due dates
     counted from the signing with it. A party still responsible for one of its commitments
     cannot leave it."""
     parties = list(parties)
-    if len({party.pk for party in parties}) < MIN_PARTIES:
-        raise ValidationError({"parties": "An agreement has at least two parties."})
+    agreement_check_parties(parties=parties)
     agreement.full_clean(exclude=["parties", "teams"])
+    history_by(agreement, by)
     agreement.save()
     leaving = (
         Commitment.responsible_parties.through.objects.filter(commitment__agreement=agreement)
@@ -170,12 +195,12 @@ def agreement_save(
     agreement.parties.set(parties)
     if teams is not None:
         agreement.teams.set(teams)
-    agreement_sync_signing(agreement=agreement)
+    agreement_sync_signing(agreement=agreement, by=by)
     return agreement
 
 
 @transaction.atomic
-def milestone_save(*, milestone: Milestone) -> Milestone:
+def milestone_save(*, milestone: Milestone, by: User | None = None) -> Milestone:
     """Validate and save a milestone other than the signing (which follows the agreement's
     date); moving its date moves every due date counted from it."""
     if milestone.is_signing:
@@ -188,7 +213,8 @@ def milestone_save(*, milestone: Milestone) -> Milestone:
         else None
     )
     milestone.full_clean()
+    history_by(milestone, by)
     milestone.save()
     if previous is not None and previous != milestone.date:
-        agreement_recompute_due_dates(agreement=milestone.agreement)
+        agreement_recompute_due_dates(agreement=milestone.agreement, by=by)
     return milestone

@@ -19,11 +19,13 @@ from ..models import (
     Milestone,
     OverdueFlag,
     Party,
-    Stance,
     StatusChange,
     User,
 )
 from ..models.commitments import CLOSED_STATUSES
+from ..models.evidence import CLAIM_STANCES
+from ..selectors.pages import current_claims
+from .history import history_by, history_reason
 from .stats import agreement_stats_refresh
 
 
@@ -76,23 +78,147 @@ def commitment_check_milestone(*, agreement: Agreement, milestone: Milestone | N
         )
 
 
+def commitment_check(
+    *,
+    commitment: Commitment,
+    responsible: list[Party] | None = None,
+    prerequisites: list[Commitment] | None = None,
+) -> None:
+    """Every check `commitment_save` makes before it writes, all problems in one
+    `ValidationError` by field; forms call it to show them beside their fields.
+
+    `responsible` and `prerequisites` are the new sets (None: unchanged). A commitment moved to
+    another agreement keeps only what belongs to its new agreement: its responsible parties
+    must be parties there and its milestone one of its milestones (or none). Prerequisites
+    never cross agreements, and a move never drops them silently: it is refused while the
+    commitment has prerequisites (the caller clears them in the same save) or while a
+    commitment of its old agreement waits on it (that one drops it first).
+    """
+    agreement = commitment.agreement
+    errors: dict = {}
+
+    def check(rule, **kwargs) -> None:
+        try:
+            rule(**kwargs)
+        except ValidationError as error:
+            error.update_error_dict(errors)
+
+    check(commitment_check_milestone, agreement=agreement, milestone=commitment.deadline_milestone)
+    moved_from = _moved_from(commitment)
+    if responsible is None and moved_from is not None:
+        responsible = list(commitment.responsible_parties.all())
+    if responsible is not None:
+        check(
+            commitment_check_parties,
+            agreement_parties=agreement.parties.all(),
+            responsible=responsible,
+        )
+    if moved_from is not None:
+        check(_check_claimants_follow, commitment=commitment)
+        check(_check_dependents_stay, commitment=commitment, moved_from=moved_from)
+        if prerequisites is None:
+            prerequisites = list(commitment.depends_on.all())
+        check(_check_prerequisites_cleared, prerequisites=prerequisites, moved_from=moved_from)
+    if prerequisites and "depends_on" not in errors:
+        check(commitment_check_dependencies, commitment=commitment, prerequisites=prerequisites)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _moved_from(commitment: Commitment) -> int | None:
+    """The agreement a saved commitment is being moved away from, or None."""
+    if commitment.pk is None:
+        return None
+    stored = (
+        Commitment.objects.filter(pk=commitment.pk).values_list("agreement_id", flat=True).first()
+    )
+    return stored if stored is not None and stored != commitment.agreement_id else None
+
+
+def _check_claimants_follow(*, commitment: Commitment) -> None:
+    """The claims made on a commitment stay claims by parties to its agreement."""
+    claimants = set(
+        Party.objects.filter(claims__commitment=commitment).values_list("code", flat=True)
+    )
+    outsiders = sorted(claimants - {party.code for party in commitment.agreement.parties.all()})
+    if outsiders:
+        raise ValidationError(
+            {
+                "agreement": f"Its evidence holds claims by {', '.join(outsiders)}, not a party "
+                "to that agreement; add them to its parties first."
+            }
+        )
+
+
+def _check_prerequisites_cleared(*, prerequisites: list[Commitment], moved_from: int) -> None:
+    left = sorted(p.reference for p in prerequisites if p.agreement_id == moved_from)
+    if left:
+        raise ValidationError(
+            {
+                "depends_on": f"{', '.join(left)} {'is' if len(left) == 1 else 'are'} of the "
+                "agreement it leaves, and prerequisites never cross agreements; clear its "
+                "prerequisites to move it."
+            }
+        )
+
+
+def _check_dependents_stay(*, commitment: Commitment, moved_from: int) -> None:
+    waiting = sorted(
+        commitment.dependents.filter(agreement_id=moved_from).values_list("reference", flat=True)
+    )
+    if waiting:
+        raise ValidationError(
+            {
+                "agreement": f"{', '.join(waiting)} of its agreement "
+                f"{'waits' if len(waiting) == 1 else 'wait'} on it, and prerequisites never "
+                "cross agreements; remove it from their prerequisites before moving it."
+            }
+        )
+
+
 @transaction.atomic
 def commitment_save(
-    *, commitment: Commitment, responsible: Iterable[Party] | None = None
+    *,
+    commitment: Commitment,
+    responsible: Iterable[Party] | None = None,
+    prerequisites: Iterable[Commitment] | None = None,
+    by: User | None = None,
 ) -> Commitment:
-    """Validate, compute the due date and save one commitment (new or changed)."""
+    """Validate, compute the due date and save one commitment (new, changed or moved to
+    another agreement) with its responsible parties and prerequisites when given (None:
+    unchanged), and its history by `by`, in one transaction."""
+    responsible = None if responsible is None else list(responsible)
+    prerequisites = None if prerequisites is None else list(prerequisites)
+    moved_from = _moved_from(commitment)
+    commitment_check(commitment=commitment, responsible=responsible, prerequisites=prerequisites)
     agreement = commitment.agreement
-    commitment_check_milestone(agreement=agreement, milestone=commitment.deadline_milestone)
-    if responsible is not None:
-        responsible = list(responsible)
-        commitment_check_parties(agreement_parties=agreement.parties.all(), responsible=responsible)
+    if commitment.deadline_milestone is not None:
+        # Counted from the milestone's stored date, not from a copy read before it moved
+        # (the admin saves an agreement's milestones, then its commitments, in one request).
+        commitment.deadline_milestone.refresh_from_db(fields=["date"])
     commitment.due_on = commitment_due_date(commitment=commitment, signed_on=agreement.signed_on)
-    commitment.full_clean(exclude=["responsible_parties"])
+    commitment.full_clean(exclude=["responsible_parties", "depends_on"])
+    history_by(commitment, by)
     commitment.save()
     if responsible is not None:
         commitment.responsible_parties.set(responsible)
-    agreement_stats_refresh(agreement_ids=[agreement.pk])
+    if prerequisites is not None:
+        commitment.depends_on.set(prerequisites)
+    agreement_stats_refresh(agreement_ids=[agreement.pk, *([moved_from] if moved_from else [])])
     return commitment
+
+
+@transaction.atomic
+def commitments_delete(*, commitments: Iterable[Commitment], by: User | None) -> None:
+    """Delete commitments (the admin's deletions), each with its history record by `by`,
+    and recount their agreements' figures."""
+    agreement_ids = set()
+    for commitment in commitments:
+        agreement_ids.add(commitment.agreement_id)
+        history_by(commitment, by)
+        commitment.delete()
+    if agreement_ids:
+        agreement_stats_refresh(agreement_ids=agreement_ids)
 
 
 @transaction.atomic
@@ -148,32 +274,36 @@ def commitment_set_status(
     commitment.updated_at = now
     # The conditional update bypasses save(); the audit trail gets its record here.
     Commitment.history.bulk_history_create(
-        [commitment], update=True, default_user=by, default_change_reason=reason
+        [commitment], update=True, default_user=by, default_change_reason=history_reason(reason)
     )
     return change
 
 
-CLAIM_STANCES = (Stance.PROGRESS, Stance.SETBACK)
-
-
 def commitment_claims(*, commitment: Commitment) -> dict[int, Evidence]:
-    """Each party's current claim: its latest evidence still standing that shows progress or
-    a setback."""
-    claims: dict[int, Evidence] = {}
-    for evidence in (
-        commitment.evidence.filter(
-            claimed_by__isnull=False, retracted_at__isnull=True, stance__in=CLAIM_STANCES
-        )
-        .select_related("claimed_by")
-        .order_by("logged_at", "id")
-    ):
-        claims[evidence.claimed_by_id] = evidence
-    return claims
+    """Each party's current claim (`selectors.current_claims`, the one rule for it), read
+    from the evidence that can make one."""
+    evidence = commitment.evidence.filter(
+        claimed_by__isnull=False, retracted_at__isnull=True, stance__in=CLAIM_STANCES
+    ).select_related("claimed_by")
+    return current_claims(evidence)
 
 
+@transaction.atomic
 def commitment_refresh_dispute(*, commitment: Commitment) -> bool:
     """Disputed when the parties' current claims disagree: one shows progress, another a
-    setback. Written only when it changes."""
+    setback. Written only when it changes.
+
+    Every writer of evidence calls it in its own transaction, after its write. The commitment's
+    row is locked first, so that two of them take turns: the second waits for the first to
+    commit, then reads the claims afresh (PostgreSQL gives each statement of a READ COMMITTED
+    transaction a new snapshot), its own and the first one's. Without the lock each could
+    read the claims without the other's and both leave the flag wrong. The lock is FOR NO KEY
+    UPDATE: the evidence rows inserted beside it hold FOR KEY SHARE on the same row (their
+    foreign key), which a plain FOR UPDATE would wait on: two writers could deadlock.
+    """
+    Commitment.objects.select_for_update(no_key=True).filter(pk=commitment.pk).values_list(
+        "pk", flat=True
+    ).get()
     stances = {claim.stance for claim in commitment_claims(commitment=commitment).values()}
     disputed = len(stances) > 1
     Commitment.objects.filter(pk=commitment.pk).exclude(is_disputed=disputed).update(
@@ -239,7 +369,8 @@ def commitment_extend_deadline(
     commitment.timeline_wording = wording
     commitment.deadline_milestone = milestone
     commitment.due_on = new_due_on
-    commitment._change_reason = f"Deadline extended: {reason}"
+    commitment._change_reason = history_reason(f"Deadline extended: {reason}")
+    history_by(commitment, by)
     commitment.save()
     return extension
 
@@ -278,7 +409,6 @@ def commitment_check_dependencies(
         references = dict(Commitment.objects.filter(pk__in=cycle).values_list("pk", "reference"))
         path = " → ".join(references[pk] for pk in cycle)
         raise ValidationError({"depends_on": f"That would make a circle of prerequisites: {path}."})
-    commitment.depends_on.set(prerequisites)
 
 
 def _find_cycle(graph: dict[int, set[int]], start: int) -> list[int] | None:

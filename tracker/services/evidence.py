@@ -1,4 +1,4 @@
-"""Evidence: logged and retracted, never deleted."""
+"""Evidence: logged, corrected and retracted, never deleted."""
 
 from datetime import date, datetime
 
@@ -9,9 +9,11 @@ from django.utils import timezone
 from ..models import (
     Commitment,
     Evidence,
+    Party,
     User,
 )
 from .commitments import commitment_refresh_dispute
+from .history import history_by, history_reason
 
 # What the person logging evidence types in; the rest is set by `evidence_log`.
 EVIDENCE_FIELDS = (
@@ -30,34 +32,76 @@ EVIDENCE_FIELDS = (
 )
 
 
+@transaction.atomic
 def evidence_log(
     *, commitment: Commitment, by: User | None, at: datetime | None = None, **fields
 ) -> Evidence:
-    """Record a new piece of evidence against a commitment (and whether it is now disputed)."""
-    unknown = set(fields) - set(EVIDENCE_FIELDS)
-    if unknown:
-        raise TypeError(f"evidence_log() got unexpected fields {sorted(unknown)}")
+    """Record a new piece of evidence against a commitment (and whether it is now disputed),
+    with its history record, in one transaction."""
+    _check_known(fields, "evidence_log")
     evidence = Evidence(
         commitment=commitment, logged_by=by, logged_at=at or timezone.now(), **fields
     )
-    upload = fields.get("attachment")
-    if upload and not evidence.attachment_name:
-        evidence.attachment_name = getattr(upload, "name", "")[:200]
-    claimant = fields.get("claimed_by")
-    if claimant is not None and not commitment.agreement.parties.filter(pk=claimant.pk).exists():
-        raise ValidationError({"claimed_by": f"{claimant.code} is not a party to this agreement."})
+    _name_attachment(evidence, fields)
+    evidence_check_claimant(commitment=commitment, claimant=evidence.claimed_by)
+    evidence_check_dates(occurred_on=evidence.occurred_on, source_date=evidence.source_date)
     evidence.full_clean()
-    with transaction.atomic():
-        evidence.save()
-        if claimant is not None:
-            commitment_refresh_dispute(commitment=commitment)
+    history_by(evidence, by)
+    evidence.save()
+    if evidence.claimed_by_id is not None:
+        commitment_refresh_dispute(commitment=commitment)
     return evidence
 
 
+@transaction.atomic
+def evidence_update(*, evidence: Evidence, by: User | None, **fields) -> Evidence:
+    """Correct what was typed in about a piece of evidence (the admin's edits): the fields
+    `evidence_log` takes, never who logged it, when, or its retraction. Saved with its
+    history record by `by`, and the commitment's dispute flag refreshed, in one transaction.
+    """
+    _check_known(fields, "evidence_update")
+    for name, value in fields.items():
+        setattr(evidence, name, value)
+    _name_attachment(evidence, fields)
+    evidence_check_claimant(commitment=evidence.commitment, claimant=evidence.claimed_by)
+    evidence_check_dates(occurred_on=evidence.occurred_on, source_date=evidence.source_date)
+    evidence.full_clean()
+    history_by(evidence, by)
+    evidence.save()
+    # Always: the edit may have made a claim, changed one or taken one away.
+    commitment_refresh_dispute(commitment=evidence.commitment)
+    return evidence
+
+
+def _check_known(fields: dict, service: str) -> None:
+    unknown = set(fields) - set(EVIDENCE_FIELDS)
+    if unknown:
+        raise TypeError(f"{service}() got unexpected fields {sorted(unknown)}")
+
+
+def _name_attachment(evidence: Evidence, fields: dict) -> None:
+    """Keep the uploaded file's own name beside the generated one it is stored under."""
+    if "attachment" not in fields:
+        return
+    upload = fields["attachment"]
+    if not upload:
+        evidence.attachment_name = ""
+    elif not getattr(upload, "_committed", False) or not evidence.attachment_name:
+        evidence.attachment_name = getattr(upload, "name", "")[:200]
+
+
+def evidence_check_claimant(*, commitment: Commitment, claimant: Party | None) -> None:
+    """A claim is made by a party to the commitment's agreement."""
+    if claimant is not None and not commitment.agreement.parties.filter(pk=claimant.pk).exists():
+        raise ValidationError({"claimed_by": f"{claimant.code} is not a party to this agreement."})
+
+
+@transaction.atomic
 def evidence_retract(
     *, evidence: Evidence, reason: str, by: User | None, at: datetime | None = None
 ) -> Evidence:
-    """Withdraw evidence: it stays in the record, marked retracted with the reason."""
+    """Withdraw evidence: it stays in the record, marked retracted with the reason. The
+    retraction, its history record and the dispute flag commit together or not at all."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"retraction_reason": "Say why this evidence is retracted."})
@@ -71,7 +115,10 @@ def evidence_retract(
     evidence.refresh_from_db()
     # The conditional update bypasses save(); the audit trail gets its record here.
     Evidence.history.bulk_history_create(
-        [evidence], update=True, default_user=by, default_change_reason=f"Retracted: {reason}"
+        [evidence],
+        update=True,
+        default_user=by,
+        default_change_reason=history_reason(f"Retracted: {reason}"),
     )
     if evidence.claimed_by_id is not None:
         commitment_refresh_dispute(commitment=evidence.commitment)
