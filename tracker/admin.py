@@ -127,9 +127,9 @@ class ReadOnlyMixin:
 
 
 class LargeTableMixin:
-    """For tables that grow by hundreds of thousands of rows (a million pieces of evidence):
-    no count of the whole table beside the filtered one, and dates filtered by fixed ranges
-    instead of `date_hierarchy`, whose list of years reads every row (0.25 s at a million)."""
+    """For tables that grow by hundreds of thousands of rows (evidence, status changes): no
+    count of the whole table beside the filtered one, and dates filtered by fixed ranges
+    instead of `date_hierarchy`, whose list of years reads every row."""
 
     show_full_result_count = False
 
