@@ -20,4 +20,6 @@ class TrackerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from . import db  # noqa: F401 (registers the `__any` lookup)
+
         post_migrate.connect(_sync_role_groups, sender=self)

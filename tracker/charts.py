@@ -1,13 +1,19 @@
 """Server-rendered SVG charts: pure functions from data to coordinates, no drawing library.
 
 The templates draw the shapes; these functions only place them, so that pages need no
-JavaScript and no inline styles.
+JavaScript and no inline styles. Coordinates are given as SVG numbers (`svg_number`): a
+template would otherwise write a float in the reader's locale ("12,5" in French).
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .selectors import ScorePoint
+
+
+def svg_number(value: float) -> str:
+    """A coordinate as SVG reads it: a dot for the decimals, none when it is whole."""
+    return f"{round(value, 1):g}"
 
 
 @dataclass(frozen=True)
@@ -28,7 +34,7 @@ class ScoreChart:
     line: str  # SVG polyline points
     first: ScorePoint
     last: ScorePoint
-    ticks: list[tuple[float, str]]  # (y, label) for 0, 50, 100 %
+    ticks: list[tuple[str, str]]  # (y, label) for 0, 50, 100 %
 
 
 def score_chart(points: list[ScorePoint], *, today: date, width=600, height=160) -> ScoreChart:
@@ -47,16 +53,16 @@ def score_chart(points: list[ScorePoint], *, today: date, width=600, height=160)
     return ScoreChart(
         width=width,
         height=height,
-        line=" ".join(f"{x},{y_}" for x, y_ in coordinates),
+        line=" ".join(f"{svg_number(x)},{svg_number(y_)}" for x, y_ in coordinates),
         first=points[0],
         last=points[-1],
-        ticks=[(y(value), f"{value} %") for value in (0, 50, 100)],
+        ticks=[(svg_number(y(value)), f"{value} %") for value in (0, 50, 100)],
     )
 
 
 @dataclass(frozen=True)
 class Marker:
-    x: float
+    x: str
     label: str
     due_on: date
     css_class: str
@@ -68,9 +74,9 @@ class Timeline:
     width: int
     start: date
     end: date
-    today_x: float | None
+    today_x: str | None
     markers: list[Marker]
-    months: list[tuple[float, str]]
+    months: list[tuple[str, str]]
 
 
 def deadline_timeline(commitments, *, signed_on: date, today: date, width=1000) -> Timeline | None:
@@ -83,7 +89,7 @@ def deadline_timeline(commitments, *, signed_on: date, today: date, width=1000) 
     axis = Axis(start, end, width)
     markers = [
         Marker(
-            x=axis.x(commitment.due_on),
+            x=svg_number(axis.x(commitment.due_on)),
             label=f"{commitment.reference} {commitment.title}",
             due_on=commitment.due_on,
             css_class=_marker_class(commitment, today),
@@ -95,7 +101,7 @@ def deadline_timeline(commitments, *, signed_on: date, today: date, width=1000) 
         width=width,
         start=start,
         end=end,
-        today_x=axis.x(today) if start <= today <= end else None,
+        today_x=svg_number(axis.x(today)) if start <= today <= end else None,
         markers=markers,
         months=_month_ticks(axis),
     )
@@ -111,13 +117,13 @@ def _marker_class(commitment, today: date) -> str:
     return "open"
 
 
-def _month_ticks(axis: Axis) -> list[tuple[float, str]]:
+def _month_ticks(axis: Axis) -> list[tuple[str, str]]:
     months = (axis.end.year - axis.start.year) * 12 + axis.end.month - axis.start.month
     step = max(1, -(-months // 8))  # at most about eight labels
     ticks, day = [], date(axis.start.year, axis.start.month, 1)
     while day <= axis.end:
         if day >= axis.start:
-            ticks.append((axis.x(day), day.strftime("%b %y")))
+            ticks.append((svg_number(axis.x(day)), day.strftime("%b %y")))
         month = day.month - 1 + step
         day = date(day.year + month // 12, month % 12 + 1, 1)
     return ticks

@@ -1,6 +1,7 @@
 """Small SQL helpers that PostgreSQL and SQLite spell differently."""
 
-from django.db.models import Func, IntegerField
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Field, ForeignObject, Func, IntegerField, Lookup
 
 
 class DaysBetween(Func):
@@ -20,3 +21,31 @@ class DaysBetween(Func):
             f"CAST(julianday({end_sql}) - julianday({start_sql}) AS INTEGER)",
             (*end_params, *start_params),
         )
+
+
+class AnyOf(Lookup):
+    """`field__any=[ids]`: the field equals one of the values. PostgreSQL gets the list as one
+    array parameter (`= ANY(%s)`), which the ORM passes as it is; `__in` prepares every value
+    on its own, which for the hundreds of hidden agreements cost more than the rest of the
+    query to build. SQLite gets `IN (...)`."""
+
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return [int(value) for value in self.rhs]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]
+
+    def as_sql(self, compiler, connection):
+        if not self.rhs:
+            raise EmptyResultSet
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        placeholders = ", ".join(["%s"] * len(self.rhs))
+        return f"{lhs} IN ({placeholders})", [*lhs_params, *self.rhs]
+
+
+Field.register_lookup(AnyOf)
+ForeignObject.register_lookup(AnyOf)  # a foreign key takes only lookups registered on it

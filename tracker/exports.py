@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.urls import reverse
 from django.utils import timezone
 
 from .models import Agreement, Commitment
+from .routes import object_url
 
 # The import/export document format (docs/import-format.md), written as its `format` key.
 FORMAT = "commitment-tracker/1"
@@ -110,11 +110,9 @@ COMMITMENT_COLUMNS = [
 
 
 def commitment_url(request: HttpRequest) -> Callable[[int], str]:
-    """The absolute URL of a commitment's page from its pk, the route reversed once: reversing
-    it for each row was a large part of a long export's time (docs/benchmarks.md)."""
-    route = request.build_absolute_uri(reverse("tracker:commitment-detail", args=[0]))
-    prefix, _, suffix = route.rpartition("/0/")
-    return lambda pk: f"{prefix}/{pk}/{suffix}"
+    """The absolute URL of a commitment's page from its pk (`routes.object_url`)."""
+    origin = request.build_absolute_uri("/")[:-1]
+    return lambda pk: origin + object_url("tracker:commitment-detail", pk)
 
 
 def commitment_rows(

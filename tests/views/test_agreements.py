@@ -54,7 +54,9 @@ def test_a_bad_filter_value_is_reported_and_ignored(analyst_client, seeded):
 def test_the_agreement_page_shows_its_scores_and_timeline(analyst_client, seeded):
     response = analyst_client.get(seeded.get_absolute_url())
     assert response.status_code == 200
-    assert response.context["totals"]["total"] == 3
+    summary = response.context["summary"]
+    assert len(summary.commitments) == 3
+    assert summary.score == 33
     assert response.context["timeline"].today_x is not None
     assert len(response.context["timeline"].markers) == 2
     assert response.context["chart"].last.score == 33

@@ -116,7 +116,7 @@ def test_changing_the_status_updates_history_and_score(analyst_client, commitmen
     change = StatusChange.objects.get()
     assert change.to_status == "implemented"
     assert change.evidence == evidence
-    assert response.context["totals"]["score"] == 100
+    assert response.context["agreement"].score == 100
     assert "Patrols run weekly" in response.content.decode()
 
 

@@ -1,12 +1,13 @@
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from ..routes import object_url
+from .base import TrackerModel
 from .validators import web_url
 
 
-class Party(models.Model):
+class Party(TrackerModel):
     """A state or organisation bound by agreements."""
 
     class Kind(models.TextChoices):
@@ -43,7 +44,7 @@ class AgreementStatus(models.TextChoices):
     TERMINATED = "terminated", "Terminated"
 
 
-class Agreement(models.Model):
+class Agreement(TrackerModel):
     """An agreement between two or more parties, and the commitments it holds them to."""
 
     class DateKind(models.TextChoices):
@@ -101,7 +102,7 @@ class Agreement(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("tracker:agreement-detail", args=[self.slug])
+        return object_url("tracker:agreement-detail", self.slug)
 
     @property
     def score(self) -> float | None:
@@ -114,7 +115,7 @@ class Agreement(models.Model):
         return (self.slug,)
 
 
-class Source(models.Model):
+class Source(TrackerModel):
     """A document or article about an agreement: its text, a report, the announcement."""
 
     class Kind(models.TextChoices):
@@ -144,7 +145,7 @@ class MilestoneKind(models.TextChoices):
     OTHER = "other", "Other event"
 
 
-class Milestone(models.Model):
+class Milestone(TrackerModel):
     """A dated event of an agreement that deadlines can count from.
 
     Every agreement has exactly one signing milestone, kept on the agreement's `signed_on`

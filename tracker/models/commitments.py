@@ -4,10 +4,11 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from ..routes import object_url
 from .agreements import Agreement, Milestone, Party
+from .base import TrackerModel
 from .validators import web_url
 
 
@@ -66,7 +67,7 @@ def natural_sort_key(reference: str) -> str:
     return re.sub(r"\d+", lambda match: match.group().zfill(8), reference.strip().upper())
 
 
-class Commitment(models.Model):
+class Commitment(TrackerModel):
     """An action item: what one or more parties promised, by when, and how far it got."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="commitments")
@@ -161,7 +162,7 @@ class Commitment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("tracker:commitment-detail", args=[self.pk])
+        return object_url("tracker:commitment-detail", self.pk)
 
     @property
     def status_choice(self) -> CommitmentStatus:
@@ -189,7 +190,7 @@ class Commitment(models.Model):
         return (today - self.original_due_on).days
 
 
-class StatusChange(models.Model):
+class StatusChange(TrackerModel):
     """Who moved a commitment from which status to which, when, why, citing which evidence."""
 
     commitment = models.ForeignKey(
@@ -230,7 +231,7 @@ class StatusChange(models.Model):
         return f"{self.commitment.reference}: {self.from_status} → {self.to_status}"
 
 
-class OverdueFlag(models.Model):
+class OverdueFlag(TrackerModel):
     """One period during which a commitment was late: flagged by the scan, cleared later."""
 
     class ClearReason(models.TextChoices):
@@ -277,7 +278,7 @@ class OverdueFlag(models.Model):
         return f"{self.commitment.reference} overdue since {self.flagged_at:%Y-%m-%d} ({state})"
 
 
-class DeadlineExtension(models.Model):
+class DeadlineExtension(TrackerModel):
     """The parties agreed a new deadline: the old and new wording and dates, why, and where it
     was reported. The first due date stays on the commitment as `original_due_on`."""
 

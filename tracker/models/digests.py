@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from .base import TrackerModel
+
 
 class DigestStatus(models.TextChoices):
     """Where one user's digest for one ISO week stands.
@@ -23,7 +25,7 @@ FINAL_DIGEST_STATUSES = (DigestStatus.SENT, DigestStatus.SKIPPED, DigestStatus.F
 ISO_WEEK_PATTERN = r"^[0-9]{4}-W[0-9]{2}$"
 
 
-class DigestDelivery(models.Model):
+class DigestDelivery(TrackerModel):
     """The record that makes one user's weekly digest go out exactly once.
 
     One row per (user, ISO week), enforced by the database. A worker claims the row with a

@@ -8,6 +8,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from ..uploads import validate_attachment
+from .base import TrackerModel
 from .commitments import Commitment
 from .validators import web_url
 
@@ -50,7 +51,7 @@ def attachment_path(instance: "Evidence", filename: str) -> str:
     return f"evidence/{uuid.uuid4().hex}{suffix}"
 
 
-class Evidence(models.Model):
+class Evidence(TrackerModel):
     """An analyst's record bearing on one commitment. Retracted with a reason, never deleted."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="evidence")

@@ -1,12 +1,14 @@
 from django.db import models
 
+from .base import TrackerModel
+
 
 class JobName(models.TextChoices):
     FLAG_OVERDUE = "flag_overdue", "Overdue scan"
     SEND_DIGESTS = "send_digests", "Weekly digests"
 
 
-class JobRun(models.Model):
+class JobRun(TrackerModel):
     """One run of a periodic job: the overview shows when the overdue scan last ran."""
 
     job = models.CharField(max_length=40, choices=JobName.choices)

@@ -8,7 +8,6 @@ from django.db.models import (
     Count,
     Exists,
     OuterRef,
-    Q,
     QuerySet,
     Sum,
     Value,
@@ -36,7 +35,6 @@ from ..models.commitments import (
 from ..models.evidence import CLAIM_STANCES
 from .expressions import (
     open_overdue_flag,
-    score_aggregates,
     score_percent,
     with_warnings,
 )
@@ -136,22 +134,33 @@ class PartyScore:
     commitments: int
 
 
+def score_of(counts: dict[str, int]) -> int | None:
+    """The implementation score of commitments counted by status (STATUS_WEIGHTS; abandoned
+    ones left out), in percent."""
+    scored = {status: n for status, n in counts.items() if STATUS_WEIGHTS[status] is not None}
+    points = sum(STATUS_WEIGHTS[status] * n for status, n in scored.items())
+    return score_percent(points, sum(scored.values()))
+
+
 def party_scores(agreement_ids: list[int]) -> dict[int, list[PartyScore]]:
-    """Score per responsible party, for each of the given agreements, in one query."""
+    """Score per responsible party, for each of the given agreements, by name: one query of
+    counts per (agreement, party, status)."""
     rows = (
-        Commitment.objects.filter(agreement_id__in=agreement_ids, responsible_parties__isnull=False)
-        .values("agreement_id", "responsible_parties__code", "responsible_parties__name")
-        .annotate(total=Count("id"), **score_aggregates())
-        .order_by("agreement_id", "responsible_parties__name")
+        Commitment.responsible_parties.through.objects.filter(
+            commitment__agreement_id__in=agreement_ids
+        )
+        .values_list("commitment__agreement_id", "party__code", "party__name", "commitment__status")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    counts: dict[tuple, dict[str, int]] = {}
+    for agreement_id, code, name, status, n in rows:
+        counts.setdefault((agreement_id, name, code), {})[status] = n
     scores: dict[int, list[PartyScore]] = {agreement_id: [] for agreement_id in agreement_ids}
-    for row in rows:
-        scores[row["agreement_id"]].append(
+    for (agreement_id, name, code), by_status in sorted(counts.items()):
+        scores[agreement_id].append(
             PartyScore(
-                code=row["responsible_parties__code"],
-                name=row["responsible_parties__name"],
-                score=score_percent(row["score_points"], row["scored_count"]),
-                commitments=row["total"],
+                code=code, name=name, score=score_of(by_status), commitments=sum(by_status.values())
             )
         )
     return scores
@@ -246,25 +255,6 @@ def last_job_run(job: JobName) -> JobRun | None:
 # One agreement.
 
 
-def agreement_score(agreement: Agreement) -> dict:
-    """Overall score, counts per status and overdue count of one agreement, in one query."""
-    totals = Commitment.objects.filter(agreement=agreement).aggregate(**_breakdown_aggregates())
-    totals["score"] = score_percent(totals.pop("score_points"), totals.pop("scored_count"))
-    return totals
-
-
-def _breakdown_aggregates() -> dict:
-    return {
-        "total": Count("id"),
-        "overdue": Count("id", filter=Q(open_overdue_flag())),
-        **score_aggregates(),
-        **{
-            f"status_{status.value}": Count("id", filter=Q(status=status))
-            for status in CommitmentStatus
-        },
-    }
-
-
 def agreement_commitments(
     agreement: Agreement, *, today: date, filters: dict
 ) -> QuerySet[Commitment]:
@@ -288,26 +278,51 @@ class ThemeScore:
     commitments: int
 
 
-def agreement_breakdown(agreement: Agreement) -> tuple[dict, list[ThemeScore]]:
-    """The agreement's totals (as `agreement_score`) and its score per theme, in one query."""
-    rows = list(
+@dataclass(frozen=True)
+class AgreementSummary:
+    """What the agreement page shows above its table."""
+
+    commitments: list[Commitment]  # id, reference, title, theme, status and due date only
+    status_counts: dict[str, int]
+    score: int | None
+    theme_scores: list[ThemeScore]
+    party_scores: list[PartyScore]
+    history: list["ScorePoint"]
+
+
+def agreement_summary(agreement: Agreement) -> AgreementSummary:
+    """The agreement's commitments (the few fields the deadlines and the chart need), its
+    counts per status, its score overall, per theme and per responsible party, and its score
+    over time: four queries, the figures counted from the same rows."""
+    commitments = list(
         Commitment.objects.filter(agreement=agreement)
-        .values("theme")
-        .annotate(**_breakdown_aggregates())
-        .order_by("theme")
+        .only("id", "reference", "title", "theme", "status", "due_on")
+        .order_by("sort_key")
     )
-    totals = {key: sum(row[key] or 0 for row in rows) for key in _breakdown_aggregates()}
-    totals["score"] = score_percent(totals.pop("score_points"), totals.pop("scored_count"))
+    status_counts = {status.value: 0 for status in CommitmentStatus}
+    by_theme: dict[str, dict[str, int]] = {}
+    for commitment in commitments:
+        status_counts[commitment.status] += 1
+        theme = by_theme.setdefault(commitment.theme, {})
+        theme[commitment.status] = theme.get(commitment.status, 0) + 1
     themes = [
         ThemeScore(
-            theme=row["theme"],
-            label=Theme(row["theme"]).label,
-            score=score_percent(row["score_points"], row["scored_count"]),
-            commitments=row["total"],
+            theme=theme,
+            label=Theme(theme).label,
+            score=score_of(counts),
+            commitments=sum(counts.values()),
         )
-        for row in rows
+        for theme, counts in sorted(by_theme.items())
     ]
-    return totals, themes
+    current = {commitment.pk: commitment.status for commitment in commitments}
+    return AgreementSummary(
+        commitments=commitments,
+        status_counts=status_counts,
+        score=score_of(status_counts),
+        theme_scores=themes,
+        party_scores=party_scores([agreement.pk])[agreement.pk],
+        history=score_history(agreement, current),
+    )
 
 
 @dataclass(frozen=True)
@@ -343,8 +358,10 @@ def score_history(agreement: Agreement, current: dict[int, str]) -> list[ScorePo
 
 
 def _score_of(statuses) -> int | None:
-    weights = [STATUS_WEIGHTS[s] for s in statuses if STATUS_WEIGHTS[s] is not None]
-    return score_percent(sum(weights), len(weights))
+    counts: dict[str, int] = {}
+    for status in statuses:
+        counts[status] = counts.get(status, 0) + 1
+    return score_of(counts)
 
 
 def _local_day(moment: datetime) -> date:

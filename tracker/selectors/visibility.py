@@ -1,12 +1,16 @@
-"""Who sees which agreement: the one rule every read starts from."""
+"""Who sees which agreement: the one rule every read starts from.
+
+An agreement restricted to teams (any row in its teams) is hidden from everyone outside
+those teams; admins see every agreement; users without a role see none. The rule is one
+queryset, `hidden_agreements`: pages read it once per request into a list
+(`read_access`, with the role), and every visible set is "all but those", which costs the
+database a hash lookup and the ORM nothing to build. Callers that have not read it (the
+digest, the calendar feed) get the same queryset as a subquery.
+"""
 
 from django.contrib.auth.models import Group
 from django.db import connection
-from django.db.models import (
-    Exists,
-    OuterRef,
-    QuerySet,
-)
+from django.db.models import QuerySet
 
 from ..models import (
     Agreement,
@@ -18,54 +22,81 @@ from ..models import (
 from ..models.users import role_from_groups
 
 
+def hidden_agreements(user: User) -> QuerySet:
+    """The ids of the agreements restricted to teams none of which has `user` as a member."""
+    links = Agreement.teams.through.objects.order_by()
+    mine = Team.members.through.objects.filter(user_id=user.pk).values("team_id")
+    shared = links.filter(team_id__in=mine).values("agreement_id")
+    return links.exclude(agreement_id__in=shared).values("agreement_id").distinct()
+
+
+def _hidden(user: User) -> list[int] | QuerySet | None:
+    """What `user` may not see: None when nothing is hidden, else the hidden ids (a list when
+    read this request, a subquery otherwise)."""
+    if user.sees_all_agreements:
+        return None
+    hidden = getattr(user, "hidden_agreement_ids", None)
+    if hidden is None:
+        return hidden_agreements(user)
+    return hidden or None
+
+
+def _hidden_lookup(field: str, hidden: list[int] | QuerySet) -> dict:
+    """The lookup of `field` among the hidden ids: one array parameter for a list
+    (`db.AnyOf`), a subquery otherwise."""
+    return {f"{field}__any" if isinstance(hidden, list) else f"{field}__in": hidden}
+
+
+def _sees_nothing(user: User) -> bool:
+    return not user.is_authenticated or not user.is_active or user.role is None
+
+
 def agreements_visible_to(user: User) -> QuerySet[Agreement]:
     """Open agreements, plus restricted ones shared with one of the user's teams.
 
     Anonymous users and users without a role see nothing; admins see everything.
     """
-    if not user.is_authenticated or not user.is_active:
+    if _sees_nothing(user):
         return Agreement.objects.none()
-    if user.sees_all_agreements:
+    hidden = _hidden(user)
+    if hidden is None:
         return Agreement.objects.all()
-    if user.role is None:
-        return Agreement.objects.none()
-    restricted = Agreement.teams.through.objects.filter(agreement_id=OuterRef("pk"))
-    # The team ids when a request has read them (`read_access`), else a subquery.
-    teams = getattr(user, "team_ids", None)
-    if teams is None:
-        teams = Team.members.through.objects.filter(user_id=user.pk).values("team_id")
-    elif not teams:
-        return Agreement.objects.filter(~Exists(restricted))
-    return Agreement.objects.filter(
-        ~Exists(restricted) | Exists(restricted.filter(team_id__in=teams))
-    )
+    return Agreement.objects.exclude(**_hidden_lookup("pk", hidden))
 
 
 def commitments_visible_to(user: User) -> QuerySet[Commitment]:
-    return Commitment.objects.filter(agreement__in=agreements_visible_to(user))
+    if _sees_nothing(user):
+        return Commitment.objects.none()
+    hidden = _hidden(user)
+    if hidden is None:
+        return Commitment.objects.all()
+    return Commitment.objects.exclude(**_hidden_lookup("agreement_id", hidden))
 
 
 def evidence_visible_to(user: User) -> QuerySet[Evidence]:
-    return Evidence.objects.filter(commitment__agreement__in=agreements_visible_to(user))
+    if _sees_nothing(user):
+        return Evidence.objects.none()
+    hidden = _hidden(user)
+    if hidden is None:
+        return Evidence.objects.all()
+    return Evidence.objects.exclude(**_hidden_lookup("commitment__agreement_id", hidden))
 
 
 def read_access(user: User) -> None:
-    """The user's role and team ids, read in one query instead of one each and kept on the
-    user object for the request (a request's user is read afresh each request): every page
-    shows the role and asks which agreements the user may see. Plain SQL: the ORM's UNION
-    of the two cost as long to build as the two queries it replaced took to run."""
-    if not user.is_authenticated or hasattr(user, "team_ids"):
+    """The user's role and the agreements hidden from them, read in one query and kept on
+    the user object for the request (a request's user is read afresh each request): every
+    page shows the role and asks which agreements the user may see."""
+    if not user.is_authenticated or hasattr(user, "hidden_agreement_ids"):
         return
-    user_groups, team_members = User.groups.through._meta, Team.members.through._meta
+    hidden_sql, hidden_params = hidden_agreements(user).query.sql_with_params()
+    user_groups = User.groups.through._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT g.name, NULL FROM {Group._meta.db_table} g"
-            f" JOIN {user_groups.db_table} ug ON ug.group_id = g.id WHERE ug.user_id = %s"
-            f" UNION ALL SELECT NULL, team_id FROM {team_members.db_table} WHERE user_id = %s",
-            [user.pk, user.pk],
+            f" JOIN {user_groups} ug ON ug.group_id = g.id WHERE ug.user_id = %s"
+            f" UNION ALL SELECT NULL, hidden.agreement_id FROM ({hidden_sql}) hidden",
+            [user.pk, *hidden_params],
         )
         rows = cursor.fetchall()
-    user.role = role_from_groups(
-        {name for name, team_id in rows if team_id is None}, user.is_superuser
-    )
-    user.team_ids = sorted(team_id for name, team_id in rows if team_id is not None)
+    user.role = role_from_groups({name for name, _ in rows if name is not None}, user.is_superuser)
+    user.hidden_agreement_ids = sorted(agreement_id for name, agreement_id in rows if name is None)

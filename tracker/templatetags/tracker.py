@@ -1,7 +1,10 @@
 from datetime import date
+from functools import cache
 
 from django import template
-from django.utils.html import format_html
+from django.utils import translation
+from django.utils.dates import MONTHS, MONTHS_3
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from ..models import CommitmentStatus
@@ -9,11 +12,58 @@ from ..models import CommitmentStatus
 register = template.Library()
 
 
+@cache
+def _month_names(language: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The months' short and full names in a language (Django's own translations)."""
+    with translation.override(language):
+        return (
+            ("", *(str(MONTHS_3[month]).title() for month in range(1, 13))),
+            ("", *(str(MONTHS[month]) for month in range(1, 13))),
+        )
+
+
+@register.filter(expects_localtime=True)
+def day(value) -> str:
+    """`5 Dec 2026`: the `date:"j M Y"` filter, without building a formatter per value (a
+    table formats two dates a row). Empty for None."""
+    if not value:
+        return ""
+    return f"{value.day} {_month_names(translation.get_language())[0][value.month]} {value.year}"
+
+
+@register.filter(expects_localtime=True)
+def long_day(value) -> str:
+    """`5 December 2026`: the `date:"j F Y"` filter, as `day`."""
+    if not value:
+        return ""
+    return f"{value.day} {_month_names(translation.get_language())[1][value.month]} {value.year}"
+
+
 @register.simple_tag
 def status_badge(status: str) -> str:
     """The status as a coloured badge; the colour is never the only signal (text is there)."""
     return format_html(
         '<span class="badge status-{}">{}</span>', status, CommitmentStatus(status).label
+    )
+
+
+# The early-warning badges, in the order they are shown: (attribute, CSS class, label).
+WARNING_BADGES = (
+    ("is_at_risk", "soon warning-at_risk", "At risk"),
+    ("is_stale", "stale warning-stale", "Stale"),
+    ("is_blocked", "late warning-blocked", "Blocked"),
+    ("is_disputed", "disputed warning-disputed", "Disputed"),
+)
+
+
+@register.simple_tag
+def warning_badges(item) -> str:
+    """A badge for each early warning the commitment carries (the annotations of
+    `selectors.with_warnings`, and the dispute flag)."""
+    return format_html_join(
+        " ",
+        '<span class="badge {}">{}</span>',
+        ((css, label) for name, css, label in WARNING_BADGES if getattr(item, name, False)),
     )
 
 
@@ -69,3 +119,18 @@ def follow_button(context, agreement) -> dict:
 def get_item(mapping: dict, key):
     """`mapping[key]` in a template, or None."""
     return mapping.get(key)
+
+
+@register.simple_tag
+def timeline_markers(timeline) -> str:
+    """The deadline timeline's markers, one link each: built here rather than in a template
+    loop, which cost several times as much for the fifty of a large agreement."""
+    return format_html_join(
+        "",
+        '<a href="{}"><circle class="marker {}" cx="{}" cy="20" r="5"><title>{}, due {}</title>'
+        "</circle></a>",
+        (
+            (marker.url, marker.css_class, marker.x, marker.label, day(marker.due_on))
+            for marker in timeline.markers
+        ),
+    )

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from .. import charts, exports, selectors
 from ..forms import AgreementFilterForm, CommitmentFilterForm
-from ..models import Commitment, Party
+from ..models import Party
 from .common import (
     get_agreement_for_user,
     member_required,
@@ -72,19 +72,13 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _summary(agreement, today) -> dict:
     """The scores, the chart, the deadlines, the milestones and the sources."""
-    every = list(
-        Commitment.objects.filter(agreement=agreement).only(
-            "id", "reference", "title", "due_on", "status"
-        )
-    )
-    totals, theme_scores = selectors.agreement_breakdown(agreement)
-    history = selectors.score_history(agreement, {item.pk: item.status for item in every})
+    summary = selectors.agreement_summary(agreement)
     return {
-        "totals": totals,
-        "party_scores": selectors.party_scores([agreement.pk])[agreement.pk],
-        "theme_scores": theme_scores,
-        "chart": charts.score_chart(history, today=today),
-        "timeline": charts.deadline_timeline(every, signed_on=agreement.signed_on, today=today),
+        "summary": summary,
+        "chart": charts.score_chart(summary.history, today=today),
+        "timeline": charts.deadline_timeline(
+            summary.commitments, signed_on=agreement.signed_on, today=today
+        ),
         "milestones": agreement.milestones.all(),
         "sources": agreement.sources.all(),
     }

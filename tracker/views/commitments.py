@@ -152,7 +152,6 @@ def _context(user: User, commitment: Commitment, forms: dict) -> dict:
         "links": selectors.commitment_links(commitment),
         "days_late_original": commitment.days_late_against_original(today),
         "stale_after_days": settings.STALE_AFTER_DAYS,
-        "totals": selectors.agreement_score(commitment.agreement),
         "can_log_evidence": user.has_perm("tracker.add_evidence"),
         "can_change_status": user.has_perm("tracker.add_statuschange"),
         "can_retract": user.has_perm("tracker.change_evidence"),
