@@ -36,6 +36,10 @@ class Party(models.Model):
         return (self.code,)
 
 
+# The figures kept on each agreement (see Agreement).
+KEPT_FIGURES = ("commitment_count", "scored_count", "score_points", "overdue_count")
+
+
 class AgreementStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     IN_FORCE = "in_force", "In force"
@@ -86,7 +90,7 @@ class Agreement(models.Model):
     overdue_count = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords(
         m2m_fields=[parties, teams],
-        excluded_fields=["commitment_count", "scored_count", "score_points", "overdue_count"],
+        excluded_fields=list(KEPT_FIGURES),
     )
 
     class Meta:

@@ -31,6 +31,7 @@ from .expressions import (
     with_agreement_stats,
     with_warnings,
 )
+from .figures import FigureDifference, FiguresCheck, agreement_figures_check
 from .pages import (
     PartyScore,
     ScorePoint,
@@ -62,11 +63,14 @@ __all__ = [
     "COMMITMENT_SORTS",
     "PRIORITY_RANK",
     "WARNINGS",
+    "FigureDifference",
+    "FiguresCheck",
     "PartyScore",
     "ScorePoint",
     "ThemeScore",
     "agreement_breakdown",
     "agreement_commitments",
+    "agreement_figures_check",
     "agreement_for_export",
     "agreement_score",
     "agreements_visible_to",
