@@ -247,8 +247,6 @@ class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
         services.agreement_recompute_due_dates(agreement=form.instance)
-        # Inline commitments may have been added or deleted.
-        services.agreement_stats_refresh(agreement_ids=[form.instance.pk])
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -351,15 +349,6 @@ class CommitmentAdmin(LargeTableMixin, VisibleAgreementsMixin, SimpleHistoryAdmi
                 agreement__commitments__id=object_id
             ).exclude(pk=object_id)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def delete_model(self, request, obj) -> None:
-        super().delete_model(request, obj)
-        services.agreement_stats_refresh(agreement_ids=[obj.agreement_id])
-
-    def delete_queryset(self, request, queryset) -> None:
-        agreement_ids = list(queryset.values_list("agreement_id", flat=True).distinct())
-        super().delete_queryset(request, queryset)
-        services.agreement_stats_refresh(agreement_ids=agreement_ids)
 
     @admin.display(description="parties")
     def party_codes(self, commitment: Commitment) -> str:

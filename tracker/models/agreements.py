@@ -36,7 +36,7 @@ class Party(models.Model):
         return (self.code,)
 
 
-# The figures kept on each agreement (see Agreement).
+# Written by the triggers of migration 0015 alone.
 KEPT_FIGURES = ("commitment_count", "scored_count", "score_points", "overdue_count")
 
 
@@ -79,9 +79,9 @@ class Agreement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Figures kept by services.agreement_stats_refresh (on every commitment change, and for
-    # every agreement after each overdue scan), so that lists of thousands of agreements can
-    # be sorted and summed without counting their commitments on every page.
+    # Figures kept by the database's triggers (migration 0015) on every change of a
+    # commitment or an overdue flag, so that lists of thousands of agreements can be sorted
+    # and summed without counting their commitments on every page. save() never writes them.
     commitment_count = models.PositiveIntegerField(default=0, editable=False)
     scored_count = models.PositiveIntegerField(
         default=0, editable=False, help_text="Commitments that count in the score."
@@ -103,6 +103,21 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        """An update leaves the kept figures alone: the values in memory may be older than
+        what the triggers have written since this agreement was read."""
+        updating = not (self._state.adding or args or kwargs.get("force_insert"))
+        if updating and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.attname not in KEPT_FIGURES
+                and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("tracker:agreement-detail", args=[self.slug])

@@ -1,5 +1,5 @@
-"""The figures kept on each agreement against a recount from its commitments and open
-overdue flags."""
+"""The figures kept on each agreement (triggers of migration 0015 keep them) against a
+recount from its commitments and open overdue flags."""
 
 from dataclasses import dataclass
 

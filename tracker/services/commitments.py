@@ -25,7 +25,6 @@ from ..models import (
 )
 from ..models.commitments import CLOSED_STATUSES
 from ..pagecache import data_changed_on_commit
-from .stats import agreement_stats_refresh
 
 
 class StatusConflict(Exception):
@@ -92,7 +91,6 @@ def commitment_save(
     commitment.save()
     if responsible is not None:
         commitment.responsible_parties.set(responsible)
-    agreement_stats_refresh(agreement_ids=[agreement.pk])
     return commitment
 
 
@@ -125,9 +123,17 @@ def commitment_set_status(
         )
     version = commitment.version if expected_version is None else expected_version
     now = at or timezone.now()
-    updated = Commitment.objects.filter(pk=commitment.pk, version=version).update(
-        status=status, version=F("version") + 1, updated_at=now
-    )
+    # The lock order every writer keeps (the commitment, its flags, then its agreement's
+    # figures, which the triggers lock): two changes of one commitment queue on its row,
+    # and neither the scan nor a deletion can meet this one in the opposite order.
+    seen = Commitment.objects.filter(pk=commitment.pk, version=version)
+    if not seen.select_for_update(no_key=True).exists():
+        raise StatusConflict(commitment)
+    if status in CLOSED_STATUSES:
+        OverdueFlag.objects.filter(commitment=commitment, cleared_at__isnull=True).update(
+            cleared_at=now, clear_reason=OverdueFlag.ClearReason.CLOSED
+        )
+    updated = seen.update(status=status, version=F("version") + 1, updated_at=now)
     if updated != 1:
         raise StatusConflict(commitment)
     change = StatusChange.objects.create(
@@ -139,11 +145,6 @@ def commitment_set_status(
         changed_by=by,
         changed_at=now,
     )
-    if status in CLOSED_STATUSES:
-        OverdueFlag.objects.filter(commitment=commitment, cleared_at__isnull=True).update(
-            cleared_at=now, clear_reason=OverdueFlag.ClearReason.CLOSED
-        )
-    agreement_stats_refresh(agreement_ids=[commitment.agreement_id])
     commitment.status = status
     commitment.version = version + 1
     commitment.updated_at = now
@@ -152,6 +153,14 @@ def commitment_set_status(
         [commitment], update=True, default_user=by, default_change_reason=reason
     )
     return change
+
+
+@transaction.atomic
+def commitment_delete(*, commitment: Commitment) -> None:
+    """Delete a commitment with its overdue flags, in the writers' lock order: its row first
+    (which also keeps a running scan from flagging it meanwhile), then the flags, then its
+    agreement's figures. Raises `ProtectedError` once it has history or evidence."""
+    Commitment.objects.select_for_update().get(pk=commitment.pk).delete()
 
 
 CLAIM_STANCES = (Stance.PROGRESS, Stance.SETBACK)

@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import (
-    Agreement,
     Commitment,
     JobName,
     JobRun,
@@ -30,57 +29,6 @@ ORDER BY c.id
 """
 
 
-# Each agreement's kept overdue count moves by what this run flagged (+) or cleared (-):
-# every flag the run wrote or cleared carries its `now` in that column. The other writers
-# of flags recount their agreement in full (services.agreement_stats_refresh).
-_MOVE_COUNTS = """
-UPDATE {agreement}
-SET overdue_count = overdue_count {sign} delta.n
-FROM (
-    SELECT c.agreement_id, count(*) AS n
-    FROM {flag} f JOIN {commitment} c ON c.id = f.commitment_id
-    WHERE f.{column} = %s
-    GROUP BY c.agreement_id
-) AS delta
-WHERE {agreement}.id = delta.agreement_id
-"""
-
-
-def _move_counts(now: datetime, *, column: str, sign: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _MOVE_COUNTS.format(
-                agreement=Agreement._meta.db_table,
-                flag=OverdueFlag._meta.db_table,
-                commitment=Commitment._meta.db_table,
-                column=column,
-                sign=sign,
-            ),
-            [connection.ops.adapt_datetimefield_value(now)],
-        )
-
-
-# PostgreSQL: the new flags and the counts they add, in one statement. Counting from the
-# inserted rows themselves saves reading them back by time (a sixth of the scan's time at
-# 46,000 new flags).
-_FLAG_AND_COUNT = """
-WITH new AS (
-    {insert}
-    RETURNING commitment_id
-), counted AS (
-    UPDATE {agreement}
-    SET overdue_count = overdue_count + delta.added
-    FROM (
-        SELECT c.agreement_id, count(*) AS added
-        FROM new JOIN {commitment} c ON c.id = new.commitment_id
-        GROUP BY c.agreement_id
-    ) AS delta
-    WHERE {agreement}.id = delta.agreement_id
-)
-SELECT count(*) FROM new
-"""
-
-
 # Rows a scan may flag or clear before it refreshes the flag table's planner statistics.
 _ANALYZE_AFTER = 10_000
 
@@ -91,8 +39,8 @@ _SCAN_LOCK_KEY = 0x7472_6163_6B01
 def overdue_scan(*, today: date, now: datetime | None = None) -> JobRun:
     """Flag every commitment that is late on `today`; clear the flags of those no longer late.
 
-    A few set-based statements, whatever the number of commitments: clear, flag, and move
-    each agreement's kept overdue count by what changed. Running it again changes
+    A few set-based statements, whatever the number of commitments: clear, flag, record the
+    run; the figures' triggers move each agreement's overdue count. Running it again changes
     nothing; two scans at once flag each commitment once (on PostgreSQL they take turns on an
     advisory lock, and the open-flag unique constraint holds whatever happens); a missed run
     is caught up because every statement looks at the state, not at a window.
@@ -111,8 +59,6 @@ def overdue_scan(*, today: date, now: datetime | None = None) -> JobRun:
         cleared += open_flags.filter(
             Q(commitment__due_on__isnull=True) | Q(commitment__due_on__gte=today)
         ).update(cleared_at=now, clear_reason=OverdueFlag.ClearReason.DEADLINE_MOVED)
-        if cleared:
-            _move_counts(now, column="cleared_at", sign="-")
         insert = _FLAG_NEW_OVERDUE.format(
             flag=OverdueFlag._meta.db_table,
             commitment=Commitment._meta.db_table,
@@ -131,21 +77,8 @@ def overdue_scan(*, today: date, now: datetime | None = None) -> JobRun:
             *(str(status) for status in CLOSED_STATUSES),
         ]
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    _FLAG_AND_COUNT.format(
-                        insert=insert,
-                        agreement=Agreement._meta.db_table,
-                        commitment=Commitment._meta.db_table,
-                    ),
-                    params,
-                )
-                flagged = cursor.fetchone()[0]
-            else:
-                cursor.execute(insert, params)
-                flagged = max(cursor.rowcount, 0)
-                if flagged:
-                    _move_counts(now, column="flagged_at", sign="+")
+            cursor.execute(insert, params)
+            flagged = max(cursor.rowcount, 0)
         if connection.vendor == "postgresql" and flagged + cleared > _ANALYZE_AFTER:
             # A scan that flags or clears this many rows (the first one over a backlog)
             # leaves the planner's picture of the flag table out of date until autovacuum
