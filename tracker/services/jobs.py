@@ -15,19 +15,55 @@ from ..models import (
 from ..models.commitments import CLOSED_STATUSES
 from ..pagecache import data_changed_on_commit
 
-_FLAG_NEW_OVERDUE = """
-INSERT INTO {flag} (commitment_id, due_on, flagged_at, cleared_at, clear_reason)
-SELECT c.id, c.due_on, %s, NULL, ''
+# Flags for open commitments past their due date that have no open flag. ORDER BY: without
+# the sort PostgreSQL may run the NOT EXISTS as a nested loop over the flag table's pages
+# while the statement fills them (its new rows are invisible to it but still read).
+_NEW_OVERDUE = """
+SELECT c.id, c.due_on, %(now)s, NULL, ''
 FROM {commitment} c
-WHERE c.due_on < %s
+WHERE c.due_on < %(today)s
   AND c.status NOT IN ({closed})
   AND NOT EXISTS (
       SELECT 1 FROM {flag} f WHERE f.commitment_id = c.id AND f.cleared_at IS NULL
   )
 ORDER BY c.id
-{on_conflict}
 """
 
+# PostgreSQL: clear and flag in one statement, so that every flag row it writes is locked
+# before the figures' triggers (which run when the statement ends) lock any agreement, the
+# order every writer keeps. A cleared commitment is closed or not late, so the insert, which
+# sees the flags as they were when the statement started, never needs a flag it clears.
+# FOR KEY SHARE keeps a commitment from being deleted until the scan commits: a deletion
+# committed in between used to fail the scan on the new flag's foreign key, checked at
+# commit. No ON CONFLICT: its speculative insertion cost a third of the insert's time, for
+# a conflict the advisory lock rules out; a broken assumption fails loudly on the unique
+# open flag instead of being skipped.
+_CLEAR_AND_FLAG = """
+WITH cleared AS (
+    UPDATE {flag} f
+    SET cleared_at = %(now)s,
+        clear_reason = CASE WHEN c.status IN ({closed}) THEN %(closed_reason)s
+                            ELSE %(moved_reason)s END
+    FROM {commitment} c
+    WHERE c.id = f.commitment_id AND f.cleared_at IS NULL
+      AND (c.status IN ({closed}) OR c.due_on IS NULL OR c.due_on >= %(today)s)
+    RETURNING f.id
+), flagged AS (
+    INSERT INTO {flag} (commitment_id, due_on, flagged_at, cleared_at, clear_reason)
+    {select}
+    FOR KEY SHARE OF c
+    RETURNING id
+)
+SELECT (SELECT count(*) FROM cleared), (SELECT count(*) FROM flagged)
+"""
+
+# SQLite: the insert, after two updates (its one writer at a time has no lock order to
+# keep); a flag that would meet an open one is skipped.
+_FLAG_NEW_OVERDUE = """
+INSERT INTO {flag} (commitment_id, due_on, flagged_at, cleared_at, clear_reason)
+{select}
+ON CONFLICT DO NOTHING
+"""
 
 # Rows a scan may flag or clear before it refreshes the flag table's planner statistics.
 _ANALYZE_AFTER = 10_000
@@ -39,46 +75,25 @@ _SCAN_LOCK_KEY = 0x7472_6163_6B01
 def overdue_scan(*, today: date, now: datetime | None = None) -> JobRun:
     """Flag every commitment that is late on `today`; clear the flags of those no longer late.
 
-    A few set-based statements, whatever the number of commitments: clear, flag, record the
-    run; the figures' triggers move each agreement's overdue count. Running it again changes
+    Set-based, whatever the number of commitments: clear, flag, record the run; the
+    figures' triggers move each agreement's overdue count. Running it again changes
     nothing; two scans at once flag each commitment once (on PostgreSQL they take turns on an
     advisory lock, and the open-flag unique constraint holds whatever happens); a missed run
     is caught up because every statement looks at the state, not at a window.
     """
-    now = now or timezone.now()
+    return _scan(today=today, now=now or timezone.now())
+
+
+def _scan(*, today: date, now: datetime) -> JobRun:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # A second scan waits for the first to commit and then finds nothing left to do,
             # instead of racing it row by row (the unique open flag would still hold).
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SCAN_LOCK_KEY])
-        open_flags = OverdueFlag.objects.filter(cleared_at__isnull=True)
-        cleared = open_flags.filter(commitment__status__in=CLOSED_STATUSES).update(
-            cleared_at=now, clear_reason=OverdueFlag.ClearReason.CLOSED
-        )
-        cleared += open_flags.filter(
-            Q(commitment__due_on__isnull=True) | Q(commitment__due_on__gte=today)
-        ).update(cleared_at=now, clear_reason=OverdueFlag.ClearReason.DEADLINE_MOVED)
-        insert = _FLAG_NEW_OVERDUE.format(
-            flag=OverdueFlag._meta.db_table,
-            commitment=Commitment._meta.db_table,
-            closed=", ".join(["%s"] * len(CLOSED_STATUSES)),
-            # The scan is the only writer of flags, one at a time (the advisory lock above;
-            # SQLite's single writer), so no new flag can meet an open one. On PostgreSQL the
-            # speculative insertion of ON CONFLICT cost a third of the statement (3 s of 9 at
-            # 460,000 new flags); there a broken assumption fails loudly on the unique open
-            # flag instead of being skipped.
-            on_conflict="" if connection.vendor == "postgresql" else "ON CONFLICT DO NOTHING",
-        )
-        params = [
-            # As the ORM would store them (SQLite keeps datetimes as text).
-            connection.ops.adapt_datetimefield_value(now),
-            connection.ops.adapt_datefield_value(today),
-            *(str(status) for status in CLOSED_STATUSES),
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(insert, params)
-            flagged = max(cursor.rowcount, 0)
+            cleared, flagged = _clear_and_flag(today=today, now=now)
+        else:
+            cleared, flagged = _clear_then_flag(today=today, now=now)
         if connection.vendor == "postgresql" and flagged + cleared > _ANALYZE_AFTER:
             # A scan that flags or clears this many rows (the first one over a backlog)
             # leaves the planner's picture of the flag table out of date until autovacuum
@@ -96,3 +111,53 @@ def overdue_scan(*, today: date, now: datetime | None = None) -> JobRun:
             flagged=flagged,
             cleared=cleared,
         )
+
+
+def _statement(template: str) -> tuple[str, dict]:
+    """`template` with the tables and the closed statuses filled in, and the statuses'
+    parameters."""
+    closed = {f"closed{number}": str(status) for number, status in enumerate(CLOSED_STATUSES)}
+    names = {
+        "flag": OverdueFlag._meta.db_table,
+        "commitment": Commitment._meta.db_table,
+        "closed": ", ".join(f"%({name})s" for name in closed),
+    }
+    return template.format(**names, select=_NEW_OVERDUE.format(**names)), closed
+
+
+def _clear_and_flag(*, today: date, now: datetime) -> tuple[int, int]:
+    """PostgreSQL: the one statement; returns (cleared, flagged)."""
+    sql, closed = _statement(_CLEAR_AND_FLAG)
+    params = {
+        "now": now,
+        "today": today,
+        "closed_reason": OverdueFlag.ClearReason.CLOSED.value,
+        "moved_reason": OverdueFlag.ClearReason.DEADLINE_MOVED.value,
+        **closed,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        cleared, flagged = cursor.fetchone()
+    return cleared, flagged
+
+
+def _clear_then_flag(*, today: date, now: datetime) -> tuple[int, int]:
+    """SQLite: two updates and an insert; returns (cleared, flagged)."""
+    open_flags = OverdueFlag.objects.filter(cleared_at__isnull=True)
+    cleared = open_flags.filter(commitment__status__in=CLOSED_STATUSES).update(
+        cleared_at=now, clear_reason=OverdueFlag.ClearReason.CLOSED
+    )
+    cleared += open_flags.filter(
+        Q(commitment__due_on__isnull=True) | Q(commitment__due_on__gte=today)
+    ).update(cleared_at=now, clear_reason=OverdueFlag.ClearReason.DEADLINE_MOVED)
+    sql, closed = _statement(_FLAG_NEW_OVERDUE)
+    params = {
+        # As the ORM would store them (SQLite keeps datetimes as text).
+        "now": connection.ops.adapt_datetimefield_value(now),
+        "today": connection.ops.adapt_datefield_value(today),
+        **closed,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        flagged = max(cursor.rowcount, 0)
+    return cleared, flagged
