@@ -1,10 +1,15 @@
 """The periodic jobs' writes, set-based: the overdue scan."""
 
+import logging
+import random
+import time
 from datetime import date, datetime
+from itertools import count
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from psycopg import errors
 
 from ..models import (
     Commitment,
@@ -14,6 +19,8 @@ from ..models import (
 )
 from ..models.commitments import CLOSED_STATUSES
 from ..pagecache import data_changed_on_commit
+
+logger = logging.getLogger(__name__)
 
 # Flags for open commitments past their due date that have no open flag. ORDER BY: without
 # the sort PostgreSQL may run the NOT EXISTS as a nested loop over the flag table's pages
@@ -71,6 +78,12 @@ _ANALYZE_AFTER = 10_000
 # Any constant: the key of the PostgreSQL advisory lock that lets one scan run at a time.
 _SCAN_LOCK_KEY = 0x7472_6163_6B01
 
+# A deadlock or a serialization failure ends the scan's transaction, not its work: it is
+# tried again from the start after a short pause, doubled each time.
+_ATTEMPTS = 4
+_FIRST_PAUSE_SECONDS = 0.1
+_TRANSIENT = (errors.DeadlockDetected, errors.SerializationFailure)
+
 
 def overdue_scan(*, today: date, now: datetime | None = None) -> JobRun:
     """Flag every commitment that is late on `today`; clear the flags of those no longer late.
@@ -80,8 +93,27 @@ def overdue_scan(*, today: date, now: datetime | None = None) -> JobRun:
     nothing; two scans at once flag each commitment once (on PostgreSQL they take turns on an
     advisory lock, and the open-flag unique constraint holds whatever happens); a missed run
     is caught up because every statement looks at the state, not at a window.
+
+    On PostgreSQL a deadlock or serialization failure is retried a few times, unless the
+    caller's transaction is open (then only the caller can start again).
     """
-    return _scan(today=today, now=now or timezone.now())
+    retry = not connection.in_atomic_block
+    for attempt in count(1):
+        try:
+            return _scan(today=today, now=now or timezone.now())
+        except OperationalError as error:
+            if not (retry and attempt < _ATTEMPTS and isinstance(error.__cause__, _TRANSIENT)):
+                raise
+            pause = _FIRST_PAUSE_SECONDS * 2 ** (attempt - 1) * random.uniform(1, 2)
+            logger.warning(
+                "Overdue scan as of %s, attempt %d of %d: %s; trying again in %.2f s",
+                today,
+                attempt,
+                _ATTEMPTS,
+                type(error.__cause__).__name__,
+                pause,
+            )
+            time.sleep(pause)
 
 
 def _scan(*, today: date, now: datetime) -> JobRun:
