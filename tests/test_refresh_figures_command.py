@@ -47,3 +47,12 @@ def test_the_check_names_each_difference_exits_1_and_changes_nothing(agreement):
     assert f"{agreement.slug}: overdue_count is 7, a recount gives 0" in out.getvalue()
     assert len(out.getvalue().splitlines()) == 2
     assert _kept() == before
+
+
+def test_without_check_it_corrects_the_figures_and_says_how_many(agreement):
+    CommitmentFactory(agreement=agreement)
+    AgreementFactory()
+    Agreement.objects.filter(pk=agreement.pk).update(commitment_count=0)
+
+    assert _refresh() == "Recounted the figures of every agreement: corrected 1.\n"
+    assert _refresh("--check") == "The figures of all 2 agreements agree with a recount.\n"

@@ -203,6 +203,15 @@ def _refuse_agreement_updates(execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 
+def test_a_recount_corrects_figures_written_by_hand_and_says_how_many(agreement):
+    AgreementFactory()
+    CommitmentFactory(agreement=agreement)
+    Agreement.objects.filter(pk=agreement.pk).update(commitment_count=99, overdue_count=7)
+    assert services.agreement_stats_refresh() == 1
+    assert _figures(agreement) == (1, 1, 0, 0)
+    assert services.agreement_stats_refresh() == 0
+
+
 def _figure_triggers() -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(

@@ -6,9 +6,10 @@ from tracker import selectors, services
 class Command(BaseCommand):
     help = (
         "Recount the figures kept on every agreement (commitments, score, overdue) from the "
-        "commitments themselves. The services keep them in step; this repairs them after a "
-        "change made outside the app (raw SQL, a restored backup). With --check, change "
-        "nothing: list each difference and exit 1 if there is one."
+        "commitments and overdue flags. The database's triggers keep them in step; this "
+        "repairs them after a change the triggers did not see (a restored backup, triggers "
+        "disabled by hand). With --check, change nothing: list each difference and exit 1 "
+        "if there is one."
     )
 
     def add_arguments(self, parser) -> None:
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             self._check()
             return
         count = services.agreement_stats_refresh()
-        self.stdout.write(f"Recounted the figures of {count} agreements.")
+        self.stdout.write(f"Recounted the figures of every agreement: corrected {count}.")
 
     def _check(self) -> None:
         result = selectors.agreement_figures_check()
