@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 from django.core import mail  # noqa: E402
-from django.db import connection, connections  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -170,9 +170,24 @@ def _execute(sql: str, params=None) -> int:
         return cursor.rowcount
 
 
+def _without_figure_triggers(sql: str, params=None) -> int:
+    """`sql` with the figures' triggers (migration 0015) off: the raw statement does the
+    flagging alone, and keeping the overdue counts is part of the app's work."""
+    with transaction.atomic():
+        # A table cannot be altered while checks of foreign keys are pending (Django's are
+        # deferred to the commit): here each statement makes its own.
+        _execute("SET CONSTRAINTS ALL IMMEDIATE")
+        _execute("ALTER TABLE tracker_overdueflag DISABLE TRIGGER USER")
+        rows = _execute(sql, params)
+        _execute("ALTER TABLE tracker_overdueflag ENABLE TRIGGER USER")
+        _execute("SET CONSTRAINTS ALL DEFERRED")
+    return rows
+
+
 def _reset_flags() -> None:
     """Back to a database that no scan has seen: no flags, no overdue counts."""
-    _execute("DELETE FROM tracker_overdueflag")  # the triggers bring the counts to 0
+    _without_figure_triggers("DELETE FROM tracker_overdueflag")
+    _execute("UPDATE tracker_agreement SET overdue_count = 0 WHERE overdue_count <> 0")
     # No dead rows left for the next run to step over (VACUUM cannot run in a transaction:
     # the test of this harness runs it in one).
     _execute(
@@ -190,7 +205,13 @@ def measure_scan(rounds: int = 3) -> dict:
     for _ in range(rounds):
         for seconds, again_seconds, scan in (
             (full, again, lambda: services.overdue_scan(today=today).flagged),
-            (raw, raw_again, lambda: _execute(_RAW_SCAN, {"now": timezone.now(), "today": today})),
+            (
+                raw,
+                raw_again,
+                lambda: _without_figure_triggers(
+                    _RAW_SCAN, {"now": timezone.now(), "today": today}
+                ),
+            ),
         ):
             _reset_flags()
             elapsed, rows = _timed(scan)

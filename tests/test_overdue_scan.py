@@ -2,15 +2,19 @@
 clears on frozen dates, idempotence, two scans at once, a missed run caught up."""
 
 import datetime
+import logging
 import threading
+import time
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import OperationalError, connection, transaction
+from psycopg.errors import DeadlockDetected
 
 from tracker import services, tasks
-from tracker.models import CommitmentStatus, JobName, JobRun, OverdueFlag
+from tracker.models import Agreement, CommitmentStatus, JobName, JobRun, OverdueFlag
+from tracker.services import jobs
 
 from .factories import AgreementFactory, CommitmentFactory
 
@@ -159,3 +163,70 @@ def test_the_command_refuses_a_bad_date_and_changes_nothing(commitments):
     with pytest.raises(CommandError, match="not a date: write YYYY-MM-DD"):
         call_command("flag_overdue", today="31/03/2026")
     assert not JobRun.objects.exists()
+
+
+def _wait_for_a_lock_wait(seconds: float = 10) -> None:
+    """Until a session of this database waits for a lock."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+    raise AssertionError("nobody waited for a lock")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_starts_again_when_a_writer_going_around_the_lock_order_deadlocks_it(caplog):
+    agreement = AgreementFactory(signed_on=datetime.date(2026, 1, 31))
+    CommitmentFactory(agreement=agreement, timeline_wording="within 1 month")
+    services.overdue_scan(today=datetime.date(2026, 3, 10))
+    flag = OverdueFlag.objects.get()
+    holding = threading.Event()
+    failures = []
+
+    def agreement_then_flag():
+        """Locks the agreement's figures, then the flag the scan is clearing: the opposite
+        of the order every writer of the app keeps."""
+        try:
+            with transaction.atomic():
+                Agreement.objects.select_for_update(no_key=True).filter(pk=agreement.pk).exists()
+                holding.set()
+                _wait_for_a_lock_wait()  # the scan, for the agreement
+                OverdueFlag.objects.filter(pk=flag.pk).update(due_on=flag.due_on)
+        except Exception as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=agreement_then_flag)
+    writer.start()
+    holding.wait(timeout=10)
+    # The scan waits first, so PostgreSQL's deadlock check finds the circle in the scan's
+    # session and ends its transaction; the writer then commits and the scan starts again.
+    with caplog.at_level(logging.WARNING, logger="tracker.services.jobs"):
+        run = services.overdue_scan(today=datetime.date(2026, 2, 1))
+    writer.join(timeout=30)
+
+    assert failures == []
+    assert run.cleared == 1
+    assert "attempt 1 of 4: DeadlockDetected" in caplog.text
+    assert Agreement.objects.get(pk=agreement.pk).overdue_count == 0
+
+
+def test_it_does_not_start_again_inside_the_callers_transaction(commitments, monkeypatch):
+    """Only whoever opened the transaction can start it again."""
+    calls = []
+
+    def deadlocked(**kwargs):
+        calls.append(kwargs)
+        raise OperationalError("deadlock detected") from DeadlockDetected()
+
+    monkeypatch.setattr(jobs, "_scan", deadlocked)
+    with pytest.raises(OperationalError):
+        services.overdue_scan(today=datetime.date(2026, 3, 10))
+    assert len(calls) == 1

@@ -37,6 +37,10 @@ class Party(TrackerModel):
         return (self.code,)
 
 
+# Written by the triggers of migration 0015 alone.
+KEPT_FIGURES = ("commitment_count", "scored_count", "score_points", "overdue_count")
+
+
 class AgreementStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     IN_FORCE = "in_force", "In force"
@@ -76,9 +80,9 @@ class Agreement(TrackerModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Figures kept by services.agreement_stats_refresh (on every commitment change, and for
-    # every agreement after each overdue scan), so that lists of thousands of agreements can
-    # be sorted and summed without counting their commitments on every page.
+    # Figures kept by the database's triggers (migration 0015) on every change of a
+    # commitment or an overdue flag, so that lists of thousands of agreements can be sorted
+    # and summed without counting their commitments on every page. save() never writes them.
     commitment_count = models.PositiveIntegerField(default=0, editable=False)
     scored_count = models.PositiveIntegerField(
         default=0, editable=False, help_text="Commitments that count in the score."
@@ -87,7 +91,7 @@ class Agreement(TrackerModel):
     overdue_count = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords(
         m2m_fields=[parties, teams],
-        excluded_fields=["commitment_count", "scored_count", "score_points", "overdue_count"],
+        excluded_fields=list(KEPT_FIGURES),
     )
 
     class Meta:
@@ -100,6 +104,21 @@ class Agreement(TrackerModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        """An update leaves the kept figures alone: the values in memory may be older than
+        what the triggers have written since this agreement was read."""
+        updating = not (self._state.adding or args or kwargs.get("force_insert"))
+        if updating and kwargs.get("update_fields") is None:
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.attname not in KEPT_FIGURES
+                and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return object_url("tracker:agreement-detail", self.slug)

@@ -265,7 +265,7 @@ class OverdueFlag(TrackerModel):
         indexes = [
             # The digest's "became overdue since the last digest".
             models.Index(fields=["flagged_at"], name="overdueflag_flagged_at"),
-            # The scan's recount of the flags it cleared in this run (with flagged_at above).
+            # `flag_overdue -v 2` lists the flags a run cleared (with flagged_at above).
             models.Index(
                 fields=["cleared_at"],
                 condition=Q(cleared_at__isnull=False),

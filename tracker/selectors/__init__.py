@@ -30,6 +30,7 @@ from .expressions import (
     with_agreement_stats,
     with_warnings,
 )
+from .figures import FigureDifference, FiguresCheck, agreement_figures_check
 from .filters import (
     AGREEMENT_SORTS,
     COMMITMENT_SORTS,
@@ -73,12 +74,15 @@ __all__ = [
     "PRIORITY_RANK",
     "WARNINGS",
     "AgreementSummary",
+    "FigureDifference",
+    "FiguresCheck",
     "HistoryEntry",
     "PartyScore",
     "ScorePoint",
     "Sort",
     "ThemeScore",
     "agreement_commitments",
+    "agreement_figures_check",
     "agreement_for_export",
     "agreement_summary",
     "agreements_filtered",

@@ -100,7 +100,7 @@ def _count_per_agreement(queryset: QuerySet[Commitment]) -> Coalesce:
 
 def with_agreement_stats(agreements: QuerySet[Agreement], *, today: date) -> QuerySet[Agreement]:
     """Annotate each agreement with its next due date and `score_value` (for sorting); the
-    counts and the score are kept on the row (services.agreement_stats_refresh)."""
+    counts and the score are kept on the row (by the triggers of migration 0015)."""
     open_due = Commitment.objects.filter(status__in=OPEN_STATUSES, due_on__gte=today)
     return agreements.annotate(
         next_due_on=_per_agreement(open_due, due=Min("due_on")),

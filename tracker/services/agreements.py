@@ -74,8 +74,10 @@ def milestone_set_date(*, milestone: Milestone, date: date, by: User | None = No
         agreement = milestone.agreement
         agreement.signed_on = date
         history_by(agreement, by)
-        agreement.save(update_fields=["signed_on", "updated_at"])
+        # The commitments' rows before the agreement's, the order in which a status change
+        # reaches them (its figures are locked last): the other way round the two deadlock.
         agreement_sync_signing(agreement=agreement, by=by)
+        agreement.save(update_fields=["signed_on", "updated_at"])
         return Commitment.objects.filter(agreement=agreement).count()
     milestone.date = date
     history_by(milestone, by)

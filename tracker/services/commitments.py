@@ -26,7 +26,6 @@ from ..models.commitments import CLOSED_STATUSES
 from ..models.evidence import CLAIM_STANCES
 from ..selectors.pages import current_claims
 from .history import history_by, history_reason
-from .stats import agreement_stats_refresh
 
 
 class StatusConflict(Exception):
@@ -189,7 +188,6 @@ def commitment_save(
     unchanged), and its history by `by`, in one transaction."""
     responsible = None if responsible is None else list(responsible)
     prerequisites = None if prerequisites is None else list(prerequisites)
-    moved_from = _moved_from(commitment)
     commitment_check(commitment=commitment, responsible=responsible, prerequisites=prerequisites)
     agreement = commitment.agreement
     if commitment.deadline_milestone is not None:
@@ -204,21 +202,15 @@ def commitment_save(
         commitment.responsible_parties.set(responsible)
     if prerequisites is not None:
         commitment.depends_on.set(prerequisites)
-    agreement_stats_refresh(agreement_ids=[agreement.pk, *([moved_from] if moved_from else [])])
     return commitment
 
 
 @transaction.atomic
 def commitments_delete(*, commitments: Iterable[Commitment], by: User | None) -> None:
-    """Delete commitments (the admin's deletions), each with its history record by `by`,
-    and recount their agreements' figures."""
-    agreement_ids = set()
-    for commitment in commitments:
-        agreement_ids.add(commitment.agreement_id)
-        history_by(commitment, by)
-        commitment.delete()
-    if agreement_ids:
-        agreement_stats_refresh(agreement_ids=agreement_ids)
+    """Delete commitments (the admin's deletions), each as `commitment_delete` does, in id
+    order, each with its history record by `by`."""
+    for commitment in sorted(commitments, key=lambda commitment: commitment.pk):
+        commitment_delete(commitment=commitment, by=by)
 
 
 @transaction.atomic
@@ -250,9 +242,17 @@ def commitment_set_status(
         )
     version = commitment.version if expected_version is None else expected_version
     now = at or timezone.now()
-    updated = Commitment.objects.filter(pk=commitment.pk, version=version).update(
-        status=status, version=F("version") + 1, updated_at=now
-    )
+    # The lock order every writer keeps (the commitment, its flags, then its agreement's
+    # figures, which the triggers lock): two changes of one commitment queue on its row,
+    # and neither the scan nor a deletion can meet this one in the opposite order.
+    seen = Commitment.objects.filter(pk=commitment.pk, version=version)
+    if not seen.select_for_update(no_key=True).exists():
+        raise StatusConflict(commitment)
+    if status in CLOSED_STATUSES:
+        OverdueFlag.objects.filter(commitment=commitment, cleared_at__isnull=True).update(
+            cleared_at=now, clear_reason=OverdueFlag.ClearReason.CLOSED
+        )
+    updated = seen.update(status=status, version=F("version") + 1, updated_at=now)
     if updated != 1:
         raise StatusConflict(commitment)
     change = StatusChange.objects.create(
@@ -264,11 +264,6 @@ def commitment_set_status(
         changed_by=by,
         changed_at=now,
     )
-    if status in CLOSED_STATUSES:
-        OverdueFlag.objects.filter(commitment=commitment, cleared_at__isnull=True).update(
-            cleared_at=now, clear_reason=OverdueFlag.ClearReason.CLOSED
-        )
-    agreement_stats_refresh(agreement_ids=[commitment.agreement_id])
     commitment.status = status
     commitment.version = version + 1
     commitment.updated_at = now
@@ -277,6 +272,17 @@ def commitment_set_status(
         [commitment], update=True, default_user=by, default_change_reason=history_reason(reason)
     )
     return change
+
+
+@transaction.atomic
+def commitment_delete(*, commitment: Commitment, by: User | None = None) -> None:
+    """Delete a commitment with its overdue flags, in the writers' lock order: its row first
+    (which also keeps a running scan from flagging it meanwhile), then the flags, then its
+    agreement's figures (the triggers). Raises `ProtectedError` once it has history or
+    evidence."""
+    locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    history_by(locked, by)
+    locked.delete()
 
 
 def commitment_claims(*, commitment: Commitment) -> dict[int, Evidence]:

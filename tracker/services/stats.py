@@ -1,56 +1,52 @@
 """The figures kept on each agreement (commitments, score, overdue) so that lists of
-thousands of agreements can be sorted and summed without counting on every page."""
+thousands of agreements can be sorted and summed without counting on every page.
 
-from collections.abc import Iterable
+Triggers (migration 0015) move them with every change of a commitment or an overdue flag;
+nothing in the app writes them. The recount here is for the operator (`refresh_figures`)
+after a change the triggers did not see: a restored backup, triggers disabled by hand.
+"""
 
-from django.db.models import Count, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
 
-from ..models import Agreement, Commitment, CommitmentStatus, OverdueFlag
-from ..selectors.expressions import status_weight
+from ..models import Agreement, Commitment, OverdueFlag
+from ..models.agreements import KEPT_FIGURES
+from ..selectors.figures import figures_recount_sql
 
 
-def agreement_stats_refresh(*, agreement_ids: Iterable[int] | None = None) -> int:
-    """Recount the kept figures of these agreements (all of them by default) from their
-    commitments and open overdue flags, in one set-based UPDATE. Returns how many rows."""
+def agreement_stats_refresh() -> int:
+    """Recount every agreement's kept figures; returns how many agreements were corrected."""
     return stats_refresh(
-        agreement_model=Agreement,
-        commitment_model=Commitment,
-        flag_model=OverdueFlag,
-        agreement_ids=agreement_ids,
+        agreement_model=Agreement, commitment_model=Commitment, flag_model=OverdueFlag
     )
 
 
-def stats_refresh(*, agreement_model, commitment_model, flag_model, agreement_ids=None) -> int:
-    """The statement behind `agreement_stats_refresh`, on the models given (a migration
-    passes its historical ones)."""
-    commitments = (
-        commitment_model.objects.filter(agreement_id=OuterRef("pk"))
-        .order_by()
-        .values("agreement_id")
-    )
-    scored = commitments.exclude(status=CommitmentStatus.ABANDONED)
-    # The agreement's open flags, reached through its commitments. Written as "commitments
-    # with an open flag" (EXISTS), PostgreSQL hashed every open flag in the database once
-    # per agreement: quadratic, 4 s at 2,000 agreements, hours at 20,000.
-    open_flags = (
-        flag_model.objects.filter(commitment__agreement_id=OuterRef("pk"), cleared_at__isnull=True)
-        .order_by()
-        .values("commitment__agreement_id")
-    )
+def stats_refresh(*, agreement_model, commitment_model, flag_model) -> int:
+    """The recount behind `agreement_stats_refresh`, on the models given (a migration passes
+    its historical ones).
 
-    def count(queryset) -> Coalesce:
-        return Coalesce(Subquery(queryset.annotate(n=Count("id")).values("n")), 0)
-
-    agreements = agreement_model.objects.all()
-    if agreement_ids is not None:
-        # A list of ids, or a queryset of them (kept as a subquery).
-        agreements = agreements.filter(pk__in=agreement_ids)
-    return agreements.update(
-        commitment_count=count(commitments),
-        scored_count=count(scored),
-        score_points=Coalesce(
-            Subquery(scored.annotate(points=Sum(status_weight())).values("points")), 0
-        ),
-        overdue_count=count(open_flags),
+    Safe while others write: the agreement rows are locked first, in id order and in a
+    statement of their own, so the recount waits for every writer that has moved a figure
+    and not yet committed; the recount is the next statement, and under READ COMMITTED it
+    sees what they committed. A writer that moves a figure later adds its delta to the
+    recounted value.
+    """
+    agreements = agreement_model._meta.db_table
+    recount, params = figures_recount_sql(
+        agreement_table=agreements,
+        commitment_table=commitment_model._meta.db_table,
+        flag_table=flag_model._meta.db_table,
     )
+    assignments = ", ".join(f"{figure} = r.{figure}" for figure in KEPT_FIGURES)
+    differs = " OR ".join(f"{agreements}.{figure} <> r.{figure}" for figure in KEPT_FIGURES)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM {agreements} ORDER BY id "
+                "FOR NO KEY UPDATE) AS locked"
+            )
+        cursor.execute(
+            f"UPDATE {agreements} SET {assignments} FROM ({recount}) AS r "
+            f"WHERE {agreements}.id = r.id AND ({differs})",
+            params,
+        )
+        return cursor.rowcount
