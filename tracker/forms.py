@@ -1,6 +1,7 @@
 """Forms of the app's pages. Validation of input lives here; the rules stay in services."""
 
 from datetime import date
+from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -47,17 +48,65 @@ class FastSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
 
 
-class FastSelectsMixin:
-    """Every select of the form is a `FastSelect`."""
+class FastRender:
+    """An input or a textarea written out in Python, with the markup of Django's templates
+    for them (`django/forms/widgets/input.html`, `textarea.html`): each widget's template
+    costs as much to render as a dozen table cells, and a form has a dozen widgets."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        widget = self.get_context(name, value, attrs)["widget"]
+        if isinstance(self, forms.Textarea):
+            return format_html(
+                '<textarea name="{}"{}>\n{}</textarea>',
+                widget["name"],
+                flatatt(widget["attrs"]),
+                widget["value"] or "",
+            )
+        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            widget["name"],
+            shown,
+            flatatt(widget["attrs"]),
+        )
+
+
+# The widgets whose whole markup FastRender writes (not the clearable file input, whose
+# template shows the current file and a "clear" box).
+_FAST_RENDERED = (
+    forms.TextInput,
+    forms.NumberInput,
+    forms.EmailInput,
+    forms.URLInput,
+    forms.PasswordInput,
+    forms.HiddenInput,
+    forms.DateInput,
+    forms.CheckboxInput,
+    forms.Textarea,
+)
+
+
+@cache
+def _fast_class(widget_class: type) -> type:
+    return type(f"Fast{widget_class.__name__}", (FastRender, widget_class), {})
+
+
+class FastWidgetsMixin:
+    """Every select of the form is a `FastSelect`, every plain input and textarea renders
+    through `FastRender`."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if type(field.widget) is forms.Select:
-                field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
+            widget = field.widget
+            if type(widget) is forms.Select:
+                field.widget = FastSelect(attrs=widget.attrs, choices=widget.choices)
+            elif type(widget) in _FAST_RENDERED:
+                widget.__class__ = _fast_class(type(widget))
 
 
-class EvidenceForm(FastSelectsMixin, forms.ModelForm):
+class EvidenceForm(FastWidgetsMixin, forms.ModelForm):
     class Meta:
         model = Evidence
         fields = list(EVIDENCE_FIELDS)
@@ -98,7 +147,7 @@ class EvidenceForm(FastSelectsMixin, forms.ModelForm):
         return self._not_in_future("source_date")
 
 
-class ExtensionForm(FastSelectsMixin, forms.Form):
+class ExtensionForm(FastWidgetsMixin, forms.Form):
     """An editor records a deadline the parties agreed to move."""
 
     timeline_wording = forms.CharField(
@@ -123,7 +172,7 @@ class ExtensionForm(FastSelectsMixin, forms.Form):
         self.fields["source_url"].validators.append(web_url)
 
 
-class StatusChangeForm(FastSelectsMixin, forms.Form):
+class StatusChangeForm(FastWidgetsMixin, forms.Form):
     status = forms.ChoiceField(label="New status", choices=CommitmentStatus.choices)
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -177,7 +226,7 @@ class RetractForm(forms.Form):
 ANY = [("", "Any")]
 
 
-class FilterForm(FastSelectsMixin, forms.Form):
+class FilterForm(FastWidgetsMixin, forms.Form):
     """Filters read from the query string. A bad value is reported beside its field and
     ignored; it never fails the page."""
 
@@ -227,7 +276,7 @@ class OverdueFilterForm(FilterForm):
     priority = forms.ChoiceField(choices=ANY + Priority.choices, required=False)
 
 
-class SearchForm(FastSelectsMixin, forms.Form):
+class SearchForm(FastWidgetsMixin, forms.Form):
     q = forms.CharField(label="Search", max_length=200, required=False)
     kind = forms.ChoiceField(
         choices=[
