@@ -62,6 +62,20 @@ class Priority(models.TextChoices):
     LOW = "low", "Low"
 
 
+def describe_lateness(*, due_on: date | None, closed: bool, today: date) -> str:
+    """'12 days overdue', 'due today', 'due in 3 days', 'closed', or 'no deadline'."""
+    if due_on is None:
+        return "no deadline"
+    if closed:
+        return "closed"
+    days = (due_on - today).days
+    if days < 0:
+        return f"{-days} day{'s' if days != -1 else ''} overdue"
+    if days == 0:
+        return "due today"
+    return f"due in {days} day{'s' if days != 1 else ''}"
+
+
 def natural_sort_key(reference: str) -> str:
     """'2.A.10' sorts after '2.A.9': numbers are zero-padded to eight digits."""
     return re.sub(r"\d+", lambda match: match.group().zfill(8), reference.strip().upper())

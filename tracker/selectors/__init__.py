@@ -39,6 +39,12 @@ from .filters import (
     commitments_filtered,
     sort_choices,
 )
+from .overdue import (
+    OverdueGroup,
+    overdue_agreements,
+    overdue_by_party,
+    overdue_groups,
+)
 from .pages import (
     AgreementSummary,
     HistoryEntry,
@@ -54,12 +60,11 @@ from .pages import (
     current_claims,
     evidence_latest,
     last_job_run,
-    overdue_agreements,
-    overdue_by_party,
     overview_totals,
     party_scores,
     score_history,
     score_of,
+    with_party_codes,
 )
 from .visibility import (
     agreements_visible_to,
@@ -77,6 +82,7 @@ __all__ = [
     "FigureDifference",
     "FiguresCheck",
     "HistoryEntry",
+    "OverdueGroup",
     "PartyScore",
     "ScorePoint",
     "Sort",
@@ -109,6 +115,7 @@ __all__ = [
     "open_overdue_flag",
     "overdue_agreements",
     "overdue_by_party",
+    "overdue_groups",
     "overview_totals",
     "party_scores",
     "read_access",
@@ -122,5 +129,6 @@ __all__ = [
     "warning_filter",
     "with_agreement_stats",
     "with_page_warnings",
+    "with_party_codes",
     "with_warnings",
 ]

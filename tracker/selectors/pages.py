@@ -6,8 +6,6 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import (
     Count,
-    Exists,
-    OuterRef,
     QuerySet,
     Sum,
     Value,
@@ -105,6 +103,36 @@ def commitment_links(commitment: Commitment) -> dict[str, list[Commitment]]:
     return links
 
 
+def party_codes_by(through, key: str, ids: list[int]) -> dict[int, list[str]]:
+    """The party codes of each owner (`key` of the many-to-many `through`), by party name."""
+    rows = (
+        through.objects.filter(**{f"{key}__any": ids})
+        .order_by(key, "party__name")
+        .values_list(key, "party__code")
+    )
+    codes: dict[int, list[str]] = {}
+    for owner, code in rows:
+        codes.setdefault(owner, []).append(code)
+    return codes
+
+
+def with_party_codes(items: list[Commitment] | list[Agreement]) -> list:
+    """Set `party_codes` ("AFG · PAK") and `party_count` on each commitment (its responsible
+    parties) or agreement (its parties), in one query for all of them: lighter than
+    prefetching the parties, for lists that show only their codes."""
+    if not items:
+        return items
+    if isinstance(items[0], Commitment):
+        through, key = Commitment.responsible_parties.through, "commitment_id"
+    else:
+        through, key = Agreement.parties.through, "agreement_id"
+    codes = party_codes_by(through, key, [item.pk for item in items])
+    for item in items:
+        mine = codes.get(item.pk, [])
+        item.party_codes, item.party_count = " · ".join(mine), len(mine)
+    return items
+
+
 def overview_totals(user: User, *, today: date) -> dict:
     """The overview's headline figures, in two queries: sums of the figures kept on each
     visible agreement, and the commitments due in the next 30 days (by the due-date index)."""
@@ -116,12 +144,15 @@ def overview_totals(user: User, *, today: date) -> dict:
         score_points=Sum("score_points"),
         scored_count=Sum("scored_count"),
     )
-    totals["due_soon"] = Commitment.objects.filter(
-        agreement__in=agreements,
-        status__in=OPEN_STATUSES,
-        due_on__gte=today,
-        due_on__lte=today + timedelta(days=30),
-    ).count()
+    totals["due_soon"] = (
+        commitments_visible_to(user)
+        .filter(
+            status__in=OPEN_STATUSES,
+            due_on__gte=today,
+            due_on__lte=today + timedelta(days=30),
+        )
+        .count()
+    )
     totals["score"] = score_percent(totals.pop("score_points"), totals.pop("scored_count"))
     return totals
 
@@ -166,6 +197,18 @@ def party_scores(agreement_ids: list[int]) -> dict[int, list[PartyScore]]:
     return scores
 
 
+# What a short list of commitments shows (the overview's, the digest's): no descriptions.
+LISTED_COMMITMENT_FIELDS = (
+    "id",
+    "reference",
+    "title",
+    "status",
+    "due_on",
+    "agreement__title",
+    "agreement__slug",
+)
+
+
 def commitments_overdue(user: User) -> QuerySet[Commitment]:
     """Visible commitments flagged overdue, most overdue (earliest due) first. Open and dated
     as every overdue one is, so the partial due-date index is read in order."""
@@ -173,60 +216,8 @@ def commitments_overdue(user: User) -> QuerySet[Commitment]:
         commitments_visible_to(user)
         .filter(open_overdue_flag(), status__in=OPEN_STATUSES, due_on__isnull=False)
         .select_related("agreement")
-        .prefetch_related("responsible_parties")
+        .only(*LISTED_COMMITMENT_FIELDS)
         .order_by("due_on", "id")
-    )
-
-
-def _overdue_rows(filters: dict, *, agreements=None) -> QuerySet:
-    """(commitment, responsible party) rows of commitments flagged overdue, filtered, of
-    `agreements` if given (a page of them, or the visible ones).
-
-    The open flags are reached from those agreements' commitments: as an EXISTS over all
-    flags, PostgreSQL hashed every open flag in the database to keep the few hundred of one
-    page."""
-    open_flags = OverdueFlag.objects.filter(cleared_at__isnull=True)
-    rows = Commitment.responsible_parties.through.objects.all()
-    if agreements is not None:
-        open_flags = open_flags.filter(commitment__agreement__in=agreements)
-        rows = rows.filter(commitment__agreement__in=agreements)
-    rows = rows.filter(commitment_id__in=open_flags.values("commitment_id"))
-    if "party" in filters:
-        rows = rows.filter(party__code=filters["party"])
-    if "theme" in filters:
-        rows = rows.filter(commitment__theme=filters["theme"])
-    if "priority" in filters:
-        rows = rows.filter(commitment__priority=filters["priority"])
-    return rows
-
-
-def overdue_agreements(user: User, *, filters: dict) -> QuerySet[Agreement]:
-    """The visible agreements with an overdue commitment matching the filters, by title: the
-    overdue page's unit of pagination (the kept overdue count skips the others at once)."""
-    agreements = agreements_visible_to(user).filter(overdue_count__gt=0)
-    if filters.keys() & {"party", "theme", "priority"}:
-        matching = _overdue_rows(filters).filter(commitment__agreement_id=OuterRef("pk"))
-        agreements = agreements.filter(Exists(matching))
-    return agreements.order_by("title", "pk")
-
-
-def overdue_by_party(user: User, *, filters: dict, agreements=None) -> QuerySet:
-    """One row per (overdue commitment, responsible party), ordered for grouping by agreement,
-    then party, then most overdue first. A joint commitment appears under each party.
-    `agreements` narrows it to some visible agreements (a page of them)."""
-    if agreements is None:
-        agreements = agreements_visible_to(user)
-    return (
-        _overdue_rows(filters, agreements=agreements)
-        .select_related("commitment__agreement", "party")
-        .prefetch_related("commitment__responsible_parties")
-        .order_by(
-            "commitment__agreement__title",
-            "commitment__agreement_id",
-            "party__name",
-            "commitment__due_on",
-            "commitment__sort_key",
-        )
     )
 
 
@@ -235,15 +226,29 @@ def commitments_due_between(user: User, *, start: date, end: date) -> QuerySet[C
         commitments_visible_to(user)
         .filter(status__in=OPEN_STATUSES, due_on__gte=start, due_on__lte=end)
         .select_related("agreement")
-        .prefetch_related("responsible_parties")
+        .only(*LISTED_COMMITMENT_FIELDS)
         .order_by("due_on", "sort_key")
     )
 
 
 def evidence_latest(user: User) -> QuerySet[Evidence]:
+    """The newest evidence, with what a list shows of it (not its quote or source)."""
     return (
         evidence_visible_to(user)
-        .select_related("commitment__agreement", "logged_by")
+        .select_related("commitment", "logged_by")
+        .only(
+            "id",
+            "summary",
+            "stance",
+            "reliability",
+            "credibility",
+            "logged_at",
+            "retracted_at",
+            "commitment__id",
+            "commitment__reference",
+            "commitment__title",
+            "logged_by__username",
+        )
         .order_by("-logged_at", "-id")
     )
 
@@ -262,8 +267,7 @@ def agreement_commitments(
     commitments = with_warnings(
         Commitment.objects.filter(agreement=agreement)
         .annotate(is_overdue=open_overdue_flag(probe=True))
-        .select_related("deadline_milestone")
-        .prefetch_related("responsible_parties"),
+        .select_related("deadline_milestone"),
         today=today,
         now=timezone.now(),
     )

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.models import QuerySet
 
+from ..db import Ids
 from ..models import (
     Agreement,
     Commitment,
@@ -30,7 +31,7 @@ def hidden_agreements(user: User) -> QuerySet:
     return links.exclude(agreement_id__in=shared).values("agreement_id").distinct()
 
 
-def _hidden(user: User) -> list[int] | QuerySet | None:
+def _hidden(user: User) -> Ids | QuerySet | None:
     """What `user` may not see: None when nothing is hidden, else the hidden ids (a list when
     read this request, a subquery otherwise)."""
     if user.sees_all_agreements:
@@ -41,10 +42,10 @@ def _hidden(user: User) -> list[int] | QuerySet | None:
     return hidden or None
 
 
-def _hidden_lookup(field: str, hidden: list[int] | QuerySet) -> dict:
-    """The lookup of `field` among the hidden ids: one array parameter for a list
+def _hidden_lookup(field: str, hidden: Ids | QuerySet) -> dict:
+    """The lookup of `field` among the hidden ids: one array parameter for the ids read
     (`db.AnyOf`), a subquery otherwise."""
-    return {f"{field}__any" if isinstance(hidden, list) else f"{field}__in": hidden}
+    return {f"{field}__any" if isinstance(hidden, Ids) else f"{field}__in": hidden}
 
 
 def _sees_nothing(user: User) -> bool:
@@ -99,4 +100,6 @@ def read_access(user: User) -> None:
         )
         rows = cursor.fetchall()
     user.role = role_from_groups({name for name, _ in rows if name is not None}, user.is_superuser)
-    user.hidden_agreement_ids = sorted(agreement_id for name, agreement_id in rows if name is None)
+    user.hidden_agreement_ids = Ids(
+        sorted(agreement_id for name, agreement_id in rows if name is None)
+    )

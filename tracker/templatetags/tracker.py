@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from ..models import CommitmentStatus
+from ..models.commitments import describe_lateness
 
 register = template.Library()
 
@@ -84,17 +85,8 @@ def score_meter(score: float | None, label: str = "Implementation score") -> str
 
 @register.filter
 def lateness(commitment, today: date) -> str:
-    """'12 days overdue', 'due today', 'due in 3 days', 'done', or 'no deadline'."""
-    if commitment.due_on is None:
-        return "no deadline"
-    if commitment.is_closed:
-        return "closed"
-    days = (commitment.due_on - today).days
-    if days < 0:
-        return f"{-days} day{'s' if days != -1 else ''} overdue"
-    if days == 0:
-        return "due today"
-    return f"due in {days} day{'s' if days != 1 else ''}"
+    """'12 days overdue', 'due today', 'due in 3 days', 'closed', or 'no deadline'."""
+    return describe_lateness(due_on=commitment.due_on, closed=commitment.is_closed, today=today)
 
 
 @register.filter
@@ -104,13 +96,17 @@ def party_codes(parties) -> str:
 
 @register.inclusion_tag("tracker/_follow_button.html", takes_context=True)
 def follow_button(context, agreement) -> dict:
-    """The follow / stop following button of an agreement, for the signed-in user."""
+    """The follow / stop following button of an agreement, for the signed-in user (who
+    follows it if the agreement was read with `is_followed`, else asked here)."""
     user = context["request"].user
+    following = getattr(agreement, "is_followed", None)
+    if following is None:
+        following = user.followed_agreements.through.objects.filter(
+            user_id=user.pk, agreement_id=agreement.pk
+        ).exists()
     return {
         "agreement": agreement,
-        "is_following": user.followed_agreements.through.objects.filter(
-            user_id=user.pk, agreement_id=agreement.pk
-        ).exists(),
+        "is_following": following,
         "csrf_token": context.get("csrf_token"),
     }
 

@@ -56,10 +56,19 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     commitments = selectors.agreement_commitments(agreement, today=today, filters=form.filters())
     if request.GET.get("format") in exports.TABLE_FORMATS:
         return _commitments_table(request, agreement, commitments)
+    # Unfiltered, the table holds every commitment: as many as the kept figure says.
+    unfiltered = not (form.filters().keys() - {"sort"})
+    page = paginate(
+        request,
+        commitments,
+        TABLE_ROWS,
+        count=agreement.commitment_count if unfiltered else None,
+    )
+    page.object_list = selectors.with_party_codes(list(page.object_list))
     context = {
         "agreement": agreement,
         "today": today,
-        "page": paginate(request, commitments, TABLE_ROWS),
+        "page": page,
         "query": query_without_page(request),
     }
     if request.htmx and request.htmx.target == "commitments-table":

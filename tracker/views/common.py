@@ -6,6 +6,7 @@ from functools import cached_property, wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -32,11 +33,13 @@ def member_required(view: Callable) -> Callable:
 
 
 def get_agreement_for_user(user: User, slug: str) -> Agreement:
-    """The agreement, its parties read, or 404 when it does not exist or the user may not
-    see it."""
-    return get_object_or_404(
-        selectors.agreements_visible_to(user).prefetch_related("parties"), slug=slug
+    """The agreement, its parties read and whether the user follows it (`is_followed`), or
+    404 when it does not exist or the user may not see it."""
+    followed = User.followed_agreements.through.objects.filter(
+        user_id=user.pk, agreement_id=OuterRef("pk")
     )
+    agreements = selectors.agreements_visible_to(user).annotate(is_followed=Exists(followed))
+    return get_object_or_404(agreements.prefetch_related("parties"), slug=slug)
 
 
 def get_commitment_for_user(user: User, pk: int) -> Commitment:
@@ -51,10 +54,18 @@ def get_commitment_for_user(user: User, pk: int) -> Commitment:
     return get_object_or_404(selectors.with_warnings(commitments, today=today, now=now), pk=pk)
 
 
-def paginate(request: HttpRequest, items, per_page: int, *, cap: int | None = None) -> Page:
+def paginate(
+    request: HttpRequest, items, per_page: int, *, cap: int | None = None, count: int | None = None
+) -> Page:
     """The requested page; a page number out of range or not a number gives the nearest page.
-    With a `cap`, only that many items are counted and paged through (`CappedPaginator`)."""
-    paginator = Paginator(items, per_page) if cap is None else CappedPaginator(items, per_page, cap)
+    With a `cap`, only that many items are counted and paged through (`CappedPaginator`);
+    with a `count` known already (a kept figure), the items are not counted."""
+    if cap is not None:
+        paginator = CappedPaginator(items, per_page, cap)
+    else:
+        paginator = Paginator(items, per_page)
+        if count is not None:
+            paginator.count = count  # a cached_property: set, it is never computed
     return paginator.get_page(request.GET.get("page"))
 
 

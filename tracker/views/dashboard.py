@@ -20,24 +20,31 @@ def overview(request: HttpRequest) -> HttpResponse:
     """The analyst's morning page: headline figures, one card per agreement, what is late."""
     today = timezone.localdate()
     user = request.user
-    agreements = list(
-        selectors.with_agreement_stats(selectors.agreements_visible_to(user), today=today)
-        .prefetch_related("parties")
-        .order_by("-overdue_count", "title", "pk")[:CARD_LIMIT]
+    agreements = selectors.with_party_codes(
+        list(
+            selectors.with_agreement_stats(selectors.agreements_visible_to(user), today=today)
+            .defer("summary")
+            .order_by("-overdue_count", "title", "pk")[:CARD_LIMIT]
+        )
     )
     party_scores = selectors.party_scores([agreement.pk for agreement in agreements])
     for agreement in agreements:
         agreement.party_scores = party_scores[agreement.pk]
+    overdue = list(selectors.commitments_overdue(user)[:LIST_LIMIT])
+    upcoming = list(
+        selectors.commitments_due_between(user, start=today, end=today + timedelta(days=30))[
+            :LIST_LIMIT
+        ]
+    )
+    selectors.with_party_codes(overdue + upcoming)
     last_scan = selectors.last_job_run(JobName.FLAG_OVERDUE)
     stale_after = timedelta(minutes=settings.OVERDUE_SCAN_STALE_MINUTES)
     context = {
         "today": today,
         "totals": selectors.overview_totals(user, today=today),
         "agreements": agreements,
-        "overdue": selectors.commitments_overdue(user)[:LIST_LIMIT],
-        "upcoming": selectors.commitments_due_between(
-            user, start=today, end=today + timedelta(days=30)
-        )[:LIST_LIMIT],
+        "overdue": overdue,
+        "upcoming": upcoming,
         "latest_evidence": selectors.evidence_latest(user)[:LIST_LIMIT],
         "last_scan": last_scan,
         "scan_is_stale": last_scan is None or timezone.now() - last_scan.started_at > stale_after,

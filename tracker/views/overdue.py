@@ -37,17 +37,15 @@ def overdue(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") in TABLE_FORMATS:
         rows = selectors.overdue_by_party(request.user, filters=filters)
         return _table(request, rows, request.GET["format"])
-    page = paginate(
-        request, selectors.overdue_agreements(request.user, filters=filters), AGREEMENTS_PER_PAGE
-    )
-    rows = selectors.overdue_by_party(
-        request.user, filters=filters, agreements=[agreement.pk for agreement in page]
+    agreements = selectors.overdue_agreements(request.user, filters=filters)
+    page = paginate(request, agreements.values_list("pk", flat=True), AGREEMENTS_PER_PAGE)
+    groups = selectors.overdue_groups(
+        request.user, filters=filters, agreement_ids=list(page), today=timezone.localdate()
     )
     context = {
         "form": form,
         "page": page,
-        "rows": rows,
-        "today": timezone.localdate(),
+        "groups": groups,
         "query": query_without_page(request),
     }
     return render(request, "tracker/overdue.html", context)

@@ -1,0 +1,148 @@
+"""The overdue page's reads: which agreements have overdue commitments (its unit of
+pagination), and each one's overdue commitments by responsible party."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from ..models import Agreement, Commitment, OverdueFlag, User
+from ..models.commitments import CLOSED_STATUSES, describe_lateness
+from ..routes import object_url
+from .pages import party_codes_by
+from .visibility import agreements_visible_to
+
+
+def _overdue_rows(filters: dict, *, agreements=None) -> QuerySet:
+    """(commitment, responsible party) rows of commitments flagged overdue, filtered, of
+    `agreements` if given (a page of them, or the visible ones).
+
+    The open flags are reached from those agreements' commitments: as an EXISTS over all
+    flags, PostgreSQL hashed every open flag in the database to keep the few hundred of one
+    page."""
+    open_flags = OverdueFlag.objects.filter(cleared_at__isnull=True)
+    rows = Commitment.responsible_parties.through.objects.all()
+    if agreements is not None:
+        open_flags = open_flags.filter(commitment__agreement__in=agreements)
+        rows = rows.filter(commitment__agreement__in=agreements)
+    rows = rows.filter(commitment_id__in=open_flags.values("commitment_id"))
+    if "party" in filters:
+        rows = rows.filter(party__code=filters["party"])
+    if "theme" in filters:
+        rows = rows.filter(commitment__theme=filters["theme"])
+    if "priority" in filters:
+        rows = rows.filter(commitment__priority=filters["priority"])
+    return rows
+
+
+def overdue_agreements(user: User, *, filters: dict) -> QuerySet[Agreement]:
+    """The visible agreements with an overdue commitment matching the filters, by title: the
+    overdue page's unit of pagination (the kept overdue count skips the others at once)."""
+    agreements = agreements_visible_to(user).filter(overdue_count__gt=0)
+    if filters.keys() & {"party", "theme", "priority"}:
+        matching = _overdue_rows(filters).filter(commitment__agreement_id=OuterRef("pk"))
+        agreements = agreements.filter(Exists(matching))
+    return agreements.order_by("title", "pk")
+
+
+# Grouping order: agreement, then party, then most overdue first.
+_ROW_ORDER = (
+    "commitment__agreement__title",
+    "commitment__agreement_id",
+    "party__name",
+    "commitment__due_on",
+    "commitment__sort_key",
+)
+
+
+def overdue_by_party(user: User, *, filters: dict, agreements=None) -> QuerySet:
+    """One row per (overdue commitment, responsible party), ordered for grouping by agreement,
+    then party, then most overdue first. A joint commitment appears under each party.
+    `agreements` narrows it to some visible agreements."""
+    if agreements is None:
+        agreements = agreements_visible_to(user)
+    return (
+        _overdue_rows(filters, agreements=agreements)
+        .select_related("commitment__agreement", "party")
+        .order_by(*_ROW_ORDER)
+    )
+
+
+@dataclass
+class OverdueRow:
+    id: int
+    reference: str
+    title: str
+    timeline: str
+    due_on: date
+    status: str
+    lateness: str
+    joint: str  # the codes of all its responsible parties when there are several
+
+    @property
+    def url(self) -> str:
+        return object_url("tracker:commitment-detail", self.id)
+
+
+@dataclass
+class OverdueParty:
+    name: str
+    rows: list[OverdueRow] = field(default_factory=list)
+
+
+@dataclass
+class OverdueGroup:
+    agreement_id: int
+    title: str
+    slug: str
+    parties: list[OverdueParty] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return object_url("tracker:agreement-detail", self.slug)
+
+
+def overdue_groups(
+    user: User, *, filters: dict, agreement_ids: list[int], today: date
+) -> list[OverdueGroup]:
+    """A page of the overdue page: these agreements' overdue commitments by responsible
+    party, as plain rows (no model instances: a page holds a few hundred), in two queries."""
+    rows = overdue_by_party(user, filters=filters, agreements=agreement_ids).values_list(
+        "commitment__agreement_id",
+        "commitment__agreement__title",
+        "commitment__agreement__slug",
+        "party__name",
+        "commitment_id",
+        "commitment__reference",
+        "commitment__title",
+        "commitment__timeline_wording",
+        "commitment__due_on",
+        "commitment__status",
+    )
+    rows = list(rows)
+    joint = party_codes_by(
+        Commitment.responsible_parties.through, "commitment_id", [row[4] for row in rows]
+    )
+    groups: list[OverdueGroup] = []
+    for agreement_id, title, slug, party, pk, reference, name, timeline, due_on, status in rows:
+        if not groups or groups[-1].agreement_id != agreement_id:
+            groups.append(OverdueGroup(agreement_id, title, slug))
+        parties = groups[-1].parties
+        if not parties or parties[-1].name != party:
+            parties.append(OverdueParty(party))
+        codes = joint.get(pk, [])
+        parties[-1].rows.append(
+            OverdueRow(
+                id=pk,
+                reference=reference,
+                title=name,
+                timeline=timeline,
+                due_on=due_on,
+                status=status,
+                lateness=describe_lateness(
+                    due_on=due_on, closed=status in CLOSED_STATUSES, today=today
+                ),
+                joint=" · ".join(codes) if len(codes) > 1 else "",
+            )
+        )
+    return groups
