@@ -8,7 +8,8 @@ database a hash lookup and the ORM nothing to build. Callers that have not read 
 digest, the calendar feed) get the same queryset as a subquery.
 """
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -84,22 +85,34 @@ def evidence_visible_to(user: User) -> QuerySet[Evidence]:
 
 
 def read_access(user: User) -> None:
-    """The user's role and the agreements hidden from them, read in one query and kept on
-    the user object for the request (a request's user is read afresh each request): every
-    page shows the role and asks which agreements the user may see."""
+    """The user's role, the agreements hidden from them and their permissions, read in one
+    query and kept on the user object for the request (a request's user is read afresh each
+    request): every page shows the role and asks which agreements the user may see, and the
+    pages with actions ask what the user may do. The permissions are the set Django's
+    ModelBackend would read in two queries, kept where it keeps it (`_perm_cache`)."""
     if not user.is_authenticated or hasattr(user, "hidden_agreement_ids"):
         return
     hidden_sql, hidden_params = hidden_agreements(user).query.sql_with_params()
     user_groups = User.groups.through._meta.db_table
+    user_permissions = User.user_permissions.through._meta.db_table
+    group_permissions = Group.permissions.through._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT g.name, NULL FROM {Group._meta.db_table} g"
+            f"SELECT 'role', g.name, NULL FROM {Group._meta.db_table} g"
             f" JOIN {user_groups} ug ON ug.group_id = g.id WHERE ug.user_id = %s"
-            f" UNION ALL SELECT NULL, hidden.agreement_id FROM ({hidden_sql}) hidden",
-            [user.pk, *hidden_params],
+            f" UNION ALL SELECT 'hidden', NULL, hidden.agreement_id FROM ({hidden_sql}) hidden"
+            f" UNION ALL SELECT 'permission', ct.app_label || '.' || p.codename, NULL"
+            f" FROM {Permission._meta.db_table} p"
+            f" JOIN {ContentType._meta.db_table} ct ON ct.id = p.content_type_id"
+            f" WHERE p.id IN (SELECT permission_id FROM {user_permissions} WHERE user_id = %s"
+            f" UNION SELECT gp.permission_id FROM {group_permissions} gp"
+            f" JOIN {user_groups} ug ON ug.group_id = gp.group_id WHERE ug.user_id = %s)",
+            [user.pk, *hidden_params, user.pk, user.pk],
         )
         rows = cursor.fetchall()
-    user.role = role_from_groups({name for name, _ in rows if name is not None}, user.is_superuser)
-    user.hidden_agreement_ids = Ids(
-        sorted(agreement_id for name, agreement_id in rows if name is None)
+    user.role = role_from_groups(
+        {name for kind, name, _ in rows if kind == "role"}, user.is_superuser
     )
+    user.hidden_agreement_ids = Ids(sorted(id_ for kind, _, id_ in rows if kind == "hidden"))
+    if user.is_active and not user.is_superuser:
+        user._perm_cache = {name for kind, name, _ in rows if kind == "permission"}
