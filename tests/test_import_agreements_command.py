@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from tracker import demo
+from tracker.dev import demo
 from tracker.models import Agreement, Commitment, Evidence, StatusChange
 
 from .helpers import empty_the_database

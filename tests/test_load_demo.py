@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from tracker.demo import SLUG
+from tracker.dev.demo import SLUG
 from tracker.models import Agreement, Commitment, Evidence, OverdueFlag, StatusChange, User
 
 pytestmark = pytest.mark.django_db

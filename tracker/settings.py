@@ -140,6 +140,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "tracker",
+    # The demo data and the benchmark's load generator (load_demo, generate_load_data).
+    "tracker.dev",
 ]
 
 MIDDLEWARE = [

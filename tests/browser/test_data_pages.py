@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker import demo
+from tracker.dev import demo
 from tracker.models import Agreement, Commitment
 
 from ..factories import UserFactory

@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from tracker import demo, services
+from tracker import services
+from tracker.dev import demo
 from tracker.import_files import read_document
 from tracker.importer import run_import
 from tracker.models import (

@@ -9,6 +9,7 @@ from django.db.models import (
     QuerySet,
     Sum,
     Value,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -133,9 +134,9 @@ def with_party_codes(items: list[Commitment] | list[Agreement]) -> list:
     return items
 
 
-def overview_totals(user: User, *, today: date) -> dict:
-    """The overview's headline figures, in two queries: sums of the figures kept on each
-    visible agreement, and the commitments due in the next 30 days (by the due-date index)."""
+def overview_totals(user: User) -> dict:
+    """The overview's headline figures, summed from the figures kept on each visible
+    agreement (`commitments_due_soon` counts those due soon)."""
     agreements = agreements_visible_to(user)
     totals = agreements.aggregate(
         agreements=Count("id"),
@@ -143,15 +144,6 @@ def overview_totals(user: User, *, today: date) -> dict:
         overdue=Coalesce(Sum("overdue_count"), 0),
         score_points=Sum("score_points"),
         scored_count=Sum("scored_count"),
-    )
-    totals["due_soon"] = (
-        commitments_visible_to(user)
-        .filter(
-            status__in=OPEN_STATUSES,
-            due_on__gte=today,
-            due_on__lte=today + timedelta(days=30),
-        )
-        .count()
     )
     totals["score"] = score_percent(totals.pop("score_points"), totals.pop("scored_count"))
     return totals
@@ -229,6 +221,16 @@ def commitments_due_between(user: User, *, start: date, end: date) -> QuerySet[C
         .only(*LISTED_COMMITMENT_FIELDS)
         .order_by("due_on", "sort_key")
     )
+
+
+def commitments_due_soon(
+    user: User, *, today: date, days: int, limit: int
+) -> tuple[list[Commitment], int]:
+    """The first `limit` open commitments due from today to `days` ahead, soonest first, and
+    how many there are in all: one query, the total a window count over the same rows."""
+    due = commitments_due_between(user, start=today, end=today + timedelta(days=days))
+    first = list(due.annotate(total=Window(Count("id")))[:limit])
+    return first, first[0].total if first else 0
 
 
 def evidence_latest(user: User) -> QuerySet[Evidence]:

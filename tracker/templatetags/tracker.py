@@ -139,7 +139,9 @@ def form_field(field) -> str:
     here rather than in an included template, which cost a form a few milliseconds."""
     classes = "field has-error" if field.errors else "field"
     if field.is_hidden:
-        return format_html('<div class="{}" id="field-{}">{}</div>', classes, field.html_name, field)
+        return format_html(
+            '<div class="{}" id="field-{}">{}</div>', classes, field.html_name, field
+        )
     required = (
         mark_safe(' <span class="required" aria-hidden="true">*</span>')
         if field.field.required

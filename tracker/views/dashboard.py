@@ -12,6 +12,7 @@ from .common import member_required
 
 CARD_LIMIT = 12
 LIST_LIMIT = 10
+DUE_SOON_DAYS = 30
 
 
 @member_required
@@ -31,17 +32,15 @@ def overview(request: HttpRequest) -> HttpResponse:
     for agreement in agreements:
         agreement.party_scores = party_scores[agreement.pk]
     overdue = list(selectors.commitments_overdue(user)[:LIST_LIMIT])
-    upcoming = list(
-        selectors.commitments_due_between(user, start=today, end=today + timedelta(days=30))[
-            :LIST_LIMIT
-        ]
+    upcoming, due_soon = selectors.commitments_due_soon(
+        user, today=today, days=DUE_SOON_DAYS, limit=LIST_LIMIT
     )
     selectors.with_party_codes(overdue + upcoming)
     last_scan = selectors.last_job_run(JobName.FLAG_OVERDUE)
     stale_after = timedelta(minutes=settings.OVERDUE_SCAN_STALE_MINUTES)
     context = {
         "today": today,
-        "totals": selectors.overview_totals(user, today=today),
+        "totals": selectors.overview_totals(user) | {"due_soon": due_soon},
         "agreements": agreements,
         "overdue": overdue,
         "upcoming": upcoming,

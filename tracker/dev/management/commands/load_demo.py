@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tracker.demo import SLUG, load_demo
+from tracker.dev.demo import SLUG, load_demo
 
 
 class Command(BaseCommand):

@@ -20,8 +20,8 @@ from datetime import date
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import services
-from .models import Agreement, Role
+from .. import services
+from ..models import Agreement, Role
 
 # How each commitment's status is drawn, out of 100: the rest are not started.
 _STATUS_SHARES = (

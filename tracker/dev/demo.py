@@ -11,8 +11,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from . import deadlines, services
-from .models import (
+from .. import deadlines, services
+from ..models import (
     Agreement,
     AgreementStatus,
     Commitment,

@@ -4,7 +4,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from tracker.loaddata import LoadSize, load_data_generate
+from tracker.dev.loaddata import LoadSize, load_data_generate
 
 
 def _positive(value: str) -> int:
