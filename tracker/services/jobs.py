@@ -128,8 +128,8 @@ def _scan(*, today: date, now: datetime) -> JobRun:
         if connection.vendor == "postgresql" and flagged + cleared > _ANALYZE_AFTER:
             # A scan that flags or clears this many rows (the first one over a backlog)
             # leaves the planner's picture of the flag table out of date until autovacuum
-            # catches up; the next scan, planned on it, joined 460,000 flags as if there
-            # were a thousand (minutes, not seconds, at a million commitments).
+            # catches up; the next scan, planned on it, joined a backlog's flags as if there
+            # were a handful, many times slower (docs/benchmarks.md).
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {OverdueFlag._meta.db_table}")
         return JobRun.objects.create(
