@@ -2,7 +2,8 @@
 
 For SECONDS, one scan after the other, as of today and as of thirty days on (so that every
 other scan flags commitments and the next clears them again): the flags and the figures they
-move change under the writers' feet. The exit status is the number of scans that failed.
+move change under the writers' feet. It says how many scans ran on stderr; the exit status
+is the number that failed.
 """
 
 import os

@@ -67,6 +67,7 @@ def test_a_tiny_bench_runs_end_to_end_and_writes_every_figure(tmp_path, worker_i
     assert mixed["errors"] == 0, run.stdout[-3000:]
     assert mixed["p95_ms"] > 0
     assert mixed["scans_failed"] == 0
+    assert mixed["scans_during_writes"] >= 1
     assert mixed["figures_agree"], mixed["figures_check"]
     assert set(figures["targets"]) == {
         "same_queries_at_most_15",

@@ -80,7 +80,18 @@ def _database(url: str) -> dict:
         # its working set is in memory (or on SSD): an index lookup costs little more than a
         # sequential read, as PostgreSQL's documentation advises for such storage, so that
         # the planner looks up a page's few hundred rows instead of reading whole tables.
-        config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off -c random_page_cost=1.1")
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("options", "-c jit=off -c random_page_cost=1.1")
+        # A page asks the same few dozen questions each time, with other values: bound on the
+        # server and prepared after a few runs on a connection, each is planned once per
+        # connection instead of at every request. Off (DATABASE_PREPARED_STATEMENTS=0)
+        # behind a connection pooler that cannot keep prepared statements.
+        if envbool("DATABASE_PREPARED_STATEMENTS", True):
+            options["server_side_binding"] = True
+            options["prepare_threshold"] = 5
+        # A connection kept between requests is checked before it is used again: after a
+        # database restart the request reconnects instead of failing on a dead connection.
+        config["CONN_HEALTH_CHECKS"] = True
     if engine.endswith("sqlite3"):
         # SQLite is the embedded default: wait for a writer instead of failing at once.
         config.setdefault("OPTIONS", {})["timeout"] = 20

@@ -65,16 +65,31 @@ def test_an_agreement_without_a_matching_overdue_commitment_is_left_out(
     assert "Nothing is overdue" in response.content.decode()
 
 
-def test_a_page_holds_whole_agreements(analyst_client, overdue_world):
-    for n in range(6):
+def test_a_page_holds_whole_agreements_up_to_its_share_of_rows(
+    analyst_client, overdue_world, monkeypatch
+):
+    """Pages hold whole agreements, as many as fit the page's budget of overdue commitments:
+    Accord (2 overdue) and two of one each fill a budget of 4, then the rest."""
+    monkeypatch.setattr("tracker.views.overdue.OVERDUE_PER_PAGE", 4)
+    big = AgreementFactory(title="Mega")
+    for _ in range(6):
+        CommitmentFactory(agreement=big, timeline_wording="within 1 month")
+    for n in range(4):
         agreement = AgreementFactory(title=f"Zeta {n:02d}")
         CommitmentFactory(agreement=agreement, timeline_wording="within 1 month")
     services.overdue_scan(today=TODAY)
-    first = analyst_client.get(reverse("tracker:overdue"))
-    second = analyst_client.get(reverse("tracker:overdue"), {"page": 2})
-    assert first.context["page"].paginator.count == 7
-    assert len(first.context["page"]) == 5
-    assert [group.title for group in second.context["groups"]] == ["Zeta 04", "Zeta 05"]
+    pages = [
+        analyst_client.get(reverse("tracker:overdue"), {"page": number}).context
+        for number in (1, 2, 3, 4)
+    ]
+    assert [[group.title for group in page["groups"]] for page in pages] == [
+        ["Accord"],  # its 2 overdue, and Mega's 6 would pass the budget
+        ["Mega"],  # alone over the budget: never cut
+        ["Zeta 00", "Zeta 01", "Zeta 02", "Zeta 03"],
+        ["Zeta 00", "Zeta 01", "Zeta 02", "Zeta 03"],  # past the end: the last page
+    ]
+    assert pages[0]["page"].paginator.count == 6
+    assert pages[0]["page"].paginator.num_pages == 3
 
 
 def test_the_csv_export_has_what_the_page_shows(analyst_client, overdue_world):

@@ -69,6 +69,31 @@ def paginate(
     return paginator.get_page(request.GET.get("page"))
 
 
+class WeightedPaginator(Paginator):
+    """Pages of whole items: each page holds as many consecutive items as fit `budget` by
+    their weights (always at least one item), so that a page has about as many rows to show
+    whatever the size of each item. Takes (item, weight) pairs."""
+
+    def __init__(self, weighted: list[tuple[object, int]], budget: int) -> None:
+        self.chunks: list[list] = []
+        total = 0
+        for item, weight in weighted:
+            if not self.chunks or (total + weight > budget and self.chunks[-1]):
+                self.chunks.append([])
+                total = 0
+            self.chunks[-1].append(item)
+            total += weight
+        super().__init__([item for item, _ in weighted], per_page=1)
+
+    @property
+    def num_pages(self) -> int:
+        return max(len(self.chunks), 1)
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        return self._get_page(self.chunks[number - 1] if self.chunks else [], number, self)
+
+
 class CappedPaginator(Paginator):
     """Counts a queryset no further than `cap` items, and pages through those; `more` says
     there were more. Counting every match of a common word (a tenth of the evidence) costs

@@ -7,9 +7,10 @@ from .. import selectors
 from ..exports import TABLE_FORMATS, commitment_url, table_response
 from ..forms import OverdueFilterForm
 from ..models import Party
-from .common import member_required, paginate, query_without_page
+from .common import WeightedPaginator, member_required, query_without_page
 
-AGREEMENTS_PER_PAGE = 5
+# A page holds whole agreements, as many as have about this many overdue commitments.
+OVERDUE_PER_PAGE = 60
 CSV_COLUMNS = [
     "agreement",
     "party",
@@ -30,15 +31,20 @@ CSV_COMMITMENT_FIELDS = ("reference", "title", "status", "timeline_wording", "du
 def overdue(request: HttpRequest) -> HttpResponse:
     """Every overdue commitment the user may see, by agreement then responsible party.
 
-    A page is a few whole agreements, so that no agreement is cut between two pages and no
-    request sorts every overdue row of the database."""
+    A page is a few whole agreements, as many as their kept overdue counts fit
+    OVERDUE_PER_PAGE, so that no agreement is cut between two pages, a page has about as many
+    rows whatever the agreements' sizes, and no request sorts every overdue row of the
+    database."""
     form = OverdueFilterForm(request.GET or None, parties=Party.objects.order_by("name"))
     filters = form.filters()
     if request.GET.get("format") in TABLE_FORMATS:
         rows = selectors.overdue_by_party(request.user, filters=filters)
         return _table(request, rows, request.GET["format"])
     agreements = selectors.overdue_agreements(request.user, filters=filters)
-    page = paginate(request, agreements.values_list("pk", flat=True), AGREEMENTS_PER_PAGE)
+    paginator = WeightedPaginator(
+        list(agreements.values_list("pk", "overdue_count")), OVERDUE_PER_PAGE
+    )
+    page = paginator.get_page(request.GET.get("page"))
     groups = selectors.overdue_groups(
         request.user, filters=filters, agreement_ids=list(page), today=timezone.localdate()
     )
