@@ -1,7 +1,9 @@
-"""The admin: editors' data entry. Every save and deletion goes through the same services as
-the app (`save_model`, `save_related`, `save_formset`, `delete_model`, `delete_queryset`), inside
-the transaction the admin opens around each change page; the forms (`admin_forms.py`) run the
-services' checks first, so that a refusal is an error beside its field."""
+"""The admin: editors' data entry. Every save, and every deletion of a commitment, goes through
+the same services as the app (`save_model`, `save_related`, `save_formset`, `delete_model`,
+`delete_queryset`), inside the transaction the admin opens around each change page; the forms
+(`admin_forms.py`) run the services' checks first, so that a refusal is an error beside its
+field. Milestones, sources and agreements are deleted as Django deletes them: nothing derived
+from them is kept outside the database's own rules (foreign keys, the figures' triggers)."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -373,7 +375,7 @@ class CommitmentAdmin(LargeTableMixin, VisibleAgreementsMixin, SimpleHistoryAdmi
         return commitment.is_overdue
 
     def save_model(self, request, obj, form, change) -> None:
-        """Through the service (due date, checks, both agreements' figures on a move)."""
+        """Through the service (due date, checks; the triggers move the figures)."""
         services.commitment_save(
             commitment=obj,
             responsible=form.cleaned_data["responsible_parties"],

@@ -1,9 +1,13 @@
 """Search across agreements, commitments and evidence the user may see.
 
-PostgreSQL: full-text search (`websearch_to_tsquery`, English stemming) over GIN indexes built
-on the same expressions (migration 0010); agreements and commitments best match first,
-evidence newest first. SQLite, the embedded default: a plain
-case-insensitive substring match.
+PostgreSQL: full-text search (`websearch_to_tsquery`, English stemming) over each table's
+stored `search_vector` column, a generated column with a GIN index (migration 0014, which
+replaced migration 0010's indexes on the expression; the models do not declare the column).
+Agreements and commitments come best match first, ranked among the first RANK_CANDIDATES
+matches; evidence newest first. `NewestFirst` reads a page of evidence from the newest
+EVIDENCE_PROBE_ROWS pieces of evidence first (when there are that many), then from the
+matches of the last EVIDENCE_RECENT, then from all matches, and stops at the first window
+that fills the page. SQLite, the embedded default: a plain case-insensitive substring match.
 """
 
 from datetime import timedelta

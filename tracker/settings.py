@@ -1,7 +1,9 @@
-"""Settings: every value comes from an environment variable with a safe default.
+"""Settings: every value comes from an environment variable, with a safe default but for the
+secret key in production.
 
 The defaults give the embedded set-up (`make run`): SQLite, a filesystem Celery broker,
-e-mails written to files. A bad value stops start-up with a message naming the variable.
+e-mails written to files. A value that is checked (numbers, booleans, URLs, the time zone)
+stops start-up when it is bad, with a message naming the variable.
 """
 
 import os

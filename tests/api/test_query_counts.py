@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 MAX_QUERIES = {
     # token, role groups, count, page, parties (prefetched)
     "/api/v1/agreements/": 5,
-    # token, role groups, the user's teams (the cache key), count, page, responsible parties
-    # and prerequisites (prefetched), the page's early warnings
+    # token; role, hidden agreements and permissions (one query, `read_access`); count
+    # (summed from the agreements' kept figures); page; responsible parties and
+    # prerequisites (prefetched); the page's early warnings
     "/api/v1/commitments/": 8,
     # token, role groups, count, page (related rows selected)
     "/api/v1/evidence/": 4,

@@ -3,7 +3,7 @@
 `manage.py generate_load_data` calls `load_data_generate`. Every table is filled by one
 `INSERT … SELECT generate_series` statement (evidence in slices, so progress shows), never
 the ORM row by row: two thousand agreements, a hundred thousand commitments and a million
-pieces of evidence take a few minutes on two cores. The overdue flags then come from the
+pieces of evidence take under two minutes on two cores. The overdue flags then come from the
 app's own scan, as in production, and the figures kept on each agreement from the
 database's triggers, as each statement writes the rows they count.
 

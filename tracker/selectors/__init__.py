@@ -1,8 +1,12 @@
 """Every read that a page or a job needs, with a number of queries that does not grow with
-the data (as `selectors.<name>`).
+the data (as `selectors.<name>`; three helpers are used by module instead:
+`visibility.hidden_agreements`, `pages.party_codes_by` and `figures.figures_recount_sql`).
 
-`agreements_visible_to` (in `visibility`) is the one place that decides who sees which
-agreement; every other read starts from it.
+`visibility.hidden_agreements` is the one place that decides who sees which agreement. A
+request reads it once into a list (`read_access`, called by the pages' `member_required`
+and the API's `HasRole`); `agreements_visible_to`, `commitments_visible_to` and
+`evidence_visible_to` are everything but those agreements (callers that have not read the
+list get it as a subquery), and every read for a user starts from them.
 """
 
 from .data import (

@@ -1,4 +1,5 @@
-"""The commitment page and its actions: log evidence, change the status, retract evidence.
+"""The commitment page and its actions: log evidence, change the status, retract evidence,
+extend the deadline.
 
 One view serves the page and its POSTs. A plain POST redirects back (or re-renders the page
 with the errors); an htmx POST gets the `activity` fragment back, rebuilt from fresh queries.
