@@ -53,7 +53,7 @@ def test_the_digest_beat_entry_sends_the_email_through_redis_and_a_worker(
 ):
     services.overdue_scan(today=timezone.localdate())
     analyst = UserFactory(username="morning", role=Role.ANALYST)
-    _send_beat_entry("send-weekly-digests")
+    _send_beat_entry("plan-weekly-digests")
     wait_for(lambda: len(mailoutbox) == 1, what="the digest e-mail")
     week = digests.latest_due_week(timezone.now())
     assert mailoutbox[0].to == [analyst.email]
@@ -73,7 +73,7 @@ def test_an_smtp_failure_is_retried_by_the_worker_and_each_user_gets_exactly_one
         UserFactory(username=f"analyst{number}", role=Role.ANALYST)
     smtp_server.refuse.update({"analyst0@example.org": 2, "analyst1@example.org": 1})
     week = digests.latest_due_week(timezone.now())
-    _send_beat_entry("send-weekly-digests")
+    _send_beat_entry("plan-weekly-digests")
     wait_for(lambda: _settled(week) and DigestDelivery.objects.count() == 3, what="the digests")
     assert smtp_server.received_by() == {
         "analyst0@example.org": 1,
@@ -96,7 +96,7 @@ def test_the_worker_records_a_visible_failure_after_the_last_try(
     UserFactory(username="lucky", role=Role.ANALYST)
     smtp_server.refuse.update({doomed.email: 99})
     week = digests.latest_due_week(timezone.now())
-    _send_beat_entry("send-weekly-digests")
+    _send_beat_entry("plan-weekly-digests")
     wait_for(lambda: _settled(week) and DigestDelivery.objects.count() == 2, what="the digests")
     failed = DigestDelivery.objects.get(user=doomed)
     assert (failed.status, failed.attempts) == (DigestStatus.FAILED, 3)
@@ -106,17 +106,15 @@ def test_the_worker_records_a_visible_failure_after_the_last_try(
     assert smtp_server.received_by() == {"lucky@example.org": 1}
 
 
-def test_the_schedule_flags_every_15_minutes_and_sends_digests_on_the_digest_day_and_hour(
-    settings,
-):
-    # Configure the app (which reads the real settings once) and find its tasks before
-    # changing the settings here.
+def test_the_schedule_flags_and_plans_every_15_minutes_and_resumes_every_5():
+    """The digest is planned by a quarter-hourly look at whether the week most recently due
+    (DIGEST_WEEKDAY, DIGEST_HOUR) is planned: a missed tick is made up by the next."""
     app.loader.import_default_modules()
     registered = set(app.tasks)
-    settings.DIGEST_WEEKDAY, settings.DIGEST_HOUR = 7, 18
-    schedule = beat_schedule(settings)
+    schedule = beat_schedule()
     assert schedule["flag-overdue"]["schedule"] == crontab(minute="*/15")
-    assert schedule["send-weekly-digests"]["schedule"] == crontab(minute=0, hour=18, day_of_week=0)
+    assert schedule["plan-weekly-digests"]["schedule"] == crontab(minute="*/15")
+    assert schedule["resume-digests"]["schedule"] == crontab(minute="*/5")
     for entry in schedule.values():
         assert entry["task"] in registered
 
@@ -125,6 +123,4 @@ def test_the_app_speaks_json_in_the_site_time_zone():
     assert app.conf.task_serializer == "json"
     assert app.conf.accept_content == ["json"]
     assert app.conf.timezone == "Asia/Karachi"
-    assert app.conf.beat_schedule["send-weekly-digests"]["schedule"] == crontab(
-        minute=0, hour=7, day_of_week=1
-    )
+    assert app.conf.beat_schedule["plan-weekly-digests"]["task"] == "tracker.tasks.send_digests"

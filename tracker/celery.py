@@ -16,7 +16,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-def beat_schedule(settings) -> dict:
+def beat_schedule() -> dict:
     """Every periodic job, in one place."""
     return {
         # Flag commitments whose deadline passed and clear those no longer late. Each run
@@ -25,28 +25,23 @@ def beat_schedule(settings) -> dict:
             "task": "tracker.tasks.flag_overdue",
             "schedule": crontab(minute="*/15"),
         },
-        # The weekly digest, on DIGEST_WEEKDAY (ISO, 1 = Monday) at DIGEST_HOUR, site time.
-        # crontab counts days from Sunday = 0, hence the modulo.
-        "send-weekly-digests": {
+        # The weekly digest is due on DIGEST_WEEKDAY at DIGEST_HOUR, site time. Every quarter
+        # of an hour the plan looks whether the week most recently due is planned, and plans
+        # it if not: a tick missed while beat or the broker was down is made up by the next
+        # (a week missed whole is not sent late: the next week's digest covers it).
+        "plan-weekly-digests": {
             "task": "tracker.tasks.send_digests",
-            "schedule": crontab(
-                minute=0,
-                hour=settings.DIGEST_HOUR,
-                day_of_week=settings.DIGEST_WEEKDAY % 7,
-            ),
+            "schedule": crontab(minute="*/15"),
         },
         # Deliveries of the latest week that no worker looks after any more (a worker died
         # mid-send, a queued task was lost) are queued again; the claim prevents duplicates.
         "resume-digests": {
             "task": "tracker.tasks.resume_digests",
-            "schedule": crontab(minute="7,37"),
+            "schedule": crontab(minute="*/5"),
         },
     }
 
 
 @app.on_after_configure.connect
 def _set_beat_schedule(sender: Celery, **kwargs) -> None:
-    # Read once Django's settings are loaded (they are not yet when this module is imported).
-    from django.conf import settings
-
-    sender.conf.beat_schedule = beat_schedule(settings)
+    sender.conf.beat_schedule = beat_schedule()

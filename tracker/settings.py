@@ -331,9 +331,15 @@ AT_RISK_SHARE_LEFT = {
 }
 # Stale: an open commitment with no new evidence for this many days.
 STALE_AFTER_DAYS = envint("STALE_AFTER_DAYS", 60, low=1)
-# Exactly-once delivery: a claim older than this belongs to a worker that died and is taken
-# over by the next run; it must be longer than one attempt can last (EMAIL_TIMEOUT and all).
-DIGEST_CLAIM_TIMEOUT_MINUTES = envint("DIGEST_CLAIM_TIMEOUT_MINUTES", 30, low=5)
+# Exactly-once delivery: a claim older than this belongs to a sender that died and is taken
+# over by the next run (a claim whose process is gone from its own machine, at once); it must
+# be longer than one attempt can last (connecting, sending, saying QUIT: EMAIL_TIMEOUT each).
+DIGEST_CLAIM_TIMEOUT_MINUTES = envint("DIGEST_CLAIM_TIMEOUT_MINUTES", 10, low=1)
+if DIGEST_CLAIM_TIMEOUT_MINUTES * 60 < 3 * EMAIL_TIMEOUT:
+    raise ImproperlyConfigured(
+        f"DIGEST_CLAIM_TIMEOUT_MINUTES={DIGEST_CLAIM_TIMEOUT_MINUTES} must be at least three "
+        f"times EMAIL_TIMEOUT ({EMAIL_TIMEOUT} s): a claim must outlast one attempt."
+    )
 # SMTP errors are retried after DIGEST_RETRY_BACKOFF_SECONDS, doubling each time, until the
 # digest has been tried DIGEST_MAX_ATTEMPTS times; then it is marked failed in the log.
 DIGEST_MAX_ATTEMPTS = envint("DIGEST_MAX_ATTEMPTS", 5, low=1, high=20)

@@ -20,10 +20,16 @@ def flag_overdue() -> dict:
 
 @shared_task
 def send_digests(week: str | None = None) -> int:
-    """Queue the digest of `week` (the one most recently due by default) for every
-    subscribed user, and one `send_digest` per user who still needs it."""
+    """Plan a week's digests and queue one `send_digest` per user who needs it. Without a
+    week (beat, every quarter of an hour): the week most recently due, if no run planned it
+    yet, so that a tick missed while beat or the broker was down is made up by the next."""
     now = timezone.now()
-    week = week or digests.latest_due_week(now)
+    if week is None:
+        week = digests.latest_due_week(now)
+        if not digests.week_plan_claim(week=week, now=now):
+            return 0
+    else:
+        digests.week_plan_claim(week=week, now=now)
     user_ids = digests.deliveries_plan(week=week, now=now)
     for user_id in user_ids:
         send_digest.delay(user_id, week)
@@ -34,7 +40,8 @@ def send_digests(week: str | None = None) -> int:
 @shared_task
 def resume_digests() -> int:
     """Pick up the latest week's deliveries that no worker is looking after (a worker died
-    mid-send, or a queued task was lost): a second chance that never duplicates a sent one."""
+    mid-send, on this machine or past the claim timeout; a queued task was lost): a second
+    chance that never duplicates a sent one."""
     now = timezone.now()
     week = digests.latest_due_week(now)
     user_ids = digests.deliveries_to_resume(week=week, now=now)

@@ -14,7 +14,9 @@ duplicate.
 
 import enum
 import logging
+import os
 import smtplib
+import socket
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,7 +28,7 @@ from django.db import connection as db_connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from ..models import FINAL_DIGEST_STATUSES, DigestDelivery, DigestStatus, User
+from ..models import FINAL_DIGEST_STATUSES, DigestDelivery, DigestPlan, DigestStatus, User
 from ..models.users import ROLE_ORDER
 from .content import Digest, digest_build, digest_message, user_for_digest
 
@@ -63,6 +65,11 @@ def retry_countdown(attempts: int) -> float:
     return min(base, claim_timeout().total_seconds() / 2)
 
 
+def claimer() -> str:
+    """Who claims: this process on this machine, `host:pid`."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def _claimable(now: datetime) -> Q:
     return Q(status__in=(DigestStatus.PENDING, DigestStatus.RETRYING)) | Q(
         status=DigestStatus.SENDING, claimed_at__lt=now - claim_timeout()
@@ -84,6 +91,7 @@ def delivery_claim(*, user_id: int, week: str, now: datetime) -> uuid.UUID | Non
         "status": DigestStatus.SENDING,
         "claimed_at": now,
         "claim_token": token,
+        "claimed_by": claimer(),
         "attempts": F("attempts") + 1,
     }
     changed = rows.update(**update)
@@ -190,31 +198,83 @@ def digest_recipients() -> QuerySet[User]:
     )
 
 
+def week_plan_claim(*, week: str, now: datetime) -> bool:
+    """Claim the planning of `week`'s digests: True for the one caller that records the plan
+    (one `DigestPlan` row per week, by the database), False when the week was planned."""
+    _, created = DigestPlan.objects.get_or_create(week=week, defaults={"planned_at": now})
+    return created
+
+
 def deliveries_plan(*, week: str, now: datetime) -> list[int]:
     """Queue `week`'s digest for every recipient who has no delivery yet; return the users
-    whose delivery needs a worker now (just queued, or abandoned by a worker that died)."""
+    whose delivery needs a worker now (just queued, or abandoned by a sender that died)."""
     user_ids = list(digest_recipients().values_list("pk", flat=True))
     DigestDelivery.objects.bulk_create(
         [DigestDelivery(user_id=user_id, week=week) for user_id in user_ids],
         ignore_conflicts=True,
         batch_size=1000,
     )
+    DigestPlan.objects.filter(week=week).update(recipients=len(user_ids))
     return deliveries_to_resume(week=week, now=now, queued_since=now)
 
 
-def deliveries_to_resume(*, week: str, now: datetime, queued_since: datetime | None = None):
-    """Users whose delivery for `week` no worker is looking after: queued at or after
-    `queued_since` (by this run), or left queued, claimed or waiting to retry for longer than
-    the claim timeout. Claims that used up every try are marked failed on the way."""
-    cutoff = now - claim_timeout()
-    rows = DigestDelivery.objects.filter(week=week)
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+def release_dead_claims(*, week: str) -> int:
+    """Give back at once the claims of `week` held by a process of this machine that is
+    gone (a killed worker, a crashed command), rather than after the claim timeout: they
+    wait for a sender again (`retrying`, with no claim time), or fail if that was the last
+    try. Claims of other machines wait for the timeout: their processes cannot be seen."""
+    here = f"{socket.gethostname()}:"
+    held = DigestDelivery.objects.filter(
+        week=week, status=DigestStatus.SENDING, claimed_by__startswith=here
+    ).values_list("pk", "claim_token", "claimed_by", "attempts")
+    released = 0
+    for pk, token, holder, attempts in held:
+        pid = holder.rpartition(":")[2]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        last_try = attempts >= settings.DIGEST_MAX_ATTEMPTS
+        released += DigestDelivery.objects.filter(
+            pk=pk, claim_token=token, status=DigestStatus.SENDING
+        ).update(
+            status=DigestStatus.FAILED if last_try else DigestStatus.RETRYING,
+            claimed_at=None,
+            last_error=f"attempt {attempts}: the process sending it ({holder}) stopped",
+        )
+    return released
+
+
+def _fail_exhausted(rows: QuerySet[DigestDelivery], cutoff: datetime) -> None:
+    """Claims left by a dead sender on the last try can be tried no more."""
     rows.filter(
         status=DigestStatus.SENDING,
         claimed_at__lt=cutoff,
         attempts__gte=settings.DIGEST_MAX_ATTEMPTS,
-    ).update(status=DigestStatus.FAILED, last_error="the worker stopped during the last attempt")
-    abandoned = Q(status=DigestStatus.PENDING, created_at__lt=cutoff) | Q(
-        status__in=(DigestStatus.SENDING, DigestStatus.RETRYING), claimed_at__lt=cutoff
+    ).update(status=DigestStatus.FAILED, last_error="the sender stopped during the last attempt")
+
+
+def deliveries_to_resume(*, week: str, now: datetime, queued_since: datetime | None = None):
+    """Users whose delivery for `week` no worker is looking after, for the Celery job:
+    queued at or after `queued_since` (by this run); given back by a dead process of this
+    machine; or left queued, claimed or waiting to retry for longer than the claim timeout
+    (a lost task, a dead worker elsewhere). Claims that used up every try fail on the way."""
+    cutoff = now - claim_timeout()
+    rows = DigestDelivery.objects.filter(week=week)
+    release_dead_claims(week=week)
+    _fail_exhausted(rows, cutoff)
+    abandoned = (
+        Q(status=DigestStatus.PENDING, created_at__lt=cutoff)
+        | Q(status=DigestStatus.RETRYING, claimed_at__isnull=True)
+        | Q(status__in=(DigestStatus.SENDING, DigestStatus.RETRYING), claimed_at__lt=cutoff)
     )
     if queued_since is not None:
         abandoned |= Q(status=DigestStatus.PENDING, created_at__gte=queued_since)
@@ -223,4 +283,40 @@ def deliveries_to_resume(*, week: str, now: datetime, queued_since: datetime | N
         .exclude(status__in=FINAL_DIGEST_STATUSES)
         .order_by("user_id")
         .values_list("user_id", flat=True)
+    )
+
+
+def deliveries_to_send(*, week: str, now: datetime) -> list[int]:
+    """Users whose delivery for `week` a sender may take now, for `manage.py send_digests`:
+    every one queued or waiting to retry, whatever its age (a queued Celery task that comes
+    later finds it claimed and does nothing), and every claim of a sender that is gone (this
+    machine) or timed out (any machine)."""
+    rows = DigestDelivery.objects.filter(week=week)
+    release_dead_claims(week=week)
+    _fail_exhausted(rows, now - claim_timeout())
+    return list(
+        rows.filter(_claimable(now), attempts__lt=settings.DIGEST_MAX_ATTEMPTS)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What a run left for later: claims another sender holds (until when they are taken
+    over if it stopped), and digests that failed for good."""
+
+    held: int
+    held_until: datetime | None
+    failed: int
+
+
+def deliveries_waiting(*, week: str) -> Waiting:
+    rows = DigestDelivery.objects.filter(week=week)
+    held = rows.filter(status=DigestStatus.SENDING)
+    latest = held.order_by("-claimed_at").values_list("claimed_at", flat=True).first()
+    return Waiting(
+        held=held.count(),
+        held_until=latest + claim_timeout() if latest else None,
+        failed=rows.filter(status=DigestStatus.FAILED).count(),
     )

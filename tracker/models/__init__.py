@@ -10,7 +10,7 @@ from .commitments import (
     StatusChange,
     Theme,
 )
-from .digests import FINAL_DIGEST_STATUSES, DigestDelivery, DigestStatus
+from .digests import FINAL_DIGEST_STATUSES, DigestDelivery, DigestPlan, DigestStatus
 from .evidence import Credibility, Evidence, Reliability, Stance
 from .jobs import JobName, JobRun
 from .users import DigestScope, Role, Team, User
@@ -24,6 +24,7 @@ __all__ = [
     "Credibility",
     "DeadlineExtension",
     "DigestDelivery",
+    "DigestPlan",
     "DigestScope",
     "DigestStatus",
     "Evidence",

@@ -9,8 +9,9 @@ class DigestStatus(models.TextChoices):
     """Where one user's digest for one ISO week stands.
 
     pending → sending → sent | skipped, or → retrying → sending … → failed after the last try.
-    A `sending` row whose claim is older than `DIGEST_CLAIM_TIMEOUT_MINUTES` belongs to a
-    worker that died: the next run claims it again.
+    A `sending` row whose claim is older than `DIGEST_CLAIM_TIMEOUT_MINUTES`, or whose
+    claiming process is gone from this machine, belongs to a sender that died: the next run
+    claims it again.
     """
 
     PENDING = "pending", "Queued"
@@ -44,6 +45,9 @@ class DigestDelivery(TrackerModel):
     claimed_at = models.DateTimeField(null=True, blank=True)
     # A fresh token per claim: only the holder of the current claim may mark the row sent.
     claim_token = models.UUIDField(null=True, blank=True, editable=False, default=None)
+    # Who holds the claim, "host:pid": a claim whose process is gone from its own machine is
+    # taken over at once rather than after the claim timeout.
+    claimed_by = models.CharField(max_length=200, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
@@ -76,3 +80,24 @@ class DigestDelivery(TrackerModel):
 
     def __str__(self) -> str:
         return f"{self.week} digest for user {self.user_id}: {self.get_status_display()}"
+
+
+class DigestPlan(TrackerModel):
+    """A week whose digests were planned: the first run of the plan after the week's digest
+    fell due claims it by creating this row (one per week, by the database), so that a tick
+    that beat missed is made up by the next, and no week is planned twice."""
+
+    week = models.CharField(max_length=8, unique=True, help_text="ISO week, such as 2026-W48.")
+    planned_at = models.DateTimeField()
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-week"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(week__regex=ISO_WEEK_PATTERN), name="digestplan_iso_week"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.week} digests planned at {self.planned_at:%Y-%m-%d %H:%M}"

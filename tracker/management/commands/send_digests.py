@@ -36,7 +36,11 @@ class Command(BaseCommand):
         if dry_run:
             self._dry_run(week, now)
             return
-        user_ids = digests.deliveries_plan(week=week, now=now)
+        digests.week_plan_claim(week=week, now=now)
+        digests.deliveries_plan(week=week, now=now)
+        # Every delivery a sender may take now, a dead run's included: whatever this run
+        # sends is claimed first, so a queued Celery task coming later does nothing.
+        user_ids = digests.deliveries_to_send(week=week, now=now)
         counts = dict.fromkeys(digests.Outcome, 0)
         for attempt in range(1, settings.DIGEST_MAX_ATTEMPTS + 1):
             retry = []
@@ -55,8 +59,25 @@ class Command(BaseCommand):
             f"Digests of {week}: sent {counts['sent']}, nothing to say {counts['skipped']}, "
             f"failed {counts['failed']}, handled elsewhere {counts['not_claimed']}."
         )
+        self._left(week)
         if counts["failed"]:
             raise CommandError(f"{counts['failed']} digest(s) failed; see the delivery log.")
+
+    def _left(self, week: str) -> None:
+        """Say plainly what this run could not take and until when."""
+        waiting = digests.deliveries_waiting(week=week)
+        if waiting.held:
+            until = timezone.localtime(waiting.held_until)
+            self.stdout.write(
+                f"{waiting.held} digest(s) of {week} are being sent by another process; if it "
+                f"stopped, the next run after {until:%Y-%m-%d %H:%M} ({until:%Z}) takes them "
+                f"over (DIGEST_CLAIM_TIMEOUT_MINUTES)."
+            )
+        if waiting.failed:
+            self.stdout.write(
+                f"{waiting.failed} digest(s) of {week} failed for good: see the delivery log "
+                "(admin: Digest deliveries)."
+            )
 
     def _dry_run(self, week: str, now) -> None:
         today = timezone.localdate(now)
