@@ -45,3 +45,32 @@ class FlakySMTPHandler:
 
     def received_by(self) -> Counter:
         return Counter(message["To"] for message in self.messages)
+
+
+class FrozenServer:
+    """A TCP server on a free port that accepts connections and never answers: a frozen
+    Redis or PostgreSQL, as far as a client can tell."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(64)
+        self.port = self.socket.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.socket.accept()
+            except OSError:
+                return
+            self.accepted.append(client)
+
+    def close(self) -> None:
+        self.socket.close()
+        for client in self.accepted:
+            client.close()

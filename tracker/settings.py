@@ -91,6 +91,9 @@ def _database(url: str) -> dict:
         if envbool("DATABASE_PREPARED_STATEMENTS", True):
             options["server_side_binding"] = True
             options["prepare_threshold"] = 5
+        # A database that accepts connections and never answers holds a request (and the
+        # health check) no longer than this.
+        options.setdefault("connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", 3, low=1))
         # A connection kept between requests is checked before it is used again: after a
         # database restart the request reconnects instead of failing on a dead connection.
         config["CONN_HEALTH_CHECKS"] = True
