@@ -38,7 +38,20 @@ def test_it_is_valid_compose():
 
 
 def test_it_names_every_service_of_the_stack():
-    assert set(SERVICES) == {"web", "worker", "beat", "db", "redis", "mail"}
+    assert set(SERVICES) == {"web", "worker", "beat", "db", "redis", "mail", "web-2", "worker-2"}
+
+
+def test_the_replicas_are_an_option_sharing_everything_with_the_first():
+    """`--profile replicas` adds a second web server and worker: same image, settings and
+    media volume; the second web server starts once the first has migrated."""
+    for name, first in (("web-2", "web"), ("worker-2", "worker")):
+        service = SERVICES[name]
+        assert service["profiles"] == ["replicas"]
+        assert service["environment"] == SERVICES[first]["environment"]
+        assert service["volumes"] == SERVICES[first]["volumes"] == ["media:/data/media"]
+    assert "profiles" not in SERVICES["web"]
+    assert "migrate" not in SERVICES["web-2"]["command"]
+    assert SERVICES["web-2"]["depends_on"]["web"]["condition"] == "service_healthy"
 
 
 @pytest.mark.parametrize("name", list(SERVICES))

@@ -270,9 +270,34 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (evidence attachments): in MEDIA_ROOT, a folder every web server must share
+# when there are several; or, with MEDIA_S3_BUCKET set, in an S3-compatible bucket through
+# django-storages (docs/operations.md). The app serves them itself, to those who may see them.
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_S3_BUCKET = envstr("MEDIA_S3_BUCKET", "")
+
+
+def _media_storage() -> dict:
+    if not MEDIA_S3_BUCKET:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": envstr("MEDIA_S3_ENDPOINT_URL", "") or None,
+            "region_name": envstr("MEDIA_S3_REGION", "") or None,
+            "access_key": envstr("MEDIA_S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": envstr("MEDIA_S3_SECRET_ACCESS_KEY", "") or None,
+            "location": envstr("MEDIA_S3_PREFIX", "media"),
+            # Private objects: the bucket's own policy applies, and the app serves them.
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage(),
     "staticfiles": {
         "BACKEND": envstr(
             "STATICFILES_STORAGE",
