@@ -42,7 +42,8 @@ run: install  ## set up and serve the demo on http://127.0.0.1:8000 with a Celer
 # database, live server and Celery queue.
 PYTEST_WORKERS ?= 2
 
-test: install  ## the whole suite against PostgreSQL and Redis
+test: install  ## the whole suite against PostgreSQL and Redis (started or installed if need be)
+	bin/test-services
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 lint: install  ## ruff lint and format check
