@@ -157,6 +157,24 @@ def test_retracting_keeps_the_evidence_with_the_reason(analyst_client, commitmen
     assert "Retracted by analyst" in response.content.decode()
 
 
+def test_the_retraction_form_shows_for_the_evidence_asked_for(analyst_client, commitment):
+    """Each piece of evidence has a link; the form shows for the one asked for, on the page
+    (no JavaScript) or in the fragment htmx fetches."""
+    first, second = EvidenceFactory(commitment=commitment), EvidenceFactory(commitment=commitment)
+    page = analyst_client.get(commitment.get_absolute_url()).content.decode()
+    assert 'name="retraction_reason"' not in page
+    assert f'href="?retract={first.pk}#evidence-{first.pk}"' in page
+    assert f'href="?retract={second.pk}#evidence-{second.pk}"' in page
+    for headers in ({}, HTMX):
+        response = analyst_client.get(
+            commitment.get_absolute_url(), {"retract": second.pk}, **headers
+        )
+        html = response.content.decode()
+        assert html.count('name="retraction_reason"') == 1
+        assert f'id="retract-form-{second.pk}"' in html
+        assert ("<html" in html) is not bool(headers)
+
+
 def test_a_retraction_without_reason_changes_nothing(analyst_client, commitment):
     evidence = EvidenceFactory(commitment=commitment)
     response = analyst_client.post(

@@ -8,6 +8,8 @@ database a hash lookup and the ORM nothing to build. Callers that have not read 
 digest, the calendar feed) get the same queryset as a subquery.
 """
 
+from functools import cache
+
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -84,6 +86,29 @@ def evidence_visible_to(user: User) -> QuerySet[Evidence]:
     return Evidence.objects.exclude(**_hidden_lookup("commitment__agreement_id", hidden))
 
 
+@cache
+def _access_sql(vendor: str) -> str:
+    """`read_access`'s statement, built once per process (its only parameter is the user's id,
+    four times): the hidden agreements are `hidden_agreements`' own SQL."""
+    hidden_sql, hidden_params = hidden_agreements(User(pk=0)).query.sql_with_params()
+    if list(hidden_params) != [0]:
+        raise ValueError(f"hidden_agreements should take the user's id alone: {hidden_params}")
+    user_groups = User.groups.through._meta.db_table
+    user_permissions = User.user_permissions.through._meta.db_table
+    group_permissions = Group.permissions.through._meta.db_table
+    return (
+        f"SELECT 'role', g.name, NULL FROM {Group._meta.db_table} g"
+        f" JOIN {user_groups} ug ON ug.group_id = g.id WHERE ug.user_id = %s"
+        f" UNION ALL SELECT 'hidden', NULL, hidden.agreement_id FROM ({hidden_sql}) hidden"
+        f" UNION ALL SELECT 'permission', ct.app_label || '.' || p.codename, NULL"
+        f" FROM {Permission._meta.db_table} p"
+        f" JOIN {ContentType._meta.db_table} ct ON ct.id = p.content_type_id"
+        f" WHERE p.id IN (SELECT permission_id FROM {user_permissions} WHERE user_id = %s"
+        f" UNION SELECT gp.permission_id FROM {group_permissions} gp"
+        f" JOIN {user_groups} ug ON ug.group_id = gp.group_id WHERE ug.user_id = %s)"
+    )
+
+
 def read_access(user: User) -> None:
     """The user's role, the agreements hidden from them and their permissions, read in one
     query and kept on the user object for the request (a request's user is read afresh each
@@ -92,23 +117,8 @@ def read_access(user: User) -> None:
     ModelBackend would read in two queries, kept where it keeps it (`_perm_cache`)."""
     if not user.is_authenticated or hasattr(user, "hidden_agreement_ids"):
         return
-    hidden_sql, hidden_params = hidden_agreements(user).query.sql_with_params()
-    user_groups = User.groups.through._meta.db_table
-    user_permissions = User.user_permissions.through._meta.db_table
-    group_permissions = Group.permissions.through._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 'role', g.name, NULL FROM {Group._meta.db_table} g"
-            f" JOIN {user_groups} ug ON ug.group_id = g.id WHERE ug.user_id = %s"
-            f" UNION ALL SELECT 'hidden', NULL, hidden.agreement_id FROM ({hidden_sql}) hidden"
-            f" UNION ALL SELECT 'permission', ct.app_label || '.' || p.codename, NULL"
-            f" FROM {Permission._meta.db_table} p"
-            f" JOIN {ContentType._meta.db_table} ct ON ct.id = p.content_type_id"
-            f" WHERE p.id IN (SELECT permission_id FROM {user_permissions} WHERE user_id = %s"
-            f" UNION SELECT gp.permission_id FROM {group_permissions} gp"
-            f" JOIN {user_groups} ug ON ug.group_id = gp.group_id WHERE ug.user_id = %s)",
-            [user.pk, *hidden_params, user.pk, user.pk],
-        )
+        cursor.execute(_access_sql(connection.vendor), [user.pk] * 4)
         rows = cursor.fetchall()
     user.role = role_from_groups(
         {name for kind, name, _ in rows if kind == "role"}, user.is_superuser

@@ -44,11 +44,22 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, done)
             return redirect(commitment)
         commitment = get_commitment_for_user(request.user, pk)
-    context = _context(request.user, commitment, forms)
+    context = _context(request.user, commitment, forms) | {
+        "retract_open": _retract_open(request, forms)
+    }
     template = "tracker/commitment_detail.html"
     if request.htmx:
         template += "#activity"
     return vary_on_htmx(render(request, template, context))
+
+
+def _retract_open(request: HttpRequest, forms: dict) -> int | None:
+    """The evidence whose retraction form shows: the one asked for (`?retract=<id>`, a link
+    beside each piece of evidence), or the one whose retraction came back with errors. The
+    others show only the link: a form for each piece of evidence was most of the page."""
+    retract_form = forms.get("retract_form")
+    asked = retract_form.data.get("evidence") if retract_form else request.GET.get("retract")
+    return int(asked) if asked and str(asked).isdigit() else None
 
 
 def _perform(request: HttpRequest, commitment: Commitment, action: str) -> tuple[dict, str]:
