@@ -248,14 +248,17 @@ def database(name: str, *, reuse: bool, options: list[str]) -> tuple[str, float 
     url = urlunsplit(urlsplit(ADMIN_URL)._replace(path=f"/{name}"))
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if exists and reuse and _has_data(url):
-            print(f"Reusing {name}", flush=True)
-            return url, None
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {name}")
+        reused = exists and reuse and _has_data(url)
+        if not reused:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {name}")
     environment = {**os.environ, **ENVIRONMENT, "DATABASE_URL": url}
     manage = [PYTHON, str(ROOT / "manage.py")]
+    # A reused database is brought up to the code's migrations too.
     subprocess.run([*manage, "migrate", "--verbosity=0"], env=environment, check=True)
+    if reused:
+        print(f"Reusing {name}", flush=True)
+        return url, None
     print(f"Generating {name}", flush=True)
     started = time.perf_counter()
     subprocess.run([*manage, "generate_load_data", *options], env=environment, check=True)
