@@ -104,11 +104,17 @@ def celery_worker(django_db_setup, worker_id):
     from tracker.celery import app
 
     app.loader.import_module("celery.contrib.testing.tasks")
-    app.conf.task_default_queue = f"tracker-tests-{worker_id}"
+    queue = f"tracker-tests-{worker_id}"
+    app.conf.task_default_queue = queue
     # The worker's connection closes after each task, so the test database can be dropped.
     connection.settings_dict["CONN_MAX_AGE"] = 0
-    app.control.purge()  # nothing left over from an interrupted run
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+    with app.connection_for_write() as broker:  # nothing left over from an interrupted run
+        broker.default_channel.queue_purge(queue)
+    # Named, not left to the worker: it would consume every queue this process has sent to
+    # before (another test's cluster queue, Celery's default) and miss its own.
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=[queue]
+    ) as worker:
         yield worker
 
 
