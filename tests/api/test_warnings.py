@@ -56,3 +56,51 @@ def test_a_claim_can_be_logged_through_the_api(analyst_api, agreement):
     )
     assert response.status_code == 201, response.json()
     assert response.json()["claimed_by"] == code
+
+
+def test_the_written_out_rows_equal_drfs_field_by_field_output(
+    analyst, agreement, disputed_and_extended
+):
+    """`CommitmentSerializer.to_representation` is written out for speed; the fields it
+    declares (which the schema publishes) must still say exactly the same."""
+    from rest_framework import serializers
+
+    from tracker import selectors
+    from tracker.api.serializers import CommitmentSerializer
+    from tracker.models import Commitment
+
+    from ..factories import MilestoneFactory
+
+    _, extended = disputed_and_extended
+    talks = MilestoneFactory(agreement=agreement, name="Talks", date=datetime.date(2026, 5, 1))
+    counted = CommitmentFactory(
+        agreement=agreement,
+        reference="M",
+        timeline_wording="within 10 days",
+        deadline_milestone=talks,
+        responsible=[agreement.parties.order_by("code").first()],
+    )
+    services.commitment_save(commitment=counted, prerequisites=[extended])
+    CommitmentFactory(
+        agreement=agreement, reference="O", timeline_wording="ongoing", responsible=[]
+    )
+    CommitmentFactory(agreement=agreement, reference="L", timeline_wording="within 1 month")
+    services.overdue_scan(today=datetime.date(2026, 6, 15))
+
+    rows = selectors.with_page_warnings(
+        list(selectors.api_commitments(analyst).order_by("reference"))
+    )
+    assert len(rows) == Commitment.objects.count() == 5
+    serializer = CommitmentSerializer()
+    for row in rows:
+        written_out = serializer.to_representation(row)
+        by_field = dict(serializers.ModelSerializer.to_representation(serializer, row))
+        assert written_out == by_field
+        assert list(written_out) == CommitmentSerializer.Meta.fields
+    seen = {row.reference: serializer.to_representation(row) for row in rows}
+    assert seen["M"]["counted_from"] == "Talks"
+    assert seen["M"]["depends_on"] == ["E"]
+    assert seen["L"]["is_overdue"] is True
+    assert seen["L"]["days_overdue"] > 0
+    assert seen["O"]["responsible_parties"] == []
+    assert seen["O"]["due_on"] is None
