@@ -20,6 +20,7 @@ from .models import (
     Party,
     Priority,
     Theme,
+    limits,
 )
 from .models.validators import web_url
 from .selectors import AGREEMENT_SORTS, COMMITMENT_SORTS, WARNINGS, sort_choices
@@ -161,7 +162,7 @@ class ExtensionForm(FastWidgetsMixin, forms.Form):
         label="Counted from",
         empty_label="the signing",
     )
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=limits.REASON)
     source_title = forms.CharField(label="Source", max_length=300, required=False)
     source_url = forms.URLField(label="Source URL", max_length=500, required=False)
 
@@ -176,7 +177,7 @@ class StatusChangeForm(FastWidgetsMixin, forms.Form):
     status = forms.ChoiceField(label="New status", choices=CommitmentStatus.choices)
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
+        max_length=limits.REASON,
         help_text="Why the status moves; it stays in the commitment's history.",
     )
     evidence = forms.ModelChoiceField(
@@ -213,7 +214,9 @@ class StatusChangeForm(FastWidgetsMixin, forms.Form):
 class RetractForm(forms.Form):
     evidence = forms.IntegerField(widget=forms.HiddenInput)
     retraction_reason = forms.CharField(
-        label="Why is it retracted?", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label="Why is it retracted?",
+        max_length=limits.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def clean_retraction_reason(self) -> str:

@@ -232,6 +232,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Sign-in throttling (django-axes): after this many failures for one username from one
 # address, that pair is locked out for the cool-off time.
+# A history row's reason holds the service's reason whole (models/limits.py).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, low=1)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15, low=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

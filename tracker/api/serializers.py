@@ -17,6 +17,7 @@ from ..models import (
     Party,
     Source,
     StatusChange,
+    limits,
 )
 from ..services import EVIDENCE_FIELDS
 
@@ -273,7 +274,9 @@ class EvidenceLogSerializer(serializers.ModelSerializer):
 
 
 class RetractSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, help_text="Why the evidence is retracted.")
+    reason = serializers.CharField(
+        max_length=limits.REASON, help_text="Why the evidence is retracted."
+    )
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
@@ -300,7 +303,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
 
 class StatusChangeRequestSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=CommitmentStatus.choices)
-    reason = serializers.CharField(max_length=2000, help_text="Why the status moves.")
+    reason = serializers.CharField(max_length=limits.REASON, help_text="Why the status moves.")
     evidence = serializers.IntegerField(
         required=False,
         allow_null=True,

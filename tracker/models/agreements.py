@@ -3,7 +3,9 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from ..routes import object_url
+from . import limits
 from .base import TrackerModel
+from .limits import limited_text
 from .validators import web_url
 
 
@@ -70,7 +72,7 @@ class Agreement(TrackerModel):
     status = models.CharField(
         max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.IN_FORCE
     )
-    summary = models.TextField(blank=True)
+    summary = limited_text(limit=limits.DESCRIPTION, blank=True)
     # Empty: everyone with a role sees it. Otherwise only members of these teams (and admins).
     teams = models.ManyToManyField(
         "tracker.Team",
@@ -183,7 +185,7 @@ class Milestone(TrackerModel):
     date_is_estimate = models.BooleanField(
         default=False, help_text="The event is planned but its date is not confirmed."
     )
-    note = models.TextField(blank=True)
+    note = limited_text(limit=limits.NOTE, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -1,5 +1,6 @@
 from functools import cache
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.encoding import force_str
 
@@ -20,3 +21,21 @@ class TrackerModel(models.Model):
     def _get_FIELD_display(self, field: models.Field) -> str:
         value = getattr(self, field.attname)
         return force_str(_labels(field).get(value, value), strings_only=True)
+
+    def clean_fields(self, exclude=None) -> None:
+        """Django's checks, and no NUL in any text: PostgreSQL's text cannot hold one."""
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if (exclude and field.name in exclude) or field.name in errors:
+                continue
+            value = getattr(self, field.attname)
+            if isinstance(value, str) and "\x00" in value:
+                errors[field.name] = [
+                    ValidationError("Null characters are not allowed.", code="null_characters")
+                ]
+        if errors:
+            raise ValidationError(errors)

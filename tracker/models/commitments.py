@@ -7,8 +7,10 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from ..routes import object_url
+from . import limits
 from .agreements import Agreement, Milestone, Party
 from .base import TrackerModel
+from .limits import limited_text
 from .validators import web_url
 
 
@@ -90,7 +92,7 @@ class Commitment(TrackerModel):
     )
     sort_key = models.CharField(max_length=120, editable=False, default="")
     title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    description = limited_text(limit=limits.DESCRIPTION, blank=True)
     theme = models.CharField(max_length=30, choices=Theme.choices, default=Theme.OTHER)
     responsible_parties = models.ManyToManyField(
         Party,
@@ -212,7 +214,7 @@ class StatusChange(TrackerModel):
     )
     from_status = models.CharField(max_length=20, choices=CommitmentStatus.choices)
     to_status = models.CharField(max_length=20, choices=CommitmentStatus.choices)
-    reason = models.TextField()
+    reason = limited_text(limit=limits.REASON)
     evidence = models.ForeignKey(
         "tracker.Evidence",
         on_delete=models.PROTECT,
@@ -307,7 +309,7 @@ class DeadlineExtension(TrackerModel):
         Milestone, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     new_due_on = models.DateField()
-    reason = models.TextField()
+    reason = limited_text(limit=limits.REASON)
     source_title = models.CharField(max_length=300, blank=True)
     source_url = models.URLField(max_length=500, blank=True, validators=[web_url])
     recorded_by = models.ForeignKey(

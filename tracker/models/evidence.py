@@ -8,8 +8,10 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from ..uploads import validate_attachment
+from . import limits
 from .base import TrackerModel
 from .commitments import Commitment
+from .limits import limited_text
 from .validators import web_url
 
 
@@ -55,13 +57,13 @@ class Evidence(TrackerModel):
     """An analyst's record bearing on one commitment. Retracted with a reason, never deleted."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="evidence")
-    summary = models.TextField("what was observed")
+    summary = limited_text("what was observed", limit=limits.EVIDENCE_SUMMARY)
     occurred_on = models.DateField("when it happened", null=True, blank=True)
     source_url = models.URLField("source URL", max_length=500, blank=True, validators=[web_url])
     source_publisher = models.CharField("publisher", max_length=200, blank=True)
     source_title = models.CharField("source title", max_length=300, blank=True)
     source_date = models.DateField("source date", null=True, blank=True)
-    quote = models.TextField(blank=True, max_length=2000)
+    quote = limited_text(limit=limits.QUOTE, blank=True)
     attachment = models.FileField(
         upload_to=attachment_path, blank=True, max_length=200, validators=[validate_attachment]
     )
@@ -101,7 +103,7 @@ class Evidence(TrackerModel):
         blank=True,
         related_name="+",
     )
-    retraction_reason = models.TextField(blank=True)
+    retraction_reason = limited_text(limit=limits.REASON, blank=True)
     history = HistoricalRecords()
 
     class Meta:

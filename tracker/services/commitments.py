@@ -25,7 +25,7 @@ from ..models import (
 from ..models.commitments import CLOSED_STATUSES
 from ..models.evidence import CLAIM_STANCES
 from ..selectors.pages import current_claims
-from .history import history_by, history_reason
+from .history import history_by, text_check
 
 
 class StatusConflict(Exception):
@@ -234,6 +234,7 @@ def commitment_set_status(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Give a reason for the change."})
+    text_check(StatusChange, "reason", reason)
     if status == commitment.status:
         raise ValidationError({"status": f"It is already “{status.label}”."})
     if evidence is not None and (evidence.commitment_id != commitment.pk or evidence.is_retracted):
@@ -269,7 +270,7 @@ def commitment_set_status(
     commitment.updated_at = now
     # The conditional update bypasses save(); the audit trail gets its record here.
     Commitment.history.bulk_history_create(
-        [commitment], update=True, default_user=by, default_change_reason=history_reason(reason)
+        [commitment], update=True, default_user=by, default_change_reason=reason
     )
     return change
 
@@ -375,7 +376,7 @@ def commitment_extend_deadline(
     commitment.timeline_wording = wording
     commitment.deadline_milestone = milestone
     commitment.due_on = new_due_on
-    commitment._change_reason = history_reason(f"Deadline extended: {reason}")
+    commitment._change_reason = f"Deadline extended: {reason}"
     history_by(commitment, by)
     commitment.save()
     return extension

@@ -13,7 +13,7 @@ from ..models import (
     User,
 )
 from .commitments import commitment_refresh_dispute
-from .history import history_by, history_reason
+from .history import history_by, text_check
 
 # What the person logging evidence types in; the rest is set by `evidence_log`.
 EVIDENCE_FIELDS = (
@@ -105,6 +105,7 @@ def evidence_retract(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"retraction_reason": "Say why this evidence is retracted."})
+    text_check(Evidence, "retraction_reason", reason)
     if evidence.is_retracted:
         raise ValidationError("This evidence was already retracted.")
     updated = Evidence.objects.filter(pk=evidence.pk, retracted_at__isnull=True).update(
@@ -118,7 +119,7 @@ def evidence_retract(
         [evidence],
         update=True,
         default_user=by,
-        default_change_reason=history_reason(f"Retracted: {reason}"),
+        default_change_reason=f"Retracted: {reason}",
     )
     if evidence.claimed_by_id is not None:
         commitment_refresh_dispute(commitment=evidence.commitment)

@@ -4,9 +4,10 @@ Each service runs in one transaction with the history rows it writes, so that a 
 its record commit together or not at all.
 """
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 
-from ..models import Commitment, User
+from ..models import User
 
 
 def history_by(instance: Model, by: User | None) -> None:
@@ -16,9 +17,11 @@ def history_by(instance: Model, by: User | None) -> None:
         instance._history_user = by
 
 
-def history_reason(reason: str) -> str:
-    """A change reason that fits simple-history's column (100 characters). The history row's
-    reason is a label: the full text is kept on the row the service writes beside it (the
-    status change, the retraction, the deadline extension)."""
-    limit = Commitment.history.model._meta.get_field("history_change_reason").max_length
-    return reason if len(reason) <= limit else reason[: limit - 1] + "…"
+def text_check(model: type[Model], field_name: str, value: str, *, key: str = "") -> None:
+    """Hold `value` to the limits of the model's text field (`models.limits`), as `full_clean`
+    would, for a service that writes it without one (a conditional update, a bulk insert).
+    The error is keyed by `key`, the form's name for the field, when it differs."""
+    try:
+        model._meta.get_field(field_name).run_validators(value)
+    except ValidationError as error:
+        raise ValidationError({key or field_name: error.messages}) from None
