@@ -122,7 +122,7 @@ def test_the_commitment_page_links_to_the_trail_which_htmx_loads_in_place(
     assert f'hx-get="{url}"' in page
     fragment = analyst_client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert fragment.lstrip().startswith('<div class="table-wrap" id="audit-table">')
-    assert f"Commitment {commitment.reference} created" in fragment
+    assert f"<bdi>Commitment {commitment.reference}</bdi> created" in fragment
     assert Commitment.history.filter(id=commitment.pk).exists()
 
 

@@ -59,7 +59,7 @@ def test_the_preview_shows_what_would_change_and_saves_nothing(editor_client):
     response = _upload(editor_client)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Preview of doha.yaml" in page
+    assert "Preview of <bdi>doha.yaml</bdi>" in page
     assert re.search(r"<td>commitment</td><td>created</td><td class=\"num\">2</td>", page)
     assert not Agreement.objects.exists()
 

@@ -40,6 +40,20 @@ def long_day(value) -> str:
     return f"{value.day} {_month_names(translation.get_language())[1][value.month]} {value.year}"
 
 
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+@register.filter
+def isolate(value) -> str:
+    """User text for places where no element can isolate it (a page's <title>, an SVG
+    tooltip, a plain-text e-mail): between Unicode's first-strong isolate and its pop, so that
+    right-to-left text reads right and a direction override inside it stops at its end. In
+    HTML the element does it: `<bdi>`, or `dir="auto"` on a block."""
+    if value is None or value == "":
+        return ""
+    return f"{FIRST_STRONG_ISOLATE}{value}{POP_DIRECTIONAL_ISOLATE}"
+
+
 @register.simple_tag
 def status_badge(status: str) -> str:
     """The status as a coloured badge; the colour is never the only signal (text is there)."""
@@ -126,7 +140,7 @@ def timeline_markers(timeline) -> str:
         '<a href="{}"><circle class="marker {}" cx="{}" cy="20" r="5"><title>{}, due {}</title>'
         "</circle></a>",
         (
-            (marker.url, marker.css_class, marker.x, marker.label, day(marker.due_on))
+            (marker.url, marker.css_class, marker.x, isolate(marker.label), day(marker.due_on))
             for marker in timeline.markers
         ),
     )
