@@ -13,7 +13,8 @@ from django.utils.text import slugify
 
 from . import deadlines, drafting, gazetteer, services
 from .forms import DATE_INPUT
-from .models import Agreement, Commitment, Party, Source, Theme
+from .models import Agreement, Commitment, Party, Source, Theme, limits
+from .models.validators import web_url
 
 MAX_PASTE = 100_000
 
@@ -76,14 +77,22 @@ class SourceForm(forms.Form):
         required=False,
         help_text="Leave empty to record no source.",
     )
-    url = forms.URLField(label="Its address", max_length=500, required=False, assume_scheme="https")
+    url = forms.URLField(
+        label="Its address",
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        validators=[web_url],
+    )
 
 
 class ProposalForm(forms.Form):
     include = forms.BooleanField(label="Accept", required=False)
     reference = forms.CharField(max_length=30, required=False)
     title = forms.CharField(max_length=300, required=False)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        required=False, max_length=limits.DESCRIPTION, widget=forms.Textarea(attrs={"rows": 2})
+    )
     timeline_wording = forms.CharField(label="Timeline", max_length=200, required=False)
     theme = forms.ChoiceField(choices=Theme.choices, initial=Theme.OTHER)
     responsible_parties = forms.MultipleChoiceField(
