@@ -6,135 +6,260 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0017_digest_plans_and_claimers'),
+        ("tracker", "0017_digest_plans_and_claimers"),
     ]
 
+    # Limits and validators only: the columns stay `text` (a text column's max_length is not
+    # the database's), so nothing is altered in the database. On SQLite, altering would
+    # rebuild the agreement, commitment and evidence tables and drop the figures' triggers
+    # (migration 0015) with them. The history rows' reasons do change: varchar(100) to text.
     operations = [
-        migrations.AlterField(
-            model_name='agreement',
-            name='summary',
-            field=models.TextField(blank=True, max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000), django.core.validators.ProhibitNullCharactersValidator()]),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="agreement",
+                    name="summary",
+                    field=models.TextField(
+                        blank=True,
+                        max_length=20000,
+                        validators=[
+                            django.core.validators.MaxLengthValidator(20000),
+                            django.core.validators.ProhibitNullCharactersValidator(),
+                        ],
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="commitment",
+                    name="description",
+                    field=models.TextField(
+                        blank=True,
+                        max_length=20000,
+                        validators=[
+                            django.core.validators.MaxLengthValidator(20000),
+                            django.core.validators.ProhibitNullCharactersValidator(),
+                        ],
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="deadlineextension",
+                    name="reason",
+                    field=models.TextField(
+                        max_length=2000,
+                        validators=[
+                            django.core.validators.MaxLengthValidator(2000),
+                            django.core.validators.ProhibitNullCharactersValidator(),
+                        ],
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="deadlineextension",
+                    name="source_url",
+                    field=models.URLField(
+                        blank=True,
+                        max_length=500,
+                        validators=[tracker.models.validators.WebURLValidator()],
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="evidence",
+                    name="quote",
+                    field=models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[
+                            django.core.validators.MaxLengthValidator(2000),
+                            django.core.validators.ProhibitNullCharactersValidator(),
+                        ],
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="evidence",
+                    name="retraction_reason",
+                    field=models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[
+                            django.core.validators.MaxLengthValidator(2000),
+                            django.core.validators.ProhibitNullCharactersValidator(),
+                        ],
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="evidence",
+                    name="source_url",
+                    field=models.URLField(
+                        blank=True,
+                        max_length=500,
+                        validators=[tracker.models.validators.WebURLValidator()],
+                        verbose_name="source URL",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="evidence",
+                    name="summary",
+                    field=models.TextField(
+                        max_length=5000,
+                        validators=[
+                            django.core.validators.MaxLengthValidator(5000),
+                            django.core.validators.ProhibitNullCharactersValidator(),
+                        ],
+                        verbose_name="what was observed",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalagreement",
+                    name="summary",
+                    field=models.TextField(
+                        blank=True,
+                        max_length=20000,
+                        validators=[
+                            django.core.validators.MaxLengthValidator(20000),
+                            django.core.validators.ProhibitNullCharactersValidator(),
+                        ],
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcommitment",
+                    name="description",
+                    field=models.TextField(
+                        blank=True,
+                        max_length=20000,
+                        validators=[
+                            django.core.validators.MaxLengthValidator(20000),
+                            django.core.validators.ProhibitNullCharactersValidator(),
+                        ],
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalevidence",
+                    name="quote",
+                    field=models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[
+                            django.core.validators.MaxLengthValidator(2000),
+                            django.core.validators.ProhibitNullCharactersValidator(),
+                        ],
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalevidence",
+                    name="retraction_reason",
+                    field=models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[
+                            django.core.validators.MaxLengthValidator(2000),
+                            django.core.validators.ProhibitNullCharactersValidator(),
+                        ],
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalevidence",
+                    name="source_url",
+                    field=models.URLField(
+                        blank=True,
+                        max_length=500,
+                        validators=[tracker.models.validators.WebURLValidator()],
+                        verbose_name="source URL",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalevidence",
+                    name="summary",
+                    field=models.TextField(
+                        max_length=5000,
+                        validators=[
+                            django.core.validators.MaxLengthValidator(5000),
+                            django.core.validators.ProhibitNullCharactersValidator(),
+                        ],
+                        verbose_name="what was observed",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalmilestone",
+                    name="note",
+                    field=models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[
+                            django.core.validators.MaxLengthValidator(2000),
+                            django.core.validators.ProhibitNullCharactersValidator(),
+                        ],
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsource",
+                    name="url",
+                    field=models.URLField(
+                        blank=True,
+                        max_length=500,
+                        validators=[tracker.models.validators.WebURLValidator()],
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="milestone",
+                    name="note",
+                    field=models.TextField(
+                        blank=True,
+                        max_length=2000,
+                        validators=[
+                            django.core.validators.MaxLengthValidator(2000),
+                            django.core.validators.ProhibitNullCharactersValidator(),
+                        ],
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="url",
+                    field=models.URLField(
+                        blank=True,
+                        max_length=500,
+                        validators=[tracker.models.validators.WebURLValidator()],
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="statuschange",
+                    name="reason",
+                    field=models.TextField(
+                        max_length=2000,
+                        validators=[
+                            django.core.validators.MaxLengthValidator(2000),
+                            django.core.validators.ProhibitNullCharactersValidator(),
+                        ],
+                    ),
+                ),
+            ],
         ),
         migrations.AlterField(
-            model_name='commitment',
-            name='description',
-            field=models.TextField(blank=True, max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000), django.core.validators.ProhibitNullCharactersValidator()]),
-        ),
-        migrations.AlterField(
-            model_name='deadlineextension',
-            name='reason',
-            field=models.TextField(max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000), django.core.validators.ProhibitNullCharactersValidator()]),
-        ),
-        migrations.AlterField(
-            model_name='deadlineextension',
-            name='source_url',
-            field=models.URLField(blank=True, max_length=500, validators=[tracker.models.validators.WebURLValidator()]),
-        ),
-        migrations.AlterField(
-            model_name='evidence',
-            name='quote',
-            field=models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000), django.core.validators.ProhibitNullCharactersValidator()]),
-        ),
-        migrations.AlterField(
-            model_name='evidence',
-            name='retraction_reason',
-            field=models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000), django.core.validators.ProhibitNullCharactersValidator()]),
-        ),
-        migrations.AlterField(
-            model_name='evidence',
-            name='source_url',
-            field=models.URLField(blank=True, max_length=500, validators=[tracker.models.validators.WebURLValidator()], verbose_name='source URL'),
-        ),
-        migrations.AlterField(
-            model_name='evidence',
-            name='summary',
-            field=models.TextField(max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000), django.core.validators.ProhibitNullCharactersValidator()], verbose_name='what was observed'),
-        ),
-        migrations.AlterField(
-            model_name='historicalagreement',
-            name='history_change_reason',
+            model_name="historicalagreement",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalagreement',
-            name='summary',
-            field=models.TextField(blank=True, max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000), django.core.validators.ProhibitNullCharactersValidator()]),
-        ),
-        migrations.AlterField(
-            model_name='historicalcommitment',
-            name='description',
-            field=models.TextField(blank=True, max_length=20000, validators=[django.core.validators.MaxLengthValidator(20000), django.core.validators.ProhibitNullCharactersValidator()]),
-        ),
-        migrations.AlterField(
-            model_name='historicalcommitment',
-            name='history_change_reason',
+            model_name="historicalcommitment",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalevidence',
-            name='history_change_reason',
+            model_name="historicalevidence",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalevidence',
-            name='quote',
-            field=models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000), django.core.validators.ProhibitNullCharactersValidator()]),
-        ),
-        migrations.AlterField(
-            model_name='historicalevidence',
-            name='retraction_reason',
-            field=models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000), django.core.validators.ProhibitNullCharactersValidator()]),
-        ),
-        migrations.AlterField(
-            model_name='historicalevidence',
-            name='source_url',
-            field=models.URLField(blank=True, max_length=500, validators=[tracker.models.validators.WebURLValidator()], verbose_name='source URL'),
-        ),
-        migrations.AlterField(
-            model_name='historicalevidence',
-            name='summary',
-            field=models.TextField(max_length=5000, validators=[django.core.validators.MaxLengthValidator(5000), django.core.validators.ProhibitNullCharactersValidator()], verbose_name='what was observed'),
-        ),
-        migrations.AlterField(
-            model_name='historicalmilestone',
-            name='history_change_reason',
+            model_name="historicalmilestone",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalmilestone',
-            name='note',
-            field=models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000), django.core.validators.ProhibitNullCharactersValidator()]),
-        ),
-        migrations.AlterField(
-            model_name='historicalparty',
-            name='history_change_reason',
+            model_name="historicalparty",
+            name="history_change_reason",
             field=models.TextField(null=True),
         ),
         migrations.AlterField(
-            model_name='historicalsource',
-            name='history_change_reason',
+            model_name="historicalsource",
+            name="history_change_reason",
             field=models.TextField(null=True),
-        ),
-        migrations.AlterField(
-            model_name='historicalsource',
-            name='url',
-            field=models.URLField(blank=True, max_length=500, validators=[tracker.models.validators.WebURLValidator()]),
-        ),
-        migrations.AlterField(
-            model_name='milestone',
-            name='note',
-            field=models.TextField(blank=True, max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000), django.core.validators.ProhibitNullCharactersValidator()]),
-        ),
-        migrations.AlterField(
-            model_name='source',
-            name='url',
-            field=models.URLField(blank=True, max_length=500, validators=[tracker.models.validators.WebURLValidator()]),
-        ),
-        migrations.AlterField(
-            model_name='statuschange',
-            name='reason',
-            field=models.TextField(max_length=2000, validators=[django.core.validators.MaxLengthValidator(2000), django.core.validators.ProhibitNullCharactersValidator()]),
         ),
     ]
