@@ -47,6 +47,8 @@ def _start(show: str = "settings.DEBUG", **variables) -> subprocess.CompletedPro
         ("TIME_ZONE", "Mars/Olympus_Mons"),
         ("DIGEST_HOUR", "25"),
         ("DIGEST_WEEKDAY", "monday"),
+        ("CALENDAR_FEED_MAX_EVENTS", "0"),
+        ("CALENDAR_FEED_DAYS_AFTER", "forever"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(name, value):

@@ -374,6 +374,12 @@ DIGEST_MAX_ATTEMPTS = envint("DIGEST_MAX_ATTEMPTS", 5, low=1, high=20)
 DIGEST_RETRY_BACKOFF_SECONDS = envint("DIGEST_RETRY_BACKOFF_SECONDS", 60, low=0)
 # The overview warns when the overdue scan has not run for this many minutes.
 OVERDUE_SCAN_STALE_MINUTES = envint("OVERDUE_SCAN_STALE_MINUTES", 120, low=1)
+# The calendar feed holds the deadlines due from DAYS_BEFORE days ago to DAYS_AFTER days
+# ahead, at most MAX_EVENTS of them (the nearest to today): a fetch is bounded whatever the
+# user may see.
+CALENDAR_FEED_DAYS_BEFORE = envint("CALENDAR_FEED_DAYS_BEFORE", 90, low=0, high=3660)
+CALENDAR_FEED_DAYS_AFTER = envint("CALENDAR_FEED_DAYS_AFTER", 730, low=0, high=3660)
+CALENDAR_FEED_MAX_EVENTS = envint("CALENDAR_FEED_MAX_EVENTS", 2000, low=1, high=10000)
 
 LOGGING = {
     "version": 1,
