@@ -1,17 +1,22 @@
 """/calendar/<token>.ics: the deadlines the token's owner may see, as RFC 5545, parsed back
 with the icalendar library; within a window of due dates and up to a number of events, with
-an ETag for 304s. Today is 15 March 2026 (site time)."""
+an ETag for 304s and a rate limit per token. Today is 15 March 2026 (site time)."""
 
 import datetime
+import time
 
 import pytest
+import redis
+from django.core.cache import caches
 from django.urls import reverse
 from icalendar import Calendar
 
 from tracker import services
 from tracker.models import Commitment, CommitmentStatus, Party
+from tracker.settings import _rate_limit_cache
 
 from ..factories import CommitmentFactory, MilestoneFactory
+from ..support import FrozenServer, free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -285,6 +290,59 @@ def test_another_limit_gives_a_new_etag(client, analyst, commitment, settings):
     before = _etag(client, analyst)
     settings.CALENDAR_FEED_MAX_EVENTS = 5
     assert _feed(client, analyst, HTTP_IF_NONE_MATCH=before).status_code == 200
+
+
+# The rate limit per token
+
+
+def test_past_the_limit_a_token_gets_429_with_retry_after(client, analyst, viewer, settings):
+    settings.CALENDAR_FEED_RATE_LIMIT, settings.CALENDAR_FEED_RATE_SECONDS = 3, 600
+    etag = _etag(client, analyst)
+    assert _feed(client, analyst, HTTP_IF_NONE_MATCH=etag).status_code == 304  # counts too
+    assert _feed(client, analyst).status_code == 200
+    refused = _feed(client, analyst)
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 600
+    assert _feed(client, viewer).status_code == 200  # each token has its own count
+
+
+def test_the_count_starts_afresh_after_the_window(client, analyst, settings, time_machine):
+    settings.CALENDAR_FEED_RATE_LIMIT, settings.CALENDAR_FEED_RATE_SECONDS = 1, 600
+    time_machine.move_to(datetime.datetime(2026, 3, 15, 10, 0, tzinfo=KARACHI), tick=False)
+    assert _feed(client, analyst).status_code == 200
+    refused = _feed(client, analyst)
+    assert refused.status_code == 429
+    wait = int(refused["Retry-After"])
+    time_machine.shift(datetime.timedelta(seconds=wait))
+    assert _feed(client, analyst).status_code == 200
+
+
+@pytest.fixture(params=["closed", "frozen"])
+def rate_cache_gone(request, settings):
+    """The rate limit's cache on Redis at a closed port, or at a server that never answers."""
+    frozen = FrozenServer() if request.param == "frozen" else None
+    url = f"redis://127.0.0.1:{frozen.port if frozen else free_port()}/0"
+    settings.CACHES = {**settings.CACHES, "rate": _rate_limit_cache(url)}
+    # Nothing answers there (and redis-py, imported now, is not timed below).
+    with pytest.raises((redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)):
+        caches["rate"].get("anything")
+    yield request.param
+    if frozen:
+        frozen.close()
+
+
+def test_with_the_cache_gone_the_feed_answers_at_once(
+    client, analyst, commitment, settings, rate_cache_gone
+):
+    settings.CALENDAR_FEED_RATE_LIMIT = 1
+    started = time.monotonic()
+    first = _feed(client, analyst)
+    assert time.monotonic() - started < 1.5
+    assert first.status_code == 200
+    assert len(_events(first)) == 1
+    started = time.monotonic()  # the cache is left alone for a while: no wait, no count
+    assert _feed(client, analyst).status_code == 200
+    assert time.monotonic() - started < 0.2
 
 
 # Bounded work

@@ -49,6 +49,7 @@ def test_it_tells_the_window_and_the_limits(analyst_client):
     page = analyst_client.get(URL).content.decode()
     assert "due from 15 December 2025 to 14 March 2028" in page
     assert "at most 2,000, the nearest to today" in page
+    assert "fetched 30 times in 10 minutes" in page
     assert 'id="calendar-limit"' not in page
 
 

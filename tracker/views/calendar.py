@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from .. import selectors, services
 from ..ical import DeadlinesFeed, deadlines_calendar, feed_etag
 from ..models import User
+from ..ratelimit import rate_limit_wait
 from .common import member_required
 
 
@@ -46,7 +47,21 @@ def _feed_for(user: User) -> DeadlinesFeed:
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The deadlines the token's owner may see within the window, at most the limit, as
-    iCalendar; 304 when the app's copy is current."""
+    iCalendar; 304 when the app's copy is current, 429 when fetched too often."""
+    wait = rate_limit_wait(
+        "calendar",
+        token,
+        limit=settings.CALENDAR_FEED_RATE_LIMIT,
+        seconds=settings.CALENDAR_FEED_RATE_SECONDS,
+    )
+    if wait is not None:
+        response = HttpResponse(
+            f"This calendar was fetched too often: try again in {wait} s.\n",
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(wait)
+        return response
     user = _get_user_for_token(token)
     selectors.read_access(user)
     feed = _feed_for(user)
@@ -62,6 +77,13 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     response["Cache-Control"] = "private, max-age=900"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 60:
+        return f"{seconds} seconds"
+    minutes = seconds // 60
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
 
 
 def calendar_feed_url(user: User) -> str:
@@ -89,5 +111,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
             "last_day": last_day,
             "max_events": f"{limit:,}",
             "more": selectors.calendar_exceeds(request.user, today=today, limit=limit),
+            "rate_limit": settings.CALENDAR_FEED_RATE_LIMIT,
+            "rate_window": _duration(settings.CALENDAR_FEED_RATE_SECONDS),
         },
     )
