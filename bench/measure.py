@@ -1,6 +1,7 @@
 """One database's measurements, in-process; bench/run.py runs this once per size.
 
     python bench/measure.py pages --out FILE [--repeat N]     # every page and the floor
+    python bench/measure.py calendar --out FILE [--repeat N]  # the calendar feed, seeing all
     python bench/measure.py scan --out FILE                   # overdue scan against raw SQL
     python bench/measure.py digest --out FILE                 # the weekly digest job
     python bench/measure.py plan --out FILE                   # what the load tests ask for
@@ -25,7 +26,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 from django.core import mail  # noqa: E402
 from django.db import connection, connections, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 # Set up as a gunicorn worker is: by importing the WSGI module (it also freezes what is
@@ -43,6 +44,7 @@ from tracker.models import (  # noqa: E402
 
 SEED_PREFIX = "load1"
 BENCH_USER = "bench-analyst"
+CALENDAR_USER = "bench-calendar"
 HTMX_TABLE = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "commitments-table"}
 
 
@@ -56,6 +58,19 @@ def bench_user() -> User:
 
         user.groups.add(Group.objects.get(name=Role.ANALYST.label))
         Team.objects.get(name=f"{SEED_PREFIX} team 1").members.add(user)
+    return user
+
+
+def calendar_user() -> User:
+    """An admin (no digest): sees every agreement, so the feed has the most to choose from."""
+    user, created = User.objects.get_or_create(
+        username=CALENDAR_USER,
+        defaults={"email": "calendar@example.org", "digest_enabled": False},
+    )
+    if created:
+        from django.contrib.auth.models import Group
+
+        user.groups.add(Group.objects.get(name=Role.ADMIN.label))
     return user
 
 
@@ -132,6 +147,45 @@ def _summary(samples: list[float], *, queries: int) -> dict:
         "median_ms": round(statistics.median(samples), 1),
         "p95_ms": round(statistics.quantiles(samples, n=20)[-1], 1),
         "requests": len(samples),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# The calendar feed (issue 17): a fetch by a user who sees everything
+
+
+def measure_calendar(repeat: int) -> dict:
+    """The feed of a user who sees every agreement, fetched as a calendar app fetches it (no
+    session: the token in the URL): the queries of one fetch, then `repeat` timed fetches in
+    full and `repeat` answered 304 (If-None-Match). The rate limit is lifted: this measures
+    the work of a fetch, not the limit."""
+    user = calendar_user()
+    url = f"/calendar/{user.calendar_token}.ics"
+    client = Client()
+    visible = selectors.commitments_visible_to(user).filter(due_on__isnull=False)
+    first_day, last_day = selectors.calendar_window(timezone.localdate())
+    with override_settings(CALENDAR_FEED_RATE_LIMIT=10**9):
+        for _ in range(2):  # warm: connections, the database's buffers
+            response = _get(client, url, {})
+        with CaptureQueriesContext(connection) as captured:
+            _get(client, url, {})
+        queries = len(captured)  # now: the next request clears the log
+        samples = [1000 * _timed(_get, client, url, {})[0] for _ in range(repeat)]
+        revalidate = {"HTTP_IF_NONE_MATCH": response["ETag"]}
+        not_modified = [1000 * _timed(client.get, url, **revalidate)[0] for _ in range(repeat)]
+        if client.get(url, **revalidate).status_code != 304:
+            raise SystemExit(f"GET {url} with its ETag did not answer 304")
+    return {
+        "queries": queries,
+        "ms": round(statistics.median(samples), 1),
+        "p95_ms": round(statistics.quantiles(samples, n=20)[-1], 1),
+        "not_modified_ms": round(statistics.median(not_modified), 1),
+        "requests": repeat,
+        "bytes": len(response.content),
+        "events": response.content.count(b"UID:commitment-"),
+        "capped": b"UID:calendar-limit@" in response.content,
+        "visible_deadlines": visible.count(),
+        "in_window": visible.filter(due_on__range=(first_day, last_day)).count(),
     }
 
 
@@ -328,12 +382,14 @@ def load_plan() -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["pages", "scan", "digest", "plan"])
+    parser.add_argument("what", choices=["pages", "calendar", "scan", "digest", "plan"])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=40)
     args = parser.parse_args()
     if args.what == "pages":
         result = measure_pages(args.repeat)
+    elif args.what == "calendar":
+        result = measure_calendar(args.repeat)
     elif args.what == "scan":
         result = measure_scan()
     elif args.what == "digest":

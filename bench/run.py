@@ -11,6 +11,7 @@
    size, every request built from the database (the app caches nothing); the floor view
    (bench/views.py) measured the same way, right before each page, and every page's ratio
    to the floor requests made alongside it.
+   Then the calendar feed of a user who sees every agreement, in full and answered 304.
 3. The overdue scan over all commitments against the same work as one raw SQL statement.
 4. The weekly digest job for every subscribed user: total time and queries per digest.
 5. Under load: gunicorn (2 workers) and wrk (20 connections) on 127.0.0.1: the floor, then a
@@ -165,6 +166,10 @@ def main() -> None:
             "ratio_to_floor": round(large[page]["median_ms"] / large[page]["floor_median_ms"], 2),
             "median_ms_small": small[page]["median_ms"],
         }
+
+    print("\n== Calendar feed, large database", flush=True)
+    results["calendar"] = measure("calendar", urls["large"], "--repeat", str(min(args.repeat, 20)))
+    print(results["calendar"], flush=True)
 
     print("\n== Overdue scan, large database", flush=True)
     results["overdue_scan"] = measure("scan", urls["large"])
@@ -452,6 +457,7 @@ def targets(results: dict) -> dict:
     pages = {page: results["pages"][page] for page in PAGES}
     scan, million = results["overdue_scan"], results.get("overdue_scan_million") or {}
     digest, mixed = results.get("digest") or {}, results["mixed"]
+    calendar = results["calendar"]
 
     def ratio_limit(page: str) -> float:
         return 20 if page == "search" else 10
@@ -479,6 +485,7 @@ def targets(results: dict) -> dict:
         and million["seconds"] <= 1.5 * million["raw_sql_seconds"],
         "no_drift_after_scans_during_writes": mixed["figures_agree"] and mixed["scans_failed"] == 0,
         "digest_at_most_5_queries": bool(digest) and digest["queries_per_digest"] <= 5,
+        "calendar_under_1s_and_2mb": calendar["ms"] < 1000 and calendar["bytes"] < 2_000_000,
     }
 
 
@@ -521,6 +528,14 @@ def markdown(results: dict) -> str:
         f"| overdue scan again, nothing to change | {scan['nothing_to_do_seconds']} s "
         f"(raw SQL: {scan['raw_sql_nothing_to_do_seconds']} s) |",
     ]
+    calendar = results["calendar"]
+    lines.append(
+        f"| calendar feed of a user who sees every agreement ({calendar['in_window']:,} "
+        f"deadlines in its window) | {calendar['events']:,} events"
+        f"{' (the limit)' if calendar['capped'] else ''}, {calendar['bytes']:,} bytes, "
+        f"{calendar['queries']} queries, median {calendar['ms']} ms, p95 "
+        f"{calendar['p95_ms']} ms; 304 to a repeat: {calendar['not_modified_ms']} ms |"
+    )
     million = results.get("overdue_scan_million")
     if million:
         lines += [

@@ -50,6 +50,12 @@ def test_a_tiny_bench_runs_end_to_end_and_writes_every_figure(tmp_path, worker_i
         assert page["median_ms_large"] > 0
         assert page["p95_ms_large"] >= page["median_ms_large"]
         assert page["ratio_to_floor"] > 0
+    calendar = figures["calendar"]
+    assert 0 < calendar["events"] <= calendar["in_window"] <= calendar["visible_deadlines"]
+    assert 0 < calendar["queries"] <= 5
+    assert calendar["ms"] > 0
+    assert calendar["not_modified_ms"] > 0
+    assert calendar["bytes"] > 0
     scan = figures["overdue_scan"]
     assert scan["commitments"] == 20
     assert scan["seconds"] > 0
@@ -80,5 +86,6 @@ def test_a_tiny_bench_runs_end_to_end_and_writes_every_figure(tmp_path, worker_i
         "scan_million_within_1_5x_raw",
         "no_drift_after_scans_during_writes",
         "digest_at_most_5_queries",
+        "calendar_under_1s_and_2mb",
     }
     assert "| overview |" in run.stdout  # the Markdown table for docs/benchmarks.md

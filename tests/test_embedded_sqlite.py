@@ -31,8 +31,10 @@ admin_lists = ["/admin/", "/admin/tracker/agreement/", "/admin/tracker/commitmen
 failed = []
 for role in ("viewer", "analyst", "editor", "admin"):
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(User.objects.get(username=role))
-    extra = admin_lists if role in ("editor", "admin") else []
+    user = User.objects.get(username=role)
+    client.force_login(user)
+    extra = [f"/calendar/{user.calendar_token}.ics"]
+    extra += admin_lists if role in ("editor", "admin") else []
     extra += ["/import/", "/draft/"] if role in ("editor", "admin") else []
     for url in urls + extra:
         status = client.get(url).status_code

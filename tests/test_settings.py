@@ -47,6 +47,9 @@ def _start(show: str = "settings.DEBUG", **variables) -> subprocess.CompletedPro
         ("TIME_ZONE", "Mars/Olympus_Mons"),
         ("DIGEST_HOUR", "25"),
         ("DIGEST_WEEKDAY", "monday"),
+        ("CALENDAR_FEED_MAX_EVENTS", "0"),
+        ("CALENDAR_FEED_DAYS_AFTER", "forever"),
+        ("RATE_LIMIT_CACHE_URL", "memcached://127.0.0.1:11211"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(name, value):

@@ -1,61 +1,195 @@
-"""The deadlines calendar (RFC 5545): one all-day event per commitment with a due date."""
+"""The deadlines calendar (RFC 5545): one all-day event per commitment with a due date,
+within a window of due dates and up to a number of events.
 
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+The body is a function of a `DeadlinesFeed` and of this code alone, so its ETag is a hash
+of those (`feed_etag`): a calendar app asking again gets its 304 before any line is written,
+and anything that would change a line changes the tag; nothing is kept between requests.
+
+The lines are written, escaped and folded here: building icalendar's objects and its
+character-by-character folding were most of a large feed's time (docs/benchmarks.md). The
+tests parse every feed back with icalendar.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event
-
-from .models import Commitment
+from .models import CommitmentStatus, Theme
 
 PRODID = "-//Commitment tracker//Deadlines//EN"
-REFRESH = timedelta(hours=1)
+REFRESH = "PT1H"
+_STATUS = dict(CommitmentStatus.choices)
+_THEME = dict(Theme.choices)
+_CLOSED = {CommitmentStatus.IMPLEMENTED.value, CommitmentStatus.ABANDONED.value}
+# What the body depends on besides the feed's data: this module and the labels it prints.
+# Part of every ETag, so that a deployment that changes the output does not leave calendar
+# apps with the old one.
+_CODE = hashlib.sha256(Path(__file__).read_bytes() + repr((_STATUS, _THEME)).encode()).hexdigest()
 
 
-def deadlines_calendar(
-    commitments: Iterable[Commitment], *, site_url: str, stamp: datetime
-) -> bytes:
-    """The calendar as bytes. Needs the agreement selected and the responsible parties
-    prefetched. Each event's UID is stable, so calendar apps update an event when its due
-    date moves instead of adding another."""
-    host = urlsplit(site_url).hostname or "localhost"
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", "Commitment deadlines")
-    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
-    for commitment in commitments:
-        calendar.add_component(_event(commitment, site_url=site_url, host=host, stamp=stamp))
-    return calendar.to_ical()
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """One commitment's event: what the selector reads, no model instance."""
+
+    pk: int
+    due_on: date
+    reference: str
+    title: str
+    status: str
+    theme: str
+    timeline_wording: str
+    updated_at: datetime
+    agreement_title: str
+    parties: tuple[str, ...]
+    path: str
 
 
-def _event(commitment: Commitment, *, site_url: str, host: str, stamp: datetime) -> Event:
-    url = site_url + commitment.get_absolute_url()
-    closed = f" ({commitment.get_status_display().lower()})" if commitment.is_closed else ""
-    parties = ", ".join(party.code for party in commitment.responsible_parties.all())
-    event = Event()
-    event.add("uid", f"commitment-{commitment.pk}@{host}")
-    event.add("dtstamp", stamp)
-    event.add("dtstart", commitment.due_on)
-    event.add("dtend", commitment.due_on + timedelta(days=1))
-    event.add("summary", f"Due: {commitment.reference} {commitment.title}{closed}")
-    event.add(
-        "description",
-        "\n".join(
-            [
-                commitment.agreement.title,
-                f"Status: {commitment.get_status_display()}",
-                f"Responsible: {parties or '—'}",
-                f"Timeline: {commitment.timeline_wording or '—'}",
-                url,
-            ]
-        ),
+@dataclass(frozen=True, slots=True)
+class DeadlinesFeed:
+    """Everything the calendar says. `more`: more deadlines are due within the window than
+    `max_events`, and `deadlines` holds the `max_events` nearest to `today`."""
+
+    site_url: str
+    settings_path: str
+    today: date
+    first_day: date
+    last_day: date
+    max_events: int
+    deadlines: tuple[Deadline, ...]
+    more: bool
+
+
+def feed_etag(feed: DeadlinesFeed) -> str:
+    """A strong ETag: the same for the same feed, different whenever the body would differ
+    (two feeds that differ only where the body does not show, as in a time's microseconds,
+    get a full answer where a 304 would have done)."""
+    return '"' + hashlib.sha256(repr((_CODE, feed)).encode()).hexdigest()[:40] + '"'
+
+
+def feed_description(feed: DeadlinesFeed) -> str:
+    """What the feed holds, in words: the calendar's description, and the note when the
+    limit is reached."""
+    text = (
+        f"Deadlines you can see in the commitment tracker, due from {feed.first_day} to "
+        f"{feed.last_day}: at most {feed.max_events:,}, the nearest to today."
     )
-    event.add("url", url)
-    event.add("categories", [commitment.get_theme_display()])
-    event.add("last-modified", commitment.updated_at)
-    event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
-    return event
+    if feed.more:
+        text += (
+            f" More than {feed.max_events:,} are due in that time: this calendar has the "
+            f"{feed.max_events:,} nearest to {feed.today}. Every deadline is in the tracker: "
+            f"{feed.site_url}/"
+        )
+    return text
+
+
+def deadlines_calendar(feed: DeadlinesFeed) -> bytes:
+    """The calendar as bytes. Each event's UID is stable, so calendar apps update an event
+    when its due date moves instead of adding another. DTSTAMP is the commitment's last
+    change, not the time of the request: the same data gives the same bytes."""
+    host = urlsplit(feed.site_url).hostname or "localhost"
+    description = _text(feed_description(feed))
+    lines = [
+        "BEGIN:VCALENDAR",
+        f"PRODID:{PRODID}",
+        "VERSION:2.0",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:Commitment deadlines",
+        f"X-WR-CALDESC:{description}",
+        f"DESCRIPTION:{description}",  # RFC 7986's name for it
+        f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH}",
+        f"X-PUBLISHED-TTL:{REFRESH}",
+    ]
+    for deadline in feed.deadlines:
+        lines += _event(deadline, site_url=feed.site_url, host=host)
+    if feed.more:
+        lines += _limit_note(feed, host=host, description=description)
+    lines.append("END:VCALENDAR")
+    return b"".join(_fold(line) for line in lines)
+
+
+def _event(deadline: Deadline, *, site_url: str, host: str) -> list[str]:
+    url = site_url + deadline.path
+    status = _STATUS.get(deadline.status, deadline.status)
+    closed = f" ({status.lower()})" if deadline.status in _CLOSED else ""
+    stamp = _utc(deadline.updated_at)
+    description = "\n".join(
+        [
+            deadline.agreement_title,
+            f"Status: {status}",
+            f"Responsible: {', '.join(deadline.parties) or '—'}",
+            f"Timeline: {deadline.timeline_wording or '—'}",
+            url,
+        ]
+    )
+    return [
+        "BEGIN:VEVENT",
+        f"UID:commitment-{deadline.pk}@{host}",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;VALUE=DATE:{deadline.due_on:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{deadline.due_on + timedelta(days=1):%Y%m%d}",
+        f"SUMMARY:{_text(f'Due: {deadline.reference} {deadline.title}{closed}')}",
+        f"DESCRIPTION:{_text(description)}",
+        f"URL:{url}",
+        f"CATEGORIES:{_text(_THEME.get(deadline.theme, deadline.theme))}",
+        f"LAST-MODIFIED:{stamp}",
+        "TRANSP:TRANSPARENT",  # a deadline does not make anyone busy
+        "END:VEVENT",
+    ]
+
+
+def _limit_note(feed: DeadlinesFeed, *, host: str, description: str) -> list[str]:
+    """An all-day event today saying that the limit was reached: calendar apps show the
+    events, seldom the calendar's description."""
+    stamp = _utc(datetime.combine(feed.today, time(), UTC))
+    return [
+        "BEGIN:VEVENT",
+        f"UID:calendar-limit@{host}",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;VALUE=DATE:{feed.today:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{feed.today + timedelta(days=1):%Y%m%d}",
+        f"SUMMARY:{_text(f'Only the {feed.max_events:,} nearest deadlines are in this calendar')}",
+        f"DESCRIPTION:{description}",
+        f"URL:{feed.site_url}{feed.settings_path}",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+    ]
+
+
+def _text(value: str) -> str:
+    """A TEXT value escaped (RFC 5545 3.3.11): backslash, semicolon, comma; a line break of
+    any kind becomes \\n."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def _utc(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+
+
+def _fold(line: str) -> bytes:
+    """One content line ending in CRLF, folded (RFC 5545 3.1) into pieces of at most 74
+    octets, each continuation starting with a space: never inside a UTF-8 character, and
+    never right after a backslash (some apps mishandle an escape split across lines)."""
+    data = line.encode()
+    if len(data) <= 75:
+        return data + b"\r\n"
+    pieces = []
+    while len(data) > 74:
+        cut = 74
+        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its character
+            cut -= 1
+        if data[cut - 1] == 0x5C:
+            cut -= 1
+        pieces.append(data[:cut])
+        data = data[cut:]
+    pieces.append(data)
+    return b"\r\n ".join(pieces) + b"\r\n"

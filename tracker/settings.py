@@ -104,6 +104,23 @@ def _database(url: str) -> dict:
     return config
 
 
+def _rate_limit_cache(url: str) -> dict:
+    """RATE_LIMIT_CACHE_URL: redis://host:6379/1 counts every process's requests together;
+    empty (the default) counts in each process's own memory. A Redis that is down or frozen
+    costs a request about a quarter of a second (the count is then skipped)."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rate"}
+    if not url.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured(
+            f"RATE_LIMIT_CACHE_URL={url!r}: use redis:// or rediss://, or leave it empty."
+        )
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+    }
+
+
 def _time_zone(name: str) -> str:
     try:
         zoneinfo.ZoneInfo(name)
@@ -207,7 +224,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Nothing is cached across requests: every page is built from the database, so no write can
 # leave a page stale and no cache server is needed. Django's per-process default stays.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# "rate" holds request counters only (tracker/ratelimit.py), never a page or an object.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "rate": _rate_limit_cache(envstr("RATE_LIMIT_CACHE_URL", "")),
+}
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses sign-in for a username and address locked out after failed attempts.
@@ -377,6 +398,14 @@ DIGEST_MAX_ATTEMPTS = envint("DIGEST_MAX_ATTEMPTS", 5, low=1, high=20)
 DIGEST_RETRY_BACKOFF_SECONDS = envint("DIGEST_RETRY_BACKOFF_SECONDS", 60, low=0)
 # The overview warns when the overdue scan has not run for this many minutes.
 OVERDUE_SCAN_STALE_MINUTES = envint("OVERDUE_SCAN_STALE_MINUTES", 120, low=1)
+# The calendar feed holds the deadlines due from DAYS_BEFORE days ago to DAYS_AFTER days
+# ahead, at most MAX_EVENTS of them (the nearest to today): a fetch is bounded whatever the
+# user may see. Each feed address is fetched at most RATE_LIMIT times in RATE_SECONDS.
+CALENDAR_FEED_DAYS_BEFORE = envint("CALENDAR_FEED_DAYS_BEFORE", 90, low=0, high=3660)
+CALENDAR_FEED_DAYS_AFTER = envint("CALENDAR_FEED_DAYS_AFTER", 730, low=0, high=3660)
+CALENDAR_FEED_MAX_EVENTS = envint("CALENDAR_FEED_MAX_EVENTS", 2000, low=1, high=10000)
+CALENDAR_FEED_RATE_LIMIT = envint("CALENDAR_FEED_RATE_LIMIT", 30, low=1)
+CALENDAR_FEED_RATE_SECONDS = envint("CALENDAR_FEED_RATE_SECONDS", 600, low=1, high=86400)
 
 LOGGING = {
     "version": 1,

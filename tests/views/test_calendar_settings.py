@@ -1,7 +1,11 @@
 """/account/calendar/: the user's feed URL, and resetting it."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+
+from ..factories import CommitmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +37,28 @@ def test_it_needs_a_sign_in(client):
 
 def test_the_nav_links_to_it(analyst_client):
     assert f'href="{URL}"' in analyst_client.get(reverse("tracker:overview")).content.decode()
+
+
+@pytest.fixture
+def _today(time_machine):
+    time_machine.move_to(datetime.datetime(2026, 3, 15, 10, 0, tzinfo=datetime.UTC), tick=False)
+
+
+@pytest.mark.usefixtures("_today")
+def test_it_tells_the_window_and_the_limits(analyst_client):
+    page = analyst_client.get(URL).content.decode()
+    assert "due from 15 December 2025 to 14 March 2028" in page
+    assert "at most 2,000, the nearest to today" in page
+    assert "fetched 30 times in 10 minutes" in page
+    assert 'id="calendar-limit"' not in page
+
+
+@pytest.mark.usefixtures("_today")
+def test_it_says_when_the_feed_is_cut(analyst_client, agreement, settings):
+    settings.CALENDAR_FEED_MAX_EVENTS = 1
+    CommitmentFactory(agreement=agreement)
+    assert 'id="calendar-limit"' not in analyst_client.get(URL).content.decode()
+    CommitmentFactory(agreement=agreement)
+    page = analyst_client.get(URL).content.decode()
+    assert 'id="calendar-limit"' in page
+    assert "your calendar has the 1 nearest to today" in page

@@ -16,6 +16,8 @@ from .data import (
     api_evidence,
     api_status_changes,
     calendar_deadlines,
+    calendar_exceeds,
+    calendar_window,
     commitments_visible_count,
     with_page_warnings,
 )
@@ -105,6 +107,8 @@ __all__ = [
     "at_risk",
     "blocked",
     "calendar_deadlines",
+    "calendar_exceeds",
+    "calendar_window",
     "commitment_history",
     "commitment_links",
     "commitments_due_between",

@@ -1,14 +1,22 @@
 """Getting data out: the calendar feed, the JSON export and the API."""
 
+from datetime import date, timedelta
+
+from django.conf import settings
 from django.db.models import (
     Exists,
+    F,
     OuterRef,
     Prefetch,
     QuerySet,
     Sum,
+    Value,
 )
+from django.db.models.functions import Abs
 from django.utils import timezone
 
+from ..db import DaysBetween
+from ..ical import Deadline
 from ..models import (
     Agreement,
     Commitment,
@@ -17,19 +25,60 @@ from ..models import (
     StatusChange,
     User,
 )
+from ..routes import object_url
 from .expressions import open_overdue_flag, with_warnings
+from .pages import party_codes_by
 from .visibility import agreements_visible_to, commitments_visible_to, evidence_visible_to
 
 
-def calendar_deadlines(user: User) -> QuerySet[Commitment]:
-    """Every visible commitment that has a due date, for the user's calendar feed."""
+def calendar_window(today: date) -> tuple[date, date]:
+    """The first and last due dates the calendar feed holds (settings CALENDAR_FEED_DAYS_*)."""
     return (
-        commitments_visible_to(user)
-        .filter(due_on__isnull=False)
-        .select_related("agreement")
-        .prefetch_related("responsible_parties")
-        .order_by("due_on", "agreement_id", "sort_key")
+        today - timedelta(days=settings.CALENDAR_FEED_DAYS_BEFORE),
+        today + timedelta(days=settings.CALENDAR_FEED_DAYS_AFTER),
     )
+
+
+def _calendar_commitments(user: User, today: date) -> QuerySet[Commitment]:
+    return commitments_visible_to(user).filter(due_on__range=calendar_window(today))
+
+
+def calendar_deadlines(user: User, *, today: date, limit: int) -> list[Deadline]:
+    """The visible commitments due within the calendar's window, the `limit` nearest to
+    today first (of two as near, the earlier: overdue before upcoming), in two queries: the
+    rows as tuples, then the responsible parties' codes of all of them."""
+    distance = Abs(DaysBetween(F("due_on"), Value(today)))
+    rows = list(
+        _calendar_commitments(user, today)
+        .order_by(distance, "due_on", "pk")
+        .values_list(
+            "pk",
+            "due_on",
+            "reference",
+            "title",
+            "status",
+            "theme",
+            "timeline_wording",
+            "updated_at",
+            "agreement__title",
+        )[:limit]
+    )
+    through = Commitment.responsible_parties.through
+    codes = party_codes_by(through, "commitment_id", [row[0] for row in rows]) if rows else {}
+    return [
+        Deadline(
+            *row,
+            parties=tuple(codes.get(row[0], ())),
+            path=object_url("tracker:commitment-detail", row[0]),
+        )
+        for row in rows
+    ]
+
+
+def calendar_exceeds(user: User, *, today: date, limit: int) -> bool:
+    """More than `limit` visible commitments are due within the calendar's window (the
+    calendar page says the feed is cut); reads at most `limit` + 1 rows."""
+    return _calendar_commitments(user, today).order_by()[limit : limit + 1].exists()
 
 
 def agreement_for_export(agreement: Agreement) -> Agreement:
