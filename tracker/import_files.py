@@ -17,6 +17,7 @@ from pathlib import PurePath
 import yaml
 
 from .exports import spreadsheet_text
+from .import_limits import MAX_COLUMNS, ImportFailed, ImportLimits, check_file_name
 
 SUFFIXES = (".json", ".yaml", ".yml", ".csv", ".xlsx")
 WHERE = "_where"  # the label an error uses for an item read from a row
@@ -55,25 +56,21 @@ KNOWN_COLUMNS = (
 _NAMED_PARTY = re.compile(r"^(?P<name>.+?)\s*\((?P<code>[^()]+)\)$")
 
 
-class ImportFailed(Exception):
-    """The file cannot be imported; `errors` each name the file, the place and the field."""
-
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        super().__init__("\n".join(errors))
-
-
-def read_document(name: str, data: bytes) -> dict:
-    """The nested document held in `data`, read by the file name's suffix."""
+def read_document(name: str, data: bytes, *, limits: ImportLimits | None = None) -> dict:
+    """The nested document held in `data`, read by the file name's suffix within `limits`
+    (the command's by default)."""
+    limits = limits or ImportLimits.for_command()
+    check_file_name(name)
+    limits.check_size(name, len(data))
     suffix = PurePath(name).suffix.lower()
     if suffix == ".json":
-        return _read_json(name, data)
+        return _counted(name, _read_json(name, data), limits)
     if suffix in (".yaml", ".yml"):
-        return _read_yaml(name, data)
+        return _counted(name, _read_yaml(name, data), limits)
     if suffix == ".csv":
-        return rows_to_document(name, _csv_rows(name, data))
+        return rows_to_document(name, _table(name, _csv_lines(name, data, limits), limits))
     if suffix == ".xlsx":
-        return rows_to_document(name, _xlsx_rows(name, data))
+        return rows_to_document(name, _table(name, _xlsx_lines(name, data, limits), limits))
     raise ImportFailed([f"{name}: unknown file type “{suffix}”: use one of {', '.join(SUFFIXES)}."])
 
 
@@ -84,6 +81,20 @@ def _text(name: str, data: bytes) -> str:
         raise ImportFailed(
             [f"{name}: not UTF-8 text (byte {error.start}): save it as UTF-8 (“CSV UTF-8”)."]
         ) from None
+
+
+def _counted(name: str, document, limits: ImportLimits):
+    """A JSON or YAML file holds at most as many commitments as a spreadsheet rows."""
+    agreements = document.get("agreements") if isinstance(document, dict) else None
+    if isinstance(agreements, list):
+        count = sum(
+            len(agreement["commitments"])
+            for agreement in agreements
+            if isinstance(agreement, dict) and isinstance(agreement.get("commitments"), list)
+        )
+        if count > limits.rows:
+            raise limits.too_many_rows(name, "commitments")
+    return document
 
 
 def _read_json(name: str, data: bytes) -> dict:
@@ -122,19 +133,24 @@ def _column(header: str) -> str:
     return re.sub(r"\s+", "_", str(header or "").strip().lower())
 
 
-def _csv_rows(name: str, data: bytes) -> list[tuple[int, dict]]:
+def _csv_lines(name: str, data: bytes, limits: ImportLimits) -> list[list[str]]:
     text = _text(name, data)
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = []
     try:
-        lines = list(reader)
+        for line in reader:
+            lines.append(line)
+            if len(lines) > limits.rows + 1:  # and the header
+                raise limits.too_many_rows(name)
+            limits.check_time(name)
     except csv.Error as error:
-        raise ImportFailed([f"{name}: not valid CSV: {error}."]) from None
-    return _table(name, lines)
+        raise ImportFailed([f"{name}: not valid CSV: {error} (line {reader.line_num})."]) from None
+    return lines
 
 
-def _xlsx_rows(name: str, data: bytes) -> list[tuple[int, dict]]:
+def _xlsx_lines(name: str, data: bytes, limits: ImportLimits) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
@@ -147,10 +163,15 @@ def _xlsx_rows(name: str, data: bytes) -> list[tuple[int, dict]]:
             if "commitments" in workbook.sheetnames
             else workbook.worksheets[0]
         )
-        lines = [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        lines = []
+        for row in sheet.iter_rows(values_only=True):
+            lines.append([_cell(value) for value in row])
+            if len(lines) > limits.rows + 1:  # and the header
+                raise limits.too_many_rows(name)
+            limits.check_time(name)
     finally:
         workbook.close()
-    return _table(name, lines)
+    return lines
 
 
 def _cell(value) -> str:
@@ -169,10 +190,20 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _table(name: str, lines: list[list]) -> list[tuple[int, dict]]:
+def _table(name: str, lines: list[list], limits: ImportLimits) -> list[tuple[int, dict]]:
     """Rows as (row number, {column: value}); the first line names the columns."""
     if not lines:
         raise ImportFailed([f"{name}: the file is empty; the first row names the columns."])
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_COLUMNS:
+            raise ImportFailed(
+                [
+                    f"{name}: row {number}: more than {MAX_COLUMNS} columns; "
+                    f"the format has {len(KNOWN_COLUMNS)}."
+                ]
+            )
+        if any(len(cell) > limits.cell_chars for cell in line):
+            raise limits.too_long(name, f"row {number}")
     header = [_column(cell) for cell in lines[0]]
     errors = []
     unknown = [column for column in header if column and column not in KNOWN_COLUMNS]
