@@ -2,8 +2,12 @@
 through the import page and through `import_agreements`, and nothing is saved."""
 
 import io
+import subprocess
+import sys
 import time
+import zipfile
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,17 +18,38 @@ from openpyxl import Workbook
 
 from tracker.import_files import read_document
 from tracker.import_limits import MAX_FILE_NAME_CHARS, ImportFailed, ImportLimits
+from tracker.import_xlsx import _sheet_lines
 from tracker.models import Agreement, Commitment, Party, StatusChange
 
 from . import import_bombs as bombs
 
 pytestmark = pytest.mark.django_db
 
+ROOT = Path(__file__).resolve().parent.parent
 URL = reverse("tracker:import")
 LONG_NAME = "n" * 200 + ".yaml"
 
 # name, content, what the one message says (past the file's name)
 HOSTILE: dict[str, tuple[str, Callable[[], bytes], str]] = {
+    "zip-bomb": (
+        "bomb.xlsx",
+        bombs.zip_bomb,
+        "unzipped, the workbook would take 1,024 MB, more than the 50 MB allowed "
+        "(IMPORT_MAX_UNZIPPED_MB).",
+    ),
+    "six-million-rows": (
+        "rows.xlsx",
+        lambda: bombs.rows_bomb(6_000_000),
+        "more than the 50 MB allowed (IMPORT_MAX_UNZIPPED_MB).",
+    ),
+    "million-rows": (
+        "rows.xlsx",
+        lambda: bombs.rows_bomb(1_000_000),
+        "more than 10,000 rows (IMPORT_MAX_ROWS): split the file.",
+    ),
+    "far-row": ("far.xlsx", bombs.far_row, "more than 10,000 rows (IMPORT_MAX_ROWS)"),
+    "wide-row": ("wide.xlsx", bombs.wide_row, "row 2: more than 50 columns."),
+    "billion-laughs": ("lol.xlsx", bombs.billion_laughs, "declares a DTD (<!DOCTYPE …>)"),
     "long-cell-csv": (
         "long.csv",
         lambda: bombs.CSV.replace(b"Hotline", b"x" * 10_001),
@@ -82,6 +107,36 @@ def test_it_is_refused_by_the_command_with_its_message_and_nothing_saved(case, t
     assert lines[0].startswith(f"{name}: ")
     assert message in lines[0]
     assert _counts() == existing
+
+
+def test_an_external_entity_is_never_read(tmp_path, editor_client, existing):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-XXE")
+    content = bombs.external_entity(secret)
+    response = editor_client.post(
+        URL, {"action": "preview", "file": SimpleUploadedFile("xxe.xlsx", content)}
+    )
+    assert "declares a DTD" in response.context["errors"][0]
+    assert "TOP-SECRET" not in response.content.decode()
+    path = tmp_path / "xxe.xlsx"
+    path.write_bytes(content)
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_agreements", str(path), stdout=io.StringIO(), stderr=err)
+    assert "declares a DTD" in err.getvalue()
+    assert "TOP-SECRET" not in err.getvalue()
+    assert _counts() == existing
+
+
+def test_openpyxl_alone_would_refuse_the_entities_too(tmp_path):
+    """Behind the scan, defusedxml: a DTD that got past it is still never expanded."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-XXE")
+    for content in (bombs.external_entity(secret), bombs.billion_laughs()):
+        with pytest.raises(ImportFailed) as failure:
+            _sheet_lines("x.xlsx", content, ImportLimits.for_page())
+        assert "not a readable XLSX workbook" in failure.value.errors[0]
+        assert "TOP-SECRET" not in failure.value.errors[0]
 
 
 def test_a_name_as_long_as_allowed_fits_the_history_whole(editor_client):
@@ -190,3 +245,102 @@ def test_a_workbook_at_the_limits_is_read_and_one_past_them_is_not(settings):
         read_document("doha.xlsx", _workbook(4, "x"))
     with pytest.raises(ImportFailed, match=r"row 2: a text longer than the 300 characters"):
         read_document("doha.xlsx", _workbook(3, "x" * 301))
+
+
+HEADER = [b"agreement", b"agreement_title", b"signed_on", b"parties", b"reference", b"title"]
+ROW = [b"doha", b"Doha", b"2026-01-31", b"Pakistan (PAK), Afghanistan (AFG)", b"1"]
+
+
+def test_a_workbook_with_shared_strings_is_read_within_the_limits(settings):
+    settings.IMPORT_MAX_CELL_CHARS = 300
+    strings = [*HEADER, *ROW, b"x" * 300]
+    content = bombs.with_shared_strings(
+        strings, bombs.shared_row(1, *range(6)), bombs.shared_row(2, *range(6, 12))
+    )
+    document = read_document("doha.xlsx", content)
+    assert document["agreements"][0]["commitments"][0]["title"] == "x" * 300
+    strings[-1] += b"x"
+    content = bombs.with_shared_strings(strings, bombs.shared_row(1, *range(6)))
+    with pytest.raises(ImportFailed) as failure:
+        read_document("doha.xlsx", content)
+    assert failure.value.errors == [
+        "doha.xlsx: xl/sharedStrings.xml, shared string 12: a text longer than the 300 "
+        "characters allowed (IMPORT_MAX_CELL_CHARS)."
+    ]
+
+
+def test_more_shared_strings_than_the_rows_could_use_are_refused(settings):
+    settings.IMPORT_MAX_ROWS = 1
+    content = bombs.with_shared_strings((b"%d" % n for n in range(101)), bombs.shared_row(1, 0))
+    with pytest.raises(ImportFailed, match=r"sharedStrings.xml: more than 100 shared strings"):
+        read_document("doha.xlsx", content)
+
+
+def test_a_dtd_in_any_part_is_refused(settings):
+    content = bombs.workbook_with({"xl/sharedStrings.xml": [b"<!DOCTYPE sst><sst/>"]})
+    with pytest.raises(ImportFailed, match=r"xl/sharedStrings.xml: declares a DTD"):
+        read_document("doha.xlsx", content)
+
+
+def test_the_archive_is_checked_before_anything_is_unzipped():
+    base = zipfile.ZipFile(io.BytesIO(bombs.workbook_with({})))
+    parts = {info.filename: base.read(info) for info in base.infolist()}
+    squeezed = io.BytesIO()
+    with zipfile.ZipFile(squeezed, "w", zipfile.ZIP_BZIP2) as archive:
+        for part, data in parts.items():
+            archive.writestr(part, data)
+    with pytest.raises(ImportFailed, match=r"is not deflated, as every XLSX part is"):
+        read_document("bz.xlsx", squeezed.getvalue())
+    many = bombs.workbook_with({f"xl/media/{n}.bin": [b""] for n in range(1000)})
+    with pytest.raises(ImportFailed, match=r"1,009 parts; a workbook has a few dozen"):
+        read_document("many.xlsx", many)
+
+
+# Runs manage.py and, as it exits, writes its peak resident memory (VmHWM, of its own
+# address space). Not ru_maxrss from wait4: on Linux a child's carries over its parent's
+# peak across exec, so it would measure the test process as much as the command.
+PEAK_MEMORY = """
+import atexit, runpy, sys
+
+def peak(path):
+    with open("/proc/self/status") as status, open(path, "w") as out:
+        out.write(next(line for line in status if line.startswith("VmHWM:")))
+
+atexit.register(peak, sys.argv[1])
+sys.argv = ["manage.py", *sys.argv[2:]]
+runpy.run_path("manage.py", run_name="__main__")
+"""
+
+
+def _measured_command(path: Path, tmp_path: Path) -> tuple[int, str, float, float]:
+    """`manage.py import_agreements PATH` in a process of its own: exit code, stderr, peak
+    resident memory in MB and seconds."""
+    peak = tmp_path / "peak.txt"
+    started = time.monotonic()
+    process = subprocess.run(
+        [sys.executable, "-c", PEAK_MEMORY, str(peak), "import_agreements", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    seconds = time.monotonic() - started
+    kilobytes = int(peak.read_text().split()[1])
+    return process.returncode, process.stderr, kilobytes / 1024, seconds
+
+
+@pytest.mark.parametrize("case", ["zip-bomb", "million-rows"])
+def test_a_bomb_is_refused_by_the_command_in_bounded_memory_and_time(case, tmp_path):
+    name, content, message = HOSTILE[case]
+    path = tmp_path / name
+    path.write_bytes(content())
+    code, err, peak_mb, seconds = _measured_command(path, tmp_path)
+    print(f"{case}: {len(content()) // 1024} KB refused in {seconds:.1f} s, peak {peak_mb:.0f} MB")
+    assert code == 1
+    assert "Traceback" not in err
+    problem, summary = err.splitlines()
+    assert problem.startswith(f"{name}: ")
+    assert message in problem
+    assert summary == f"CommandError: 1 problem(s) in {name}; nothing was imported."
+    assert peak_mb < 300
+    assert seconds < 30

@@ -10,14 +10,13 @@ import csv
 import io
 import json
 import re
-import zipfile
-from datetime import date, datetime
 from pathlib import PurePath
 
 import yaml
 
 from .exports import spreadsheet_text
 from .import_limits import MAX_COLUMNS, ImportFailed, ImportLimits, check_file_name
+from .import_xlsx import xlsx_lines
 
 SUFFIXES = (".json", ".yaml", ".yml", ".csv", ".xlsx")
 WHERE = "_where"  # the label an error uses for an item read from a row
@@ -70,7 +69,7 @@ def read_document(name: str, data: bytes, *, limits: ImportLimits | None = None)
     if suffix == ".csv":
         return rows_to_document(name, _table(name, _csv_lines(name, data, limits), limits))
     if suffix == ".xlsx":
-        return rows_to_document(name, _table(name, _xlsx_lines(name, data, limits), limits))
+        return rows_to_document(name, _table(name, xlsx_lines(name, data, limits), limits))
     raise ImportFailed([f"{name}: unknown file type “{suffix}”: use one of {', '.join(SUFFIXES)}."])
 
 
@@ -148,46 +147,6 @@ def _csv_lines(name: str, data: bytes, limits: ImportLimits) -> list[list[str]]:
     except csv.Error as error:
         raise ImportFailed([f"{name}: not valid CSV: {error} (line {reader.line_num})."]) from None
     return lines
-
-
-def _xlsx_lines(name: str, data: bytes, limits: ImportLimits) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ImportFailed([f"{name}: not a readable XLSX workbook ({error})."]) from None
-    try:
-        sheet = (
-            workbook["commitments"]
-            if "commitments" in workbook.sheetnames
-            else workbook.worksheets[0]
-        )
-        lines = []
-        for row in sheet.iter_rows(values_only=True):
-            lines.append([_cell(value) for value in row])
-            if len(lines) > limits.rows + 1:  # and the header
-                raise limits.too_many_rows(name)
-            limits.check_time(name)
-    finally:
-        workbook.close()
-    return lines
-
-
-def _cell(value) -> str:
-    """A spreadsheet cell as text; dates in ISO 8601, so that the document stays JSON (the
-    import page signs it into its preview)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return (
-            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-        )
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _table(name: str, lines: list[list], limits: ImportLimits) -> list[tuple[int, dict]]:

@@ -36,6 +36,7 @@ class ImportLimits:
     time_limit: int
     time_setting: str
     when_too_slow: str
+    unzipped_bytes: int = field(default_factory=lambda: settings.IMPORT_MAX_UNZIPPED_MB * MB)
     rows: int = field(default_factory=lambda: settings.IMPORT_MAX_ROWS)
     cell_chars: int = field(default_factory=lambda: settings.IMPORT_MAX_CELL_CHARS)
     started: float = field(default_factory=time.monotonic)

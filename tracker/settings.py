@@ -267,6 +267,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # The import page's 2 MB is fixed: its preview travels back in a form field that
 # DATA_UPLOAD_MAX_MEMORY_SIZE caps.
 IMPORT_MAX_FILE_MB = envint("IMPORT_MAX_FILE_MB", 50, low=1, high=1000)  # the command's files
+IMPORT_MAX_UNZIPPED_MB = envint("IMPORT_MAX_UNZIPPED_MB", 50, low=1, high=1000)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 10_000, low=1, high=1_000_000)
 IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", 10_000, low=300, high=1_000_000)
 # The page's: below gunicorn's 30-second worker timeout, so that the editor gets an answer.
