@@ -4,6 +4,7 @@ so that a gigabyte never sits in the test's memory."""
 import functools
 import io
 import itertools
+import json
 import zipfile
 from collections.abc import Iterable
 
@@ -35,6 +36,21 @@ CSV = (
     b'doha,Doha follow-up,2026-01-31,"Pakistan (PAK), Afghanistan (AFG)",1,Patrols,in_progress\r\n'
     b"doha,,,,2,Hotline,\r\n"
 )
+
+
+def json_document() -> dict:
+    return {
+        "parties": [{"code": "PAK", "name": "Pakistan"}, {"code": "AFG", "name": "Afghanistan"}],
+        "agreements": [
+            {
+                "slug": "doha",
+                "title": "Doha follow-up",
+                "parties": ["PAK", "AFG"],
+                "signed_on": "2026-01-31",
+                "commitments": [{"reference": "1", "title": "Patrols", "status": "in_progress"}],
+            }
+        ],
+    }
 
 
 def workbook_with(parts: dict[str, Iterable[bytes]]) -> bytes:
@@ -107,6 +123,24 @@ def external_entity(path) -> bytes:
     return workbook_with(
         {SHEET: [SHEET_START.replace(b"\n", b"\n" + doctype), HEADER_ROW, cell, SHEET_END]}
     )
+
+
+def deep_json(depth: int = 100_000) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+def deep_yaml(depth: int = 50_000) -> bytes:
+    return b"[" * depth + b"]" * depth
+
+
+def deep_block_yaml(depth: int = 50_000) -> bytes:
+    return b"- " * depth + b"x\n"
+
+
+def json_with_nul_escape() -> bytes:
+    document = json_document()
+    document["agreements"][0]["commitments"][0]["title"] = "Pat\x00rols"
+    return json.dumps(document, indent=2).encode()
 
 
 def with_shared_strings(strings: Iterable[bytes], *rows: bytes) -> bytes:

@@ -2,6 +2,7 @@
 through the import page and through `import_agreements`, and nothing is saved."""
 
 import io
+import json
 import subprocess
 import sys
 import time
@@ -50,10 +51,58 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes], str]] = {
     "far-row": ("far.xlsx", bombs.far_row, "more than 10,000 rows (IMPORT_MAX_ROWS)"),
     "wide-row": ("wide.xlsx", bombs.wide_row, "row 2: more than 50 columns."),
     "billion-laughs": ("lol.xlsx", bombs.billion_laughs, "declares a DTD (<!DOCTYPE …>)"),
+    "deep-json": ("deep.json", bombs.deep_json, "line 1: lists and mappings nested more than 20"),
+    "deep-yaml": ("deep.yaml", bombs.deep_yaml, "line 1: lists and mappings nested more than 20"),
+    "deep-block-yaml": ("deep.yml", bombs.deep_block_yaml, "line 1: lists and mappings nested"),
+    "nul-json": (
+        "nul.json",
+        lambda: json.dumps(bombs.json_document(), indent=2).encode().replace(b"Patrols", b"P\0"),
+        "line 24: a NUL character (code 0) cannot be imported",
+    ),
+    "nul-escape-json": (
+        "nul.json",
+        bombs.json_with_nul_escape,
+        "line 24: a NUL character (code 0) cannot be imported",
+    ),
+    "nul-yaml": (
+        "nul.yaml",
+        lambda: bombs.YAML.replace(b"Hotline", b"Hot\0line"),
+        "line 11: a NUL character (code 0) cannot be imported",
+    ),
+    "nul-escape-yaml": (
+        "nul.yaml",
+        lambda: bombs.YAML.replace(b"title: Hotline", b'title: "Hot\\0line"'),
+        "line 11: a NUL character (code 0) cannot be imported",
+    ),
+    "nul-csv": (
+        "nul.csv",
+        lambda: bombs.CSV.replace(b"Hotline", b"Hot\0line"),
+        "line 3: a NUL character (code 0) cannot be imported",
+    ),
+    "utf-16-csv": (
+        "excel.csv",
+        lambda: bombs.CSV.decode().encode("utf-16-le"),
+        "line 1: a NUL character (code 0) cannot be imported; a file saved as UTF-16",
+    ),
+    "surrogate-json": (
+        "half.json",
+        lambda: json.dumps(bombs.json_document()).replace("Patrols", "\\ud800").encode(),
+        "line 1: an unpaired surrogate",
+    ),
     "long-cell-csv": (
         "long.csv",
         lambda: bombs.CSV.replace(b"Hotline", b"x" * 10_001),
         "row 3: a text longer than the 10,000 characters allowed (IMPORT_MAX_CELL_CHARS).",
+    ),
+    "long-yaml-text": (
+        "long.yaml",
+        lambda: bombs.YAML.replace(b"Hotline", b"x" * 10_001),
+        "line 11: a text longer than the 10,000 characters allowed",
+    ),
+    "huge-json-number": (
+        "big.json",
+        lambda: b'{"agreements": ' + b"9" * 5000 + b"}",
+        "not valid JSON",
     ),
     "long-file-name": (
         LONG_NAME,
@@ -163,6 +212,16 @@ def test_the_row_limit_is_a_setting(settings):
         read_document("two.csv", bombs.CSV)
     with pytest.raises(ImportFailed, match=r"more than 1 commitments \(IMPORT_MAX_ROWS\)"):
         read_document("two.yaml", bombs.YAML)
+
+
+def test_the_depth_limit_is_a_setting(settings):
+    settings.IMPORT_MAX_DEPTH = 7
+    document = bombs.json_document()
+    document["agreements"][0]["commitments"][0]["evidence"] = [{"summary": ["deeper"]}]
+    with pytest.raises(ImportFailed, match=r"line 1: .* nested more than 7 deep"):
+        read_document("deep.json", json.dumps(document).encode())
+    settings.IMPORT_MAX_DEPTH = 8
+    assert read_document("deep.json", json.dumps(document).encode())
 
 
 def test_the_command_refuses_a_file_over_its_size_limit(tmp_path, settings, existing):

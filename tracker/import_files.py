@@ -53,6 +53,7 @@ KNOWN_COLUMNS = (
     *IGNORED_COLUMNS,
 )
 _NAMED_PARTY = re.compile(r"^(?P<name>.+?)\s*\((?P<code>[^()]+)\)$")
+NUL = "a NUL character (code 0) cannot be imported"  # PostgreSQL's text cannot hold one
 
 
 def read_document(name: str, data: bytes, *, limits: ImportLimits | None = None) -> dict:
@@ -63,9 +64,9 @@ def read_document(name: str, data: bytes, *, limits: ImportLimits | None = None)
     limits.check_size(name, len(data))
     suffix = PurePath(name).suffix.lower()
     if suffix == ".json":
-        return _counted(name, _read_json(name, data), limits)
+        return _counted(name, _read_json(name, data, limits), limits)
     if suffix in (".yaml", ".yml"):
-        return _counted(name, _read_yaml(name, data), limits)
+        return _counted(name, _read_yaml(name, data, limits), limits)
     if suffix == ".csv":
         return rows_to_document(name, _table(name, _csv_lines(name, data, limits), limits))
     if suffix == ".xlsx":
@@ -75,11 +76,23 @@ def read_document(name: str, data: bytes, *, limits: ImportLimits | None = None)
 
 def _text(name: str, data: bytes) -> str:
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportFailed(
             [f"{name}: not UTF-8 text (byte {error.start}): save it as UTF-8 (“CSV UTF-8”)."]
         ) from None
+    if (position := text.find("\0")) >= 0:
+        hint = "a file saved as UTF-16 has one in every character: save it as UTF-8"
+        raise _refused(name, _line(text, position), f"{NUL}; {hint}")
+    return text
+
+
+def _line(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
+
+
+def _refused(name: str, line: int, problem: str) -> ImportFailed:
+    return ImportFailed([f"{name}: line {line}: {problem}."])
 
 
 def _counted(name: str, document, limits: ImportLimits):
@@ -96,31 +109,106 @@ def _counted(name: str, document, limits: ImportLimits):
     return document
 
 
-def _read_json(name: str, data: bytes) -> dict:
+# A JSON string (escapes and all) or a bracket: what nests, and what may hide an escape.
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+
+
+def _read_json(name: str, data: bytes, limits: ImportLimits):
+    text = _text(name, data)
+    _scan_json(name, text, limits)
     try:
-        return json.loads(_text(name, data))
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportFailed(
             [f"{name}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."]
         ) from None
+    except ValueError as error:  # a number of more than 4,300 digits
+        raise ImportFailed([f"{name}: not valid JSON: {error}."]) from None
+
+
+def _scan_json(name: str, text: str, limits: ImportLimits) -> None:
+    """Refuse, naming the line, what json.loads would take in and the import could not:
+    nesting deep enough to exhaust the stack, and strings that are too long or hold \\u0000
+    or an unpaired surrogate (which PostgreSQL cannot store)."""
+    depth = 0
+    for count, match in enumerate(_JSON_TOKEN.finditer(text)):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > limits.depth:
+                raise limits.too_deep(name, f"line {_line(text, match.start())}")
+        elif token in ("]", "}"):
+            depth = max(depth - 1, 0)
+        elif ("\\u" in token or len(token) > limits.cell_chars) and (
+            problem := _string_problem(_json_string(token), limits)
+        ):
+            raise _refused(name, _line(text, match.start()), problem)
+        if count % 10_000 == 0:
+            limits.check_time(name)
+
+
+def _json_string(token: str) -> str:
+    try:
+        return json.loads(token)
+    except ValueError:
+        return ""  # json.loads of the whole file names the fault
+
+
+def _string_problem(value: str, limits: ImportLimits) -> str | None:
+    """What is wrong with a string of JSON or YAML, if anything."""
+    if len(value) > limits.cell_chars:
+        return limits.too_long_text
+    if "\0" in value:
+        return NUL
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "an unpaired surrogate (\\ud800–\\udfff) is not a character"
+    return None
 
 
 class _StringLoader(yaml.BaseLoader):
     """Every scalar stays a string ("2.10" is a reference, not the number 2.1), and aliases
-    are refused: an upload cannot expand into a huge document."""
+    are refused: an upload cannot expand into a huge document. Nesting is counted as the
+    nodes are composed, and refused before it can exhaust the stack."""
+
+    def __init__(self, text: str, *, name: str, limits: ImportLimits):
+        super().__init__(text)
+        self.name, self.limits, self.depth, self.nodes = name, limits, 0, 0
 
     def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+        event = self.peek_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
             raise yaml.composer.ComposerError(
                 None, None, "aliases (*name) are not accepted", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if isinstance(event, yaml.ScalarEvent) and (
+            problem := _string_problem(event.value, self.limits)
+        ):
+            raise _refused(self.name, line, problem)
+        self.nodes += 1
+        if self.nodes % 1000 == 0:
+            self.limits.check_time(self.name)
+        if not isinstance(event, yaml.CollectionStartEvent):
+            return super().compose_node(parent, index)
+        self.depth += 1
+        if self.depth > self.limits.depth:
+            raise self.limits.too_deep(self.name, f"line {line}")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
-def _read_yaml(name: str, data: bytes) -> dict:
+def _read_yaml(name: str, data: bytes, limits: ImportLimits):
+    text = _text(name, data)
     try:
-        return yaml.load(_text(name, data), Loader=_StringLoader)
+        loader = _StringLoader(text, name=name, limits=limits)  # checks the characters
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

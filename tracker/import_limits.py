@@ -39,6 +39,7 @@ class ImportLimits:
     unzipped_bytes: int = field(default_factory=lambda: settings.IMPORT_MAX_UNZIPPED_MB * MB)
     rows: int = field(default_factory=lambda: settings.IMPORT_MAX_ROWS)
     cell_chars: int = field(default_factory=lambda: settings.IMPORT_MAX_CELL_CHARS)
+    depth: int = field(default_factory=lambda: settings.IMPORT_MAX_DEPTH)
     started: float = field(default_factory=time.monotonic)
 
     @classmethod
@@ -92,6 +93,14 @@ class ImportLimits:
 
     def too_long(self, name: str, place: str) -> ImportFailed:
         return ImportFailed([f"{name}: {place}: {self.too_long_text}."])
+
+    def too_deep(self, name: str, place: str) -> ImportFailed:
+        return ImportFailed(
+            [
+                f"{name}: {place}: lists and mappings nested more than {self.depth} deep "
+                "(IMPORT_MAX_DEPTH); the format needs 7."
+            ]
+        )
 
 
 def check_file_name(name: str) -> None:

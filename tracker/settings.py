@@ -270,6 +270,8 @@ IMPORT_MAX_FILE_MB = envint("IMPORT_MAX_FILE_MB", 50, low=1, high=1000)  # the c
 IMPORT_MAX_UNZIPPED_MB = envint("IMPORT_MAX_UNZIPPED_MB", 50, low=1, high=1000)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 10_000, low=1, high=1_000_000)
 IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", 10_000, low=300, high=1_000_000)
+# The format nests 7 deep; past a few hundred, reading it would exhaust Python's stack.
+IMPORT_MAX_DEPTH = envint("IMPORT_MAX_DEPTH", 20, low=7, high=100)
 # The page's: below gunicorn's 30-second worker timeout, so that the editor gets an answer.
 IMPORT_TIME_LIMIT_SECONDS = envint("IMPORT_TIME_LIMIT_SECONDS", 20, low=1, high=3600)
 IMPORT_COMMAND_TIME_LIMIT_SECONDS = envint("IMPORT_COMMAND_TIME_LIMIT_SECONDS", 3600, low=1)
