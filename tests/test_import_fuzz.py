@@ -1,9 +1,12 @@
 """Hypothesis throws generated documents and files at the import: it either imports or
 refuses with `ImportFailed` (every message naming where), saves nothing when it refuses, and
-the import page never answers 500."""
+the import page never answers 500. Whatever the bytes, each of the four readers answers with
+a document or `ImportFailed`, never another exception."""
 
 import contextlib
+import io
 import json
+import zipfile
 
 import pytest
 import yaml
@@ -15,6 +18,8 @@ from hypothesis import strategies as st
 from tracker.import_files import ImportFailed, read_document
 from tracker.importer import run_import
 from tracker.models import Agreement, Commitment
+
+from . import import_bombs as bombs
 
 pytestmark = pytest.mark.django_db
 FUZZ = settings(
@@ -94,3 +99,72 @@ def test_the_import_page_never_fails(editor_client, data, name):
         reverse("tracker:import"), {"action": "preview", "file": SimpleUploadedFile(name, data)}
     )
     assert response.status_code < 500
+
+
+# Pieces of each format's syntax, and of the escapes and bytes the readers must refuse, so
+# that generated text reaches past the first character's parse error.
+SYNTAX = st.sampled_from(
+    ["[", "]", "{", "}", '"', "'", ",", ":", ";", "\t", "\n", "\r\n", " ", "- ", "\\", "\\u0000",
+     "\\ud800", "\\0", "\\x00", "\x00", "\ufeff", "*a", "&a", "!!str", "? ", "|", "#", "---",
+     "agreements", "commitments", "agreement,reference", "1e999", "9" * 5000, "é", "\ud7ff"]
+)  # fmt: skip
+syntax_text = st.lists(SYNTAX, max_size=60).map("".join)
+any_bytes = st.one_of(
+    st.binary(max_size=400),
+    st.text(max_size=200).map(str.encode),
+    syntax_text.map(lambda text: text.encode("utf-8", "surrogatepass")),
+)
+
+
+@FUZZ
+@given(data=any_bytes, suffix=st.sampled_from([".json", ".yaml", ".csv", ".xlsx"]))
+def test_any_bytes_in_any_format_are_read_or_refused_with_import_failed(data, suffix):
+    with contextlib.suppress(ImportFailed):
+        read_document(f"fuzz{suffix}", data)
+
+
+def _workbook_parts() -> dict[str, bytes]:
+    """The parts of a workbook as Excel writes one, its texts in shared strings."""
+    strings = [b"agreement", b"reference", b"title", b"doha", b"1", b"Patrols"]
+    rows = (bombs.shared_row(1, 0, 1, 2), bombs.shared_row(2, 3, 4, 5))
+    with zipfile.ZipFile(io.BytesIO(bombs.with_shared_strings(strings, *rows))) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+PARTS = _workbook_parts()
+xml_text = st.lists(
+    st.sampled_from(
+        ["<", ">", "/>", "</", "row", "c", "v", "si", "t", "sheetData", "worksheet", ' r="',
+         "1048576", "XFD1", '"', "=", "<!DOCTYPE x>", "<!ENTITY a 'b'>", "&a;", "&#0;", "x", " "]
+    ),
+    max_size=80,
+).map(lambda pieces: "".join(pieces).encode())  # fmt: skip
+
+
+@st.composite
+def workbooks(draw) -> bytes:
+    """A workbook openpyxl wrote, one of whose parts is replaced, cut or spliced."""
+    name = draw(st.sampled_from(sorted(PARTS)))
+    original = PARTS[name]
+    at = draw(st.integers(min_value=0, max_value=len(original)))
+    content = draw(
+        st.one_of(
+            st.binary(max_size=200),
+            xml_text,
+            st.just(original[:at]),
+            st.binary(max_size=20).map(lambda junk: original[:at] + junk + original[at:]),
+            xml_text.map(lambda junk: original[:at] + junk + original[at:]),
+        )
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part, data in PARTS.items():
+            archive.writestr(part, content if part == name else data)
+    return out.getvalue()
+
+
+@FUZZ
+@given(data=workbooks())
+def test_any_damaged_workbook_is_read_or_refused_with_import_failed(data):
+    with contextlib.suppress(ImportFailed):
+        read_document("fuzz.xlsx", data)

@@ -10,13 +10,13 @@ import csv
 import io
 import json
 import re
-import zipfile
-from datetime import date, datetime
 from pathlib import PurePath
 
 import yaml
 
 from .exports import spreadsheet_text
+from .import_limits import MAX_COLUMNS, ImportFailed, ImportLimits, check_file_name
+from .import_xlsx import xlsx_lines
 
 SUFFIXES = (".json", ".yaml", ".yml", ".csv", ".xlsx")
 WHERE = "_where"  # the label an error uses for an item read from a row
@@ -53,64 +53,162 @@ KNOWN_COLUMNS = (
     *IGNORED_COLUMNS,
 )
 _NAMED_PARTY = re.compile(r"^(?P<name>.+?)\s*\((?P<code>[^()]+)\)$")
+NUL = "a NUL character (code 0) cannot be imported"  # PostgreSQL's text cannot hold one
 
 
-class ImportFailed(Exception):
-    """The file cannot be imported; `errors` each name the file, the place and the field."""
-
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        super().__init__("\n".join(errors))
-
-
-def read_document(name: str, data: bytes) -> dict:
-    """The nested document held in `data`, read by the file name's suffix."""
+def read_document(name: str, data: bytes, *, limits: ImportLimits | None = None) -> dict:
+    """The nested document held in `data`, read by the file name's suffix within `limits`
+    (the command's by default)."""
+    limits = limits or ImportLimits.for_command()
+    check_file_name(name)
+    limits.check_size(name, len(data))
     suffix = PurePath(name).suffix.lower()
     if suffix == ".json":
-        return _read_json(name, data)
+        return _counted(name, _read_json(name, data, limits), limits)
     if suffix in (".yaml", ".yml"):
-        return _read_yaml(name, data)
+        return _counted(name, _read_yaml(name, data, limits), limits)
     if suffix == ".csv":
-        return rows_to_document(name, _csv_rows(name, data))
+        return rows_to_document(name, _table(name, _csv_lines(name, data, limits), limits))
     if suffix == ".xlsx":
-        return rows_to_document(name, _xlsx_rows(name, data))
+        return rows_to_document(name, _table(name, xlsx_lines(name, data, limits), limits))
     raise ImportFailed([f"{name}: unknown file type “{suffix}”: use one of {', '.join(SUFFIXES)}."])
 
 
 def _text(name: str, data: bytes) -> str:
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportFailed(
             [f"{name}: not UTF-8 text (byte {error.start}): save it as UTF-8 (“CSV UTF-8”)."]
         ) from None
+    if (position := text.find("\0")) >= 0:
+        hint = "a file saved as UTF-16 has one in every character: save it as UTF-8"
+        raise _refused(name, _line(text, position), f"{NUL}; {hint}")
+    return text
 
 
-def _read_json(name: str, data: bytes) -> dict:
+def _line(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
+
+
+def _refused(name: str, line: int, problem: str) -> ImportFailed:
+    return ImportFailed([f"{name}: line {line}: {problem}."])
+
+
+def _counted(name: str, document, limits: ImportLimits):
+    """A JSON or YAML file holds at most as many commitments as a spreadsheet rows."""
+    agreements = document.get("agreements") if isinstance(document, dict) else None
+    if isinstance(agreements, list):
+        count = sum(
+            len(agreement["commitments"])
+            for agreement in agreements
+            if isinstance(agreement, dict) and isinstance(agreement.get("commitments"), list)
+        )
+        if count > limits.rows:
+            raise limits.too_many_rows(name, "commitments")
+    return document
+
+
+# A JSON string (escapes and all) or a bracket: what nests, and what may hide an escape.
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+
+
+def _read_json(name: str, data: bytes, limits: ImportLimits):
+    text = _text(name, data)
+    _scan_json(name, text, limits)
     try:
-        return json.loads(_text(name, data))
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportFailed(
             [f"{name}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."]
         ) from None
+    except ValueError as error:  # a number of more than 4,300 digits
+        raise ImportFailed([f"{name}: not valid JSON: {error}."]) from None
+
+
+def _scan_json(name: str, text: str, limits: ImportLimits) -> None:
+    """Refuse, naming the line, what json.loads would take in and the import could not:
+    nesting deep enough to exhaust the stack, and strings that are too long or hold \\u0000
+    or an unpaired surrogate (which PostgreSQL cannot store)."""
+    depth = 0
+    for count, match in enumerate(_JSON_TOKEN.finditer(text)):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > limits.depth:
+                raise limits.too_deep(name, f"line {_line(text, match.start())}")
+        elif token in ("]", "}"):
+            depth = max(depth - 1, 0)
+        elif ("\\u" in token or len(token) > limits.cell_chars) and (
+            problem := _string_problem(_json_string(token), limits)
+        ):
+            raise _refused(name, _line(text, match.start()), problem)
+        if count % 10_000 == 0:
+            limits.check_time(name)
+
+
+def _json_string(token: str) -> str:
+    try:
+        return json.loads(token)
+    except ValueError:
+        return ""  # json.loads of the whole file names the fault
+
+
+def _string_problem(value: str, limits: ImportLimits) -> str | None:
+    """What is wrong with a string of JSON or YAML, if anything."""
+    if len(value) > limits.cell_chars:
+        return limits.too_long_text
+    if "\0" in value:
+        return NUL
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "an unpaired surrogate (\\ud800–\\udfff) is not a character"
+    return None
 
 
 class _StringLoader(yaml.BaseLoader):
     """Every scalar stays a string ("2.10" is a reference, not the number 2.1), and aliases
-    are refused: an upload cannot expand into a huge document."""
+    are refused: an upload cannot expand into a huge document. Nesting is counted as the
+    nodes are composed, and refused before it can exhaust the stack."""
+
+    def __init__(self, text: str, *, name: str, limits: ImportLimits):
+        super().__init__(text)
+        self.name, self.limits, self.depth, self.nodes = name, limits, 0, 0
 
     def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+        event = self.peek_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
             raise yaml.composer.ComposerError(
                 None, None, "aliases (*name) are not accepted", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if isinstance(event, yaml.ScalarEvent) and (
+            problem := _string_problem(event.value, self.limits)
+        ):
+            raise _refused(self.name, line, problem)
+        self.nodes += 1
+        if self.nodes % 1000 == 0:
+            self.limits.check_time(self.name)
+        if not isinstance(event, yaml.CollectionStartEvent):
+            return super().compose_node(parent, index)
+        self.depth += 1
+        if self.depth > self.limits.depth:
+            raise self.limits.too_deep(self.name, f"line {line}")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
-def _read_yaml(name: str, data: bytes) -> dict:
+def _read_yaml(name: str, data: bytes, limits: ImportLimits):
+    text = _text(name, data)
     try:
-        return yaml.load(_text(name, data), Loader=_StringLoader)
+        loader = _StringLoader(text, name=name, limits=limits)  # checks the characters
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -122,57 +220,37 @@ def _column(header: str) -> str:
     return re.sub(r"\s+", "_", str(header or "").strip().lower())
 
 
-def _csv_rows(name: str, data: bytes) -> list[tuple[int, dict]]:
+def _csv_lines(name: str, data: bytes, limits: ImportLimits) -> list[list[str]]:
     text = _text(name, data)
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = []
     try:
-        lines = list(reader)
+        for line in reader:
+            lines.append(line)
+            if len(lines) > limits.rows + 1:  # and the header
+                raise limits.too_many_rows(name)
+            limits.check_time(name)
     except csv.Error as error:
-        raise ImportFailed([f"{name}: not valid CSV: {error}."]) from None
-    return _table(name, lines)
+        raise ImportFailed([f"{name}: not valid CSV: {error} (line {reader.line_num})."]) from None
+    return lines
 
 
-def _xlsx_rows(name: str, data: bytes) -> list[tuple[int, dict]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ImportFailed([f"{name}: not a readable XLSX workbook ({error})."]) from None
-    try:
-        sheet = (
-            workbook["commitments"]
-            if "commitments" in workbook.sheetnames
-            else workbook.worksheets[0]
-        )
-        lines = [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-    return _table(name, lines)
-
-
-def _cell(value) -> str:
-    """A spreadsheet cell as text; dates in ISO 8601, so that the document stays JSON (the
-    import page signs it into its preview)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return (
-            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-        )
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _table(name: str, lines: list[list]) -> list[tuple[int, dict]]:
+def _table(name: str, lines: list[list], limits: ImportLimits) -> list[tuple[int, dict]]:
     """Rows as (row number, {column: value}); the first line names the columns."""
     if not lines:
         raise ImportFailed([f"{name}: the file is empty; the first row names the columns."])
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_COLUMNS:
+            raise ImportFailed(
+                [
+                    f"{name}: row {number}: more than {MAX_COLUMNS} columns; "
+                    f"the format has {len(KNOWN_COLUMNS)}."
+                ]
+            )
+        if any(len(cell) > limits.cell_chars for cell in line):
+            raise limits.too_long(name, f"row {number}")
     header = [_column(cell) for cell in lines[0]]
     errors = []
     unknown = [column for column in header if column and column not in KNOWN_COLUMNS]

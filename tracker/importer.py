@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import selectors, services
-from .import_files import ImportFailed
+from .import_limits import ImportFailed, ImportLimits
 from .import_plan import (
     MAX_ERRORS,
     AgreementPlan,
@@ -99,8 +99,9 @@ class _Refused(Exception):
 class _Writer:
     """Writes a plan through the services, recording what changed and every problem."""
 
-    def __init__(self, *, file_name: str, by: User | None, as_user: User | None, report):
+    def __init__(self, *, file_name: str, by: User | None, as_user: User | None, report, limits):
         self.file_name, self.by, self.as_user, self.report = file_name, by, as_user, report
+        self.limits: ImportLimits = limits
         self.errors: list[str] = []
         self.parties: dict[str, Party] = {}
         self.visible = (
@@ -129,6 +130,7 @@ class _Writer:
 
     def attempt(self, where: str, write: Callable[[], object]):
         """Run one write in a savepoint; a refusal is recorded and raised as `_Refused`."""
+        self.limits.check_time(self.file_name)
         try:
             with transaction.atomic():
                 return write()
@@ -179,6 +181,7 @@ class _Writer:
     # Generic save with change detection ------------------------------------------------------
 
     def save(self, kind: str, label: str, where: str, instance, values, write, *, force=False):
+        self.limits.check_time(self.file_name)
         created = instance.pk is None
         changed = _assign(instance, values) or force
         if created or changed:
@@ -405,6 +408,7 @@ class _Writer:
 
     def _evidence(self, commitment: Commitment, label: str, entry: EvidencePlan) -> Evidence:
         values = dict(entry.values)
+        self.limits.check_time(self.file_name)
         existing = commitment.evidence.filter(summary=values.get("summary", "")).first()
         if existing is not None:
             self.report.add("evidence", f"{label}: {existing.summary[:60]}", "unchanged")
@@ -493,13 +497,16 @@ def run_import(
     as_user: User | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    limits: ImportLimits | None = None,
 ) -> ImportReport:
     """Import a document all or nothing; returns what was (or, dry, would be) changed.
 
     `by` is recorded as the author of evidence and status changes; `as_user`, when given,
     limits the import to what that user may do and see (the import page); the command line
-    passes None. Raises `ImportFailed` with every problem, having saved nothing.
+    passes None. Raises `ImportFailed` with every problem, having saved nothing, and when
+    the import takes longer than `limits` allow (the command's by default).
     """
+    limits = limits or ImportLimits.for_command()
     plan = read_plan(document, file_name=file_name)
     report = ImportReport(file_name=file_name, dry_run=dry_run)
     total, done = plan.commitment_total, 0
@@ -511,7 +518,7 @@ def run_import(
             progress(done, total)
 
     with transaction.atomic():
-        writer = _Writer(file_name=file_name, by=by, as_user=as_user, report=report)
+        writer = _Writer(file_name=file_name, by=by, as_user=as_user, report=report, limits=limits)
         writer.write_parties(plan.parties)
         for agreement in plan.agreements:
             writer.write_agreement(agreement, step)

@@ -286,6 +286,20 @@ EVIDENCE_MAX_UPLOAD_MB = envint("EVIDENCE_MAX_UPLOAD_MB", 10, low=1, high=100)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Imports (docs/import-format.md, "Limits"): whatever a file holds, reading and importing it
+# is bounded work; past a limit the import is refused, naming the limit, and saves nothing.
+# The import page's 2 MB is fixed: its preview travels back in a form field that
+# DATA_UPLOAD_MAX_MEMORY_SIZE caps.
+IMPORT_MAX_FILE_MB = envint("IMPORT_MAX_FILE_MB", 50, low=1, high=1000)  # the command's files
+IMPORT_MAX_UNZIPPED_MB = envint("IMPORT_MAX_UNZIPPED_MB", 50, low=1, high=1000)
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 10_000, low=1, high=1_000_000)
+IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", 20_000, low=300, high=1_000_000)
+# The format nests 7 deep; past a few hundred, reading it would exhaust Python's stack.
+IMPORT_MAX_DEPTH = envint("IMPORT_MAX_DEPTH", 20, low=7, high=100)
+# The page's: below gunicorn's 30-second worker timeout, so that the editor gets an answer.
+IMPORT_TIME_LIMIT_SECONDS = envint("IMPORT_TIME_LIMIT_SECONDS", 20, low=1, high=3600)
+IMPORT_COMMAND_TIME_LIMIT_SECONDS = envint("IMPORT_COMMAND_TIME_LIMIT_SECONDS", 3600, low=1)
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = _time_zone(envstr("TIME_ZONE", "UTC"))
 USE_I18N = True

@@ -15,17 +15,17 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from ..import_files import SUFFIXES, ImportFailed, read_document
+from ..import_files import SUFFIXES, read_document
+from ..import_limits import MB, UPLOAD_MB, ImportFailed, ImportLimits
 from ..importer import ImportReport, run_import
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 PAYLOAD_SALT = "tracker.import-preview"
 PAYLOAD_MAX_AGE = 3600  # seconds between the preview and the confirmation
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        help_text=f"{', '.join(SUFFIXES)}; up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB "
+        help_text=f"{', '.join(SUFFIXES)}; up to {UPLOAD_MB} MB "
         "(use `manage.py import_agreements` for larger files)."
     )
 
@@ -35,8 +35,10 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 f"Upload a JSON, YAML, CSV or XLSX file ({', '.join(SUFFIXES)})."
             )
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 2 MB: import it on the server.")
+        if upload.size > UPLOAD_MB * MB:
+            raise forms.ValidationError(
+                f"The file is larger than {UPLOAD_MB} MB: import it on the server."
+            )
         return upload
 
 
@@ -50,9 +52,10 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         name = PurePath(upload.name).name
+        limits = ImportLimits.for_page()
         try:
-            document = read_document(name, upload.read())
-            report = _import(request, document, name, dry_run=True)
+            document = read_document(name, upload.read(), limits=limits)
+            report = _import(request, document, name, dry_run=True, limits=limits)
         except ImportFailed as failure:
             context["errors"] = failure.errors
         else:
@@ -63,9 +66,16 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/import.html", context)
 
 
-def _import(request: HttpRequest, document, name: str, *, dry_run: bool) -> ImportReport:
+def _import(
+    request: HttpRequest, document, name: str, *, dry_run: bool, limits: ImportLimits
+) -> ImportReport:
     return run_import(
-        document, file_name=name, by=request.user, as_user=request.user, dry_run=dry_run
+        document,
+        file_name=name,
+        by=request.user,
+        as_user=request.user,
+        dry_run=dry_run,
+        limits=limits,
     )
 
 
@@ -80,7 +90,13 @@ def _confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, "The preview has expired or was altered: upload the file again.")
         return redirect("tracker:import")
     try:
-        report = _import(request, payload["document"], payload["name"], dry_run=False)
+        report = _import(
+            request,
+            payload["document"],
+            payload["name"],
+            dry_run=False,
+            limits=ImportLimits.for_page(),
+        )
     except ImportFailed as failure:
         context = {"form": ImportForm(), "errors": failure.errors}
         return render(request, "tracker/import.html", context, status=409)

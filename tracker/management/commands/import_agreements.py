@@ -3,7 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.import_files import ImportFailed, read_document
+from tracker.import_files import read_document
+from tracker.import_limits import ImportFailed, ImportLimits
 from tracker.importer import ImportReport, run_import
 from tracker.models import User
 
@@ -29,8 +30,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, dry_run: bool, user: str | None, **options) -> None:
         path = Path(file)
+        limits = ImportLimits.for_command()
         try:
-            data = path.read_bytes()
+            with path.open("rb") as stream:
+                # One byte past the limit is enough to refuse it (and /dev/zero has no end).
+                data = stream.read(limits.file_bytes + 1)
         except OSError as error:
             raise CommandError(f"{file}: cannot be read: {error.strerror}.") from None
         by = None
@@ -40,13 +44,14 @@ class Command(BaseCommand):
                 raise CommandError(f"--user: no user is named “{user}”.")
         verbosity = options["verbosity"]
         try:
-            document = read_document(path.name, data)
+            document = read_document(path.name, data, limits=limits)
             report = run_import(
                 document,
                 file_name=path.name,
                 by=by,
                 dry_run=dry_run,
                 progress=self._progress if verbosity >= 1 else None,
+                limits=limits,
             )
         except ImportFailed as failure:
             for error in failure.errors:
