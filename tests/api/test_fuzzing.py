@@ -53,8 +53,10 @@ def _in_process_wsgi(settings):
 
 @pytest.fixture
 def fuzz_token(analyst, agreement, restricted_agreement) -> str:
-    """An analyst's token, with data to find: evidence, a status change, a restricted row."""
+    """An analyst's token, with data to find: evidence, a status change, a restricted row, a
+    commitment without a due date."""
     commitment = CommitmentFactory(agreement=agreement, reference="1.1")
+    CommitmentFactory(agreement=agreement, reference="1.2", timeline_wording="ongoing")
     evidence = EvidenceFactory(commitment=commitment, occurred_on=datetime.date(2026, 2, 1))
     services.commitment_set_status(
         commitment=commitment, status="in_progress", reason="r", evidence=evidence, by=analyst
