@@ -1,6 +1,7 @@
 """Schemathesis against the API, in process: requests generated from the OpenAPI schema
 (valid and invalid), as an analyst with a token. No answer may be a server error, and every
-answer must match the schema: its status code, content type, headers and body."""
+answer must match the schema: its status code, content type, headers and body; a method an
+endpoint does not take is a 405 naming those it does (`Allow`)."""
 
 import datetime
 import json
@@ -27,6 +28,8 @@ CHECKS = [
     sc.content_type_conformance,
     sc.response_headers_conformance,
     sc.response_schema_conformance,
+    sc.unsupported_method,
+    sc.allow_header_conformance,
 ]
 
 

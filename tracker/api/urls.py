@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -14,6 +14,4 @@ router.register("status-changes", views.StatusChangeViewSet, basename="api-statu
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token-obtain"),
     *router.urls,
-    # Anything else under /api/v1/ is a JSON 404, as the schema promises, not Django's HTML.
-    re_path(r"^.*/$", views.not_found, name="api-not-found"),
 ]
