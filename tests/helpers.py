@@ -74,3 +74,32 @@ def add_inline_form(data: dict, prefix: str, values: dict) -> None:
     index = int(data[f"{prefix}-TOTAL_FORMS"])
     data.update({f"{prefix}-{index}-{name}": value for name, value in values.items()})
     data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+
+
+def admin_pages() -> list[str]:
+    """Every page of the admin: its index, each app's, and for each registered model its
+    list and add page and, for its first row, the change, history and deletion pages and
+    (simple-history's) the page of its first recorded version."""
+    from django.contrib import admin
+    from django.contrib.admin.utils import quote
+    from django.urls import reverse
+    from simple_history.admin import SimpleHistoryAdmin
+
+    paths = [reverse("admin:index"), reverse("admin:password_change")]
+    app_labels = set()
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        app_labels.add(opts.app_label)
+        name = f"admin:{opts.app_label}_{opts.model_name}"
+        paths += [reverse(f"{name}_changelist"), reverse(f"{name}_add")]
+        row = model._default_manager.order_by("pk").first()
+        if row is None:
+            continue
+        pk = quote(row.pk)
+        paths += [reverse(f"{name}_{view}", args=[pk]) for view in ("change", "history", "delete")]
+        if isinstance(model_admin, SimpleHistoryAdmin):
+            records = getattr(row, opts.simple_history_manager_attribute)
+            record = records.order_by("history_id").first()
+            if record is not None:
+                paths.append(reverse(f"{name}_simple_history", args=[pk, record.history_id]))
+    return paths + [reverse("admin:app_list", args=[label]) for label in sorted(app_labels)]

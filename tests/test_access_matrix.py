@@ -223,9 +223,6 @@ EXPECTED: dict[str, Entry] = {
         api_read_only(),
         api=True,
     ),
-    "api-not-found": Entry(
-        lambda w: "/api/v1/no-such-thing/", everyone(404), everyone(404), api=True
-    ),
     "api-schema": Entry(_url("api-schema"), everyone(200), everyone(405)),
     "api-docs": Entry(_url("api-docs"), everyone(200), everyone(405)),
 }

@@ -1,5 +1,6 @@
 """Every page carries a Content-Security-Policy without inline script, and has none."""
 
+import datetime
 import re
 
 import pytest
@@ -43,3 +44,42 @@ def test_the_login_page_too(client):
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.fixture
+def admin_rows(admin_user, commitment):
+    """A row of every kind the admin lists, with its history."""
+    from tracker import services
+    from tracker.models import DigestDelivery, JobRun
+
+    from .factories import EvidenceFactory, TeamFactory
+
+    TeamFactory().members.add(admin_user)
+    evidence = EvidenceFactory(commitment=commitment)
+    services.commitment_set_status(
+        commitment=commitment, status="in_progress", reason="r", evidence=evidence, by=admin_user
+    )
+    services.overdue_scan(today=commitment.due_on + datetime.timedelta(days=1))
+    assert JobRun.objects.exists()
+    assert commitment.overdue_flags.exists()
+    DigestDelivery.objects.create(user=admin_user, week="2026-W10")
+
+
+def test_every_admin_page_sends_the_policy_and_has_no_inline_script_or_style(
+    admin_client, admin_rows
+):
+    from .helpers import admin_pages
+
+    paths = admin_pages()
+    assert any("/history/" in path for path in paths)
+    for path in paths:
+        response = admin_client.get(path)
+        assert response.status_code in (200, 302, 403), path
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy, path
+        assert "style-src 'self'" in policy, path
+        assert "unsafe-inline" not in policy, path
+        html = response.content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
+        assert not re.search(r"\sstyle=|<style", html), path
+        assert not re.search(r"\son[a-z]+=", html), path

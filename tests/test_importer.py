@@ -251,7 +251,8 @@ def test_an_editor_cannot_update_an_agreement_they_cannot_see(editor):
     hidden.teams.add(TeamFactory())
     errors = _errors(DOHA, as_user=editor, by=editor)
     assert errors == [
-        "agreements.yaml: agreement 1 “Doha follow-up”, field slug: “doha” is already taken."
+        "agreements.yaml: agreement 1 “Doha follow-up”, field slug: "
+        "This slug is not available: try “doha-2”."
     ]
     assert Agreement.objects.get(slug="doha").title == "Secret"
 

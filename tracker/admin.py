@@ -8,8 +8,9 @@ from them is kept outside the database's own rules (foreign keys, the figures' t
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
@@ -52,6 +53,32 @@ def _saved_forms(formset: forms.BaseModelFormSet) -> list[forms.ModelForm]:
     `save(commit=False)`, which also gives the admin its change message."""
     objects = [*formset.new_objects, *(obj for obj, _ in formset.changed_objects)]
     return [form for form in formset.forms if any(form.instance is obj for obj in objects)]
+
+
+class VisibleAgreementFilter(admin.RelatedFieldListFilter):
+    """A list's filter by agreement, offering only the agreements the user may see: Django's
+    offers every row of the table, restricted ones with their titles and ids."""
+
+    def field_choices(self, field, request, model_admin) -> list[tuple[int, str]]:
+        visible = selectors.agreements_visible_to(request.user).order_by("title", "pk")
+        return [(agreement.pk, agreement.title) for agreement in visible.only("pk", "title")]
+
+
+class VisibleRawIdWidget(ForeignKeyRawIdWidget):
+    """The id input of a commitment's agreement. Django names, beside it, whichever agreement
+    the id holds (given in the address, `?agreement=<id>`, or posted back with an error),
+    read past the field's choices; this one names only those in `visible`."""
+
+    def __init__(self, rel, admin_site, *, visible: QuerySet[Agreement], **kwargs):
+        super().__init__(rel, admin_site, **kwargs)
+        self.visible = visible
+
+    def label_and_url_for_value(self, value) -> tuple[str, str]:
+        try:
+            shown = self.visible.filter(pk=value).exists()
+        except (ValueError, TypeError, ValidationError):
+            shown = False
+        return super().label_and_url_for_value(value) if shown else ("", "")
 
 
 class SourceInline(admin.TabularInline):
@@ -306,7 +333,7 @@ class CommitmentAdmin(LargeTableMixin, VisibleAgreementsMixin, SimpleHistoryAdmi
     ]
     list_display_links = ["reference", "title"]
     list_filter = [
-        "agreement",
+        ("agreement", VisibleAgreementFilter),
         ("responsible_parties", admin.RelatedOnlyFieldListFilter),
         "status",
         "theme",
@@ -346,6 +373,9 @@ class CommitmentAdmin(LargeTableMixin, VisibleAgreementsMixin, SimpleHistoryAdmi
         object_id = _object_being_edited(request)
         if db_field.name == "agreement":
             kwargs["queryset"] = visible
+            kwargs["widget"] = VisibleRawIdWidget(
+                db_field.remote_field, self.admin_site, visible=visible, using=kwargs.get("using")
+            )
         elif db_field.name == "deadline_milestone":
             milestones = Milestone.objects.filter(agreement__in=visible)
             if object_id:
@@ -428,7 +458,7 @@ class EvidenceAdmin(LargeTableMixin, VisibleAgreementsMixin, SimpleHistoryAdmin)
         "stance",
         "reliability",
         "credibility",
-        "commitment__agreement",
+        ("commitment__agreement", VisibleAgreementFilter),
     ]
     list_select_related = ["commitment", "logged_by"]
     search_fields = ["summary", "quote", "source_title", "commitment__title"]
@@ -478,7 +508,11 @@ class EvidenceAdmin(LargeTableMixin, VisibleAgreementsMixin, SimpleHistoryAdmin)
 class StatusChangeAdmin(ReadOnlyMixin, LargeTableMixin, VisibleAgreementsMixin, admin.ModelAdmin):
     agreement_path = "commitment__agreement"
     list_display = ["commitment", "from_status", "to_status", "changed_by", "changed_at"]
-    list_filter = [("changed_at", admin.DateFieldListFilter), "to_status", "commitment__agreement"]
+    list_filter = [
+        ("changed_at", admin.DateFieldListFilter),
+        "to_status",
+        ("commitment__agreement", VisibleAgreementFilter),
+    ]
     list_select_related = ["commitment", "changed_by"]
 
 
@@ -486,7 +520,7 @@ class StatusChangeAdmin(ReadOnlyMixin, LargeTableMixin, VisibleAgreementsMixin, 
 class OverdueFlagAdmin(ReadOnlyMixin, LargeTableMixin, VisibleAgreementsMixin, admin.ModelAdmin):
     agreement_path = "commitment__agreement"
     list_display = ["commitment", "due_on", "flagged_at", "cleared_at", "clear_reason"]
-    list_filter = ["clear_reason", "commitment__agreement"]
+    list_filter = ["clear_reason", ("commitment__agreement", VisibleAgreementFilter)]
     list_select_related = ["commitment"]
 
 

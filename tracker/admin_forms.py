@@ -107,6 +107,16 @@ class MilestoneInlineFormSet(forms.BaseInlineFormSet):
 
 
 class AgreementForm(forms.ModelForm):
+    def clean_slug(self) -> str:
+        """Before the model's uniqueness check, whose message would confirm that an agreement
+        the editor may not see holds the slug."""
+        slug = self.cleaned_data["slug"]
+        try:
+            services.agreement_check_slug(agreement=self.instance, slug=slug)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["slug"]) from None
+        return slug
+
     def clean_parties(self):
         parties = self.cleaned_data["parties"]
         try:

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.text import slugify
 
-from . import deadlines, drafting, gazetteer, services
+from . import deadlines, drafting, gazetteer, selectors, services
 from .forms import DATE_INPUT
 from .models import Agreement, Commitment, Party, Source, Theme, limits
 from .models.validators import web_url
@@ -62,6 +62,16 @@ class NewAgreementForm(forms.ModelForm):
     def __init__(self, *args, party_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parties"].choices = party_choices
+
+    def clean_slug(self) -> str:
+        """Before the model's uniqueness check, whose message would confirm that an agreement
+        the editor may not see holds the slug."""
+        slug = self.cleaned_data["slug"]
+        try:
+            services.agreement_check_slug(agreement=self.instance, slug=slug)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["slug"]) from None
+        return slug
 
     def clean_parties(self) -> list[str]:
         codes = self.cleaned_data["parties"]
@@ -225,7 +235,7 @@ class DraftReview:
     def _agreement_initial(self) -> dict:
         return {
             "title": self.draft.title,
-            "slug": _free_slug(self.draft.title),
+            "slug": selectors.agreement_free_slug(slugify(self.draft.title)),
             "summary": self.draft.summary,
             "parties": self.draft.suggested_party_codes,
         }
@@ -294,17 +304,6 @@ class DraftReview:
             page_forms.append(self.agreement_form)
         bound = [form for form in page_forms if form.is_bound]
         return sum(len(form.errors) for form in bound) + len(self.formset.non_form_errors())
-
-
-def _free_slug(title: str) -> str:
-    """The title as a slug, numbered when an agreement already has it."""
-    base = slugify(title)[:72].strip("-") or "agreement"
-    taken = set(Agreement.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    return next(
-        slug
-        for n in range(1, len(taken) + 2)
-        if (slug := base if n == 1 else f"{base}-{n}") not in taken
-    )
 
 
 def _add_error(form: forms.Form, error: ValidationError) -> None:

@@ -196,7 +196,11 @@ class _Writer:
     def write_agreement(self, plan: AgreementPlan, progress: Callable[[], None]) -> None:
         agreement = Agreement.objects.filter(slug=plan.slug).first()
         if agreement is not None and self.visible is not None and agreement.pk not in self.visible:
-            self.fail(plan.where, "slug", f"“{plan.slug}” is already taken")
+            # Refused in the words of any taken slug: the refusal does not confirm it exists.
+            try:
+                services.agreement_check_slug(agreement=Agreement(), slug=plan.slug)
+            except ValidationError as error:
+                self.refuse(plan.where, error)
             return
         if agreement is None:
             missing = [k for k in ("title", "signed_on") if k not in plan.values]

@@ -64,3 +64,26 @@ def test_a_wrong_password_gets_no_token(analyst):
     )
     assert response.status_code == 400
     assert not Token.objects.exists()
+
+
+def _ask_for_a_token(password: str):
+    return APIClient().post(
+        "/api/v1/auth/token/", {"username": "analyst", "password": password}, format="json"
+    )
+
+
+def test_a_locked_out_token_request_is_a_429_as_on_the_sign_in_page(analyst, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _ask_for_a_token("wrong").status_code == 400
+    locked = _ask_for_a_token("wrong")
+    assert locked.status_code == 429
+    assert locked["Content-Type"] == "application/json"
+    assert "Too many failed sign-ins" in locked.json()["detail"]
+    assert int(locked["Retry-After"]) == settings.AXES_COOLOFF_TIME * 3600
+
+
+def test_a_locked_out_username_gets_no_token_with_the_right_password(analyst, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _ask_for_a_token("wrong")
+    assert _ask_for_a_token("pass-for-tests").status_code == 429
+    assert not Token.objects.exists()

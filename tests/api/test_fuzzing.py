@@ -1,6 +1,7 @@
 """Schemathesis against the API, in process: requests generated from the OpenAPI schema
 (valid and invalid), as an analyst with a token. No answer may be a server error, and every
-answer must match the schema: its status code, content type, headers and body."""
+answer must match the schema: its status code, content type, headers and body; a method an
+endpoint does not take is a 405 naming those it does (`Allow`)."""
 
 import datetime
 import json
@@ -27,6 +28,8 @@ CHECKS = [
     sc.content_type_conformance,
     sc.response_headers_conformance,
     sc.response_schema_conformance,
+    sc.unsupported_method,
+    sc.allow_header_conformance,
 ]
 
 
@@ -53,8 +56,10 @@ def _in_process_wsgi(settings):
 
 @pytest.fixture
 def fuzz_token(analyst, agreement, restricted_agreement) -> str:
-    """An analyst's token, with data to find: evidence, a status change, a restricted row."""
+    """An analyst's token, with data to find: evidence, a status change, a restricted row, a
+    commitment without a due date."""
     commitment = CommitmentFactory(agreement=agreement, reference="1.1")
+    CommitmentFactory(agreement=agreement, reference="1.2", timeline_wording="ongoing")
     evidence = EvidenceFactory(commitment=commitment, occurred_on=datetime.date(2026, 2, 1))
     services.commitment_set_status(
         commitment=commitment, status="in_progress", reason="r", evidence=evidence, by=analyst

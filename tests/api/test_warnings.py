@@ -104,3 +104,14 @@ def test_the_written_out_rows_equal_drfs_field_by_field_output(
     assert seen["L"]["days_overdue"] > 0
     assert seen["O"]["responsible_parties"] == []
     assert seen["O"]["due_on"] is None
+
+
+def test_a_commitment_without_a_due_date_has_boolean_warnings(analyst_api, agreement):
+    """The schema says boolean; the at-risk rule once answered null for no due date."""
+    ongoing = CommitmentFactory(agreement=agreement, timeline_wording="ongoing")
+    assert ongoing.due_on is None
+    listed = analyst_api.get("/api/v1/commitments/").json()["results"][0]
+    detail = analyst_api.get(f"/api/v1/commitments/{ongoing.pk}/").json()
+    for row in (listed, detail):
+        flags = [row[name] for name in ("is_at_risk", "is_stale", "is_blocked", "is_disputed")]
+        assert flags == [False, False, False, False]

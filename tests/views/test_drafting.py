@@ -327,10 +327,20 @@ def test_it_saves_nothing_when_the_slug_is_taken(editor_client):
     taken = AgreementFactory(slug="pak-afg")
     response = accept(editor_client, **{"new-slug": "pak-afg"})
     assert response.context["review"].agreement_form.errors["slug"] == [
-        "Agreement with this Slug already exists."
+        "This slug is not available: try “pak-afg-2”."
     ]
     assert list(Agreement.objects.all()) == [taken]
     assert Commitment.objects.count() == 0
+
+
+def test_a_slug_held_by_a_hidden_agreement_gets_the_same_words(editor_client):
+    hidden = AgreementFactory(slug="pak-afg", title="Secret channel")
+    hidden.teams.set([TeamFactory()])
+    response = accept(editor_client, **{"new-slug": "pak-afg"})
+    assert response.context["review"].agreement_form.errors["slug"] == [
+        "This slug is not available: try “pak-afg-2”."
+    ]
+    assert "Secret channel" not in response.content.decode()
 
 
 def test_it_suggests_a_free_slug(editor_client):

@@ -146,5 +146,16 @@ def test_if_the_data_changed_since_the_preview_the_confirmation_reports_it(
     restricted_agreement.save()
     response = editor_client.post(URL, {"action": "confirm", "payload": payload})
     assert response.status_code == 409
-    assert "field slug: “doha” is already taken" in response.content.decode()
+    assert "field slug: This slug is not available: try “doha-2”." in response.content.decode()
     assert not Commitment.objects.filter(agreement__slug="doha", reference="1").exists()
+
+
+def test_a_slug_held_by_an_agreement_the_editor_cannot_see_is_refused_without_a_trace(
+    editor_client, restricted_agreement
+):
+    text = YAML.replace(b"slug: doha", b"slug: secret-protocol")
+    html = _upload(editor_client, text).content.decode()
+    assert "field slug: This slug is not available: try “secret-protocol-2”." in html
+    assert "Secret protocol" not in html
+    assert "Hidden deadline" not in html
+    assert Agreement.objects.get(slug="secret-protocol").title == "Secret protocol"

@@ -1,9 +1,13 @@
 """Query parameters of the list endpoints: the filters of the pages, with the same meaning
 (the commitments' are applied by `selectors.commitments_filtered`, as on the agreement page)."""
 
+import datetime
+
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -14,6 +18,28 @@ from ..models import AgreementStatus, CommitmentStatus, Priority, Stance, Theme
 @extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(django_filters.Filter):
     field_class = forms.IntegerField
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    """ISO 8601 with any offset Python reads (up to ±23:59), handed to the database in UTC:
+    PostgreSQL refuses an offset beyond ±15:59 in a value sent as text (as it is with
+    DATABASE_PREPARED_STATEMENTS=0), which was a server error."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(datetime.UTC)
+        except OverflowError:  # year 1 with a positive offset, 9999 with a negative one
+            raise ValidationError(
+                "This date and time is out of range in UTC.", code="invalid"
+            ) from None
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
 
 
 class AgreementFilter(django_filters.FilterSet):
@@ -88,6 +114,6 @@ class StatusChangeFilter(django_filters.FilterSet):
         field_name="commitment__agreement__slug", help_text="The agreement's slug."
     )
     to_status = django_filters.ChoiceFilter(choices=CommitmentStatus.choices)
-    since = django_filters.IsoDateTimeFilter(
+    since = UtcDateTimeFilter(
         field_name="changed_at", lookup_expr="gte", help_text="Changed at or after (ISO 8601)."
     )

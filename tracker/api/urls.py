@@ -1,5 +1,4 @@
-from django.urls import path, re_path
-from rest_framework.authtoken.views import obtain_auth_token
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -13,8 +12,6 @@ router.register("evidence", views.EvidenceViewSet, basename="api-evidence")
 router.register("status-changes", views.StatusChangeViewSet, basename="api-statuschange")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token-obtain"),
+    path("auth/token/", views.TokenView.as_view(), name="api-token-obtain"),
     *router.urls,
-    # Anything else under /api/v1/ is a JSON 404, as the schema promises, not Django's HTML.
-    re_path(r"^.*/$", views.not_found, name="api-not-found"),
 ]

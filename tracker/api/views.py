@@ -2,12 +2,14 @@
 agreement the user may not see, and everything in it, is a 404; each write checks the same
 permission as the page's action, then calls the same service."""
 
+from axes.helpers import get_cool_off
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
-from rest_framework.decorators import action, api_view, permission_classes
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.permissions import AllowAny
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -15,6 +17,7 @@ from .. import selectors, services
 from ..models import Commitment, Party
 from . import filters, serializers
 from .permissions import require_permission
+from .schema import ErrorSerializer
 
 ID = r"[0-9]+"
 
@@ -211,8 +214,30 @@ class StatusChangeViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.api_status_changes(self.request.user)
 
 
-@extend_schema(exclude=True)
-@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
-@permission_classes([AllowAny])
-def not_found(request: Request) -> Response:
-    raise NotFound
+class TokenView(ObtainAuthToken):
+    """A token for a username and password, throttled by django-axes as the sign-in page is.
+    A locked-out username and address is a 429 there, and here too: Axes marks the request
+    that `authenticate` was given, which is this DRF request, never seen by its middleware."""
+
+    @extend_schema(
+        summary="A token for a username and password",
+        tags=["auth"],
+        responses={
+            200: AuthTokenSerializer,
+            429: OpenApiResponse(
+                ErrorSerializer,
+                description="Too many failed attempts for this username from this address: "
+                "refused, even with the right password, until the wait in Retry-After is over.",
+            ),
+        },
+    )
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            if getattr(request, "axes_locked_out", False):
+                raise Throttled(
+                    wait=get_cool_off(request).total_seconds(),
+                    detail="Too many failed sign-ins for this username from this address.",
+                ) from None
+            raise

@@ -74,6 +74,7 @@ from .pages import (
     with_party_codes,
 )
 from .visibility import (
+    agreement_free_slug,
     agreements_visible_to,
     commitments_visible_to,
     evidence_visible_to,
@@ -97,6 +98,7 @@ __all__ = [
     "agreement_commitments",
     "agreement_figures_check",
     "agreement_for_export",
+    "agreement_free_slug",
     "agreement_summary",
     "agreements_filtered",
     "agreements_visible_to",

@@ -118,7 +118,9 @@ def at_risk(today: date) -> Q:
     (settings.AT_RISK_SHARE_LEFT): the pace will miss the deadline.
 
     Time left is counted from today to the due date, out of the time from its milestone (the
-    signing by default) to the due date."""
+    signing by default) to the due date. A commitment without a due date is not at risk:
+    `due_on IS NOT NULL` makes that false rather than NULL, so that the annotation is a
+    boolean, as the API's schema says."""
     share = Case(
         *(
             When(status=status, then=Value(float(value)))
@@ -131,6 +133,7 @@ def at_risk(today: date) -> Q:
     start = Coalesce("deadline_milestone__date", "agreement__signed_on")
     return Q(
         status__in=OPEN_STATUSES,
+        due_on__isnull=False,
         due_on__gte=today,
     ) & Q(
         GreaterThan(

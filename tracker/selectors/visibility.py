@@ -86,6 +86,20 @@ def evidence_visible_to(user: User) -> QuerySet[Evidence]:
     return Evidence.objects.exclude(**_hidden_lookup("commitment__agreement_id", hidden))
 
 
+def agreement_free_slug(wanted: str) -> str:
+    """`wanted` if no agreement has it, else the first of `wanted-2`, `wanted-3`… that none
+    has. Slugs are unique among every agreement, hidden ones included, so a form that finds
+    its slug taken proposes this one, in the same words whoever holds the slug
+    (`services.agreement_check_slug`)."""
+    base = wanted[:72].strip("-") or "agreement"
+    taken = set(Agreement.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    return next(
+        slug
+        for n in range(1, len(taken) + 2)
+        if (slug := base if n == 1 else f"{base}-{n}") not in taken
+    )
+
+
 @cache
 def _access_sql(vendor: str) -> str:
     """`read_access`'s statement, built once per process (its only parameter is the user's id,

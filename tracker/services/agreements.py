@@ -18,6 +18,7 @@ from ..models import (
     Team,
     User,
 )
+from ..selectors.visibility import agreement_free_slug
 from .commitments import commitment_due_date, commitment_save
 from .history import history_by
 
@@ -128,6 +129,7 @@ def agreement_accept_draft(
     if agreement.pk is None:
         if len({party.code for party in parties}) < 2:
             raise ValidationError({"parties": "An agreement binds two or more parties."})
+        agreement_check_slug(agreement=agreement, slug=agreement.slug)
         agreement.full_clean(exclude=["parties", "teams"])
         history_by(agreement, by)
         agreement.save()
@@ -158,6 +160,16 @@ def agreement_accept_draft(
 MIN_PARTIES = 2
 
 
+def agreement_check_slug(*, agreement: Agreement, slug: str) -> None:
+    """A slug is unique among every agreement, those restricted to other teams included.
+    A taken one is refused in the same words whoever holds it, never naming or confirming
+    an agreement the user may not see, with a free one proposed."""
+    if Agreement.objects.filter(slug=slug).exclude(pk=agreement.pk).exists():
+        raise ValidationError(
+            {"slug": f"This slug is not available: try “{agreement_free_slug(slug)}”."}
+        )
+
+
 def agreement_check_parties(*, parties: Iterable[Party]) -> None:
     if len({party.pk for party in parties}) < MIN_PARTIES:
         raise ValidationError({"parties": "An agreement has at least two parties."})
@@ -177,6 +189,7 @@ def agreement_save(
     cannot leave it."""
     parties = list(parties)
     agreement_check_parties(parties=parties)
+    agreement_check_slug(agreement=agreement, slug=agreement.slug)
     agreement.full_clean(exclude=["parties", "teams"])
     history_by(agreement, by)
     agreement.save()
