@@ -32,9 +32,9 @@ def _counted(agreement: Agreement) -> bool:
     """The agreement's kept figures agree with its commitments, however they are kept (by
     the services or by database triggers)."""
     kept = Agreement.objects.get(pk=agreement.pk)
-    commitments = Commitment.objects.filter(agreement=agreement)
-    scored = commitments.exclude(status=CommitmentStatus.ABANDONED)
-    return (kept.commitment_count, kept.scored_count) == (commitments.count(), scored.count())
+    commitments = Commitment.objects.filter(agreement=agreement).count()
+    # Every commitment is scored, an abandoned one at 0 points.
+    return (kept.commitment_count, kept.scored_count) == (commitments, commitments)
 
 
 def _change_page(client, commitment) -> dict:

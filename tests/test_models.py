@@ -93,7 +93,7 @@ def test_references_sort_naturally():
         (CommitmentStatus.STALLED, 1, False),
         (CommitmentStatus.PARTIAL, 2, False),
         (CommitmentStatus.IMPLEMENTED, 3, True),
-        (CommitmentStatus.ABANDONED, None, True),
+        (CommitmentStatus.ABANDONED, 0, True),
     ],
 )
 def test_each_status_has_its_weight(status, weight, closed):

@@ -40,10 +40,10 @@ def test_it_counts_a_new_commitment(agreement):
 
 @pytest.mark.parametrize("status", list(CommitmentStatus))
 def test_it_gives_each_status_the_weight_of_the_models(agreement, status):
-    """The triggers froze the weights when they were created; new weights need new triggers."""
+    """The triggers froze the weights when they were created; new weights need new triggers.
+    Every status is scored, abandoned too (at 0)."""
     CommitmentFactory(agreement=agreement, status=status)
-    weight = STATUS_WEIGHTS[status]
-    assert _figures(agreement)[1:3] == (0 if weight is None else 1, weight or 0)
+    assert _figures(agreement)[1:3] == (1, STATUS_WEIGHTS[status])
 
 
 def test_it_moves_the_score_with_a_status_change(agreement, analyst):
@@ -55,8 +55,9 @@ def test_it_moves_the_score_with_a_status_change(agreement, analyst):
     services.commitment_set_status(
         commitment=second, status=CommitmentStatus.ABANDONED, reason="dropped", by=analyst
     )
-    assert _figures(agreement) == (2, 1, 3, 0)
-    assert Agreement.objects.get(pk=agreement.pk).score == 100
+    # The abandoned one stays in the denominator at 0 points: 3 of 6.
+    assert _figures(agreement) == (2, 2, 3, 0)
+    assert Agreement.objects.get(pk=agreement.pk).score == 50
 
 
 def test_it_counts_what_the_scan_flags_and_what_closing_a_commitment_clears(agreement, analyst):
@@ -195,7 +196,7 @@ def test_the_services_write_no_figure_themselves(agreement, analyst):
         services.commitment_set_status(
             commitment=commitment, status=CommitmentStatus.ABANDONED, reason="no", by=analyst
         )
-    assert _figures(agreement) == (1, 0, 0, 0)
+    assert _figures(agreement) == (1, 1, 0, 0)
 
 
 def _refuse_agreement_updates(execute, sql, params, many, context):

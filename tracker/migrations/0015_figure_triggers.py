@@ -21,7 +21,7 @@ triggers, its data is small and it has one writer. Django remakes a SQLite table
 of its columns, which drops the table's triggers: such a migration must create them again.
 
 The weights are frozen here as `STATUS_WEIGHTS` had them; new weights need a migration that
-creates the triggers again.
+creates the triggers again, passing its own frozen weights to the builders here (0019 does).
 """
 
 from django.db import migrations
@@ -39,18 +39,16 @@ STATUS_WEIGHTS = {
 MOVE_LOCK_KEY = 0x7472_6163_6B02
 
 
-def _scored(row: str) -> str:
+def _scored(row: str, weights: dict) -> str:
     """SQL: 1 when commitment `row` counts in the score, else 0."""
-    scored = ", ".join(
-        f"'{status}'" for status, weight in STATUS_WEIGHTS.items() if weight is not None
-    )
+    scored = ", ".join(f"'{status}'" for status, weight in weights.items() if weight is not None)
     return f"(CASE WHEN {row}.status IN ({scored}) THEN 1 ELSE 0 END)"
 
 
-def _points(row: str) -> str:
+def _points(row: str, weights: dict) -> str:
     """SQL: the points of commitment `row`'s status."""
     cases = " ".join(
-        f"WHEN '{status}' THEN {weight}" for status, weight in STATUS_WEIGHTS.items() if weight
+        f"WHEN '{status}' THEN {weight}" for status, weight in weights.items() if weight
     )
     return f"(CASE {row}.status {cases} ELSE 0 END)"
 
@@ -188,11 +186,12 @@ TRANSITIONS = {
 }
 
 
-def _pg_commitment_functions() -> list[str]:
+def _pg_commitment_functions(weights: dict) -> list[str]:
     def figures(row: str, sign: str, overdue: str) -> str:
         return (
-            f"SELECT {row}.agreement_id, {sign}1 AS commitments, {sign}{_scored(row)} AS scored, "
-            f"{sign}{_points(row)} AS points, {sign}({overdue}) AS overdue"
+            f"SELECT {row}.agreement_id, {sign}1 AS commitments, "
+            f"{sign}{_scored(row, weights)} AS scored, "
+            f"{sign}{_points(row, weights)} AS points, {sign}({overdue}) AS overdue"
         )
 
     def apply(changes: str) -> str:
@@ -263,10 +262,10 @@ def _pg_flag_functions() -> list[str]:
     ]
 
 
-def _pg_create() -> list[str]:
+def _pg_create(weights: dict) -> list[str]:
     return [
         PG_ADD,
-        *_pg_commitment_functions(),
+        *_pg_commitment_functions(weights),
         *_pg_flag_functions(),
         *(
             PG_TRIGGER.format(table=table, event=event, transition=transition)
@@ -293,12 +292,12 @@ def _pg_drop() -> list[str]:
 # SQLite: the same, a row at a time.
 
 
-def _sqlite_add(row: str, sign: str, agreement: str) -> str:
+def _sqlite_add(row: str, sign: str, agreement: str, weights: dict) -> str:
     """An UPDATE adding (sign '+') or taking away ('-') commitment `row`'s figures."""
     return (
         f"UPDATE tracker_agreement SET commitment_count = commitment_count {sign} 1, "
-        f"scored_count = scored_count {sign} {_scored(row)}, "
-        f"score_points = score_points {sign} {_points(row)}, "
+        f"scored_count = scored_count {sign} {_scored(row, weights)}, "
+        f"score_points = score_points {sign} {_points(row, weights)}, "
         f"overdue_count = overdue_count {sign} {_open_flags(f'{row}.id')} "
         f"WHERE id = {agreement};"
     )
@@ -313,18 +312,18 @@ def _sqlite_flag(row: str, sign: str) -> str:
     )
 
 
-def _sqlite_create() -> list[str]:
+def _sqlite_create(weights: dict) -> list[str]:
     return [
         "CREATE TRIGGER tracker_commitment_figures_insert AFTER INSERT ON tracker_commitment "
-        f"BEGIN {_sqlite_add('NEW', '+', 'NEW.agreement_id')} END",
+        f"BEGIN {_sqlite_add('NEW', '+', 'NEW.agreement_id', weights)} END",
         # Old figures away first: each step keeps every count at zero or more.
         "CREATE TRIGGER tracker_commitment_figures_update "
         "AFTER UPDATE OF status, agreement_id ON tracker_commitment "
         "WHEN OLD.status <> NEW.status OR OLD.agreement_id <> NEW.agreement_id "
-        f"BEGIN {_sqlite_add('OLD', '-', 'OLD.agreement_id')} "
-        f"{_sqlite_add('NEW', '+', 'NEW.agreement_id')} END",
+        f"BEGIN {_sqlite_add('OLD', '-', 'OLD.agreement_id', weights)} "
+        f"{_sqlite_add('NEW', '+', 'NEW.agreement_id', weights)} END",
         "CREATE TRIGGER tracker_commitment_figures_delete AFTER DELETE ON tracker_commitment "
-        f"BEGIN {_sqlite_add('OLD', '-', 'OLD.agreement_id')} END",
+        f"BEGIN {_sqlite_add('OLD', '-', 'OLD.agreement_id', weights)} END",
         "CREATE TRIGGER tracker_overdueflag_figures_insert AFTER INSERT ON tracker_overdueflag "
         f"BEGIN {_sqlite_flag('NEW', '+')} END",
         "CREATE TRIGGER tracker_overdueflag_figures_update "
@@ -347,7 +346,7 @@ def create(apps, schema_editor):
     from tracker.services.stats import stats_refresh
 
     postgresql = schema_editor.connection.vendor == "postgresql"
-    for sql in _pg_create() if postgresql else _sqlite_create():
+    for sql in _pg_create(STATUS_WEIGHTS) if postgresql else _sqlite_create(STATUS_WEIGHTS):
         schema_editor.execute(sql, params=None)
     # From now on the figures move by deltas: start them from the truth.
     stats_refresh(

@@ -23,8 +23,8 @@ class CommitmentStatus(models.TextChoices):
     ABANDONED = "abandoned", "Abandoned / not applicable"
 
     @property
-    def weight(self) -> int | None:
-        """Points on the Peace Accords Matrix 0–3 scale; None is left out of the score."""
+    def weight(self) -> int:
+        """Points on the Peace Accords Matrix 0–3 scale."""
         return STATUS_WEIGHTS[self]
 
     @property
@@ -33,13 +33,16 @@ class CommitmentStatus(models.TextChoices):
         return self in CLOSED_STATUSES
 
 
-STATUS_WEIGHTS: dict[str, int | None] = {
+# Every commitment counts in the score: an abandoned one weighs 0, like one never started, as
+# a provision not implemented stays at 0 in the Peace Accords Matrix. Leaving abandoned ones
+# out of the denominator made reneging read as progress (issue 18).
+STATUS_WEIGHTS: dict[str, int] = {
     CommitmentStatus.NOT_STARTED: 0,
     CommitmentStatus.IN_PROGRESS: 1,
     CommitmentStatus.STALLED: 1,
     CommitmentStatus.PARTIAL: 2,
     CommitmentStatus.IMPLEMENTED: 3,
-    CommitmentStatus.ABANDONED: None,
+    CommitmentStatus.ABANDONED: 0,
 }
 MAX_WEIGHT = 3
 CLOSED_STATUSES = (CommitmentStatus.IMPLEMENTED, CommitmentStatus.ABANDONED)

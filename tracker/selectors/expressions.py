@@ -36,7 +36,6 @@ from ..models.commitments import (
     MAX_WEIGHT,
     OPEN_STATUSES,
     STATUS_WEIGHTS,
-    CommitmentStatus,
     Priority,
 )
 
@@ -59,29 +58,28 @@ def open_overdue_flag(commitment_ref: str = "pk", *, probe: bool = False) -> Exi
 
 
 def status_weight(prefix: str = "") -> Case:
-    """The status's points on the 0–3 scale, NULL for statuses left out of the score."""
+    """The status's points on the 0–3 scale (`STATUS_WEIGHTS`)."""
     return Case(
         *(
             When(**{f"{prefix}status": status}, then=Value(weight))
             for status, weight in STATUS_WEIGHTS.items()
-            if weight is not None
         ),
-        default=None,
+        default=Value(0),
         output_field=IntegerField(),
     )
 
 
 def score_aggregates(prefix: str = "") -> dict:
-    """Aggregates giving `score_points` and `scored_count` over commitments at `prefix`."""
-    scored = ~Q(**{f"{prefix}status": CommitmentStatus.ABANDONED})
+    """Aggregates giving `score_points` and `scored_count` over commitments at `prefix`:
+    every commitment is scored, an abandoned one at 0."""
     return {
-        "score_points": Sum(status_weight(prefix), filter=scored),
-        "scored_count": Count(f"{prefix}id" if prefix else "id", filter=scored),
+        "score_points": Sum(status_weight(prefix)),
+        "scored_count": Count(f"{prefix}id" if prefix else "id"),
     }
 
 
 def score_percent(points: int | None, count: int | None) -> int | None:
-    """Implementation score in percent: points over 3 × the scored commitments."""
+    """Implementation score in percent: points over 3 × the scored commitments (all of them)."""
     if not count:
         return None
     return round(100 * (points or 0) / (MAX_WEIGHT * count))

@@ -11,17 +11,17 @@ from ..models.commitments import STATUS_WEIGHTS
 
 # Every agreement's id and its four figures counted afresh, one grouped pass over the
 # commitments and one over the open flags (a subquery per agreement was quadratic in the
-# flags). The columns are named as the kept figures.
+# flags). The columns are named as the kept figures. Every commitment is scored (an abandoned
+# one weighs 0), so the scored count is the commitment count.
 _RECOUNT = """
 SELECT a.id,
        COALESCE(c.commitments, 0) AS commitment_count,
-       COALESCE(c.scored, 0) AS scored_count,
+       COALESCE(c.commitments, 0) AS scored_count,
        COALESCE(c.points, 0) AS score_points,
        COALESCE(f.overdue, 0) AS overdue_count
 FROM {agreement} a
 LEFT JOIN (
     SELECT agreement_id, COUNT(*) AS commitments,
-           SUM(CASE WHEN status IN ({scored}) THEN 1 ELSE 0 END) AS scored,
            SUM(CASE {points} ELSE 0 END) AS points
     FROM {commitment}
     GROUP BY agreement_id
@@ -39,16 +39,14 @@ def figures_recount_sql(
     *, agreement_table: str, commitment_table: str, flag_table: str
 ) -> tuple[str, list]:
     """The recount as SQL and its parameters, on these tables (a migration names its own)."""
-    scored = [status for status, weight in STATUS_WEIGHTS.items() if weight is not None]
     points = [(status, weight) for status, weight in STATUS_WEIGHTS.items() if weight]
     sql = _RECOUNT.format(
         agreement=agreement_table,
         commitment=commitment_table,
         flag=flag_table,
-        scored=", ".join(["%s"] * len(scored)),
         points=" ".join(["WHEN status = %s THEN %s"] * len(points)),
     )
-    return sql, [*scored, *(value for pair in points for value in pair)]
+    return sql, [value for pair in points for value in pair]
 
 
 @dataclass(frozen=True)

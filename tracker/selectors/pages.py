@@ -26,6 +26,7 @@ from ..models import (
     User,
 )
 from ..models.commitments import (
+    MAX_WEIGHT,
     OPEN_STATUSES,
     STATUS_WEIGHTS,
     CommitmentStatus,
@@ -157,12 +158,53 @@ class PartyScore:
     commitments: int
 
 
+@dataclass(frozen=True)
+class ScoreLine:
+    label: str
+    weight: int
+    commitments: int
+    points: int
+
+
+@dataclass(frozen=True)
+class ScoreBreakdown:
+    """A score with its working: the points of each status, how many commitments have it."""
+
+    lines: list[ScoreLine]
+    points: int
+    commitments: int
+    max_weight: int
+    score: int | None
+
+
+def score_breakdown(counts: dict[str, int]) -> ScoreBreakdown:
+    """The score of commitments counted by status, shown with its working: their points
+    (STATUS_WEIGHTS) over `MAX_WEIGHT` × all of them. Every commitment counts, an abandoned
+    one at 0 points, so that abandoning one never raises the score."""
+    lines = [
+        ScoreLine(
+            label=CommitmentStatus(status).label,
+            weight=weight,
+            commitments=counts.get(status, 0),
+            points=weight * counts.get(status, 0),
+        )
+        for status, weight in STATUS_WEIGHTS.items()
+    ]
+    points = sum(line.points for line in lines)
+    commitments = sum(line.commitments for line in lines)
+    return ScoreBreakdown(
+        lines=lines,
+        points=points,
+        commitments=commitments,
+        max_weight=MAX_WEIGHT,
+        score=score_percent(points, commitments),
+    )
+
+
 def score_of(counts: dict[str, int]) -> int | None:
-    """The implementation score of commitments counted by status (STATUS_WEIGHTS; abandoned
-    ones left out), in percent."""
-    scored = {status: n for status, n in counts.items() if STATUS_WEIGHTS[status] is not None}
-    points = sum(STATUS_WEIGHTS[status] * n for status, n in scored.items())
-    return score_percent(points, sum(scored.values()))
+    """The implementation score of commitments counted by status, in percent
+    (`score_breakdown` has the rule)."""
+    return score_breakdown(counts).score
 
 
 def party_scores(agreement_ids: list[int]) -> dict[int, list[PartyScore]]:
@@ -291,6 +333,7 @@ class AgreementSummary:
     commitments: list[Commitment]  # id, reference, title, theme, status and due date only
     status_counts: dict[str, int]
     score: int | None
+    breakdown: ScoreBreakdown  # the score's working, for the page's explanation
     theme_scores: list[ThemeScore]
     party_scores: list[PartyScore]
     history: list["ScorePoint"]
@@ -321,10 +364,12 @@ def agreement_summary(agreement: Agreement) -> AgreementSummary:
         for theme, counts in sorted(by_theme.items())
     ]
     current = {commitment.pk: commitment.status for commitment in commitments}
+    breakdown = score_breakdown(status_counts)
     return AgreementSummary(
         commitments=commitments,
         status_counts=status_counts,
-        score=score_of(status_counts),
+        score=breakdown.score,
+        breakdown=breakdown,
         theme_scores=themes,
         party_scores=party_scores([agreement.pk])[agreement.pk],
         history=score_history(agreement, current),
