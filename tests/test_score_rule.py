@@ -1,7 +1,10 @@
 """Abandoning a commitment never raises a score (issue 18): every commitment is scored, an
 abandoned one at 0 points, whichever score reads it: the agreement's kept figures (lists,
 overview, API), the agreement page's overall, party and theme scores, and the chart's last
-point."""
+point. The page shows the rule beside the score."""
+
+import re
+from html import unescape
 
 import pytest
 from django.db import transaction
@@ -10,7 +13,7 @@ from hypothesis import strategies as st
 
 from tracker import charts, selectors, services
 from tracker.models import Agreement, CommitmentStatus, Theme
-from tracker.models.commitments import MAX_WEIGHT
+from tracker.models.commitments import MAX_WEIGHT, STATUS_WEIGHTS
 
 from .factories import AgreementFactory, CommitmentFactory, PartyFactory
 
@@ -85,3 +88,28 @@ def test_abandoning_a_not_started_commitment_never_raises_any_score(analyst, oth
         raised = {name: (before[name], after[name]) for name in after if after[name] > before[name]}
         assert raised == {}
         transaction.set_rollback(True)
+
+
+def _explanation(response) -> str:
+    html = response.content.decode()
+    match = re.search(r'<details id="score-rule".*?</details>', html, re.DOTALL)
+    assert match, "the score's explanation is missing"
+    return match.group(0)
+
+
+def test_the_page_explains_the_score_with_the_weights_of_the_model(analyst_client, agreement):
+    CommitmentFactory(agreement=agreement, status=CommitmentStatus.IMPLEMENTED)
+    CommitmentFactory(agreement=agreement, status=ABANDONED)
+    explanation = _explanation(analyst_client.get(agreement.get_absolute_url()))
+    shown = {
+        unescape(label): int(weight)
+        for label, weight in re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td>', explanation)
+    }
+    assert shown == {CommitmentStatus(status).label: w for status, w in STATUS_WEIGHTS.items()}
+
+
+def test_the_page_works_out_this_agreements_score(analyst_client, agreement):
+    CommitmentFactory(agreement=agreement, status=CommitmentStatus.IMPLEMENTED)
+    CommitmentFactory(agreement=agreement, status=ABANDONED)
+    explanation = _explanation(analyst_client.get(agreement.get_absolute_url()))
+    assert f"100 × 3 ÷ ({MAX_WEIGHT} × 2) = 50 %" in unescape(explanation)
