@@ -56,3 +56,9 @@ def test_a_bad_filter_value_is_a_400(viewer_api):
     response = viewer_api.get(URL, {"status": "sideways"})
     assert response.status_code == 400
     assert "status" in response.json()
+
+
+def test_its_score_counts_an_abandoned_commitment_at_zero(viewer_api, agreement):
+    CommitmentFactory(agreement=agreement, status=CommitmentStatus.IMPLEMENTED)
+    CommitmentFactory(agreement=agreement, status=CommitmentStatus.ABANDONED)
+    assert viewer_api.get(f"{URL}{agreement.slug}/").json()["score"] == 50

@@ -71,7 +71,10 @@ class AgreementSerializer(serializers.ModelSerializer):
     is_restricted = serializers.BooleanField(read_only=True)
     commitment_count = serializers.IntegerField(read_only=True)
     overdue_count = serializers.IntegerField(read_only=True)
-    score = serializers.SerializerMethodField(help_text="Implementation score in percent.")
+    score = serializers.SerializerMethodField(
+        help_text="Implementation score in percent: 100 × points ÷ (3 × commitments), every "
+        "commitment counted, an abandoned one at 0 points; null without commitments."
+    )
     next_due_on = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
