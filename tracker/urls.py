@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from .api.docs import SwaggerUIView
 from .views import (
     agreements,
     api_token,
@@ -72,5 +73,5 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include("tracker.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SwaggerUIView.as_view(url_name="api-schema"), name="api-docs"),
 ]
