@@ -19,11 +19,6 @@ from .views import (
     search,
 )
 
-admin.site.site_header = "Commitment tracker"
-admin.site.site_title = "Commitment tracker"
-admin.site.index_title = "Data entry"
-admin.site.site_url = "/"
-
 app_patterns = [
     path("", dashboard.overview, name="overview"),
     path("agreements/", agreements.agreement_list, name="agreement-list"),
