@@ -31,5 +31,4 @@ class TrackerAdminConfig(admin_apps.AdminConfig):
     Named in INSTALLED_APPS; not the default of this module, which is `TrackerConfig`."""
 
     default = False
-
     default_site = "tracker.admin_site.TrackerAdminSite"
