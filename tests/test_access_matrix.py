@@ -170,6 +170,7 @@ EXPECTED: dict[str, Entry] = {
     "password_change": Entry(_url("password_change"), account(), account(), lambda w: {}),
     "password_change_done": Entry(_url("password_change_done"), account(), account(405)),
     "healthz": Entry(_url("healthz"), everyone(200), everyone(405)),
+    "favicon": Entry(_url("favicon"), everyone(302), everyone(405)),
     "api-token-obtain": Entry(
         _url("api-token-obtain"), everyone(405), everyone(400), lambda w: {}, api=True
     ),

@@ -18,11 +18,26 @@ def restricted_commitment():
 
 
 @pytest.mark.parametrize("role", [Role.VIEWER, Role.ANALYST])
-def test_readers_and_analysts_are_sent_to_sign_in(client, role):
+@pytest.mark.parametrize(
+    "name", ["admin:index", "admin:login", "admin:tracker_commitment_changelist"]
+)
+def test_readers_and_analysts_are_told_data_entry_is_for_editors(client, role, name):
     client.force_login(UserFactory(username="u", role=role))
+    response = client.get(reverse(name))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Data entry is for editors and administrators" in page
+    assert '<header class="site-header">' in page  # the app's layout, not the admin's
+    assert '<a href="/">Back to the overview</a>' in page
+    assert 'name="password"' not in page
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_anyone_not_signed_in_is_sent_to_the_admins_sign_in(client):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
-    assert reverse("admin:login") in response["Location"]
+    assert response["Location"].startswith(reverse("admin:login"))
+    assert client.get(response["Location"]).status_code == 200
 
 
 def test_an_editor_enters_data_but_does_not_manage_users(editor_client):

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 
 
@@ -23,3 +24,11 @@ class TrackerConfig(AppConfig):
         from . import db  # noqa: F401 (registers the `__any` lookup)
 
         post_migrate.connect(_sync_role_groups, sender=self)
+
+
+class TrackerAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with `admin.site` made a `TrackerAdminSite` (tracker/admin_site.py).
+    Named in INSTALLED_APPS; not the default of this module, which is `TrackerConfig`."""
+
+    default = False
+    default_site = "tracker.admin_site.TrackerAdminSite"

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from .api.docs import SwaggerUIView
 from .views import (
     agreements,
     api_token,
@@ -11,17 +12,13 @@ from .views import (
     dashboard,
     drafting,
     evidence,
+    favicon,
     health,
     imports,
     overdue,
     preferences,
     search,
 )
-
-admin.site.site_header = "Commitment tracker"
-admin.site.site_title = "Commitment tracker"
-admin.site.index_title = "Data entry"
-admin.site.site_url = "/"
 
 app_patterns = [
     path("", dashboard.overview, name="overview"),
@@ -70,7 +67,8 @@ urlpatterns = [
     path("accounts/", include(account_patterns)),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", favicon.favicon, name="favicon"),
     path("api/v1/", include("tracker.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SwaggerUIView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -29,9 +29,15 @@ def test_the_schema_documents_token_and_session_authentication(client):
 
 def test_the_docs_page_loads_swagger_ui_from_static_files_only(client):
     page = client.get("/api/docs/").content.decode()
-    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    sources = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"', page)
     assert sources
     assert all(source.startswith("/static/") or source.startswith("/api/") for source in sources)
     for source in sources:
         if source.startswith("/static/"):
             assert finders.find(source.removeprefix("/static/")), source
+
+
+def test_the_docs_page_hands_swagger_ui_its_settings_as_data(client):
+    page = client.get("/api/docs/").content.decode()
+    assert '<script id="api-docs-config" type="application/json">' in page
+    assert '"url": "/api/schema/"' in page
