@@ -80,6 +80,23 @@ def test_logging_evidence_by_htmx_returns_the_activity_with_it(analyst_client, c
     assert "<html" not in content
 
 
+def test_logging_evidence_by_htmx_fills_the_live_region_out_of_band(analyst_client, commitment):
+    response = analyst_client.post(commitment.get_absolute_url(), EVIDENCE, **HTMX)
+    content = response.content.decode()
+    assert '<div id="messages" hx-swap-oob="innerHTML">' in content
+    assert "Evidence logged." in content
+    assert 'id="history-heading" tabindex="-1" autofocus' in content
+    page = analyst_client.get(commitment.get_absolute_url()).content.decode()
+    assert "Evidence logged." not in page, "the message was shown once, by the fragment"
+
+
+def test_a_refused_htmx_action_neither_announces_nor_moves_the_focus(analyst_client, commitment):
+    data = {**EVIDENCE, "summary": ""}
+    content = analyst_client.post(commitment.get_absolute_url(), data, **HTMX).content.decode()
+    assert "Evidence logged." not in content
+    assert "autofocus" not in content
+
+
 def test_invalid_evidence_is_shown_beside_the_field_and_nothing_is_saved(
     analyst_client, commitment
 ):

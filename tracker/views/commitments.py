@@ -30,9 +30,10 @@ ACTIONS = {
 @member_required
 def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The page, and its actions as POSTs: a plain POST redirects back on success (or shows
-    the page with the errors); an htmx POST gets the `activity` fragment back."""
+    the page with the errors); an htmx POST gets the `activity` fragment back, with the
+    message in the page's live region and the focus on the history's heading (`done`)."""
     commitment = get_commitment_for_user(request.user, pk)
-    forms = {}
+    forms, done = {}, ""
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in ACTIONS:
@@ -40,12 +41,15 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not request.user.has_perm(ACTIONS[action]):
             raise PermissionDenied
         forms, done = _perform(request, commitment, action)
-        if done and not request.htmx:
+        if done:
+            # The fragment shows it too, in the page's live region (an out-of-band swap).
             messages.success(request, done)
-            return redirect(commitment)
+            if not request.htmx:
+                return redirect(commitment)
         commitment = get_commitment_for_user(request.user, pk)
     context = _context(request.user, commitment, forms) | {
-        "retract_open": _retract_open(request, forms)
+        "retract_open": _retract_open(request, forms),
+        "done": bool(done),
     }
     template = "tracker/commitment_detail.html"
     if request.htmx:
