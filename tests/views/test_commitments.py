@@ -80,6 +80,15 @@ def test_logging_evidence_by_htmx_returns_the_activity_with_it(analyst_client, c
     assert "<html" not in content
 
 
+def test_the_page_has_an_empty_polite_live_region_and_no_template_comment(
+    analyst_client, commitment
+):
+    content = analyst_client.get(commitment.get_absolute_url()).content.decode()
+    assert '<div id="messages" role="status" aria-live="polite"></div>' in content
+    assert "{#" not in content
+    assert "Always present" not in content
+
+
 def test_logging_evidence_by_htmx_fills_the_live_region_out_of_band(analyst_client, commitment):
     response = analyst_client.post(commitment.get_absolute_url(), EVIDENCE, **HTMX)
     content = response.content.decode()
