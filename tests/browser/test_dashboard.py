@@ -179,7 +179,7 @@ def test_logged_evidence_is_announced_and_focus_goes_to_the_history(
     assert page.evaluate("document.activeElement.id") == "history-heading"
 
 
-def test_a_refused_status_change_announces_nothing_and_moves_no_focus_to_the_history(
+def test_a_refused_status_change_announces_nothing_and_focuses_the_field_in_error(
     sign_in, analyst, world, live_server
 ):
     page = sign_in(analyst)
@@ -189,7 +189,7 @@ def test_a_refused_status_change_announces_nothing_and_moves_no_focus_to_the_his
 
     expect(page.locator("#field-reason .field-errors")).to_be_visible()
     expect(page.locator("#messages")).to_have_text("")
-    expect(page.locator("#history-heading")).not_to_be_focused()
+    expect(page.locator("#id_reason")).to_be_focused()
 
 
 def test_the_overdue_page_lists_what_is_late(sign_in, analyst, world, live_server):

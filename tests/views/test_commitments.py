@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -99,11 +100,24 @@ def test_logging_evidence_by_htmx_fills_the_live_region_out_of_band(analyst_clie
     assert "Evidence logged." not in page, "the message was shown once, by the fragment"
 
 
-def test_a_refused_htmx_action_neither_announces_nor_moves_the_focus(analyst_client, commitment):
-    data = {**EVIDENCE, "summary": ""}
+def test_a_refused_htmx_action_announces_nothing_and_focuses_the_first_field_in_error(
+    analyst_client, commitment
+):
+    data = {**EVIDENCE, "summary": "", "reliability": "Z"}
     content = analyst_client.post(commitment.get_absolute_url(), data, **HTMX).content.decode()
     assert "Evidence logged." not in content
-    assert "autofocus" not in content
+    assert content.count("autofocus") == 1
+    assert "autofocus" in re.search(r'<textarea name="summary"[^>]*>', content).group(0)
+
+
+def test_a_refusal_without_a_field_focuses_the_forms_error(analyst_client, analyst, commitment):
+    services.commitment_set_status(
+        commitment=commitment, status=CommitmentStatus.STALLED, reason="other analyst", by=analyst
+    )
+    data = {"action": "change-status", "status": "implemented", "reason": "Done", "version": 1}
+    content = analyst_client.post(commitment.get_absolute_url(), data, **HTMX).content.decode()
+    assert '<div class="form-errors" role="alert" tabindex="-1" autofocus>' in content
+    assert content.count("autofocus") == 1
 
 
 def test_invalid_evidence_is_shown_beside_the_field_and_nothing_is_saved(

@@ -41,6 +41,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not request.user.has_perm(ACTIONS[action]):
             raise PermissionDenied
         forms, done = _perform(request, commitment, action)
+        _focus_first_error(forms)
         if done:
             # The fragment shows it too, in the page's live region (an out-of-band swap).
             messages.success(request, done)
@@ -55,6 +56,20 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         template += "#activity"
     return vary_on_htmx(render(request, template, context))
+
+
+def _focus_first_error(forms: dict) -> None:
+    """Mark where the keyboard goes when an action is refused: its first visible field in
+    error, else the form's own error. htmx focuses what carries `autofocus` after the swap,
+    a browser after the page loads. (The retraction form marks its only field itself.)"""
+    for form in forms.values():
+        if isinstance(form, RetractForm):
+            continue
+        name = next((n for n in form.fields if n in form.errors and not form[n].is_hidden), None)
+        if name:
+            form.fields[name].widget.attrs["autofocus"] = True
+        else:
+            form.focus_errors = True
 
 
 def _retract_open(request: HttpRequest, forms: dict) -> int | None:
