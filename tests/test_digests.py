@@ -117,11 +117,11 @@ def test_a_digest_covers_the_most_overdue_agreements_and_says_how_many_it_left_o
     message = mailoutbox[0]
     html = message.alternatives[0].content
     # Alpha deal has two overdue commitments, the open accord one.
-    assert "covers the 1 agreements with the most overdue commitments, of the 2 you chose" in (
+    assert "covers the 1 agreement with the most overdue commitments, of the 2 you chose" in (
         message.body
     )
-    assert "1 more are on the overdue page: http://testserver/overdue/" in message.body
-    assert "1 more are on the overdue page</a>" in html
+    assert "1 more is on the overdue page: http://testserver/overdue/" in message.body
+    assert "1 more is on the overdue page</a>" in html
     for body in (message.body, html):
         assert "Alpha deal" in body
         assert "Open accord" not in body
@@ -130,21 +130,48 @@ def test_a_digest_covers_the_most_overdue_agreements_and_says_how_many_it_left_o
 
 def test_a_digest_that_covers_everything_says_nothing_of_left_out_agreements(world, mailoutbox):
     _send(world["analyst"])
-    assert "more are on the overdue page" not in mailoutbox[0].body
-    assert "more are on the overdue page" not in mailoutbox[0].alternatives[0].content
+    for body in (mailoutbox[0].body, mailoutbox[0].alternatives[0].content):
+        assert "on the overdue page" not in body
 
 
-def test_it_says_what_became_overdue_and_was_implemented_since_the_last_digest(world, mailoutbox):
+def test_it_says_what_became_overdue_and_was_implemented_in_the_week(world, mailoutbox):
     _send(world["analyst"])
     body = mailoutbox[0].body
     became = body.split("BECAME OVERDUE")[1].split("IMPLEMENTED")[0]
-    implemented = body.split("IMPLEMENTED since")[1].split("DUE IN THE NEXT")[0]
+    implemented = body.split("IMPLEMENTED in the same days")[1].split("DUE IN THE NEXT")[0]
     # Flagged on 11 March, inside the week; A.1 and O.1 were flagged on 5 March, before it.
     assert "A.2" in became
     assert "A.1" not in became
     assert "O.1" not in became
     assert "A.3" in implemented
     assert "B.2" not in implemented
+
+
+def test_it_names_the_days_it_covers_not_a_last_digest(world, mailoutbox):
+    """The first digest a user gets had no digest before it: the window is what it covers."""
+    _send(world["analyst"])
+    message = mailoutbox[0]
+    html = message.alternatives[0].content
+    for body in (message.body, html):
+        assert "last digest" not in body
+    assert "BECAME OVERDUE from 9 Mar 2026 07:00 to 16 Mar 2026 07:00" in message.body
+    assert "Became overdue from 9 Mar 2026 07:00 to 16 Mar 2026 07:00</h2>" in html
+
+
+def _codes(commitment) -> str:
+    return " · ".join(party.code for party in commitment.responsible_parties.order_by("name"))
+
+
+def test_it_says_who_is_responsible_for_each_overdue_item(world, mailoutbox):
+    c = world["commitments"]
+    _send(world["analyst"])
+    message = mailoutbox[0]
+    overdue = message.body.split("OVERDUE (3)")[1].split("BECAME OVERDUE")[0]
+    for key in ("alpha-latest", "alpha-new", "open-late"):
+        assert f"responsible: \u2068{_codes(c[key])}\u2069" in overdue, key
+    became = message.body.split("BECAME OVERDUE")[1].split("IMPLEMENTED")[0]
+    assert f"responsible: \u2068{_codes(c['alpha-new'])}\u2069" in became
+    assert f"responsible: <bdi>{_codes(c['alpha-new'])}</bdi>" in message.alternatives[0].content
 
 
 def test_it_lists_what_falls_due_in_the_next_14_days(world, mailoutbox):
@@ -209,8 +236,9 @@ def test_admins_see_every_agreement_in_their_digest(world, mailoutbox, admin_use
     assert "Bravo deal" in mailoutbox[0].body
 
 
-def test_it_sends_one_digest_in_five_queries_whatever_the_number_of_agreements(world):
-    """Claim, user, agreements, commitments, record; the job planned the rows beforehand."""
+def test_it_sends_one_digest_in_six_queries_whatever_the_number_of_agreements(world):
+    """Claim, user, agreements, commitments, their responsible parties, record; the job
+    planned the rows beforehand."""
     analyst = world["analyst"]
     digests.deliveries_plan(week=WEEK, now=at(16, 8))
     with CaptureQueriesContext(connection) as few:
@@ -224,7 +252,7 @@ def test_it_sends_one_digest_in_five_queries_whatever_the_number_of_agreements(w
     digests.deliveries_plan(week="2026-W13", now=at(16, 8))
     with CaptureQueriesContext(connection) as many:
         digests.digest_deliver(user_id=analyst.pk, week="2026-W13")
-    assert len(few) == len(many) == 5, [query["sql"] for query in many.captured_queries]
+    assert len(few) == len(many) == 6, [query["sql"] for query in many.captured_queries]
 
 
 @pytest.mark.parametrize(

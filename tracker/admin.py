@@ -204,7 +204,14 @@ class VisibleAgreementsMixin:
 class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
     agreement_path = ""
     form = AgreementForm
-    list_display = ["title", "status", "signed_on", "party_codes", "commitment_count"]
+    list_display = [
+        "title",
+        "status",
+        "signed_on",
+        "party_codes",
+        "restricted_to",
+        "commitment_count",
+    ]
     readonly_fields = ["commitment_count", "overdue_count"]
     list_filter = ["status", "parties", "teams"]
     search_fields = ["title", "summary", "slug"]
@@ -219,11 +226,16 @@ class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Agreement]:
-        return super().get_queryset(request).prefetch_related("parties")
+        return super().get_queryset(request).prefetch_related("parties", "teams")
 
     @admin.display(description="parties")
     def party_codes(self, agreement: Agreement) -> str:
         return " · ".join(party.code for party in agreement.parties.all())
+
+    @admin.display(description="restricted to")
+    def restricted_to(self, agreement: Agreement) -> str:
+        """The teams whose members alone see it (by name, as `Team` orders), or "open to all"."""
+        return ", ".join(team.name for team in agreement.teams.all()) or "open to all"
 
     def save_model(self, request, obj, form, change) -> None:
         """Through the service, with the parties posted and those it had: a party leaves only

@@ -64,14 +64,37 @@ def csv_response(columns: list[str], rows: Iterable[list], filename: str) -> Str
     return response
 
 
+# Column widths in characters, by column name; any other column is as wide as its heading
+# (at least XLSX_MIN_WIDTH).
+XLSX_WIDTHS = {
+    "agreement": 40,
+    "title": 60,
+    "timeline": 30,
+    "counted_from": 24,
+    "due_on": 12,
+    "url": 50,
+}
+XLSX_MIN_WIDTH = 10
+
+
 def xlsx_response(columns: list[str], rows: Iterable[list], filename: str) -> HttpResponse:
-    """Rows as one XLSX sheet: dates stay dates, text is defused and cleaned of control
-    characters."""
+    """Rows as one XLSX sheet: a bold heading row that stays in view, columns wide enough to
+    read, dates as date cells (`yyyy-mm-dd`), text defused and cleaned of control
+    characters. Widths and the frozen row are set before the rows: a write-only sheet
+    writes them first."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(filename[:31])
-    sheet.append(columns)
+    for number, name in enumerate(columns, start=1):
+        width = XLSX_WIDTHS.get(name, max(len(name) + 2, XLSX_MIN_WIDTH))
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    sheet.append([_heading(WriteOnlyCell(sheet, value=name), bold) for name in columns])
     for row in rows:
         sheet.append([_xlsx_cell(cell) for cell in row])
     content = io.BytesIO()
@@ -79,6 +102,11 @@ def xlsx_response(columns: list[str], rows: Iterable[list], filename: str) -> Ht
     response = HttpResponse(content.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
+
+
+def _heading(cell, font):
+    cell.font = font
+    return cell
 
 
 def _xlsx_cell(value):

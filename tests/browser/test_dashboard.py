@@ -146,6 +146,52 @@ def test_changing_the_status_updates_the_history_and_the_score(
     assert StatusChange.objects.get().to_status == "implemented"
 
 
+def test_a_status_change_is_announced_and_focus_goes_to_the_history(
+    sign_in, analyst, world, live_server
+):
+    page = sign_in(analyst)
+    page.goto(f"{live_server.url}{world['patrols'].get_absolute_url()}")
+    mark_window(page)
+    live_region = page.locator("#messages")
+    expect(live_region).to_have_attribute("aria-live", "polite")
+    expect(live_region).to_have_text("")
+
+    page.select_option("#id_status", "in_progress")
+    page.fill("#id_reason", "Patrols began in May")
+    page.click("#status-form button[type=submit]")
+
+    expect(live_region).to_have_text("Status changed.")
+    expect(page.locator("#history-heading")).to_be_focused()
+    assert window_was_kept(page)
+
+
+def test_logged_evidence_is_announced_and_focus_goes_to_the_history(
+    sign_in, analyst, world, live_server
+):
+    page = sign_in(analyst)
+    page.goto(f"{live_server.url}{world['patrols'].get_absolute_url()}")
+
+    page.fill("#id_summary", "Joint patrol seen at Torkham")
+    page.click("#evidence-form button[type=submit]")
+
+    expect(page.locator("#messages")).to_have_text("Evidence logged.")
+    expect(page.locator("#history-heading")).to_be_focused()
+    assert page.evaluate("document.activeElement.id") == "history-heading"
+
+
+def test_a_refused_status_change_announces_nothing_and_focuses_the_field_in_error(
+    sign_in, analyst, world, live_server
+):
+    page = sign_in(analyst)
+    page.goto(f"{live_server.url}{world['patrols'].get_absolute_url()}")
+    page.select_option("#id_status", "in_progress")
+    page.click("#status-form button[type=submit]")
+
+    expect(page.locator("#field-reason .field-errors")).to_be_visible()
+    expect(page.locator("#messages")).to_have_text("")
+    expect(page.locator("#id_reason")).to_be_focused()
+
+
 def test_the_overdue_page_lists_what_is_late(sign_in, analyst, world, live_server):
     page = sign_in(analyst)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Overdue").click()

@@ -63,6 +63,25 @@ def test_the_agreement_page_shows_its_scores_and_timeline(analyst_client, seeded
     assert response["Vary"].count("HX-Request") == 1
 
 
+def test_one_commitment_is_counted_in_the_singular(analyst_client, agreement):
+    CommitmentFactory(agreement=agreement, timeline_wording="within 1 month")
+    content = analyst_client.get(agreement.get_absolute_url()).content.decode()
+    assert "1 commitment ·" in content
+    assert "1 commitments" not in content
+
+
+def test_a_chart_of_one_point_names_its_day_once(analyst_client, agreement):
+    CommitmentFactory(agreement=agreement, timeline_wording="within 1 month")
+    content = analyst_client.get(agreement.get_absolute_url()).content.decode()
+    assert "0 % since 31 Jan 2026, unchanged, replayed from the status history." in content
+    assert "From 0 %" not in content
+
+
+def test_a_chart_of_several_points_says_from_and_to(analyst_client, seeded):
+    content = analyst_client.get(seeded.get_absolute_url()).content.decode()
+    assert "From 0 % on 31 Jan 2026 to 33 % since 15 Jun 2026" in content
+
+
 @pytest.mark.parametrize(
     ("params", "expected"),
     [

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -78,6 +79,45 @@ def test_logging_evidence_by_htmx_returns_the_activity_with_it(analyst_client, c
     assert content.lstrip().startswith('<div id="activity"')
     assert "Joint patrol seen at Torkham" in content
     assert "<html" not in content
+
+
+def test_the_page_has_an_empty_polite_live_region_and_no_template_comment(
+    analyst_client, commitment
+):
+    content = analyst_client.get(commitment.get_absolute_url()).content.decode()
+    assert '<div id="messages" role="status" aria-live="polite"></div>' in content
+    assert "{#" not in content
+    assert "Always present" not in content
+
+
+def test_logging_evidence_by_htmx_fills_the_live_region_out_of_band(analyst_client, commitment):
+    response = analyst_client.post(commitment.get_absolute_url(), EVIDENCE, **HTMX)
+    content = response.content.decode()
+    assert '<div id="messages" hx-swap-oob="innerHTML">' in content
+    assert "Evidence logged." in content
+    assert 'id="history-heading" tabindex="-1" autofocus' in content
+    page = analyst_client.get(commitment.get_absolute_url()).content.decode()
+    assert "Evidence logged." not in page, "the message was shown once, by the fragment"
+
+
+def test_a_refused_htmx_action_announces_nothing_and_focuses_the_first_field_in_error(
+    analyst_client, commitment
+):
+    data = {**EVIDENCE, "summary": "", "reliability": "Z"}
+    content = analyst_client.post(commitment.get_absolute_url(), data, **HTMX).content.decode()
+    assert "Evidence logged." not in content
+    assert content.count("autofocus") == 1
+    assert "autofocus" in re.search(r'<textarea name="summary"[^>]*>', content).group(0)
+
+
+def test_a_refusal_without_a_field_focuses_the_forms_error(analyst_client, analyst, commitment):
+    services.commitment_set_status(
+        commitment=commitment, status=CommitmentStatus.STALLED, reason="other analyst", by=analyst
+    )
+    data = {"action": "change-status", "status": "implemented", "reason": "Done", "version": 1}
+    content = analyst_client.post(commitment.get_absolute_url(), data, **HTMX).content.decode()
+    assert '<div class="form-errors" role="alert" tabindex="-1" autofocus>' in content
+    assert content.count("autofocus") == 1
 
 
 def test_invalid_evidence_is_shown_beside_the_field_and_nothing_is_saved(

@@ -79,6 +79,35 @@ def test_xlsx_has_the_same_rows_with_real_dates(analyst_client, agreement):
     assert rows[2][2] == '\'=HYPERLINK("http://evil")'
 
 
+def test_xlsx_has_a_frozen_bold_heading_row_and_readable_columns(analyst_client, agreement):
+    response = _get(analyst_client, agreement, format="xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.b for cell in sheet[1])
+    assert not any(cell.font.b for cell in sheet[2])
+    widths = {
+        name: sheet.column_dimensions[chr(ord("A") + index)].width
+        for index, name in enumerate(COMMITMENT_COLUMNS)
+    }
+    assert widths["title"] == 60
+    assert widths["reference"] >= len("reference")
+    assert widths["due_on"] >= len("2026-04-30")
+
+
+def test_xlsx_dates_are_date_cells_shown_as_days(analyst_client, agreement):
+    response = _get(analyst_client, agreement, format="xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    due = sheet.cell(row=2, column=COMMITMENT_COLUMNS.index("due_on") + 1)
+    assert due.is_date
+    assert due.number_format == "yyyy-mm-dd"
+
+
+def test_an_exported_xlsx_imports_back_without_changes(analyst_client, agreement):
+    content = _get(analyst_client, agreement, format="xlsx").content
+    report = run_import(read_document("doha.xlsx", content), file_name="doha.xlsx", by=None)
+    assert report.made_changes == []
+
+
 def test_the_export_is_every_page_not_just_the_first(analyst_client, agreement):
     for n in range(60):
         CommitmentFactory(agreement=agreement, reference=f"7.{n}", theme="dialogue")

@@ -1,5 +1,5 @@
 """What one user's digest says: the agreements it covers (those visible, or only the followed
-ones), its sections in two queries, and the e-mail that carries it."""
+ones), its sections in three queries, and the e-mail that carries it."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..models.commitments import OPEN_STATUSES
 from ..models.users import ROLE_ORDER, role_from_groups
+from ..selectors.pages import party_codes_by
 from .weeks import window
 
 DUE_SOON_DAYS = 14
@@ -42,6 +43,8 @@ class DigestItem:
     commitment: Commitment
     days_overdue: int | None
     days_left: int | None
+    # Who is responsible ("AFG · PAK"), for the overdue items: the reader's next question.
+    party_codes: str = ""
 
     @cached_property
     def url(self) -> str:
@@ -197,7 +200,7 @@ WARNING_SECTIONS = ("at_risk", "blocked", "disputed", "stale")
 
 
 def digest_build(user: User, *, week: str, today: date) -> Digest:
-    """One user's digest for `week`: two queries, whatever the number of agreements."""
+    """One user's digest for `week`: three queries, whatever the number of agreements."""
     since, until = window(week)
     overdue: dict[int, AgreementGroup] = {}
     sections: dict[str, list[DigestItem]] = {"became": [], "implemented": [], "soon": []}
@@ -230,6 +233,8 @@ def digest_build(user: User, *, week: str, today: date) -> Digest:
         for name in WARNING_SECTIONS:
             if getattr(commitment, f"is_{name}") and not commitment.is_closed:
                 warnings[name].append(item)
+    overdue_items = [item for group in overdue.values() for item in group.items]
+    _with_party_codes(overdue_items + sections["became"])
     return Digest(
         user=user,
         week=week,
@@ -244,6 +249,16 @@ def digest_build(user: User, *, week: str, today: date) -> Digest:
         agreements_total=len(covered),
         agreements_covered=len(agreement_ids),
     )
+
+
+def _with_party_codes(items: list[DigestItem]) -> None:
+    """Set each item's responsible parties' codes, in one query for all of them."""
+    if not items:
+        return
+    ids = list({item.commitment.pk for item in items})
+    codes = party_codes_by(Commitment.responsible_parties.through, "commitment_id", ids)
+    for item in items:
+        item.party_codes = " · ".join(codes.get(item.commitment.pk, []))
 
 
 def absolute_url(path: str) -> str:

@@ -73,6 +73,7 @@ from .pages import (
     score_history,
     score_of,
     with_party_codes,
+    with_team_names,
 )
 from .visibility import (
     agreement_free_slug,
@@ -144,5 +145,6 @@ __all__ = [
     "with_agreement_stats",
     "with_page_warnings",
     "with_party_codes",
+    "with_team_names",
     "with_warnings",
 ]

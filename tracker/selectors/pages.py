@@ -135,6 +135,24 @@ def with_party_codes(items: list[Commitment] | list[Agreement]) -> list:
     return items
 
 
+def with_team_names(agreements: list[Agreement]) -> list[Agreement]:
+    """Set `team_names` on each agreement: the teams it is restricted to, by name (empty for
+    an open agreement), in one query for all of them, so a list's badges cost no query a row."""
+    if not agreements:
+        return agreements
+    rows = (
+        Agreement.teams.through.objects.filter(agreement_id__any=[a.pk for a in agreements])
+        .order_by("agreement_id", "team__name")
+        .values_list("agreement_id", "team__name")
+    )
+    names: dict[int, list[str]] = {}
+    for agreement_id, name in rows:
+        names.setdefault(agreement_id, []).append(name)
+    for agreement in agreements:
+        agreement.team_names = names.get(agreement.pk, [])
+    return agreements
+
+
 def overview_totals(user: User) -> dict:
     """The overview's headline figures, summed from the figures kept on each visible
     agreement (`commitments_due_soon` counts those due soon)."""

@@ -62,6 +62,19 @@ def status_badge(status: str) -> str:
     )
 
 
+@register.simple_tag
+def restricted_badge(agreement) -> str:
+    """The badge "Restricted to: <teams>" for an agreement only those teams' members (and
+    admins) see; nothing for an open one. Reads `team_names` (`selectors.with_team_names`),
+    never a query."""
+    if not agreement.team_names:
+        return ""
+    return format_html(
+        '<span class="badge restricted">Restricted to: {}</span>',
+        format_html_join(", ", "<bdi>{}</bdi>", ((name,) for name in agreement.team_names)),
+    )
+
+
 # The early-warning badges, in the order they are shown: (attribute, CSS class, label).
 WARNING_BADGES = (
     ("is_at_risk", "soon warning-at_risk", "At risk"),

@@ -31,9 +31,11 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         today=timezone.localdate(),
         filters=form.filters(),
     )
+    page = paginate(request, agreements, AGREEMENT_ROWS)
+    page.object_list = selectors.with_team_names(list(page.object_list))
     context = {
         "form": form,
-        "page": paginate(request, agreements, AGREEMENT_ROWS),
+        "page": page,
         "query": query_without_page(request),
     }
     template = "tracker/agreement_list.html"
@@ -75,6 +77,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return vary_on_htmx(
             render(request, "tracker/agreement_detail.html#commitments-table", context)
         )
+    selectors.with_team_names([agreement])
     context |= _summary(agreement, today) | {"parties": parties, "form": form}
     return vary_on_htmx(render(request, "tracker/agreement_detail.html", context))
 

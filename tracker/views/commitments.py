@@ -30,9 +30,10 @@ ACTIONS = {
 @member_required
 def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The page, and its actions as POSTs: a plain POST redirects back on success (or shows
-    the page with the errors); an htmx POST gets the `activity` fragment back."""
+    the page with the errors); an htmx POST gets the `activity` fragment back, with the
+    message in the page's live region and the focus on the history's heading (`done`)."""
     commitment = get_commitment_for_user(request.user, pk)
-    forms = {}
+    forms, done = {}, ""
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in ACTIONS:
@@ -40,17 +41,35 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not request.user.has_perm(ACTIONS[action]):
             raise PermissionDenied
         forms, done = _perform(request, commitment, action)
-        if done and not request.htmx:
+        _focus_first_error(forms)
+        if done:
+            # The fragment shows it too, in the page's live region (an out-of-band swap).
             messages.success(request, done)
-            return redirect(commitment)
+            if not request.htmx:
+                return redirect(commitment)
         commitment = get_commitment_for_user(request.user, pk)
     context = _context(request.user, commitment, forms) | {
-        "retract_open": _retract_open(request, forms)
+        "retract_open": _retract_open(request, forms),
+        "done": bool(done),
     }
     template = "tracker/commitment_detail.html"
     if request.htmx:
         template += "#activity"
     return vary_on_htmx(render(request, template, context))
+
+
+def _focus_first_error(forms: dict) -> None:
+    """Mark where the keyboard goes when an action is refused: its first visible field in
+    error, else the form's own error. htmx focuses what carries `autofocus` after the swap,
+    a browser after the page loads. (The retraction form marks its only field itself.)"""
+    for form in forms.values():
+        if isinstance(form, RetractForm):
+            continue
+        name = next((n for n in form.fields if n in form.errors and not form[n].is_hidden), None)
+        if name:
+            form.fields[name].widget.attrs["autofocus"] = True
+        else:
+            form.focus_errors = True
 
 
 def _retract_open(request: HttpRequest, forms: dict) -> int | None:

@@ -21,13 +21,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     """The analyst's morning page: headline figures, one card per agreement, what is late."""
     today = timezone.localdate()
     user = request.user
-    agreements = selectors.with_party_codes(
+    agreements = selectors.with_team_names(
         list(
             selectors.with_agreement_stats(selectors.agreements_visible_to(user), today=today)
             .defer("summary")
             .order_by("-overdue_count", "title", "pk")[:CARD_LIMIT]
         )
     )
+    selectors.with_party_codes(agreements)
     party_scores = selectors.party_scores([agreement.pk for agreement in agreements])
     for agreement in agreements:
         agreement.party_scores = party_scores[agreement.pk]
