@@ -1,7 +1,7 @@
 """Small SQL helpers that PostgreSQL and SQLite spell differently."""
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Field, ForeignObject, Func, IntegerField, Lookup
+from django.db.models import CharField, Field, ForeignObject, Func, IntegerField, Lookup
 
 
 class DaysBetween(Func):
@@ -69,3 +69,35 @@ class AnyOf(Lookup):
 
 Field.register_lookup(AnyOf)
 ForeignObject.register_lookup(AnyOf)  # a foreign key takes only lookups registered on it
+
+
+class ResponsiblePartyCodes(Func):
+    """A commitment's responsible parties' codes, by party name, joined by " · ", as one
+    column of the commitment's own query (the digest lists them for each overdue item)."""
+
+    output_field = CharField()
+    arity = 1
+
+    def _from(self, compiler, connection) -> tuple[str, list]:
+        from .models import Commitment, Party
+
+        quote = connection.ops.quote_name
+        through = quote(Commitment.responsible_parties.through._meta.db_table)
+        (commitment,) = self.source_expressions
+        sql, params = compiler.compile(commitment)
+        return (
+            f"FROM {through} r JOIN {quote(Party._meta.db_table)} p ON p.id = r.party_id "
+            f"WHERE r.commitment_id = {sql}",
+            list(params),
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        where, params = self._from(compiler, connection)
+        return f"(SELECT string_agg(p.code, ' · ' ORDER BY p.name) {where})", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        where, params = self._from(compiler, connection)
+        return (
+            f"(SELECT group_concat(code, ' · ') FROM (SELECT p.code {where} ORDER BY p.name))",
+            params,
+        )

@@ -1,5 +1,5 @@
 """What one user's digest says: the agreements it covers (those visible, or only the followed
-ones), its sections in three queries, and the e-mail that carries it."""
+ones), its sections in two queries, and the e-mail that carries it."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -13,6 +13,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from .. import emails, selectors
+from ..db import ResponsiblePartyCodes
 from ..models import (
     Agreement,
     Commitment,
@@ -24,7 +25,6 @@ from ..models import (
 )
 from ..models.commitments import OPEN_STATUSES
 from ..models.users import ROLE_ORDER, role_from_groups
-from ..selectors.pages import party_codes_by
 from .weeks import window
 
 DUE_SOON_DAYS = 14
@@ -174,6 +174,7 @@ def digest_commitments(
             is_overdue=selectors.open_overdue_flag(probe=True),
             became_overdue=Exists(became_overdue),
             implemented_lately=Exists(implemented),
+            responsible_codes=ResponsiblePartyCodes("pk"),
         )
         .filter(
             Q(is_overdue=True, due_on__lt=today)
@@ -200,7 +201,7 @@ WARNING_SECTIONS = ("at_risk", "blocked", "disputed", "stale")
 
 
 def digest_build(user: User, *, week: str, today: date) -> Digest:
-    """One user's digest for `week`: three queries, whatever the number of agreements."""
+    """One user's digest for `week`: two queries, whatever the number of agreements."""
     since, until = window(week)
     overdue: dict[int, AgreementGroup] = {}
     sections: dict[str, list[DigestItem]] = {"became": [], "implemented": [], "soon": []}
@@ -216,6 +217,7 @@ def digest_build(user: User, *, week: str, today: date) -> Digest:
             commitment=commitment,
             days_overdue=commitment.days_overdue(today),
             days_left=commitment.days_left(today),
+            party_codes=commitment.responsible_codes or "",
         )
         # Ordered by due date, so each agreement first appears with its most overdue item.
         if commitment.is_overdue and item.days_overdue is not None:
@@ -233,8 +235,6 @@ def digest_build(user: User, *, week: str, today: date) -> Digest:
         for name in WARNING_SECTIONS:
             if getattr(commitment, f"is_{name}") and not commitment.is_closed:
                 warnings[name].append(item)
-    overdue_items = [item for group in overdue.values() for item in group.items]
-    _with_party_codes(overdue_items + sections["became"])
     return Digest(
         user=user,
         week=week,
@@ -249,16 +249,6 @@ def digest_build(user: User, *, week: str, today: date) -> Digest:
         agreements_total=len(covered),
         agreements_covered=len(agreement_ids),
     )
-
-
-def _with_party_codes(items: list[DigestItem]) -> None:
-    """Set each item's responsible parties' codes, in one query for all of them."""
-    if not items:
-        return
-    ids = list({item.commitment.pk for item in items})
-    codes = party_codes_by(Commitment.responsible_parties.through, "commitment_id", ids)
-    for item in items:
-        item.party_codes = " · ".join(codes.get(item.commitment.pk, []))
 
 
 def absolute_url(path: str) -> str:
