@@ -207,6 +207,8 @@ def test_every_readme_command_works_as_written_beside_make_run(demo, command, tm
         result = _run(form, env)
         assert result.returncode == 0, f"{form}\n{result.stdout}\n{result.stderr}"
         assert "Traceback" not in result.stderr, form
+    if command.endswith("createsuperuser"):
+        assert "Superuser created successfully." in result.stdout
 
 
 def test_a_busy_port_stops_make_run_in_one_line_before_anything_starts(tmp_path):
