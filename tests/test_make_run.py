@@ -126,6 +126,15 @@ def test_the_apis_url_fields_are_on_the_port_it_serves(demo):
     assert all(result["url"].startswith(base + "/commitments/") for result in results)
 
 
+def test_the_digest_e_mails_link_to_the_port_it_serves(demo):
+    base, var_dir, env = demo
+    result = _run("python manage.py send_digests", env)
+    assert result.returncode == 0, result.stderr
+    mail = "".join(path.read_text() for path in (var_dir / "mail").glob("*.log"))
+    assert "/unsubscribe/" in mail
+    assert _addresses(mail) == {base}
+
+
 def _readme_commands() -> list[str]:
     """The operators' command table of the README, each command as written there."""
     readme = (ROOT / "README.md").read_text()
