@@ -41,10 +41,11 @@ run: install  ## set up and serve the demo on http://127.0.0.1:8000 with a Celer
 	@echo
 	@echo "Serving on $$SITE_URL/  (Ctrl-C stops the web server and the worker)"
 	@echo "E-mails are written to $(TRACKER_VAR_DIR)/mail/"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A tracker worker --beat --pool=solo --loglevel=WARNING \
-		--schedule $(TRACKER_VAR_DIR)/celerybeat-schedule & \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(BIN)/celery -A tracker worker --beat --pool=solo --loglevel=WARNING \
+		--schedule $(TRACKER_VAR_DIR)/celerybeat-schedule & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' INT TERM; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT); status=$$?; \
+	kill $$worker 2>/dev/null; wait $$worker; exit $$status
 
 # Make expands a recipe whole before running its first line: a busy port stops `make run`
 # with one line before it migrates or starts anything.

@@ -1,6 +1,7 @@
 """`make run` as a new user meets it: the real target on a free port, with its var folder in
 a temporary directory. Its links follow the port it serves, the commands the README lists
-work as written beside it, and a busy port stops it in one line before anything starts."""
+work as written beside it, a busy port stops it in one line before anything starts, and a
+web server that fails to start takes the worker down with it."""
 
 import datetime
 import os
@@ -239,3 +240,35 @@ def test_a_busy_port_stops_make_run_in_one_line_before_anything_starts(tmp_path)
     assert f"Port {port} on 127.0.0.1 is already in use" in line
     assert f"PORT={port + 1} make run" in line
     assert list(tmp_path.iterdir()) == []  # no database, no .env, no broker: nothing ran
+
+
+def test_a_web_server_that_cannot_start_takes_the_worker_down_with_it(tmp_path):
+    """The port taken after the check (PORT_BUSY= skips it): runserver's error, then the
+    worker's one shutdown, a non-zero exit, and no process left behind."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        process = subprocess.Popen(
+            ["make", "run", f"PORT={port}", "PORT_BUSY="],
+            cwd=ROOT,
+            env=_fresh_environment(tmp_path / "var"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            output, _ = process.communicate(timeout=240)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise
+    assert process.returncode != 0
+    assert "That port is already in use" in output
+    assert output.count("Warm shutdown") == 1
+
+    def nothing_left() -> bool:  # the beat's child may take a moment to be reaped
+        ps = ["ps", "-o", "pid=", "-s", str(process.pid)]
+        return subprocess.run(ps, capture_output=True, text=True).stdout.split() == []
+
+    wait_for(nothing_left, timeout=15, what="the worker's processes to end")
