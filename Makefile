@@ -25,18 +25,31 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 install: $(VENV)/.synced  ## create .venv and install the locked dependencies
 
+# Every link the app writes (e-mails, the calendar, the API's `url`) starts with SITE_URL:
+# it follows HOST and PORT unless set. var/.env keeps what this run used, so that the
+# commands the README lists, run by hand in this checkout, see the same set-up.
 run: export DJANGO_DEBUG ?= 1
+run: export SITE_URL ?= http://$(HOST):$(PORT)
+run: export TRACKER_VAR_DIR ?= var
 run: install  ## set up and serve the demo on http://127.0.0.1:8000 with a Celery worker and beat
-	@mkdir -p var
+	$(if $(PORT_BUSY),$(error $(PORT_BUSY)))
+	@mkdir -p $(TRACKER_VAR_DIR)
+	@printf '# Written by make run (rewritten at each run); the environment wins over it.\n%s\n%s\n' \
+		"DJANGO_DEBUG=$$DJANGO_DEBUG" "SITE_URL=$$SITE_URL" > $(TRACKER_VAR_DIR)/.env
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops the web server and the worker)"
-	@echo "E-mails are written to var/mail/"
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A tracker worker --beat --pool=solo --loglevel=WARNING \
-		--schedule var/celerybeat-schedule & \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Serving on $$SITE_URL/  (Ctrl-C stops the web server and the worker)"
+	@echo "E-mails are written to $(TRACKER_VAR_DIR)/mail/"
+	@$(BIN)/celery -A tracker worker --beat --pool=solo --loglevel=WARNING \
+		--schedule $(TRACKER_VAR_DIR)/celerybeat-schedule & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' INT TERM; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT); status=$$?; \
+	kill $$worker 2>/dev/null; wait $$worker; exit $$status
+
+# Make expands a recipe whole before running its first line: a busy port stops `make run`
+# with one line before it migrates or starts anything.
+PORT_BUSY = $(shell $(PYTHON) bin/port-busy $(HOST) $(PORT))
 
 # Two test processes: the machines have two cores, and each process gets its own test
 # database, live server and Celery queue.

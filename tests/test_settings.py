@@ -110,3 +110,43 @@ def test_a_dotted_email_backend_and_its_folder_are_taken_as_given(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(tmp_path)
+
+
+def test_var_env_written_by_make_run_is_read_and_the_environment_wins(tmp_path):
+    (tmp_path / ".env").write_text(
+        "# Written by make run\n\nSITE_URL=http://127.0.0.1:8102\nDJANGO_ALLOWED_HOSTS=file\n"
+    )
+    result = _start(
+        TRACKER_VAR_DIR=str(tmp_path),
+        DJANGO_ALLOWED_HOSTS="environment",
+        show="settings.SITE_URL, settings.ALLOWED_HOSTS",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:8102 ['environment']"
+
+
+def test_a_line_of_var_env_that_is_not_name_value_stops_start_up_naming_it(tmp_path):
+    (tmp_path / ".env").write_text("DJANGO_DEBUG=1\nexport the rest\n")
+    result = _start(TRACKER_VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert f"{tmp_path / '.env'}, line 2: 'export the rest'" in result.stderr
+
+
+def test_manage_py_says_a_missing_secret_key_in_one_line(tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "EMAIL_", "CELERY_", "SITE_"))
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "send_digests"],
+        cwd=ROOT,
+        env=env | {"DJANGO_DEBUG": "0", "TRACKER_VAR_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("manage.py: DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
