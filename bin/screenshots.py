@@ -82,6 +82,11 @@ def _photograph(base: str) -> None:
             page.goto(base + path)
             page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
             print(f"wrote {OUT / f'{name}.png'}")
+        # A phone: the agreement's commitments as one card per row.
+        page.set_viewport_size({"width": 375, "height": 812})
+        page.goto(base + PAGES["agreement"] + "#commitments-table")
+        page.screenshot(path=str(OUT / "agreement-phone.png"))
+        print(f"wrote {OUT / 'agreement-phone.png'}")
         browser.close()
 
 
