@@ -62,6 +62,7 @@ def test_moving_a_milestone_moves_every_due_date_counted_from_it(agreement):
         agreement=agreement, timeline_wording="by 1 June 2026", deadline_milestone=meeting
     )
 
+    before = {c.pk: c.updated_at for c in (counted, from_signing, fixed)}
     services.milestone_set_date(milestone=meeting, date=datetime.date(2026, 5, 31))
 
     for commitment in (counted, from_signing, fixed):
@@ -69,6 +70,9 @@ def test_moving_a_milestone_moves_every_due_date_counted_from_it(agreement):
     assert counted.due_on == datetime.date(2026, 6, 14)
     assert from_signing.due_on == datetime.date(2026, 2, 28)
     assert fixed.due_on == datetime.date(2026, 6, 1)
+    # What moved says so (the calendar's events carry it); what did not, does not.
+    assert counted.updated_at > before[counted.pk]
+    assert from_signing.updated_at == before[from_signing.pk]
 
 
 def test_moving_the_signing_moves_the_deadlines_counted_from_it(agreement):

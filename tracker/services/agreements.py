@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from ..models import (
@@ -57,13 +58,19 @@ def agreement_recompute_due_dates(*, agreement: Agreement, by: User | None = Non
         Commitment.objects.filter(agreement=agreement).select_related("deadline_milestone")
     )
     moved = []
+    now = timezone.now()
     for commitment in commitments:
         due_on = commitment_due_date(commitment=commitment, signed_on=agreement.signed_on)
         if due_on != commitment.due_on:
-            commitment.due_on = due_on
+            # A bulk update skips auto_now: the calendar's events say when they last changed.
+            commitment.due_on, commitment.updated_at = due_on, now
             moved.append(commitment)
     bulk_update_with_history(
-        moved, Commitment, ["due_on"], default_user=by, default_change_reason="Deadline recomputed"
+        moved,
+        Commitment,
+        ["due_on", "updated_at"],
+        default_user=by,
+        default_change_reason="Deadline recomputed",
     )
     return len(moved)
 
