@@ -38,9 +38,10 @@ def test_it_walks_an_editor_from_paste_to_accepted_commitments(live_server, sign
     expect(page).to_have_url(
         f"{live_server.url}/agreements/pakistan-and-afghanistan-unite-to-combat-cross-border-terrorism/"
     )
-    expect(page.get_by_text("7 commitments added from the article.")).to_be_visible()
+    expect(page.get_by_text("8 commitments added from the article.")).to_be_visible()
     rows = page.locator("#commitments-table tbody tr")
-    expect(rows).to_have_count(7)
+    expect(rows).to_have_count(8)
+    expect(rows.filter(has_text="Another meeting is scheduled")).to_contain_text("28 Feb 2026")
     expect(rows.filter(has_text="Create joint border patrols")).to_contain_text("30 Apr 2026")
     expect(rows.filter(has_text="Create secure communication networks")).to_contain_text(
         "31 Mar 2026"
