@@ -362,3 +362,78 @@ def test_it_asks_for_at_least_one_ticked_commitment(editor_client):
         "Tick “Accept” on at least one commitment."
     ]
     assert_nothing_saved()
+
+
+# ---------------------------------------------------------------------------------------------
+# An agreement the draft may duplicate
+
+SEED_TITLE = "Pakistan and Afghanistan Unite to Combat Cross-Border Terrorism"
+
+
+def seed_like_agreement(title="Pakistan and Afghanistan unite to combat cross-border terrorism"):
+    pakistan = PartyFactory(code="PAK", name="Pakistan")
+    afghanistan = PartyFactory(code="AFG", name="Afghanistan")
+    return AgreementFactory(title=title, parties=[pakistan, afghanistan])
+
+
+def test_it_warns_that_an_agreement_with_the_same_parties_and_title_exists(editor_client):
+    existing = seed_like_agreement()
+    response = propose(editor_client)
+    assert response.context["review"].similar_agreements == [existing]
+    assert f'href="{existing.get_absolute_url()}"'.encode() in response.content
+    assert b"add these commitments to it instead" in response.content
+
+
+def test_it_matches_a_saved_party_by_name_as_saving_does(editor_client):
+    existing = AgreementFactory(
+        title=SEED_TITLE,
+        parties=[
+            PartyFactory(code="PK", name="Pakistan"),
+            PartyFactory(code="AF", name="Afghanistan"),
+        ],
+    )
+    assert propose(editor_client).context["review"].similar_agreements == [existing]
+
+
+def test_it_never_names_an_agreement_the_editor_cannot_see(editor_client):
+    hidden = seed_like_agreement()
+    hidden.teams.set([TeamFactory()])
+    response = propose(editor_client)
+    assert response.context["review"].similar_agreements == []
+    assert hidden.slug.encode() not in response.content
+    assert b'id="similar-agreements"' not in response.content
+
+
+@pytest.mark.parametrize(
+    ("title", "parties"),
+    [
+        ("Pakistan and Afghanistan sign a trade deal", ["PAK", "AFG"]),  # another title
+        (SEED_TITLE, ["PAK", "AFG", "IND"]),  # another set of parties
+        (SEED_TITLE, ["PAK", "IND"]),
+    ],
+)
+def test_it_does_not_warn_about_other_agreements(editor_client, title, parties):
+    AgreementFactory(title=title, parties=[PartyFactory(code=code) for code in parties])
+    response = propose(editor_client)
+    assert response.context["review"].similar_agreements == []
+    assert b'id="similar-agreements"' not in response.content
+
+
+def test_it_checks_the_title_and_parties_the_editor_posted(editor_client):
+    existing = seed_like_agreement(title="Border security pact")
+    response = propose(editor_client)
+    assert response.context["review"].similar_agreements == []
+    data = review_data(response, **{"new-title": "Border Security Pact", "new-slug": "taken!"})
+    response = editor_client.post(URL, data)  # refused: the review is shown again
+    assert response.context["review"].similar_agreements == [existing]
+
+
+def test_it_offers_to_add_the_commitments_to_the_existing_agreement(editor_client):
+    existing = seed_like_agreement()
+    response = editor_client.post(
+        URL, {"text": SEED, "agreement": existing.slug, "step": "propose"}
+    )
+    review = response.context["review"]
+    assert review.agreement == existing
+    assert review.similar_agreements == []
+    assert f'name="agreement" value="{existing.slug}"'.encode() in propose(editor_client).content
