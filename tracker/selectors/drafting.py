@@ -21,7 +21,8 @@ MAX_CANDIDATES = 500  # agreements with the same parties compared in Python, new
 def agreements_like(user: User, *, title: str, parties: Sequence[Party]) -> list[Agreement]:
     """The agreements `user` may see whose parties are exactly `parties` (matched by code or
     by name, as saving a draft matches them) and whose title is near-identical to `title`,
-    most alike first. One query; never an agreement hidden from `user`."""
+    most alike first. One query for the agreements, whatever their number (and the user's
+    role when it has not been read); never an agreement hidden from `user`."""
     codes = {party.code for party in parties}
     names = {party.name for party in parties}
     if len(codes) < 2 or not title.strip():
