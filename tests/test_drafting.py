@@ -33,18 +33,28 @@ SEED_PROPOSALS = [
     ("1.1", "Improved intelligence exchange", "", Theme.INTELLIGENCE, Found.LIST, True),
     ("1.2", "Coordinated military operations", "", Theme.JOINT_OPERATIONS, Found.LIST, True),
     ("1.3", "Regular high-level consultations", "", Theme.DIALOGUE, Found.LIST, True),
-    ("2.1", "Create joint border patrols", "Within 3 months", Theme.BORDER, Found.TABLE, True),
+    # "…, another meeting is scheduled next month with an agenda…"
     (
-        "2.2",
+        "2.1",
+        "Another meeting is scheduled with an agenda focused on establishing specific "
+        "benchmarks and timelines for implementing agreed-upon actions",
+        "next month",
+        Theme.DIALOGUE,
+        Found.SENTENCE,
+        True,
+    ),
+    ("3.1", "Create joint border patrols", "Within 3 months", Theme.BORDER, Found.TABLE, True),
+    (
+        "3.2",
         "Create communication networks",
         "Within 1 month",
         Theme.COMMUNICATIONS,
         Found.TABLE,
         True,
     ),
-    ("3.1", "Surge in joint military exercises", "", Theme.JOINT_OPERATIONS, Found.LIST, True),
+    ("4.1", "Surge in joint military exercises", "", Theme.JOINT_OPERATIONS, Found.LIST, True),
     (
-        "3.2",
+        "4.2",
         "Escalation of intelligence-sharing protocols",
         "",
         Theme.INTELLIGENCE,
@@ -52,7 +62,7 @@ SEED_PROPOSALS = [
         True,
     ),
     (
-        "3.3",
+        "4.3",
         "Formation of specialized task forces",
         "",
         Theme.JOINT_OPERATIONS,
@@ -60,12 +70,12 @@ SEED_PROPOSALS = [
         True,
     ),
     # "Key steps might involve:" and "A clear roadmap could encompass:" only suggest.
-    ("4.1", "Cyclical high-level dialogues", "", Theme.DIALOGUE, Found.LIST, False),
-    ("4.2", "Community outreach programs", "", Theme.COMMUNITY, Found.LIST, False),
-    ("4.3", "Cross-border trade projects", "", Theme.TRADE, Found.LIST, False),
-    ("5.1", "Intelligence collaboration", "", Theme.INTELLIGENCE, Found.TABLE, False),
-    ("5.2", "Joint military drills", "", Theme.JOINT_OPERATIONS, Found.TABLE, False),
-    ("5.3", "Public awareness campaigns", "", Theme.PUBLIC_AWARENESS, Found.TABLE, False),
+    ("5.1", "Cyclical high-level dialogues", "", Theme.DIALOGUE, Found.LIST, False),
+    ("5.2", "Community outreach programs", "", Theme.COMMUNITY, Found.LIST, False),
+    ("5.3", "Cross-border trade projects", "", Theme.TRADE, Found.LIST, False),
+    ("6.1", "Intelligence collaboration", "", Theme.INTELLIGENCE, Found.TABLE, False),
+    ("6.2", "Joint military drills", "", Theme.JOINT_OPERATIONS, Found.TABLE, False),
+    ("6.3", "Public awareness campaigns", "", Theme.PUBLIC_AWARENESS, Found.TABLE, False),
 ]
 
 
@@ -220,11 +230,59 @@ def test_it_proposes_commitments_from_small_texts(text, expected):
     assert found == expected
 
 
+RELATIVE = [
+    # relative wording dates a sentence that promises something or schedules a meeting
+    ("Talks will resume next week.", "Talks will resume", "next week"),
+    ("The two ministers are expected to meet again next month.", "Meet again", "next month"),
+    (
+        "Pakistan will reopen the Torkham crossing in the coming weeks.",
+        "Reopen the Torkham crossing",
+        "in the coming weeks",
+    ),
+    (
+        "India and Pakistan agreed to resume trade talks by the end of the year.",
+        "Resume trade talks",
+        "by the end of the year",
+    ),
+    (
+        "Officials said a follow-up summit is planned for early next year.",
+        "Follow-up summit is planned",
+        "early next year",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "title", "wording"), RELATIVE)
+def test_it_reads_relative_timeline_wording_in_a_promise_or_a_meeting(text, title, wording):
+    (proposal,) = draft_from_text(text).proposals
+    assert (proposal.title, proposal.timeline_wording) == (title, wording)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The economy grew last month and next month looks good.",
+        "Prices rose in the coming weeks after the flood.",
+        "By the end of the year the snow had closed the pass.",
+    ],
+)
+def test_it_ignores_relative_wording_in_a_sentence_that_promises_nothing(text):
+    assert draft_from_text(text).proposals == ()
+
+
+def test_it_takes_relative_wording_out_of_a_list_item():
+    text = "Key measures:\n- Open a hotline next month\n- Share data"
+    titles = [(p.title, p.timeline_wording) for p in draft_from_text(text).proposals]
+    assert titles == [("Open a hotline", "next month"), ("Share data", "")]
+
+
 FLAGGED = [
     # timeline wording the engine cannot read is proposed with the reason beside it
     ("Pakistan will fence the border by March 2021.", "by March 2021"),
     ("Both sides will hold talks by 31 February 2021.", "by 31 February 2021"),
     ("Action | Timeline\nOpen the crossing | Q3 2020", "Q3 2020"),
+    ("Pakistan will reopen the crossing in the coming weeks.", "in the coming weeks"),
+    ("Both sides agreed to meet by the end of the year.", "by the end of the year"),
 ]
 
 
@@ -329,6 +387,7 @@ FRAGMENTS = st.sampled_from(
         "Pakistan", "US", "Key components include:", " will ", "agreed to", ":", ",", ".", " ",
         "<table>", "</table>", "<tr>", "<td>", "</td>", "<!--", "&amp;", "Timeline", "Action",
         "within fourteen (14) months", "three months after the talks start", "A", "x",
+        "next month", "in the coming weeks", "by the end of the year", "a meeting is scheduled",
     ]
 )  # fmt: skip
 TEXT = st.one_of(

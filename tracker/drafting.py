@@ -10,7 +10,8 @@ found in three kinds of place:
 2. bullet lists introduced by a line that names components, measures, steps, actions,
    commitments… or says the parties agreed, will or shall;
 3. sentences with "within N days/weeks/months/years", "N months after signing" or
-   "by/before <date>".
+   "by/before <date>", and those that promise something or schedule a meeting "next
+   month", "in the coming weeks", "by the end of the year"… (`tracker/timephrases.py`).
 
 Each proposal keeps its timeline wording verbatim and says whether the deadline engine can
 read it (`timeline_problem`); the editor reviews every proposal before anything is saved.
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from enum import StrEnum
 
-from . import deadlines, gazetteer
+from . import deadlines, gazetteer, timephrases
 from .models.commitments import Theme
 from .textlines import clean_cell, has_words, last_sentence, split_sentences, text_lines, tidy
 
@@ -296,69 +297,21 @@ def _split_item(item: str) -> tuple[str, str]:
 # ---------------------------------------------------------------------------------------------
 # Sentences and timeline phrases
 
-_NUMBER_WORDS = sorted(
-    {*deadlines._SMALL_NUMBERS, *deadlines._TENS},  # the engine's vocabulary: it can read them
-    key=len,
-    reverse=True,
-)
-_NUMBER = (
-    rf"(?:\d{{1,4}}|(?:{'|'.join(_NUMBER_WORDS)})(?:[- ](?:{'|'.join(_NUMBER_WORDS)}))?)"
-    r"(?:\s*\(\d{1,4}\))?"
-)
-_UNIT = r"(?:days?|weeks?|fortnights?|months?|years?)"
-_SIGNING = (
-    r"(?:\s+(?:of|after|from|following)\s+(?:the\s+)?(?:signing|signature|entry into force|"
-    r"(?:this\s+)?(?:agreement|accord|deal|pact|memorandum))"
-    r"(?:\s+of\s+(?:the|this)\s+(?:agreement|accord|deal|pact|memorandum))?)?"
-)
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
-)
-_ORDINAL = r"\d{1,2}(?:st|nd|rd|th)?"
-_DATE = (
-    rf"(?:(?:the\s+)?end\s+of\s+(?:{_MONTH}\s+)?\d{{4}}"
-    rf"|{_ORDINAL}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}"
-    rf"|{_MONTH}\s+{_ORDINAL},?\s+\d{{4}}"
-    rf"|{_MONTH},?\s+\d{{4}}"
-    r"|\d{4}-\d{2}-\d{2}"
-    r"|(?:19|20)\d\d(?![\d-]))"
-)
-_TIMELINE_PHRASE_RE = re.compile(
-    rf"\b(?:(?:within|no later than|not later than)\s+(?:the\s+next\s+)?{_NUMBER}\s+{_UNIT}"
-    rf"{_SIGNING}"
-    rf"|{_NUMBER}\s+{_UNIT}\s+(?:(?:after|of|from|following)\s+(?:the\s+)?(?:signing|signature|"
-    r"entry into force)|(?=(?:after|following)\s))"
-    rf"|(?:by|before|no later than|not later than)\s+{_DATE})\b",
-    re.IGNORECASE,
-)
-_OTHER_ANCHOR_RE = re.compile(
-    r"\s*(?:after|following|from|of)\s+((?:the\s+)?[\w-]+(?:\s+[\w-]+){0,3})", re.IGNORECASE
-)
-_ACTION_RE = re.compile(
-    r"\b(?:will|shall|must|(?:have|has)?\s*(?:agreed|committed|pledged|promised|undertaken|"
-    r"undertook|decided|resolved)\s+to|agree to|commit to|pledge to|undertake to|are to|is to)"
-    r"\s+(?:(?:also|jointly|each|both|further)\s+)?",
-    re.IGNORECASE,
-)
-
-
-def find_timeline(text: str) -> re.Match | None:
-    """The first deadline phrase in `text`: 'within 3 months', 'by 10 March 2020', …"""
-    return _TIMELINE_PHRASE_RE.search(text)
-
 
 def _sentence_proposals(line: str) -> list[Proposal]:
     proposals = []
     for sentence in split_sentences(line)[: MAX_PROPOSALS * 20]:
-        match = find_timeline(sentence)
+        match, meeting = timephrases.sentence_timeline(sentence)
         if match is None:
             continue
-        counted_from_event = not re.match(r"(?i)(?:within|by|before|no|not)\b", match.group())
-        if counted_from_event and not _ACTION_RE.search(sentence):
+        relative = match.re is timephrases.RELATIVE_PHRASE_RE
+        counted_from_event = not relative and not re.match(
+            r"(?i)(?:within|by|before|no|not)\b", match.group()
+        )
+        if counted_from_event and not timephrases.ACTION_RE.search(sentence):
             continue  # "Two years after the war, …" is history, not a promise
         end, notes = match.end(), ()
-        if anchor := _OTHER_ANCHOR_RE.match(sentence, end):
+        if not relative and (anchor := timephrases.OTHER_ANCHOR_RE.match(sentence, end)):
             end = anchor.end()
             notes = (
                 f"The text counts this from “{anchor[1]}”; it is counted from the signing "
@@ -366,8 +319,11 @@ def _sentence_proposals(line: str) -> list[Proposal]:
             )
         wording = sentence[match.start() : end]
         rest = f"{sentence[: match.start()]} {sentence[end:]}"
-        action = _ACTION_RE.search(rest)
+        action = timephrases.ACTION_RE.search(rest)
         title = rest[action.end() :] if action else rest
+        if meeting and (named := timephrases.MEETING_RE.search(rest)):
+            # "…, another meeting is scheduled next month": the meeting is what is promised.
+            title = re.sub(r"(?i)\s+(?:for|in|on|at|by|to)\W*$", "", rest[named.start() :])
         if len(re.findall(r"[^\W\d_]{2,}", title)) < 2:
             title = rest
         # Who acts is named before "will", "agreed to"…; naming no one means every party.
@@ -395,7 +351,9 @@ def _proposal(
     notes: tuple[str, ...] = (),
 ) -> Proposal | None:
     title = clean_cell(title)
-    if not wording and (match := find_timeline(title)):
+    if not wording and (
+        match := timephrases.find_timeline(title) or timephrases.find_relative_timeline(title)
+    ):
         wording = match.group()
         title = clean_cell(f"{title[: match.start()]} {title[match.end() :]}")
     title = re.sub(r"^(?:a|an|the)\s+(?=\w)", "", title.rstrip(". "), flags=re.IGNORECASE)

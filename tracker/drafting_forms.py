@@ -6,6 +6,8 @@ Validation of input lives here; the rules (parties of the agreement, unique refe
 due dates) stay in services and models, and their errors are shown beside the fields.
 """
 
+from functools import cached_property
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -13,7 +15,7 @@ from django.utils.text import slugify
 
 from . import deadlines, drafting, gazetteer, selectors, services
 from .forms import DATE_INPUT
-from .models import Agreement, Commitment, Party, Source, Theme, limits
+from .models import Agreement, Commitment, Party, Source, Theme, User, limits
 from .models.validators import web_url
 
 MAX_PASTE = 100_000
@@ -186,8 +188,9 @@ def _proposal_initial(proposal: drafting.Proposal, agreement_codes: list[str]) -
 class DraftReview:
     """One review of a draft: the forms bound to the POST when accepting, else prefilled."""
 
-    def __init__(self, *, text: str, agreement: Agreement | None, data=None):
+    def __init__(self, *, text: str, agreement: Agreement | None, user: User, data=None):
         self.agreement = agreement
+        self.user = user
         existing = []
         if agreement is not None:
             existing = list(agreement.commitments.values_list("reference", flat=True))
@@ -239,6 +242,21 @@ class DraftReview:
             "summary": self.draft.summary,
             "parties": self.draft.suggested_party_codes,
         }
+
+    @cached_property
+    def similar_agreements(self) -> list[Agreement]:
+        """For a new agreement: those the editor may see with the same parties and a
+        near-identical title, which the commitments may belong to instead."""
+        form = self.agreement_form
+        if form is None:
+            return []
+        if form.is_bound:
+            title = form.data.get(form.add_prefix("title"), "")
+            codes = self._posted_codes(form.data)
+        else:
+            title, codes = form.initial["title"], form.initial["parties"]
+        parties = [self.known[code] for code in codes]
+        return selectors.agreements_like(self.user, title=title, parties=parties)
 
     def _posted_codes(self, data) -> list[str]:
         return [code for code in data.getlist("new-parties") if code in self.known]

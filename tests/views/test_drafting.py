@@ -108,8 +108,9 @@ def test_it_proposes_the_seed_commitments_without_saving_anything(editor_client)
         "Improved intelligence exchange",
         "Coordinated military operations",
         "Regular high-level consultations",
+        "Another meeting is scheduled with an agenda focused on establishing specific "
+        "benchmarks and timelines for implementing agreed-upon actions",
         "Create joint border patrols",
-        "Create communication networks",
     ]
     assert review.agreement_form.initial["parties"] == ["PAK", "AFG"]
     assert review.agreement_form.initial["slug"] == (
@@ -160,20 +161,20 @@ def test_it_creates_the_agreement_its_parties_and_commitments(editor_client):
     assert sorted(agreement.parties.values_list("code", flat=True)) == ["AFG", "PAK"]
     assert Milestone.objects.get(agreement=agreement).date == agreement.signed_on
     assert Source.objects.get(agreement=agreement).title == agreement.title
-    # the eight proposals not hedged with "might" or "could"
-    assert agreement.commitments.count() == 8
+    # the nine proposals not hedged with "might" or "could"
+    assert agreement.commitments.count() == 9
 
 
 def test_it_computes_the_due_dates_and_shows_them(editor_client):
     response = accept(editor_client)
     patrols = Commitment.objects.get(title="Create joint border patrols")
     networks = Commitment.objects.get(title="Create communication networks")
-    assert (patrols.reference, patrols.due_on) == ("2.1", datetime.date(2026, 4, 30))
+    assert (patrols.reference, patrols.due_on) == ("3.1", datetime.date(2026, 4, 30))
     assert (networks.theme, networks.due_on) == (Theme.COMMUNICATIONS, datetime.date(2026, 2, 28))
     assert sorted(patrols.responsible_parties.values_list("code", flat=True)) == ["AFG", "PAK"]
     page = editor_client.get(response["Location"])
     assert b"30 Apr 2026" in page.content
-    assert b"8 commitments added from the article." in page.content
+    assert b"9 commitments added from the article." in page.content
 
 
 def test_it_saves_the_editors_changes_and_drops_unticked_rows(editor_client):
@@ -193,12 +194,12 @@ def test_it_saves_the_editors_changes_and_drops_unticked_rows(editor_client):
         },
     )
     editor_client.post(URL, data)
-    patrols = Commitment.objects.get(reference="2.1")
+    patrols = Commitment.objects.get(reference="3.1")
     assert patrols.title == "Create joint border patrols on the Durand Line"
     assert patrols.due_on == datetime.date(2026, 1, 31) + datetime.timedelta(days=135)
     assert list(patrols.responsible_parties.values_list("code", flat=True)) == ["PAK"]
     assert not Commitment.objects.filter(title="Surge in joint military exercises").exists()
-    assert Commitment.objects.count() == 7
+    assert Commitment.objects.count() == 8
 
 
 def test_it_saves_a_commitment_the_text_missed(editor_client):
@@ -233,7 +234,7 @@ def test_it_adds_to_an_existing_agreement_after_its_references(editor_client, ag
     response = editor_client.post(URL, review_data(response))
     assert response["Location"] == agreement.get_absolute_url()
     patrols = agreement.commitments.get(title="Create joint border patrols")
-    assert patrols.reference == "3.1"
+    assert patrols.reference == "4.1"
     assert set(patrols.responsible_parties.all()) == set(agreement.parties.all())
     assert Agreement.objects.count() == 1
 
@@ -259,7 +260,7 @@ def test_it_saves_nothing_when_a_timeline_is_unreadable(editor_client):
     response = editor_client.post(URL, data)
     form = response.context["review"].formset.forms[int(patrols.split("-")[1])]
     assert form.errors["timeline_wording"][0].startswith("“Q3 2026” cannot be read as a deadline.")
-    assert b'id="id_c-3-timeline_wording_errors"' in response.content
+    assert b'id="id_c-4-timeline_wording_errors"' in response.content
     assert b"Nothing was saved: 1 thing to fix, marked below." in response.content
     assert_nothing_saved()
 
@@ -276,16 +277,16 @@ def test_it_ignores_an_unreadable_timeline_on_a_dropped_row(editor_client):
         },
     )
     editor_client.post(URL, data)
-    assert Commitment.objects.count() == 7
+    assert Commitment.objects.count() == 8
 
 
 def test_it_saves_nothing_on_a_duplicate_reference(editor_client):
     response = propose(editor_client)
     networks = row(response, "Create communication networks")
-    data = review_data(response, **{"new-signed_on": SIGNED, f"{networks}-reference": "2.1"})
+    data = review_data(response, **{"new-signed_on": SIGNED, f"{networks}-reference": "3.1"})
     response = editor_client.post(URL, data)
     form = response.context["review"].formset.forms[int(networks.split("-")[1])]
-    assert form.errors["reference"] == ["Row 4 already uses 2.1."]
+    assert form.errors["reference"] == ["Row 5 already uses 3.1."]
     assert_nothing_saved()
 
 
@@ -361,3 +362,78 @@ def test_it_asks_for_at_least_one_ticked_commitment(editor_client):
         "Tick “Accept” on at least one commitment."
     ]
     assert_nothing_saved()
+
+
+# ---------------------------------------------------------------------------------------------
+# An agreement the draft may duplicate
+
+SEED_TITLE = "Pakistan and Afghanistan Unite to Combat Cross-Border Terrorism"
+
+
+def seed_like_agreement(title="Pakistan and Afghanistan unite to combat cross-border terrorism"):
+    pakistan = PartyFactory(code="PAK", name="Pakistan")
+    afghanistan = PartyFactory(code="AFG", name="Afghanistan")
+    return AgreementFactory(title=title, parties=[pakistan, afghanistan])
+
+
+def test_it_warns_that_an_agreement_with_the_same_parties_and_title_exists(editor_client):
+    existing = seed_like_agreement()
+    response = propose(editor_client)
+    assert response.context["review"].similar_agreements == [existing]
+    assert f'href="{existing.get_absolute_url()}"'.encode() in response.content
+    assert b"add these commitments to it instead" in response.content
+
+
+def test_it_matches_a_saved_party_by_name_as_saving_does(editor_client):
+    existing = AgreementFactory(
+        title=SEED_TITLE,
+        parties=[
+            PartyFactory(code="PK", name="Pakistan"),
+            PartyFactory(code="AF", name="Afghanistan"),
+        ],
+    )
+    assert propose(editor_client).context["review"].similar_agreements == [existing]
+
+
+def test_it_never_names_an_agreement_the_editor_cannot_see(editor_client):
+    hidden = seed_like_agreement()
+    hidden.teams.set([TeamFactory()])
+    response = propose(editor_client)
+    assert response.context["review"].similar_agreements == []
+    assert hidden.slug.encode() not in response.content
+    assert b'id="similar-agreements"' not in response.content
+
+
+@pytest.mark.parametrize(
+    ("title", "parties"),
+    [
+        ("Pakistan and Afghanistan sign a trade deal", ["PAK", "AFG"]),  # another title
+        (SEED_TITLE, ["PAK", "AFG", "IND"]),  # another set of parties
+        (SEED_TITLE, ["PAK", "IND"]),
+    ],
+)
+def test_it_does_not_warn_about_other_agreements(editor_client, title, parties):
+    AgreementFactory(title=title, parties=[PartyFactory(code=code) for code in parties])
+    response = propose(editor_client)
+    assert response.context["review"].similar_agreements == []
+    assert b'id="similar-agreements"' not in response.content
+
+
+def test_it_checks_the_title_and_parties_the_editor_posted(editor_client):
+    existing = seed_like_agreement(title="Border security pact")
+    response = propose(editor_client)
+    assert response.context["review"].similar_agreements == []
+    data = review_data(response, **{"new-title": "Border Security Pact", "new-slug": "taken!"})
+    response = editor_client.post(URL, data)  # refused: the review is shown again
+    assert response.context["review"].similar_agreements == [existing]
+
+
+def test_it_offers_to_add_the_commitments_to_the_existing_agreement(editor_client):
+    existing = seed_like_agreement()
+    response = editor_client.post(
+        URL, {"text": SEED, "agreement": existing.slug, "step": "propose"}
+    )
+    review = response.context["review"]
+    assert review.agreement == existing
+    assert review.similar_agreements == []
+    assert f'name="agreement" value="{existing.slug}"'.encode() in propose(editor_client).content

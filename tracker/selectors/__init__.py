@@ -21,6 +21,7 @@ from .data import (
     commitments_visible_count,
     with_page_warnings,
 )
+from .drafting import agreements_like
 from .expressions import (
     PRIORITY_RANK,
     WARNINGS,
@@ -103,6 +104,7 @@ __all__ = [
     "agreement_free_slug",
     "agreement_summary",
     "agreements_filtered",
+    "agreements_like",
     "agreements_visible_to",
     "api_agreements",
     "api_commitments",

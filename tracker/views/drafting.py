@@ -31,6 +31,7 @@ def draft(request: HttpRequest) -> HttpResponse:
     review = DraftReview(
         text=form.cleaned_data["text"],
         agreement=form.cleaned_data["agreement"],
+        user=request.user,
         data=request.POST if accepting else None,
     )
     if accepting and review.is_valid() and (agreement := review.save()):
