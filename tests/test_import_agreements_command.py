@@ -30,7 +30,7 @@ def test_it_imports_the_example_file_of_the_seed_agreement():
     assert "commitment: 15 created" in out
     agreement = Agreement.objects.get(slug=demo.SLUG)
     assert agreement.signed_on == datetime.date(2026, 8, 11)
-    assert Evidence.objects.count() == 6
+    assert Evidence.objects.count() == 8
 
 
 def test_the_example_file_matches_the_demo_commitments():
