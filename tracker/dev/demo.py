@@ -35,8 +35,10 @@ DEMO_USERS = [
 ]
 
 # The keys of the import format that hold a date, a moment, or a timeline that may name a day.
+# Not an extension's `recorded_at`: it is the extension's natural key, so the file imported
+# into a demo loaded on any day still finds the extension recorded rather than refusing it.
 DATE_KEYS = {"signed_on", "published_on", "date", "occurred_on", "source_date"}
-MOMENT_KEYS = {"at", "logged_at", "recorded_at", "retracted_at"}
+MOMENT_KEYS = {"at", "logged_at", "retracted_at"}
 TIMELINE_KEYS = {"timeline", "from_timeline"}
 BY_DAY = re.compile(r"by (\d{1,2} \w+ \d{4})")
 
