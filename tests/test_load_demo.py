@@ -1,13 +1,17 @@
-"""`manage.py load_demo`: the seed agreement, dated relative to today; running it twice
-changes nothing."""
+"""`manage.py load_demo`: the seed agreement, imported from the example file and dated
+relative to today; running it twice changes nothing."""
 
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import timezone
 
-from tracker.dev.demo import SLUG
+from tracker.dev.demo import EXAMPLE, EXAMPLE_DAY, SLUG, demo_document
+from tracker.import_files import read_document
+from tracker.importer import run_import
 from tracker.models import Agreement, Commitment, Evidence, OverdueFlag, StatusChange, User
 
 pytestmark = pytest.mark.django_db
@@ -73,8 +77,6 @@ def test_it_prints_the_demo_logins(demo, capsys):
 
 
 def test_it_shows_a_dispute_a_blocked_commitment_and_an_extension(demo):
-    from django.utils import timezone
-
     from tracker import selectors
 
     commitments = selectors.with_warnings(
@@ -85,3 +87,50 @@ def test_it_shows_a_dispute_a_blocked_commitment_and_an_extension(demo):
     extended = commitments.get(reference="5.2")
     assert extended.original_due_on is not None
     assert extended.due_on > extended.original_due_on
+
+
+def _dry_run(document: dict):
+    return run_import(document, file_name=EXAMPLE.name, by=None, dry_run=True)
+
+
+def test_the_example_is_dated_as_the_demo_of_the_day_these_tests_load():
+    assert EXAMPLE_DAY == TODAY
+
+
+def test_importing_the_example_into_the_demo_changes_nothing(demo):
+    report = _dry_run(read_document(EXAMPLE.name, EXAMPLE.read_bytes()))
+    assert report.made_changes == []
+    assert {change.kind for change in report.changes} >= {"agreement", "commitment", "evidence"}
+
+
+def test_exporting_the_demo_gives_the_example_file(demo, tmp_path):
+    exported = tmp_path / "demo.yaml"
+    with timezone.override(datetime.UTC):  # the example's moments are written in UTC
+        call_command("export_agreements", SLUG, "--format", "yaml", "-o", str(exported))
+    example = "".join(
+        line for line in EXAMPLE.read_text().splitlines(keepends=True) if not line.startswith("#")
+    )
+    assert exported.read_text() == example
+
+
+def test_loaded_another_day_it_is_the_example_with_every_date_moved(time_machine):
+    later = datetime.date(2027, 3, 2)
+    time_machine.move_to(datetime.datetime(2027, 3, 2, 9, tzinfo=datetime.UTC))
+    call_command("load_demo", stdout=io.StringIO())
+    agreement = Agreement.objects.get(slug=SLUG)
+    assert agreement.signed_on == later - datetime.timedelta(days=110)
+    task_forces = agreement.commitments.get(reference="3.3")
+    assert task_forces.timeline_wording == "by 14 March 2027"
+    assert _dry_run(demo_document(later)).made_changes == []
+
+
+def test_into_a_demo_loaded_later_the_example_moves_the_dated_items_back(time_machine):
+    time_machine.move_to(datetime.datetime(2026, 12, 5, 9, tzinfo=datetime.UTC))
+    call_command("load_demo", stdout=io.StringIO())
+    report = _dry_run(read_document(EXAMPLE.name, EXAMPLE.read_bytes()))
+    assert [(change.kind, change.label) for change in report.made_changes] == [
+        ("agreement", SLUG),
+        ("source", f"{SLUG}: Pakistan and Afghanistan Unite to Combat Cross-Border Terrorism"),
+        ("milestone", f"{SLUG}: Follow-up meeting on benchmarks and timelines"),
+        ("commitment", f"{SLUG}: 3.3"),
+    ]

@@ -1,36 +1,30 @@
 """The demo data set: the Pakistan–Afghanistan counter-terrorism accord of the seed article.
 
-Dates count back from `today`, so that whenever it is loaded the demo has overdue, due-soon
-and implemented commitments. Loading it again changes nothing.
+One source: the agreement is `docs/examples/pak-afg.yaml`, imported through the importer as
+any file is. The file is dated as if loaded on `EXAMPLE_DAY`; every date in it is moved by
+as many days as today is after that, so that whenever it is loaded the demo has overdue,
+due-soon and implemented commitments. Loading it again changes nothing.
 """
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+import re
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from .. import deadlines, services
-from ..models import (
-    Agreement,
-    AgreementStatus,
-    Commitment,
-    CommitmentStatus,
-    Milestone,
-    MilestoneKind,
-    Party,
-    Priority,
-    Role,
-    Source,
-    Stance,
-    Theme,
-    User,
-)
+from .. import services
+from ..import_files import read_document
+from ..importer import run_import
+from ..models import Agreement, Role, User
 
 SLUG = "pak-afg-counter-terrorism"
-SIGNED_DAYS_AGO = 110
 FOLLOW_UP = "Follow-up meeting on benchmarks and timelines"
+EXAMPLE = Path(settings.BASE_DIR) / "docs" / "examples" / "pak-afg.yaml"
+# The day the example's dates are those of a demo loaded that day.
+EXAMPLE_DAY = date(2026, 11, 29)
 
 DEMO_USERS = [
     # username, role, password, staff (may open the admin)
@@ -40,221 +34,13 @@ DEMO_USERS = [
     ("admin", Role.ADMIN, "admin-demo", True),
 ]
 
-SUMMARY = (
-    "Pakistan and Afghanistan committed to strengthen their collaboration against "
-    "cross-border terrorism: intelligence sharing, coordinated security operations, joint "
-    "border patrols and regular high-level consultations, with a follow-up meeting the next "
-    "month to set benchmarks and timelines."
-)
-
-
-@dataclass
-class DemoCommitment:
-    reference: str
-    title: str
-    theme: Theme
-    wording: str
-    status: CommitmentStatus = CommitmentStatus.NOT_STARTED
-    parties: tuple[str, ...] = ("PAK", "AFG")
-    from_follow_up: bool = False
-    priority: Priority = Priority.MEDIUM
-    description: str = ""
-    # (days after signing, status, reason) steps that lead to `status`
-    history: list[tuple[int, CommitmentStatus, str]] = field(default_factory=list)
-    # (days after signing, stance, reliability, credibility, summary, quote)
-    evidence: list[tuple[int, Stance, str, int, str, str]] = field(default_factory=list)
-
-
-def _commitments(today: date) -> list[DemoCommitment]:
-    S, T = CommitmentStatus, Theme
-    task_force_due = today + timedelta(days=12)
-    return [
-        DemoCommitment(
-            "1.1",
-            "Improve intelligence exchange on terrorist activities and movements",
-            T.INTELLIGENCE,
-            "ongoing",
-            S.IN_PROGRESS,
-            priority=Priority.HIGH,
-            description="Both nations will enhance communication regarding terrorist "
-            "activities and movements.",
-            history=[(20, S.IN_PROGRESS, "Liaison officers named on both sides.")],
-            evidence=[
-                (
-                    18,
-                    Stance.PROGRESS,
-                    "B",
-                    2,
-                    "Liaison officers for intelligence exchange named by both interior ministries.",
-                    "",
-                )
-            ],
-        ),
-        DemoCommitment(
-            "1.2",
-            "Plan coordinated military operations against strongholds near the border",
-            T.JOINT_OPERATIONS,
-            "within 6 months",
-            priority=Priority.HIGH,
-        ),
-        DemoCommitment(
-            "1.3",
-            "Hold regular high-level consultations to evaluate progress",
-            T.DIALOGUE,
-            "ongoing",
-            S.IN_PROGRESS,
-            history=[(31, S.IN_PROGRESS, "First consultation held at the follow-up meeting.")],
-        ),
-        DemoCommitment(
-            "2.1",
-            "Create joint border patrols",
-            T.BORDER,
-            "Within 3 months",
-            S.IN_PROGRESS,
-            priority=Priority.HIGH,
-            history=[(45, S.IN_PROGRESS, "Patrol routes agreed by the border commands.")],
-            evidence=[
-                (
-                    44,
-                    Stance.PROGRESS,
-                    "C",
-                    3,
-                    "Border commanders met and agreed four patrol sectors.",
-                    "",
-                ),
-                (
-                    85,
-                    Stance.SETBACK,
-                    "B",
-                    2,
-                    "Crossings closed after a clash; no joint patrol has taken place yet.",
-                    "",
-                ),
-            ],
-        ),
-        DemoCommitment(
-            "2.2",
-            "Create communication networks",
-            T.COMMUNICATIONS,
-            "Within 1 month",
-            S.IMPLEMENTED,
-            history=[
-                (10, S.IN_PROGRESS, "Hotline equipment delivered."),
-                (26, S.IMPLEMENTED, "Hotline between the border commands is live."),
-            ],
-            evidence=[
-                (
-                    25,
-                    Stance.PROGRESS,
-                    "B",
-                    2,
-                    "Hotline between the two border commands activated and tested.",
-                    "",
-                )
-            ],
-        ),
-        DemoCommitment(
-            "2.3",
-            "Hold a follow-up meeting to set benchmarks and timelines",
-            T.DIALOGUE,
-            "next month",
-            S.IMPLEMENTED,
-            history=[(31, S.IMPLEMENTED, "The follow-up meeting took place.")],
-            evidence=[
-                (
-                    31,
-                    Stance.PROGRESS,
-                    "A",
-                    1,
-                    "Follow-up meeting held; joint communiqué lists benchmarks.",
-                    "",
-                )
-            ],
-        ),
-        DemoCommitment(
-            "3.1",
-            "Increase joint military exercises on counterterrorism tactics",
-            T.JOINT_OPERATIONS,
-            "within two weeks",
-            S.STALLED,
-            from_follow_up=True,
-            history=[
-                (40, S.IN_PROGRESS, "Exercise planning cell set up."),
-                (60, S.STALLED, "First exercise postponed without a new date."),
-            ],
-            evidence=[
-                (
-                    58,
-                    Stance.SETBACK,
-                    "D",
-                    4,
-                    "Local press reports the first exercise was postponed.",
-                    "",
-                )
-            ],
-        ),
-        DemoCommitment(
-            "3.2",
-            "Escalate intelligence-sharing protocols for rapid responses",
-            T.INTELLIGENCE,
-            "within 135 days",
-            S.IN_PROGRESS,
-            history=[(70, S.IN_PROGRESS, "Draft protocol exchanged.")],
-        ),
-        DemoCommitment(
-            "3.3",
-            "Form specialised task forces targeting known terrorist havens",
-            T.JOINT_OPERATIONS,
-            f"by {task_force_due.day} {task_force_due:%B %Y}",
-            priority=Priority.HIGH,
-        ),
-        DemoCommitment(
-            "4.1",
-            "Create structures for cyclical high-level dialogues",
-            T.DIALOGUE,
-            "within a year",
-        ),
-        DemoCommitment(
-            "4.2",
-            "Launch community outreach programmes in border districts",
-            T.COMMUNITY,
-            "within fourteen (14) months",
-            parties=("AFG",),
-        ),
-        DemoCommitment(
-            "4.3",
-            "Encourage cross-border trade projects",
-            T.TRADE,
-            "ongoing",
-            priority=Priority.LOW,
-        ),
-        DemoCommitment(
-            "5.1",
-            "Share actionable intelligence to thwart planned attacks",
-            T.INTELLIGENCE,
-            "ongoing",
-            S.PARTIAL,
-            history=[
-                (30, S.IN_PROGRESS, "First alerts exchanged."),
-                (90, S.PARTIAL, "Alerts flow one way only so far."),
-            ],
-        ),
-        DemoCommitment(
-            "5.2",
-            "Conduct joint military drills preparing forces for coordinated action",
-            T.JOINT_OPERATIONS,
-            "Within 3 months",
-        ),
-        DemoCommitment(
-            "5.3",
-            "Run public awareness campaigns on the dangers of radicalisation",
-            T.PUBLIC_AWARENESS,
-            "within 6 months",
-            parties=("PAK",),
-            from_follow_up=True,
-            priority=Priority.LOW,
-        ),
-    ]
+# The keys of the import format that hold a date, a moment, or a timeline that may name a day.
+# Not an extension's `recorded_at`: it is the extension's natural key, so the file imported
+# into a demo loaded on any day still finds the extension recorded rather than refusing it.
+DATE_KEYS = {"signed_on", "published_on", "date", "occurred_on", "source_date"}
+MOMENT_KEYS = {"at", "logged_at", "retracted_at"}
+TIMELINE_KEYS = {"timeline", "from_timeline"}
+BY_DAY = re.compile(r"by (\d{1,2} \w+ \d{4})")
 
 
 def load_demo(*, today: date | None = None) -> tuple[bool, list[tuple[str, str, str]]]:
@@ -264,9 +50,44 @@ def load_demo(*, today: date | None = None) -> tuple[bool, list[tuple[str, str, 
         users = _users()
         if Agreement.objects.filter(slug=SLUG).exists():
             return False, users
-        _agreement(today, by=User.objects.get(username="analyst"))
+        run_import(
+            demo_document(today),
+            file_name=EXAMPLE.name,
+            by=User.objects.get(username="editor"),
+        )
     services.overdue_scan(today=today)
     return True, users
+
+
+def demo_document(today: date) -> dict:
+    """The example file as the importer reads it, its dates moved to count back from `today`."""
+    document = read_document(EXAMPLE.name, EXAMPLE.read_bytes())
+    return _shifted(document, today - EXAMPLE_DAY)
+
+
+def _shifted(value, days: timedelta):
+    if isinstance(value, list):
+        return [_shifted(item, days) for item in value]
+    if not isinstance(value, dict):
+        return value
+    moved = {}
+    for key, item in value.items():
+        if not isinstance(item, str):
+            moved[key] = _shifted(item, days)
+        elif key in DATE_KEYS:
+            moved[key] = (date.fromisoformat(item) + days).isoformat()
+        elif key in MOMENT_KEYS:
+            moved[key] = (datetime.fromisoformat(item) + days).isoformat()
+        elif key in TIMELINE_KEYS:
+            moved[key] = BY_DAY.sub(lambda m: _day_moved(m[1], days), item)
+        else:
+            moved[key] = item
+    return moved
+
+
+def _day_moved(day: str, days: timedelta) -> str:
+    moved = datetime.strptime(day, "%d %B %Y").date() + days
+    return f"by {moved.day} {moved:%B %Y}"
 
 
 def _users() -> list[tuple[str, str, str]]:
@@ -283,118 +104,3 @@ def _users() -> list[tuple[str, str, str]]:
             user.groups.add(Group.objects.get(name=role.label))
         logins.append((username, role.label, password))
     return logins
-
-
-def _agreement(today: date, *, by: User) -> Agreement:
-    signed_on = today - timedelta(days=SIGNED_DAYS_AGO)
-    editor = User.objects.get(username="editor")
-    parties = {
-        code: services.party_get_or_create(party=Party(code=code, name=name))
-        for code, name in (("PAK", "Pakistan"), ("AFG", "Afghanistan"))
-    }
-    agreement = services.agreement_save(
-        agreement=Agreement(
-            slug=SLUG,
-            title="Pakistan–Afghanistan accord on countering cross-border terrorism",
-            signed_on=signed_on,
-            signed_on_kind=Agreement.DateKind.ANNOUNCED,
-            status=AgreementStatus.IN_FORCE,
-            summary=SUMMARY,
-        ),
-        parties=parties.values(),
-        by=editor,
-    )
-    Source.objects.create(
-        agreement=agreement,
-        kind=Source.Kind.ARTICLE,
-        title="Pakistan and Afghanistan Unite to Combat Cross-Border Terrorism",
-        publisher="Seed article",
-        published_on=signed_on + timedelta(days=1),
-    )
-    follow_up = services.milestone_save(
-        milestone=Milestone(
-            agreement=agreement,
-            kind=MilestoneKind.MEETING,
-            name=FOLLOW_UP,
-            date=deadlines.due_date("next month", signed_on),
-        ),
-        by=editor,
-    )
-    for item in _commitments(today):
-        commitment = services.commitment_save(
-            commitment=Commitment(
-                agreement=agreement,
-                reference=item.reference,
-                title=item.title,
-                description=item.description,
-                theme=item.theme,
-                priority=item.priority,
-                timeline_wording=item.wording,
-                deadline_milestone=follow_up if item.from_follow_up else None,
-            ),
-            responsible=[parties[code] for code in item.parties],
-            by=editor,
-        )
-        _history(commitment, item, signed_on, by=by)
-    _warnings(agreement, parties, today, by=by)
-    return agreement
-
-
-def _warnings(agreement: Agreement, parties: dict, today: date, *, by: User) -> None:
-    """A disputed claim, a dependency on an overdue commitment, and an extended deadline."""
-    by_reference = {c.reference: c for c in agreement.commitments.all()}
-    patrols = by_reference["2.1"]
-    for code, stance, summary, publisher in (
-        ("PAK", Stance.PROGRESS, "Pakistan's army says joint patrols began at Torkham.", "ISPR"),
-        ("AFG", Stance.SETBACK, "Kabul denies that any joint patrol has taken place.", "MoD"),
-    ):
-        services.evidence_log(
-            commitment=patrols,
-            by=by,
-            summary=summary,
-            stance=stance,
-            claimed_by=parties[code],
-            source_publisher=publisher,
-            reliability="C",
-            credibility=3,
-        )
-    services.commitment_set_dependencies(commitment=by_reference["3.3"], prerequisites=[patrols])
-    new_date = today + timedelta(days=40)
-    services.commitment_extend_deadline(
-        commitment=by_reference["5.2"],
-        wording=f"by {new_date.day} {new_date:%B %Y}",
-        reason="Postponed by both defence ministries after the border clash.",
-        source_title="Joint press release",
-        by=User.objects.get(username="editor"),
-    )
-
-
-def _history(commitment: Commitment, item: DemoCommitment, signed_on: date, *, by: User) -> None:
-    def moment(days: int) -> datetime:
-        return timezone.make_aware(datetime.combine(signed_on + timedelta(days=days), time(10)))
-
-    logged = []
-    for days, stance, reliability, credibility, summary, quote in item.evidence:
-        logged.append(
-            services.evidence_log(
-                commitment=commitment,
-                by=by,
-                at=moment(days),
-                summary=summary,
-                occurred_on=signed_on + timedelta(days=days - 1),
-                stance=stance,
-                reliability=reliability,
-                credibility=credibility,
-                quote=quote,
-            )
-        )
-    for days, status, reason in item.history:
-        cited = next((e for e in reversed(logged) if e.logged_at <= moment(days)), None)
-        services.commitment_set_status(
-            commitment=commitment,
-            status=status,
-            reason=reason,
-            by=by,
-            evidence=cited,
-            at=moment(days),
-        )
