@@ -11,11 +11,13 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import forms as forms_app
 from . import selectors, services
 from .admin_forms import (
     AgreementForm,
@@ -81,8 +83,14 @@ class VisibleRawIdWidget(ForeignKeyRawIdWidget):
         return super().label_and_url_for_value(value) if shown else ("", "")
 
 
+# The browser's own date picker (the app's forms' widget), written as YYYY-MM-DD whatever
+# the locale: the admin's text input took `01/09/2026`, which reads as January or September.
+DATE_INPUT = {models.DateField: {"widget": forms_app.DATE_INPUT}}
+
+
 class SourceInline(admin.TabularInline):
     model = Source
+    formfield_overrides = DATE_INPUT
     extra = 0
 
 
@@ -91,6 +99,7 @@ class MilestoneInline(admin.TabularInline):
 
     model = Milestone
     formset = MilestoneInlineFormSet
+    formfield_overrides = DATE_INPUT
     extra = 1
     fields = ["name", "kind", "date", "date_is_estimate", "note"]
     verbose_name_plural = "milestones (the signing follows the agreement's date)"
@@ -215,8 +224,10 @@ class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
     readonly_fields = ["commitment_count", "overdue_count"]
     list_filter = ["status", "parties", "teams"]
     search_fields = ["title", "summary", "slug"]
-    prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["parties", "teams"]
+    # The slug is not prepopulated: left empty, the form makes it from the title.
+    autocomplete_fields = ["parties"]
+    filter_horizontal = ["teams"]
+    formfield_overrides = DATE_INPUT
     date_hierarchy = "signed_on"
     inlines = [SourceInline, MilestoneInline, CommitmentInline]
     fieldsets = [
@@ -224,6 +235,9 @@ class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
         ("Parties and access", {"fields": ["parties", "teams"]}),
         (None, {"fields": ["summary"]}),
     ]
+
+    class Media:
+        css = {"all": ["css/admin-forms.css"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Agreement]:
         return super().get_queryset(request).prefetch_related("parties", "teams")
@@ -295,6 +309,7 @@ class EvidenceInline(admin.StackedInline):
 
     model = Evidence
     form = EvidenceAdminForm
+    formfield_overrides = DATE_INPUT
     extra = 0
     can_delete = False
     fields = [
@@ -464,6 +479,7 @@ class EvidenceAdmin(LargeTableMixin, VisibleAgreementsMixin, SimpleHistoryAdmin)
 
     agreement_path = "commitment__agreement"
     form = EvidenceAdminForm
+    formfield_overrides = DATE_INPUT
     list_display = ["commitment", "summary", "stance", "grading", "logged_by", "logged_at"]
     list_filter = [
         ("logged_at", admin.DateFieldListFilter),
