@@ -15,10 +15,12 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import forms as forms_app
 from . import selectors, services
+from .admin_due_date import due_date_preview
 from .admin_forms import (
     AgreementForm,
     CommitmentForm,
@@ -113,7 +115,22 @@ class MilestoneInline(admin.TabularInline):
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
-class CommitmentInline(admin.StackedInline):
+class DueDatePreviewMixin:
+    """The timeline wording's due date shown beside it as it is typed (`admin_due_date`)."""
+
+    class Media:
+        css = {"all": ["css/admin-forms.css"]}
+        js = ["js/admin-due-date.js"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "timeline_wording":
+            url = reverse("admin:tracker_commitment_due_date")
+            field.widget.attrs["data-due-date-url"] = url
+        return field
+
+
+class CommitmentInline(DueDatePreviewMixin, admin.StackedInline):
     model = Commitment
     form = CommitmentForm
     formset = CommitmentInlineFormSet
@@ -345,7 +362,9 @@ class ExtensionInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(LargeTableMixin, VisibleAgreementsMixin, SimpleHistoryAdmin):
+class CommitmentAdmin(
+    DueDatePreviewMixin, LargeTableMixin, VisibleAgreementsMixin, SimpleHistoryAdmin
+):
     form = CommitmentForm
     list_display = [
         "reference",
@@ -384,6 +403,13 @@ class CommitmentAdmin(LargeTableMixin, VisibleAgreementsMixin, SimpleHistoryAdmi
         "depends_on",
         "description",
     ]
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(due_date_preview)
+        return [
+            path("due-date/", preview, name="tracker_commitment_due_date"),
+            *super().get_urls(),
+        ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Commitment]:
         return (

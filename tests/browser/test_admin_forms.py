@@ -85,6 +85,25 @@ def _csp_violations(page) -> list[str]:
     return violations
 
 
+def test_it_shows_the_due_date_as_the_wording_is_typed(editor_page, live_server, agreement):
+    violations = _csp_violations(editor_page)
+    url = reverse("admin:tracker_agreement_change", args=[agreement.pk])
+    editor_page.goto(f"{live_server.url}{url}")
+    wording = editor_page.locator("#id_commitments-0-timeline_wording")
+    wording.fill("within 2 months")
+    editor_page.wait_for_function(
+        "() => document.querySelector('output.timeline-preview')?.textContent === "
+        "'Due 31 March 2026.'"
+    )
+    wording.fill("when convenient")
+    editor_page.wait_for_function(
+        "() => document.querySelector('output.timeline-preview')?.textContent"
+        ".includes('cannot be read as a deadline')"
+    )
+    assert _page_width(editor_page) <= LAPTOP["width"]
+    assert violations == []
+
+
 def test_it_finds_a_party_by_typing_its_name(editor_page, live_server, agreement):
     violations = _csp_violations(editor_page)
     PartyFactory(code="BGD", name="Bangladesh")
@@ -97,3 +116,15 @@ def test_it_finds_a_party_by_typing_its_name(editor_page, live_server, agreement
         "Bangladesh (BGD)"
     ]
     assert violations == []
+
+
+def test_it_fits_a_commitments_page_and_previews_its_due_date(editor_page, live_server, agreement):
+    commitment = agreement.commitments.first()
+    url = reverse("admin:tracker_commitment_change", args=[commitment.pk])
+    editor_page.goto(f"{live_server.url}{url}")
+    assert _page_width(editor_page) <= LAPTOP["width"]
+    editor_page.locator("#id_timeline_wording").fill("within 1 month")
+    editor_page.wait_for_function(
+        "() => document.querySelector('output.timeline-preview')?.textContent === "
+        "'Due 28 February 2026.'"
+    )
