@@ -72,3 +72,20 @@ def test_a_slug_made_from_the_title_takes_the_first_free_one(editor_client, part
     data = {**_agreement_form(parties), "title": "India–Bangladesh accord", "slug": ""}
     editor_client.post(reverse("admin:tracker_agreement_add"), data)
     assert Agreement.objects.filter(slug="india-bangladesh-accord-2").exists()
+
+
+def test_an_agreement_left_without_a_slug_keeps_the_one_its_title_gives(editor_client, parties):
+    agreement = AgreementFactory(title="India–Bangladesh accord", slug="india-bangladesh-accord")
+    data = {**_agreement_form(parties), "title": agreement.title, "slug": ""}
+    url = reverse("admin:tracker_agreement_change", args=[agreement.pk])
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+    agreement.refresh_from_db()
+    assert agreement.slug == "india-bangladesh-accord"
+
+
+def test_a_title_with_no_letters_asks_for_a_slug(editor_client, parties):
+    data = {**_agreement_form(parties), "title": "—", "slug": ""}
+    response = editor_client.post(reverse("admin:tracker_agreement_add"), data)
+    assert response.status_code == 200
+    assert "none can be made from this title" in response.content.decode()
