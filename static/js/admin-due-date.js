@@ -4,6 +4,7 @@
 "use strict";
 (function () {
   const WAIT_MS = 300;
+  const latest = new WeakMap();
 
   function sibling(input, name) {
     // "commitments-0-timeline_wording" -> "commitments-0-deadline_milestone"
@@ -31,10 +32,13 @@
     if (signedOn && signedOn.value) params.set("signed_on", signedOn.value);
     if (agreement && agreement.value) params.set("agreement", agreement.value);
     const url = input.dataset.dueDateUrl + "?" + params.toString();
+    // An answer to an earlier wording that arrives late must not replace the latest one.
+    const asked = (latest.get(input) || 0) + 1;
+    latest.set(input, asked);
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((response) => (response.ok ? response.json() : null))
       .then((answer) => {
-        if (answer) outputFor(input).textContent = answer.message;
+        if (answer && latest.get(input) === asked) outputFor(input).textContent = answer.message;
       })
       .catch(() => {});
   }
