@@ -11,12 +11,16 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import forms as forms_app
 from . import selectors, services
+from .admin_due_date import due_date_preview
 from .admin_forms import (
     AgreementForm,
     CommitmentForm,
@@ -81,8 +85,14 @@ class VisibleRawIdWidget(ForeignKeyRawIdWidget):
         return super().label_and_url_for_value(value) if shown else ("", "")
 
 
+# The browser's own date picker (the app's forms' widget), written as YYYY-MM-DD whatever
+# the locale: the admin's text input took `01/09/2026`, which reads as January or September.
+DATE_INPUT = {models.DateField: {"widget": forms_app.DATE_INPUT}}
+
+
 class SourceInline(admin.TabularInline):
     model = Source
+    formfield_overrides = DATE_INPUT
     extra = 0
 
 
@@ -91,6 +101,7 @@ class MilestoneInline(admin.TabularInline):
 
     model = Milestone
     formset = MilestoneInlineFormSet
+    formfield_overrides = DATE_INPUT
     extra = 1
     fields = ["name", "kind", "date", "date_is_estimate", "note"]
     verbose_name_plural = "milestones (the signing follows the agreement's date)"
@@ -104,7 +115,22 @@ class MilestoneInline(admin.TabularInline):
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
-class CommitmentInline(admin.StackedInline):
+class DueDatePreviewMixin:
+    """The timeline wording's due date shown beside it as it is typed (`admin_due_date`)."""
+
+    class Media:
+        css = {"all": ["css/admin-forms.css"]}
+        js = ["js/admin-due-date.js"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "timeline_wording":
+            url = reverse("admin:tracker_commitment_due_date")
+            field.widget.attrs["data-due-date-url"] = url
+        return field
+
+
+class CommitmentInline(DueDatePreviewMixin, admin.StackedInline):
     model = Commitment
     form = CommitmentForm
     formset = CommitmentInlineFormSet
@@ -215,8 +241,10 @@ class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
     readonly_fields = ["commitment_count", "overdue_count"]
     list_filter = ["status", "parties", "teams"]
     search_fields = ["title", "summary", "slug"]
-    prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["parties", "teams"]
+    # The slug is not prepopulated: left empty, the form makes it from the title.
+    autocomplete_fields = ["parties"]
+    filter_horizontal = ["teams"]
+    formfield_overrides = DATE_INPUT
     date_hierarchy = "signed_on"
     inlines = [SourceInline, MilestoneInline, CommitmentInline]
     fieldsets = [
@@ -224,6 +252,9 @@ class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
         ("Parties and access", {"fields": ["parties", "teams"]}),
         (None, {"fields": ["summary"]}),
     ]
+
+    class Media:
+        css = {"all": ["css/admin-forms.css"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Agreement]:
         return super().get_queryset(request).prefetch_related("parties", "teams")
@@ -295,6 +326,7 @@ class EvidenceInline(admin.StackedInline):
 
     model = Evidence
     form = EvidenceAdminForm
+    formfield_overrides = DATE_INPUT
     extra = 0
     can_delete = False
     fields = [
@@ -330,7 +362,9 @@ class ExtensionInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(LargeTableMixin, VisibleAgreementsMixin, SimpleHistoryAdmin):
+class CommitmentAdmin(
+    DueDatePreviewMixin, LargeTableMixin, VisibleAgreementsMixin, SimpleHistoryAdmin
+):
     form = CommitmentForm
     list_display = [
         "reference",
@@ -369,6 +403,13 @@ class CommitmentAdmin(LargeTableMixin, VisibleAgreementsMixin, SimpleHistoryAdmi
         "depends_on",
         "description",
     ]
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(due_date_preview)
+        return [
+            path("due-date/", preview, name="tracker_commitment_due_date"),
+            *super().get_urls(),
+        ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Commitment]:
         return (
@@ -464,6 +505,7 @@ class EvidenceAdmin(LargeTableMixin, VisibleAgreementsMixin, SimpleHistoryAdmin)
 
     agreement_path = "commitment__agreement"
     form = EvidenceAdminForm
+    formfield_overrides = DATE_INPUT
     list_display = ["commitment", "summary", "stance", "grading", "logged_by", "logged_at"]
     list_filter = [
         ("logged_at", admin.DateFieldListFilter),

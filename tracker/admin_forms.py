@@ -4,8 +4,9 @@ whatever the service would refuse is shown beside its field instead of failing t
 from django import forms
 from django.core.exceptions import ValidationError
 
-from . import deadlines, services
+from . import deadlines, selectors, services
 from .models import Commitment, Evidence, Party
+from .models.agreements import slug_from_title
 
 
 def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -106,11 +107,29 @@ class MilestoneInlineFormSet(forms.BaseInlineFormSet):
                 )
 
 
+SLUG_HELP = "Stable short name used in URLs and imports; left empty, made from the title."
+
+
 class AgreementForm(forms.ModelForm):
+    """The slug, left empty, is made from the title on the server (`slug_from_title`): the
+    admin's prepopulating script drops the letters it cannot map, en dashes among them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = SLUG_HELP
+
     def clean_slug(self) -> str:
         """Before the model's uniqueness check, whose message would confirm that an agreement
-        the editor may not see holds the slug."""
+        the editor may not see holds the slug. A slug made from the title takes the first
+        free one, as the refusal of a typed one would propose."""
         slug = self.cleaned_data["slug"]
+        if not slug:
+            made = slug_from_title(self.cleaned_data.get("title", ""))
+            if not made:
+                raise ValidationError("Give a slug: none can be made from this title.")
+            return made if made == self.instance.slug else selectors.agreement_free_slug(made)
         try:
             services.agreement_check_slug(agreement=self.instance, slug=slug)
         except ValidationError as error:

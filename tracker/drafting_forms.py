@@ -11,11 +11,11 @@ from functools import cached_property
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils.text import slugify
 
 from . import deadlines, drafting, gazetteer, selectors, services
 from .forms import DATE_INPUT
 from .models import Agreement, Commitment, Party, Source, Theme, User, limits
+from .models.agreements import slug_from_title
 from .models.validators import web_url
 
 MAX_PASTE = 100_000
@@ -238,7 +238,7 @@ class DraftReview:
     def _agreement_initial(self) -> dict:
         return {
             "title": self.draft.title,
-            "slug": selectors.agreement_free_slug(slugify(self.draft.title)),
+            "slug": selectors.agreement_free_slug(slug_from_title(self.draft.title)),
             "summary": self.draft.summary,
             "parties": self.draft.suggested_party_codes,
         }

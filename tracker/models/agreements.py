@@ -1,5 +1,8 @@
+import re
+
 from django.db import models
 from django.db.models import Q
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from ..routes import object_url
@@ -48,6 +51,14 @@ class AgreementStatus(models.TextChoices):
     IN_FORCE = "in_force", "In force"
     SUSPENDED = "suspended", "Suspended"
     TERMINATED = "terminated", "Terminated"
+
+
+def slug_from_title(title: str) -> str:
+    """The slug a title gives: accented letters lose their accents, and every run of
+    punctuation (an en or em dash, a slash) becomes one hyphen. `slugify` alone, like the
+    admin's URLify script, drops a dash between words: "India–Bangladesh" would read
+    "indiabangladesh"."""
+    return slugify(re.sub(r"[\W_]+", " ", title))[:80].strip("-")
 
 
 class Agreement(TrackerModel):
