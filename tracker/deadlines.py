@@ -4,6 +4,10 @@ An editor types the timeline as the agreement words it ("Within 3 months", "by 1
 2020", "next month", "ongoing"); `parse_timeline` reads it into a `Timeline`, and
 `Timeline.due_from(anchor)` counts it from a milestone's date. Months clamp to the end of the
 month (31 Jan + 1 month = 28/29 Feb); years are twelve months; weeks are seven days.
+
+Treaties write numbers in words, often with the figure in brackets ("within the first one
+hundred thirty-five (135) days"); both are read, and when both are given they must agree.
+Working days are Monday to Friday, skipping the holidays the caller passes in.
 """
 
 import calendar
@@ -14,8 +18,11 @@ from enum import StrEnum
 
 ACCEPTED_FORMS = (
     "'within 3 months', 'within 135 days', 'within two weeks', 'within a year', "
-    "'within fourteen (14) months', '3 months after signing', 'next month', "
-    "'by 10 March 2020', 'by March 10, 2020', 'by 2020-03-10', 'by the end of March 2020', "
+    "'within fourteen (14) months', 'within the first one hundred thirty-five (135) days', "
+    "'not later than 30 days after signing', 'within a period not exceeding four months', "
+    "'within 48 hours', 'within ten working days', '3 months after signing', 'next month', "
+    "'within the same month', 'by 10 March 2020', 'by March 10, 2020', 'by 2020-03-10', "
+    "'by the end of March 2020', 'by the end of the first quarter of 2027', 'by mid-2027', "
     "'immediately', or leave it empty (or 'ongoing') for no deadline"
 )
 
@@ -40,20 +47,33 @@ class Timeline:
     fixed_on: date | None = None
     months: int = 0
     days: int = 0
+    hours: int = 0
+    working_days: int = 0
+    to_month_end: bool = False  # "within the same month": the end of the anchor's month
 
     @property
     def is_relative(self) -> bool:
         return self.kind == TimelineKind.OFFSET
 
-    def due_from(self, anchor: date | None) -> date | None:
-        """The due date counted from `anchor` (a milestone's date); None when there is none."""
+    def due_from(self, anchor: date | None, holidays: frozenset[date] = frozenset()) -> date | None:
+        """The due date counted from `anchor` (a milestone's date); None when there is none.
+
+        Hours count from the start of the anchor's day (in the site's date) and the due date
+        is the day they end on; the time of day is not kept yet. Working days skip weekends
+        and `holidays`.
+        """
         if self.kind == TimelineKind.NONE:
             return None
         if self.kind == TimelineKind.FIXED:
             return self.fixed_on
         if anchor is None:
             return None
-        return add_months(anchor, self.months) + timedelta(days=self.days)
+        if self.to_month_end:
+            return _month_end(anchor)
+        if self.working_days:
+            return add_working_days(anchor, self.working_days, holidays)
+        due = add_months(anchor, self.months) + timedelta(days=self.days)
+        return (datetime.combine(due, datetime.min.time()) + timedelta(hours=self.hours)).date()
 
 
 NO_DEADLINE = Timeline(TimelineKind.NONE)
@@ -68,8 +88,26 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, last_day))
 
 
+def add_working_days(start: date, count: int, holidays: frozenset[date] = frozenset()) -> date:
+    """The `count`th day after `start` that is Monday to Friday and not in `holidays`."""
+    day = start
+    while count > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in holidays:
+            count -= 1
+    return day
+
+
+def _month_end(day: date) -> date:
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+
 _UNITS = {
+    "hour": (0, 0),
     "day": (0, 1),
+    "calendar day": (0, 1),
+    "working day": (0, 0),
+    "business day": (0, 0),
     "week": (0, 7),
     "fortnight": (0, 14),
     "month": (1, 0),
@@ -93,16 +131,56 @@ _NONE_WORDS = {
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): n for n, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
+_SCALES = {"hundred": 100, "thousand": 1000}
+_ORDINALS = {
+    "first": "one", "second": "two", "third": "three", "fourth": "four", "fifth": "five",
+    "sixth": "six", "seventh": "seven", "eighth": "eight", "ninth": "nine", "tenth": "ten",
+    "eleventh": "eleven", "twelfth": "twelve", "thirteenth": "thirteen",
+    "fourteenth": "fourteen", "fifteenth": "fifteen", "sixteenth": "sixteen",
+    "seventeenth": "seventeen", "eighteenth": "eighteen", "nineteenth": "nineteen",
+    "twentieth": "twenty", "thirtieth": "thirty", "fortieth": "forty", "fiftieth": "fifty",
+    "sixtieth": "sixty", "seventieth": "seventy", "eightieth": "eighty",
+    "ninetieth": "ninety", "hundredth": "hundred", "thousandth": "thousand",
+}  # fmt: skip
+_QUARTERS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": 4, "final": 4}
+_SAME_MONTH_WORDS = {
+    "within the same month", "in the same month", "by the end of the same month",
+    "within the same calendar month", "before the end of the same month",
+}  # fmt: skip
 
-_NUMBER = r"(?P<number>[a-z]+(?:[- ][a-z]+)?|\d{1,4})(?:\s*\((?P<digits>\d{1,4})\))?"
-_UNIT = r"(?P<unit>day|week|fortnight|month|year)s?"
-_TAIL = r"(?:\s+(?:of|after|from|following|since|upon|once)\b.*)?"
-_OFFSET_RE = re.compile(rf"^(?:within|in|after|no later than)?\s*{_NUMBER}\s+{_UNIT}{_TAIL}$")
+_WORD = "|".join(
+    sorted([*_SMALL_NUMBERS, *_TENS, *_SCALES, *_ORDINALS, "and"], key=len, reverse=True)
+)
+_WORDS = rf"(?:{_WORD})(?:(?:-|\s+)(?:{_WORD}))*"
+_FIGURE = r"\d{1,3}(?:,\d{3})+|\d{1,5}"
+_NUMBER = (
+    rf"(?P<number>{_WORDS}|(?:{_FIGURE})(?:st|nd|rd|th)?)\b"
+    rf"(?:\s*\((?P<bracket>{_FIGURE}|{_WORDS})\))?"
+)
+_UNIT = r"(?P<unit>hour|(?:working|business|calendar)[ -]day|day|week|fortnight|month|year)s?"
+_TAIL = (
+    r"(?:\s+(?:of|after|from|following|since|upon|once|as of|counting from|beginning|"
+    r"starting|with effect from)\b.*)?"
+)
+_PREFIX = (
+    r"(?:(?:within|in|after|during|for|over|on|at|no later than|not later than|not exceeding|"
+    r"not more than|prior to|before|by|upon|at the end of|upon(?: the)? expiry of|"
+    r"upon(?: the)? expiration of|at the latest)\s+)*"
+    r"(?:the\s+)?(?:(?:a\s+)?(?:maximum\s+)?(?:period|maximum)\s+(?:of\s+)?"
+    r"(?:not\s+exceeding\s+|not\s+more\s+than\s+|up\s+to\s+)?)?(?:the\s+)?(?:first\s+)?"
+)
+_OFFSET_RE = re.compile(rf"^{_PREFIX}{_NUMBER}\s+{_UNIT}{_TAIL}$")
 _NEXT_RE = re.compile(rf"^(?:by\s+|within\s+|in\s+)?(?:the\s+)?next\s+{_UNIT}{_TAIL}$")
 _FIXED_PREFIX_RE = re.compile(
-    r"^(?:by|before|on|no later than|not later than|until|deadline:?|due:?)\s+(?P<rest>.+)$"
+    r"^(?:by|before|on|no later than|not later than|prior to|until|at the latest by|"
+    r"deadline:?|due:?)\s+(?P<rest>.+)$"
 )
 _END_OF_RE = re.compile(r"^(?:the\s+)?end\s+of\s+(?:(?P<month>[a-z]+)\s+)?(?P<year>\d{4})$")
+_QUARTER_RE = re.compile(
+    r"^(?:the\s+)?end\s+of\s+(?:the\s+)?(?P<quarter>[a-z]+)\s+quarter\s+(?:of\s+)?(?P<year>\d{4})$"
+    r"|^(?:the\s+)?end\s+of\s+q(?P<q>[1-4])\s+(?P<qyear>\d{4})$"
+)
+_MID_RE = re.compile(r"^(?:mid[- ]?|(?:the\s+)?middle\s+of\s+)(?P<year>\d{4})$")
 
 
 def parse_timeline(wording: str) -> Timeline:
@@ -112,10 +190,12 @@ def parse_timeline(wording: str) -> Timeline:
         return NO_DEADLINE
     if text in _IMMEDIATE_WORDS:
         return Timeline(TimelineKind.OFFSET)
+    if text in _SAME_MONTH_WORDS:
+        return Timeline(TimelineKind.OFFSET, to_month_end=True)
     if match := _NEXT_RE.match(text):
         return _offset(1, match["unit"], wording)
     if match := _OFFSET_RE.match(text):
-        amount = _read_number(match["number"], match["digits"], wording)
+        amount = _read_number(match["number"], match["bracket"], wording)
         return _offset(amount, match["unit"], wording)
     rest = match["rest"] if (match := _FIXED_PREFIX_RE.match(text)) else text
     fixed = _read_date(rest)
@@ -124,13 +204,19 @@ def parse_timeline(wording: str) -> Timeline:
     return Timeline(TimelineKind.FIXED, fixed_on=fixed)
 
 
-def due_date(wording: str, anchor: date | None) -> date | None:
-    """The due date of `wording` counted from `anchor`; raises `TimelineError`."""
-    return parse_timeline(wording).due_from(anchor)
+def due_date(
+    wording: str, anchor: date | None, holidays: frozenset[date] = frozenset()
+) -> date | None:
+    """The due date of `wording` counted from `anchor`; raises `TimelineError`.
+
+    `holidays` are the dates working days skip besides weekends.
+    """
+    return parse_timeline(wording).due_from(anchor, holidays)
 
 
 def _normalise(wording: str) -> str:
     text = wording.strip().lower().replace("\u00a0", " ")
+    text = re.sub(r"[\u2010-\u2014]", "-", text)
     text = re.sub(r"\s+", " ", text)
     return text.rstrip(".;:,").strip()
 
@@ -140,6 +226,16 @@ MAX_DAYS = 100 * 366
 
 
 def _offset(amount: int, unit: str, wording: str) -> Timeline:
+    unit = unit.replace("-", " ")
+    if unit == "hour":
+        hours = amount
+        if hours > MAX_DAYS * 24:
+            raise TimelineError(wording, "reaches more than a hundred years ahead")
+        return Timeline(TimelineKind.OFFSET, hours=hours)
+    if unit in {"working day", "business day"}:
+        if amount > MAX_DAYS:
+            raise TimelineError(wording, "reaches more than a hundred years ahead")
+        return Timeline(TimelineKind.OFFSET, working_days=amount)
     months_per, days_per = _UNITS[unit]
     months, days = amount * months_per, amount * days_per
     if months > MAX_MONTHS or days > MAX_DAYS:
@@ -147,29 +243,71 @@ def _offset(amount: int, unit: str, wording: str) -> Timeline:
     return Timeline(TimelineKind.OFFSET, months=months, days=days)
 
 
-def _read_number(word: str, digits: str | None, wording: str) -> int:
+def _read_number(word: str, bracket: str | None, wording: str) -> int:
     value = _word_to_int(word)
     if value is None:
         raise TimelineError(wording, f"has a number “{word}” that cannot be read")
-    if digits is not None and int(digits) != value:
-        raise TimelineError(wording, f"says “{word}” but ({digits}) in figures")
+    if bracket is not None:
+        other = _word_to_int(bracket)
+        if other != value:
+            written = "in figures" if bracket[0].isdigit() else "in words"
+            raise TimelineError(wording, f"says “{word}” but ({bracket}) {written}")
     if value <= 0:
         raise TimelineError(wording, "needs a period of at least one day")
     return value
 
 
 def _word_to_int(word: str) -> int | None:
-    if word.isdigit():
-        return int(word)
-    if word in _SMALL_NUMBERS:
-        return _SMALL_NUMBERS[word]
-    if word in _TENS:
-        return _TENS[word]
-    parts = re.split(r"[- ]", word)
-    if len(parts) == 2 and parts[0] in _TENS and parts[1] in _SMALL_NUMBERS:
-        units = _SMALL_NUMBERS[parts[1]]
-        return _TENS[parts[0]] + units if 1 <= units <= 9 and parts[1] not in {"a", "an"} else None
-    return None
+    """'135', '8,600', '30th', 'twenty-one', 'a hundred', 'one hundred and thirtieth'."""
+    figure = re.fullmatch(r"([\d,]+)(?:st|nd|rd|th)?", word)
+    if figure:
+        return int(figure[1].replace(",", ""))
+    tokens = re.split(r"[- ]+", word)
+    tokens[-1] = _ORDINALS.get(tokens[-1], tokens[-1])
+    return _words_to_int(tokens)
+
+
+def _words_to_int(tokens: list[str]) -> int | None:
+    total, current, previous = 0, 0, None
+    for position, token in enumerate(tokens):
+        if token == "and":
+            if previous not in {"scale"} or position == len(tokens) - 1:
+                return None
+        elif token in {"a", "an"}:
+            if position != 0 or (len(tokens) > 1 and tokens[1] not in _SCALES):
+                return None
+            current = 1
+        elif token in _SMALL_NUMBERS:
+            if previous not in {None, "scale", "and", "tens"}:
+                return None
+            if previous == "tens" and _SMALL_NUMBERS[token] > 9:
+                return None
+            current += _SMALL_NUMBERS[token]
+        elif token in _TENS:
+            if previous not in {None, "scale", "and"}:
+                return None
+            current += _TENS[token]
+        elif token in _SCALES:
+            if previous in {"scale", "and"} or (previous is None and position != 0):
+                return None
+            if token == "hundred":
+                if current % 100 == 0 and current:
+                    return None
+                current = (current % 100 or 1) * 100 + (current - current % 100)
+            else:
+                total, current = total + (current or 1) * 1000, 0
+        else:
+            return None
+        previous = (
+            "and"
+            if token == "and"
+            else "scale"
+            if token in _SCALES
+            else "tens"
+            if token in _TENS
+            else "small"
+        )
+    return total + current
 
 
 def _read_date(text: str) -> date | None:
@@ -177,6 +315,10 @@ def _read_date(text: str) -> date | None:
     text = re.sub(r"\s+", " ", text).strip()
     if match := _END_OF_RE.match(text):
         return _end_of(match["month"], int(match["year"]))
+    if match := _QUARTER_RE.match(text):
+        return _end_of_quarter(match)
+    if match := _MID_RE.match(text):
+        return date(int(match["year"]), 6, 30)
     for pattern in ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%b %d %Y"):
         try:
             return datetime.strptime(text, pattern).date()
@@ -209,3 +351,11 @@ def _end_of(month_word: str | None, year: int) -> date | None:
     if month is None:
         return None
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _end_of_quarter(match: re.Match) -> date | None:
+    quarter = int(match["q"]) if match["q"] else _QUARTERS.get(match["quarter"])
+    if quarter is None:
+        return None
+    year = int(match["qyear"] or match["year"])
+    return _month_end(date(year, quarter * 3, 1))
