@@ -160,7 +160,7 @@ _NUMBER = (
 _UNIT = r"(?P<unit>hour|(?:working|business|calendar)[ -]day|day|week|fortnight|month|year)s?"
 _TAIL = (
     r"(?:\s+(?:of|after|from|following|since|upon|once|as of|counting from|beginning|"
-    r"starting|with effect from)\b.*)?"
+    r"starting|with effect from|have elapsed|has elapsed)\b.*)?"
 )
 _PREFIX = (
     r"(?:(?:within|in|after|during|for|over|on|at|no later than|not later than|not exceeding|"
