@@ -91,7 +91,14 @@ def test_it_names_both_when_words_and_figures_disagree(wording, problem):
 
 @pytest.mark.parametrize(
     "wording",
-    ["within five five days", "within hundred a days", "within 900000 hours", "by mid-year"],
+    [
+        "within five five days",
+        "within hundred a days",
+        "within thirty hundred days",
+        "within one hundred twelve hundred days",
+        "within 900000 hours",
+        "by mid-year",
+    ],
 )
 def test_it_refuses_malformed_numbers_and_lists_the_accepted_forms(wording):
     with pytest.raises(TimelineError) as raised:

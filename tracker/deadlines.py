@@ -287,15 +287,14 @@ def _words_to_int(tokens: list[str]) -> int | None:
             if previous not in {None, "scale", "and"}:
                 return None
             current += _TENS[token]
-        elif token in _SCALES:
-            if previous in {"scale", "and"} or (previous is None and position != 0):
+        elif token == "hundred":  # "one hundred", "twelve hundred"; never "thirty hundred"
+            if previous not in {None, "small"} or current >= 20:
                 return None
-            if token == "hundred":
-                if current % 100 == 0 and current:
-                    return None
-                current = (current % 100 or 1) * 100 + (current - current % 100)
-            else:
-                total, current = total + (current or 1) * 1000, 0
+            current = (current or 1) * 100
+        elif token == "thousand":
+            if previous == "and" or total:
+                return None
+            total, current = (current or 1) * 1000, 0
         else:
             return None
         previous = (
