@@ -102,12 +102,9 @@ def _month_end(day: date) -> date:
     return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
-_UNITS = {
-    "hour": (0, 0),
+_UNITS = {  # (months, days) per unit; hours and working days are counted apart
     "day": (0, 1),
     "calendar day": (0, 1),
-    "working day": (0, 0),
-    "business day": (0, 0),
     "week": (0, 7),
     "fortnight": (0, 14),
     "month": (1, 0),
