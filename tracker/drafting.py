@@ -49,6 +49,7 @@ class ProposedParty:
     kind: str
     mentions: int
     suggested: bool
+    mediator: bool = False  # the text only names it brokering, hosting or witnessing
 
 
 @dataclass(frozen=True)
@@ -79,11 +80,16 @@ class Draft:
         return [party.code for party in self.parties if party.suggested]
 
 
-def draft_from_text(text: str, *, first_block: int = 1) -> Draft:
-    """Everything drafting proposes for `text`; references start at `first_block`.1."""
+def draft_from_text(
+    text: str, *, first_block: int = 1, extra_parties: tuple[gazetteer.Entry, ...] = ()
+) -> Draft:
+    """Everything drafting proposes for `text`; references start at `first_block`.1.
+    `extra_parties` are parties the caller knows (those saved in the database)."""
     lines = text_lines(text)
-    parties = propose_parties(lines)
-    proposals = _number(_deduplicate(_proposals(lines)), first_block=max(first_block, 1))
+    parties = propose_parties(lines, extra=extra_parties)
+    proposals = _number(
+        _deduplicate(_proposals(lines, extra_parties)), first_block=max(first_block, 1)
+    )
     return Draft(
         title=suggest_title(lines, parties),
         summary=suggest_summary(lines),
@@ -114,12 +120,14 @@ def _is_separator(line: str) -> bool:
     return all(re.fullmatch(r":?-{2,}:?|", cell) for cell in _cells(line))
 
 
-def _proposals(lines: list[str]) -> list[Proposal]:
+def _proposals(lines: list[str], extra: tuple[gazetteer.Entry, ...] = ()) -> list[Proposal]:
     """Raw proposals in document order, each with the index of the block it came from."""
     found: list[Proposal] = []
     block = 0
     prose_open = False  # consecutive sentence proposals share a block
     for is_prose, items in _blocks(lines):
+        if extra:
+            items = [_with_extra(item, extra) for item in items]
         if items and not (is_prose and prose_open):
             block += 1
         prose_open = is_prose and (prose_open or bool(items))
@@ -127,6 +135,15 @@ def _proposals(lines: list[str]) -> list[Proposal]:
         if len(found) >= MAX_PROPOSALS:
             break
     return found[:MAX_PROPOSALS]
+
+
+def _with_extra(proposal: Proposal, extra: tuple[gazetteer.Entry, ...]) -> Proposal:
+    """Adds the caller's parties that the proposal's own text names."""
+    named = gazetteer.find_parties(f"{proposal.title} {proposal.description}", extra)
+    codes = tuple(e.code for e, _ in named if e in extra and e.code not in proposal.party_codes)
+    if not codes or not proposal.party_codes:
+        return proposal  # naming no one means every party: leave it so
+    return replace(proposal, party_codes=tuple(dict.fromkeys((*proposal.party_codes, *codes))))
 
 
 def _blocks(lines: list[str]) -> Iterator[tuple[bool, list[Proposal]]]:
@@ -508,32 +525,104 @@ def _number(proposals: list[Proposal], *, first_block: int) -> list[Proposal]:
 # Parties, title and summary
 
 
-def propose_parties(lines: list[str]) -> list[ProposedParty]:
-    """Every party the text names; those in the headline (or the two most named) suggested."""
+# A run of names: "Egypt, Qatar and the United States".
+_CHAIN_GAP_RE = re.compile(r"\s*(?:,|&|and|,\s*and)\s+(?:the\s+)?", re.IGNORECASE)
+_MEDIATOR_BEFORE_RE = re.compile(
+    r"(?:(?:brokered|mediated|facilitated|hosted|witnessed|sponsored|guaranteed|convened|"
+    r"co-?chaired|chaired)\s+(?:jointly\s+)?by|in the presence of|under the auspices of|"
+    r"mediation (?:of|by)|mediators? (?:from)?|help of)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_MEDIATOR_AFTER_RE = re.compile(
+    r"(?:[’']s)?(?:[-\s]+(?:brokered|mediated|facilitated|hosted|sponsored|brokers|mediates|"
+    r"hosts|facilitates|led|co-?chaired)\b|,?\s+(?:the\s+|which\s+|who\s+|were\s+|was\s+)?"
+    r"(?:(?:acted|acting|served|serving)\s+)?(?:as\s+(?:the\s+)?)?"
+    r"(?:mediators?|mediating|guarantors?|facilitators?|hosts?|brokering)\b)",
+    re.IGNORECASE,
+)
+_SIGNATORY_BEFORE_RE = re.compile(
+    r"(?:between|signed by|agreement by|accord by)\s+(?:the\s+)?$", re.IGNORECASE
+)
+_SIGNATORY_AFTER_RE = re.compile(
+    r"\s+(?:signed|agreed|have agreed|reached|concluded|initialled|initialed|sealed)\b",
+    re.IGNORECASE,
+)
+_VENUE_BEFORE_RE = re.compile(r"\b(?:in|at)\s+$")
+
+
+def _chains(line: str, named: list[tuple[gazetteer.Entry, int, int]]) -> list[list[tuple]]:
+    """Mentions grouped into runs joined by commas and "and": (entry, start, end) each."""
+    chains: list[list[tuple]] = []
+    for entry, start, end in named:
+        if chains and _CHAIN_GAP_RE.fullmatch(line[chains[-1][-1][2] : start]):
+            chains[-1].append((entry, start, end))
+        else:
+            chains.append([(entry, start, end)])
+    return chains
+
+
+def _roles(line: str, extra: tuple) -> Iterator[tuple[gazetteer.Entry, int, str]]:
+    """(entry, position, role) for each party named: "party", "signatory", "mediator" or
+    "venue" (a capital after "in" or "at": where the talks were, not who agreed)."""
+    for chain in _chains(line, gazetteer.find_spans(line, extra)):
+        before = line[max(chain[0][1] - 60, 0) : chain[0][1]]
+        after = line[chain[-1][2] : chain[-1][2] + 60]
+        if _SIGNATORY_BEFORE_RE.search(before) or _SIGNATORY_AFTER_RE.match(after):
+            role = "signatory"
+        elif _MEDIATOR_BEFORE_RE.search(before) or _MEDIATOR_AFTER_RE.match(after):
+            role = "mediator"
+        elif _VENUE_BEFORE_RE.search(before) and len(chain) == 1:
+            role = "venue" if line[chain[0][1] : chain[0][2]] in gazetteer.CAPITALS else "party"
+        else:
+            role = "party"
+        for entry, start, _ in chain:
+            yield entry, start, role
+
+
+def propose_parties(
+    lines: list[str], *, extra: tuple[gazetteer.Entry, ...] = ()
+) -> list[ProposedParty]:
+    """Every party the text names. Suggested: those the text says signed or agreed, if two;
+    else those in the headline, else the two most named; never one named only as a
+    mediator, host or witness."""
     mentions: dict[str, int] = {}
     first_seen: dict[str, int] = {}
+    roles: dict[str, set[str]] = {}
+    entries: dict[str, gazetteer.Entry] = {}
     offset = 0
     for line in lines:
-        for entry, position in gazetteer.find_parties(line):
-            mentions[entry.code] = mentions.get(entry.code, 0) + 1
-            first_seen.setdefault(entry.code, offset + position)
+        for entry, position, role in _roles(line, extra):
+            entries.setdefault(entry.code, entry)
+            roles.setdefault(entry.code, set()).add(role)
+            if role != "venue":
+                mentions[entry.code] = mentions.get(entry.code, 0) + 1
+                first_seen.setdefault(entry.code, offset + position)
         offset += len(line) + 1
-    headline = next((line for line in lines if line), "")
-    suggested = list(dict.fromkeys(entry.code for entry, _ in gazetteer.find_parties(headline)))
+    mediators = {code for code in mentions if "mediator" in roles[code]} - {
+        code for code in mentions if "signatory" in roles[code]
+    }
+    by_first = sorted(mentions, key=lambda code: first_seen[code])
+    suggested = [code for code in by_first if "signatory" in roles[code]]
+    if len(suggested) < 2:
+        headline = next((line for line in lines if line), "")
+        named = [e.code for e, _, role in _roles(headline, extra) if role == "party"]
+        suggested = list(dict.fromkeys([*suggested, *named]))
+        suggested = [code for code in suggested if code not in mediators]
     ranked = sorted(mentions, key=lambda code: (-mentions[code], first_seen[code]))
     for code in ranked:
         if len(suggested) >= 2:
             break
-        if code not in suggested and mentions[code] >= 2:
+        if code not in suggested and code not in mediators and mentions[code] >= 2:
             suggested.append(code)
     order = sorted(mentions, key=lambda code: (code not in suggested, first_seen[code]))
     return [
         ProposedParty(
             code=code,
-            name=gazetteer.BY_CODE[code].name,
-            kind=gazetteer.BY_CODE[code].kind,
+            name=entries[code].name,
+            kind=entries[code].kind,
             mentions=mentions[code],
             suggested=code in suggested,
+            mediator=code in mediators,
         )
         for code in order
     ]

@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from . import deadlines, drafting, gazetteer, selectors, services
+from . import deadlines, drafting, selectors, services
 from .forms import DATE_INPUT
 from .models import Agreement, Commitment, Party, Source, Theme, User, limits
 from .models.agreements import slug_from_title
@@ -224,9 +224,10 @@ class DraftReview:
         one's name is not listed twice; saving matches them by name."""
         saved = {party.code: party for party in Party.objects.order_by("name")}
         known = {}
-        for code in (party.code for party in self.draft.parties):
-            entry = gazetteer.BY_CODE[code]
-            known[code] = saved.get(code) or Party(code=code, name=entry.name, kind=entry.kind)
+        for named in self.draft.parties:
+            known[named.code] = saved.get(named.code) or Party(
+                code=named.code, name=named.name, kind=named.kind
+            )
         names = {party.name.lower() for party in known.values()}
         others = {
             code: party
