@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from . import deadlines, drafting, selectors, services
+from . import deadlines, drafting, gazetteer, selectors, services
 from .forms import DATE_INPUT
 from .models import Agreement, Commitment, Party, Source, Theme, User, limits
 from .models.agreements import slug_from_title
@@ -194,7 +194,14 @@ class DraftReview:
         existing = []
         if agreement is not None:
             existing = list(agreement.commitments.values_list("reference", flat=True))
-        self.draft = drafting.draft_from_text(text, first_block=drafting.next_block(existing))
+        self.saved = {party.code: party for party in Party.objects.order_by("name")}
+        self.draft = drafting.draft_from_text(
+            text,
+            first_block=drafting.next_block(existing),
+            extra_parties=tuple(
+                gazetteer.Entry(party.code, party.name, party.kind) for party in self.saved.values()
+            ),
+        )
         self.known = self._known_parties()
         if agreement is None:
             choices = [(code, str(party)) for code, party in self.known.items()]
@@ -222,7 +229,7 @@ class DraftReview:
         """The parties the text names (saved ones first, else from the gazetteer), then the
         other saved parties: the choices for a new agreement. A saved party with a named
         one's name is not listed twice; saving matches them by name."""
-        saved = {party.code: party for party in Party.objects.order_by("name")}
+        saved = self.saved
         known = {}
         for named in self.draft.parties:
             known[named.code] = saved.get(named.code) or Party(

@@ -303,12 +303,13 @@ def find_parties(text: str, extra: tuple[Entry, ...] = ()) -> list[tuple[Entry, 
 
 
 def find_spans(text: str, extra: tuple[Entry, ...] = ()) -> list[tuple[Entry, int, int]]:
-    """Every (entry, start, end) the text names, left to right; `extra` (parties the caller
-    already knows, such as those saved in the database) wins over a built-in name."""
+    """Every (entry, start, end) the text names, left to right. `extra` adds the names of
+    parties the caller knows (those saved in the database); a built-in name keeps its entry,
+    since saving a draft matches a saved party by name as well as by code."""
     by_alias = _by_alias()
     if extra:
         extra_by_alias = {alias: e for e in extra for alias in (e.name, *e.aliases)}
-        by_alias = {**by_alias, **extra_by_alias}
+        by_alias = {**extra_by_alias, **by_alias}
         pattern = _pattern(by_alias)
     else:
         pattern = _names_re()
