@@ -444,3 +444,12 @@ def test_it_recognises_a_party_only_the_database_knows(editor_client):
     text = "The Alliance Fleuve Congo and Rwanda signed a truce. Both will meet next month."
     review = propose(editor_client, text=text).context["review"]
     assert review.draft.suggested_party_codes == ["AFC", "RWA"]
+
+
+def test_it_names_a_mediator_as_such_and_does_not_preselect_it(editor_client):
+    text = "Rwanda and the DRC signed a peace deal brokered by the United States."
+    response = propose(editor_client, text=text)
+    assert response.context["review"].draft.suggested_party_codes == ["RWA", "COD"]
+    assert "United States</bdi> 1 time (as a mediator: not proposed as a party)" in (
+        response.content.decode()
+    )
