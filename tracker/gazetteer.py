@@ -15,9 +15,10 @@ network; the tables and the pattern are built once per process.
 
 import csv
 import functools
+import importlib.util
 import re
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 
 import pycountry
 
@@ -246,7 +247,9 @@ def _maintained() -> tuple[Entry, ...]:
             name = getattr(country, attribute, "")
             if _name_ok(name):
                 names.setdefault(country.alpha_3, []).append(name)
-    table = resources.files("country_converter").joinpath("country_data.tsv")
+    # Found without importing the package, which would load pandas for one table.
+    spec = importlib.util.find_spec("country_converter")
+    table = Path(spec.origin).parent / "country_data.tsv"
     with table.open(encoding="utf-8") as rows:
         for row in csv.DictReader(rows, delimiter="\t"):
             code = row["ISO3"]
@@ -297,6 +300,16 @@ def _names_re() -> re.Pattern:
     return _pattern(_by_alias())
 
 
+@functools.lru_cache(maxsize=4)
+def _lookup(extra: tuple[Entry, ...]) -> tuple[dict[str, Entry], re.Pattern]:
+    """Names and their pattern; cached, since a draft scans every line with the same extra."""
+    if not extra:
+        return _by_alias(), _names_re()
+    extra_by_alias = {alias: e for e in extra for alias in (e.name, *e.aliases)}
+    by_alias = {**extra_by_alias, **_by_alias()}
+    return by_alias, _pattern(by_alias)
+
+
 def find_parties(text: str, extra: tuple[Entry, ...] = ()) -> list[tuple[Entry, int]]:
     """Every (entry, position) the text names, left to right."""
     return [(entry, start) for entry, start, _ in find_spans(text, extra)]
@@ -306,13 +319,7 @@ def find_spans(text: str, extra: tuple[Entry, ...] = ()) -> list[tuple[Entry, in
     """Every (entry, start, end) the text names, left to right. `extra` adds the names of
     parties the caller knows (those saved in the database); a built-in name keeps its entry,
     since saving a draft matches a saved party by name as well as by code."""
-    by_alias = _by_alias()
-    if extra:
-        extra_by_alias = {alias: e for e in extra for alias in (e.name, *e.aliases)}
-        by_alias = {**extra_by_alias, **by_alias}
-        pattern = _pattern(by_alias)
-    else:
-        pattern = _names_re()
+    by_alias, pattern = _lookup(extra)
     return [(by_alias[m.group()], m.start(), m.end()) for m in pattern.finditer(text)]
 
 
