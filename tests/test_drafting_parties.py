@@ -80,7 +80,7 @@ ARTICLES = {
         "Congolese officials and the M23 signed a declaration of principles in Doha with "
         "Qatari mediation. Kinshasa and the M23 agreed to a permanent ceasefire.",
         ["COD", "M23"],
-        [],
+        ["QAT"],
     ),
 }
 
@@ -116,6 +116,7 @@ def test_it_titles_the_draft_after_the_parties_not_the_mediators(text, agreed, m
         "DRC",
         "Kinshasa",
         "Congolese",
+        "Congo",
     ],
 )
 def test_it_reads_every_name_of_the_drc(name):
@@ -142,3 +143,8 @@ def test_it_reads_parties_the_caller_passes_in():
     extra = (Entry("AFC", "Alliance Fleuve Congo", "organisation"),)
     draft = draft_from_text(text, extra_parties=extra)
     assert draft.suggested_party_codes == ["AFC", "COD"]
+
+
+def test_it_tells_the_republic_of_congo_from_the_drc():
+    draft = draft_from_text("The Republic of Congo and Angola signed a deal.")
+    assert draft.suggested_party_codes == ["COG", "AGO"]

@@ -535,7 +535,7 @@ _MEDIATOR_BEFORE_RE = re.compile(
 )
 _MEDIATOR_AFTER_RE = re.compile(
     r"(?:[’']s)?(?:[-\s]+(?:brokered|mediated|facilitated|hosted|sponsored|brokers|mediates|"
-    r"hosts|facilitates|led|co-?chaired)\b|,?\s+(?:the\s+|which\s+|who\s+|were\s+|was\s+)?"
+    r"hosts|facilitates|led|co-?chaired|mediation|mediators?)\b|,?\s+(?:the\s+|which\s+|who\s+|were\s+|was\s+)?"
     r"(?:(?:acted|acting|served|serving)\s+)?(?:as\s+(?:the\s+)?)?"
     r"(?:mediators?|mediating|guarantors?|facilitators?|hosts?|brokering)\b)",
     re.IGNORECASE,

@@ -95,8 +95,10 @@ CURATED: tuple[Entry, ...] = (
         "COD",
         "DR Congo",
         STATE,
-        ("DRC", "D.R.C.", "Democratic Republic of Congo", "Congolese", "Kinshasa"),
+        # Reuters and AP write "Congo" for the DRC and "Republic of Congo" for its neighbour.
+        ("DRC", "D.R.C.", "Democratic Republic of Congo", "Congo", "Congolese", "Kinshasa"),
     ),
+    Entry("COG", "Republic of the Congo", STATE, ("Republic of Congo", "Congo-Brazzaville")),
     Entry("RWA", "Rwanda", STATE, ("Rwandan", "Rwandans", "Kigali")),
     Entry("UGA", "Uganda", STATE, ("Ugandan", "Kampala")),
     Entry("KEN", "Kenya", STATE, ("Kenyan", "Nairobi")),
@@ -234,8 +236,9 @@ CAPITALS = frozenset(
 
 
 def _name_ok(name: str) -> bool:
-    """ISO's inverted names ("Congo, The Democratic Republic of the") are never written."""
-    return bool(name) and "," not in name and "(" not in name
+    """ISO's inverted names ("Congo, The Democratic Republic of the") are never written, and
+    a name with a lower-case article ("the State of Eritrea") is found without it."""
+    return bool(name) and name[0].isupper() and "," not in name and "(" not in name
 
 
 @functools.cache
