@@ -148,3 +148,9 @@ def test_it_reads_parties_the_caller_passes_in():
 def test_it_tells_the_republic_of_congo_from_the_drc():
     draft = draft_from_text("The Republic of Congo and Angola signed a deal.")
     assert draft.suggested_party_codes == ["COG", "AGO"]
+
+
+def test_it_reads_a_headline_that_names_the_mediator_first():
+    text = "Qatar-brokered truce: Pakistan and Afghanistan agree to stop fighting\nQatar said…"
+    draft = draft_from_text(text)
+    assert draft.suggested_party_codes == ["PAK", "AFG"]

@@ -544,7 +544,8 @@ _SIGNATORY_BEFORE_RE = re.compile(
     r"(?:between|signed by|agreement by|accord by)\s+(?:the\s+)?$", re.IGNORECASE
 )
 _SIGNATORY_AFTER_RE = re.compile(
-    r"\s+(?:signed|agreed|have agreed|reached|concluded|initialled|initialed|sealed)\b",
+    r"\s+(?:signed|signs?|agreed|agrees?|have agreed|reached|concluded|initialled|initialed|"
+    r"sealed)\b",
     re.IGNORECASE,
 )
 _VENUE_BEFORE_RE = re.compile(r"\b(?:in|at)\s+$")
