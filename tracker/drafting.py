@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from enum import StrEnum
 
-from . import deadlines, gazetteer, timephrases
+from . import deadlines, gazetteer, partyroles, timephrases
 from .models.commitments import Theme
 from .textlines import clean_cell, has_words, last_sentence, split_sentences, text_lines, tidy
 
@@ -525,61 +525,6 @@ def _number(proposals: list[Proposal], *, first_block: int) -> list[Proposal]:
 # Parties, title and summary
 
 
-# A run of names: "Egypt, Qatar and the United States".
-_CHAIN_GAP_RE = re.compile(r"\s*(?:,|&|and|,\s*and)\s+(?:the\s+)?", re.IGNORECASE)
-_MEDIATOR_BEFORE_RE = re.compile(
-    r"(?:(?:brokered|mediated|facilitated|hosted|witnessed|sponsored|guaranteed|convened|"
-    r"co-?chaired|chaired)\s+(?:jointly\s+)?by|in the presence of|under the auspices of|"
-    r"mediation (?:of|by)|mediators? (?:from)?|help of)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,2}$",
-    re.IGNORECASE,
-)
-_MEDIATOR_AFTER_RE = re.compile(
-    r"(?:[’']s)?(?:[-\s]+(?:brokered|mediated|facilitated|hosted|sponsored|brokers|mediates|"
-    r"hosts|facilitates|led|co-?chaired|mediation|mediators?)\b|,?\s+(?:the\s+|which\s+|who\s+|were\s+|was\s+)?"
-    r"(?:(?:acted|acting|served|serving)\s+)?(?:as\s+(?:the\s+)?)?"
-    r"(?:mediators?|mediating|guarantors?|facilitators?|hosts?|brokering)\b)",
-    re.IGNORECASE,
-)
-_SIGNATORY_BEFORE_RE = re.compile(
-    r"(?:between|signed by|agreement by|accord by)\s+(?:the\s+)?$", re.IGNORECASE
-)
-_SIGNATORY_AFTER_RE = re.compile(
-    r"\s+(?:signed|signs?|agreed|agrees?|have agreed|reached|concluded|initialled|initialed|"
-    r"sealed)\b",
-    re.IGNORECASE,
-)
-_VENUE_BEFORE_RE = re.compile(r"\b(?:in|at)\s+$")
-
-
-def _chains(line: str, named: list[tuple[gazetteer.Entry, int, int]]) -> list[list[tuple]]:
-    """Mentions grouped into runs joined by commas and "and": (entry, start, end) each."""
-    chains: list[list[tuple]] = []
-    for entry, start, end in named:
-        if chains and _CHAIN_GAP_RE.fullmatch(line[chains[-1][-1][2] : start]):
-            chains[-1].append((entry, start, end))
-        else:
-            chains.append([(entry, start, end)])
-    return chains
-
-
-def _roles(line: str, extra: tuple) -> Iterator[tuple[gazetteer.Entry, int, str]]:
-    """(entry, position, role) for each party named: "party", "signatory", "mediator" or
-    "venue" (a capital after "in" or "at": where the talks were, not who agreed)."""
-    for chain in _chains(line, gazetteer.find_spans(line, extra)):
-        before = line[max(chain[0][1] - 60, 0) : chain[0][1]]
-        after = line[chain[-1][2] : chain[-1][2] + 60]
-        if _SIGNATORY_BEFORE_RE.search(before) or _SIGNATORY_AFTER_RE.match(after):
-            role = "signatory"
-        elif _MEDIATOR_BEFORE_RE.search(before) or _MEDIATOR_AFTER_RE.match(after):
-            role = "mediator"
-        elif _VENUE_BEFORE_RE.search(before) and len(chain) == 1:
-            role = "venue" if line[chain[0][1] : chain[0][2]] in gazetteer.CAPITALS else "party"
-        else:
-            role = "party"
-        for entry, start, _ in chain:
-            yield entry, start, role
-
-
 def propose_parties(
     lines: list[str], *, extra: tuple[gazetteer.Entry, ...] = ()
 ) -> list[ProposedParty]:
@@ -592,7 +537,7 @@ def propose_parties(
     entries: dict[str, gazetteer.Entry] = {}
     offset = 0
     for line in lines:
-        for entry, position, role in _roles(line, extra):
+        for entry, position, role in partyroles.party_roles(line, extra):
             entries.setdefault(entry.code, entry)
             roles.setdefault(entry.code, set()).add(role)
             if role != "venue":
@@ -606,7 +551,9 @@ def propose_parties(
     suggested = [code for code in by_first if "signatory" in roles[code]]
     if len(suggested) < 2:
         headline = next((line for line in lines if line), "")
-        named = [e.code for e, _, role in _roles(headline, extra) if role == "party"]
+        named = [
+            e.code for e, _, role in partyroles.party_roles(headline, extra) if role == "party"
+        ]
         suggested = list(dict.fromkeys([*suggested, *named]))
         suggested = [code for code in suggested if code not in mediators]
     ranked = sorted(mentions, key=lambda code: (-mentions[code], first_seen[code]))
