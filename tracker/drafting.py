@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from enum import StrEnum
 
-from . import deadlines, gazetteer, timephrases
+from . import deadlines, gazetteer, partyroles, timephrases
 from .models.commitments import Theme
 from .textlines import clean_cell, has_words, last_sentence, split_sentences, text_lines, tidy
 
@@ -49,6 +49,7 @@ class ProposedParty:
     kind: str
     mentions: int
     suggested: bool
+    mediator: bool = False  # the text only names it brokering, hosting or witnessing
 
 
 @dataclass(frozen=True)
@@ -79,11 +80,16 @@ class Draft:
         return [party.code for party in self.parties if party.suggested]
 
 
-def draft_from_text(text: str, *, first_block: int = 1) -> Draft:
-    """Everything drafting proposes for `text`; references start at `first_block`.1."""
+def draft_from_text(
+    text: str, *, first_block: int = 1, extra_parties: tuple[gazetteer.Entry, ...] = ()
+) -> Draft:
+    """Everything drafting proposes for `text`; references start at `first_block`.1.
+    `extra_parties` are parties the caller knows (those saved in the database)."""
     lines = text_lines(text)
-    parties = propose_parties(lines)
-    proposals = _number(_deduplicate(_proposals(lines)), first_block=max(first_block, 1))
+    parties = propose_parties(lines, extra=extra_parties)
+    proposals = _number(
+        _deduplicate(_proposals(lines, extra_parties)), first_block=max(first_block, 1)
+    )
     return Draft(
         title=suggest_title(lines, parties),
         summary=suggest_summary(lines),
@@ -114,12 +120,14 @@ def _is_separator(line: str) -> bool:
     return all(re.fullmatch(r":?-{2,}:?|", cell) for cell in _cells(line))
 
 
-def _proposals(lines: list[str]) -> list[Proposal]:
+def _proposals(lines: list[str], extra: tuple[gazetteer.Entry, ...] = ()) -> list[Proposal]:
     """Raw proposals in document order, each with the index of the block it came from."""
     found: list[Proposal] = []
     block = 0
     prose_open = False  # consecutive sentence proposals share a block
     for is_prose, items in _blocks(lines):
+        if extra:
+            items = [_with_extra(item, extra) for item in items]
         if items and not (is_prose and prose_open):
             block += 1
         prose_open = is_prose and (prose_open or bool(items))
@@ -127,6 +135,15 @@ def _proposals(lines: list[str]) -> list[Proposal]:
         if len(found) >= MAX_PROPOSALS:
             break
     return found[:MAX_PROPOSALS]
+
+
+def _with_extra(proposal: Proposal, extra: tuple[gazetteer.Entry, ...]) -> Proposal:
+    """Adds the caller's parties that the proposal's own text names."""
+    named = gazetteer.find_parties(f"{proposal.title} {proposal.description}", extra)
+    codes = tuple(e.code for e, _ in named if e in extra and e.code not in proposal.party_codes)
+    if not codes or not proposal.party_codes:
+        return proposal  # naming no one means every party: leave it so
+    return replace(proposal, party_codes=tuple(dict.fromkeys((*proposal.party_codes, *codes))))
 
 
 def _blocks(lines: list[str]) -> Iterator[tuple[bool, list[Proposal]]]:
@@ -508,32 +525,52 @@ def _number(proposals: list[Proposal], *, first_block: int) -> list[Proposal]:
 # Parties, title and summary
 
 
-def propose_parties(lines: list[str]) -> list[ProposedParty]:
-    """Every party the text names; those in the headline (or the two most named) suggested."""
+def propose_parties(
+    lines: list[str], *, extra: tuple[gazetteer.Entry, ...] = ()
+) -> list[ProposedParty]:
+    """Every party the text names. Suggested: those the text says signed or agreed, if two;
+    else those in the headline, else the two most named; never one named only as a
+    mediator, host or witness."""
     mentions: dict[str, int] = {}
     first_seen: dict[str, int] = {}
+    roles: dict[str, set[str]] = {}
+    entries: dict[str, gazetteer.Entry] = {}
     offset = 0
     for line in lines:
-        for entry, position in gazetteer.find_parties(line):
-            mentions[entry.code] = mentions.get(entry.code, 0) + 1
-            first_seen.setdefault(entry.code, offset + position)
+        for entry, position, role in partyroles.party_roles(line, extra):
+            entries.setdefault(entry.code, entry)
+            roles.setdefault(entry.code, set()).add(role)
+            if role != "venue":
+                mentions[entry.code] = mentions.get(entry.code, 0) + 1
+                first_seen.setdefault(entry.code, offset + position)
         offset += len(line) + 1
-    headline = next((line for line in lines if line), "")
-    suggested = list(dict.fromkeys(entry.code for entry, _ in gazetteer.find_parties(headline)))
+    mediators = {code for code in mentions if "mediator" in roles[code]} - {
+        code for code in mentions if "signatory" in roles[code]
+    }
+    by_first = sorted(mentions, key=lambda code: first_seen[code])
+    suggested = [code for code in by_first if "signatory" in roles[code]]
+    if len(suggested) < 2:
+        headline = next((line for line in lines if line), "")
+        named = [
+            e.code for e, _, role in partyroles.party_roles(headline, extra) if role == "party"
+        ]
+        suggested = list(dict.fromkeys([*suggested, *named]))
+        suggested = [code for code in suggested if code not in mediators]
     ranked = sorted(mentions, key=lambda code: (-mentions[code], first_seen[code]))
     for code in ranked:
         if len(suggested) >= 2:
             break
-        if code not in suggested and mentions[code] >= 2:
+        if code not in suggested and code not in mediators and mentions[code] >= 2:
             suggested.append(code)
     order = sorted(mentions, key=lambda code: (code not in suggested, first_seen[code]))
     return [
         ProposedParty(
             code=code,
-            name=gazetteer.BY_CODE[code].name,
-            kind=gazetteer.BY_CODE[code].kind,
+            name=entries[code].name,
+            kind=entries[code].kind,
             mentions=mentions[code],
             suggested=code in suggested,
+            mediator=code in mediators,
         )
         for code in order
     ]

@@ -194,7 +194,14 @@ class DraftReview:
         existing = []
         if agreement is not None:
             existing = list(agreement.commitments.values_list("reference", flat=True))
-        self.draft = drafting.draft_from_text(text, first_block=drafting.next_block(existing))
+        self.saved = {party.code: party for party in Party.objects.order_by("name")}
+        self.draft = drafting.draft_from_text(
+            text,
+            first_block=drafting.next_block(existing),
+            extra_parties=tuple(
+                gazetteer.Entry(party.code, party.name, party.kind) for party in self.saved.values()
+            ),
+        )
         self.known = self._known_parties()
         if agreement is None:
             choices = [(code, str(party)) for code, party in self.known.items()]
@@ -222,11 +229,12 @@ class DraftReview:
         """The parties the text names (saved ones first, else from the gazetteer), then the
         other saved parties: the choices for a new agreement. A saved party with a named
         one's name is not listed twice; saving matches them by name."""
-        saved = {party.code: party for party in Party.objects.order_by("name")}
+        saved = self.saved
         known = {}
-        for code in (party.code for party in self.draft.parties):
-            entry = gazetteer.BY_CODE[code]
-            known[code] = saved.get(code) or Party(code=code, name=entry.name, kind=entry.kind)
+        for named in self.draft.parties:
+            known[named.code] = saved.get(named.code) or Party(
+                code=named.code, name=named.name, kind=named.kind
+            )
         names = {party.name.lower() for party in known.values()}
         others = {
             code: party

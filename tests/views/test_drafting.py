@@ -437,3 +437,19 @@ def test_it_offers_to_add_the_commitments_to_the_existing_agreement(editor_clien
     assert review.agreement == existing
     assert review.similar_agreements == []
     assert f'name="agreement" value="{existing.slug}"'.encode() in propose(editor_client).content
+
+
+def test_it_recognises_a_party_only_the_database_knows(editor_client):
+    PartyFactory(code="AFC", name="Alliance Fleuve Congo", kind=Party.Kind.ORGANISATION)
+    text = "The Alliance Fleuve Congo and Rwanda signed a truce. Both will meet next month."
+    review = propose(editor_client, text=text).context["review"]
+    assert review.draft.suggested_party_codes == ["AFC", "RWA"]
+
+
+def test_it_names_a_mediator_as_such_and_does_not_preselect_it(editor_client):
+    text = "Rwanda and the DRC signed a peace deal brokered by the United States."
+    response = propose(editor_client, text=text)
+    assert response.context["review"].draft.suggested_party_codes == ["RWA", "COD"]
+    assert "United States</bdi> 1 time (as a mediator: not proposed as a party)" in (
+        response.content.decode()
+    )
