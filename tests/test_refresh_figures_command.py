@@ -56,3 +56,8 @@ def test_without_check_it_corrects_the_figures_and_says_how_many(agreement):
 
     assert _refresh() == "Recounted the figures of every agreement: corrected 1.\n"
     assert _refresh("--check") == "The figures of all 2 agreements agree with a recount.\n"
+
+
+def test_the_check_speaks_of_one_agreement_in_the_singular(db):
+    AgreementFactory()
+    assert _refresh("--check") == "The figures of the one agreement agree with a recount.\n"

@@ -29,9 +29,12 @@ class Command(BaseCommand):
     def _check(self) -> None:
         result = selectors.agreement_figures_check()
         if not result.differences:
-            self.stdout.write(
-                f"The figures of all {result.agreements} agreements agree with a recount."
+            every = (
+                "the one agreement agree"
+                if result.agreements == 1
+                else f"all {result.agreements} agreements agree"
             )
+            self.stdout.write(f"The figures of {every} with a recount.")
             return
         for difference in result.differences:
             self.stdout.write(
