@@ -7,6 +7,14 @@ from collections import Counter
 from email import message_from_bytes
 
 
+def own_database_url() -> str:
+    """The URL of this test process's database, for a server or worker started beside it."""
+    from django.db import connection
+
+    database = connection.settings_dict
+    return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+
+
 def free_port() -> int:
     """A port nobody listens on now (aiosmtpd's Controller cannot take port 0 itself)."""
     with socket.socket() as probe:

@@ -16,7 +16,7 @@ from django.db import connection
 
 from tracker import services
 
-from .support import free_port, wait_for
+from .support import free_port, own_database_url, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,12 +42,10 @@ def _terminate_the_apps_connections() -> int:
 
 @pytest.fixture
 def server():
-    settings = connection.settings_dict
     port = free_port()
     environment = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
-        f"/{settings['NAME']}?application_name=tracker-restart-test",
+        "DATABASE_URL": f"{own_database_url()}?application_name=tracker-restart-test",
         "DATABASE_CONN_MAX_AGE": "600",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
     }

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from tracker import digests, services, tasks
@@ -22,7 +21,7 @@ from tracker.celery import app
 from tracker.models import DigestDelivery, DigestPlan, DigestStatus, Role
 
 from .factories import AgreementFactory, CommitmentFactory, UserFactory
-from .support import FlakySMTPHandler, free_port, wait_for
+from .support import FlakySMTPHandler, free_port, own_database_url, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 KARACHI = datetime.timezone(datetime.timedelta(hours=5))
@@ -154,11 +153,9 @@ def worker_process(worker_id, stalling_smtp, settings):
     """A Celery worker in a process of its own (so that it can be killed), on its own queue,
     sending mail to the stalling SMTP server."""
     queue = f"tracker-killed-{worker_id}"
-    database = connection.settings_dict
     environment = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
-        f"/{database['NAME']}",
+        "DATABASE_URL": own_database_url(),
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "EMAIL_BACKEND": settings.EMAIL_BACKEND,
         "EMAIL_HOST": settings.EMAIL_HOST,

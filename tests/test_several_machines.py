@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.db import connection
 from django.utils import timezone
 
 from tracker import services
@@ -36,7 +35,7 @@ from tracker.models import (
 from tracker.selectors import agreement_figures_check
 
 from .factories import AgreementFactory, CommitmentFactory, UserFactory
-from .support import FlakySMTPHandler, free_port, wait_for
+from .support import FlakySMTPHandler, free_port, own_database_url, wait_for
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,11 +51,9 @@ class Cluster:
         self.controller = Controller(self.smtp, hostname="127.0.0.1", port=free_port())
         self.controller.start()
         self.queue = f"tracker-cluster-{worker_id}"
-        database = connection.settings_dict
         environment = {
             **os.environ,
-            "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:"
-            f"{database['PORT']}/{database['NAME']}",
+            "DATABASE_URL": own_database_url(),
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
