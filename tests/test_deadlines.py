@@ -50,7 +50,7 @@ WORDINGS = [
     ("by the end of 2026", date(2026, 12, 31)),
     ("before 1 May 2026", date(2026, 5, 1)),
     ("2026-05-01", date(2026, 5, 1)),
-    ("immediately", SIGNED),
+    ("immediately", None),  # no fixed date, expected promptly (no grace period given)
     ("no deadline", None),
 ]
 

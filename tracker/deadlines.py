@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from .recurrence import Recurrence
+from .recurrence import period_ends as recurrence_period_ends
+
 ACCEPTED_FORMS = (
     "'within 3 months', 'within 135 days', 'within two weeks', 'within a year', "
     "'within fourteen (14) months', 'within the first one hundred thirty-five (135) days', "
@@ -39,6 +42,8 @@ class TimelineKind(StrEnum):
     NONE = "none"  # ongoing, or no deadline at all
     FIXED = "fixed"  # a calendar date
     OFFSET = "offset"  # counted from a milestone
+    PROMPT = "prompt"  # "immediately", "as soon as possible": no fixed date, expected promptly
+    RECURRING = "recurring"  # "annually", "quarterly": due at the end of every period
 
 
 @dataclass(frozen=True)
@@ -50,24 +55,42 @@ class Timeline:
     hours: int = 0
     working_days: int = 0
     to_month_end: bool = False  # "within the same month": the end of the anchor's month
+    # The event the wording counts from, in lower case ("entry into force", "ratification");
+    # None for the signing, or when the wording names none.
+    event: str | None = None
+    recurrence: Recurrence | None = None  # RECURRING only
 
     @property
     def is_relative(self) -> bool:
-        return self.kind == TimelineKind.OFFSET
+        """Counted from an event: its due date waits for the event's date."""
+        return self.kind in {TimelineKind.OFFSET, TimelineKind.PROMPT, TimelineKind.RECURRING}
 
-    def due_from(self, anchor: date | None, holidays: frozenset[date] = frozenset()) -> date | None:
+    def due_from(
+        self,
+        anchor: date | None,
+        holidays: frozenset[date] = frozenset(),
+        *,
+        grace_days: int | None = None,
+    ) -> date | None:
         """The due date counted from `anchor` (a milestone's date); None when there is none.
 
         Hours count from the start of the anchor's day (in the site's date) and the due date
         is the day they end on; the time of day is not kept yet. Working days skip weekends
-        and `holidays`.
+        and `holidays`. "Promptly" has a date only when the agreement sets a grace period
+        (`grace_days` after the anchor). A recurring timeline is due at the end of its first
+        period here; which period is owed depends on the evidence (the services decide).
         """
         if self.kind == TimelineKind.NONE:
             return None
         if self.kind == TimelineKind.FIXED:
             return self.fixed_on
-        if anchor is None:
+        if anchor is None and not (self.recurrence and self.recurrence.starts_on):
             return None
+        if self.kind == TimelineKind.PROMPT:
+            return None if grace_days is None else anchor + timedelta(days=grace_days)
+        if self.kind == TimelineKind.RECURRING:
+            ends = recurrence_period_ends(self.recurrence, anchor, 1)
+            return ends[0] if ends else None
         if self.to_month_end:
             return _month_end(anchor)
         if self.working_days:
@@ -75,8 +98,49 @@ class Timeline:
         due = add_months(anchor, self.months) + timedelta(days=self.days)
         return (datetime.combine(due, datetime.min.time()) + timedelta(hours=self.hours)).date()
 
+    def describe(self) -> str:
+        """How the wording was read, in words: '3 months after the entry into force'."""
+        after = self.event or "signing"
+        if self.kind == TimelineKind.NONE:
+            return "no deadline"
+        if self.kind == TimelineKind.FIXED:
+            return f"by {self.fixed_on.day} {self.fixed_on:%B %Y}"
+        if self.kind == TimelineKind.PROMPT:
+            return "no fixed date, expected promptly"
+        if self.kind == TimelineKind.RECURRING:
+            text = self.recurrence.describe()
+            return text if self.event is None else f"{text}, from the {self.event}"
+        if self.to_month_end:
+            return f"by the end of the month of the {after}"
+        amount = _describe_amount(self)
+        return f"{amount} after the {after}" if amount else f"on the {after}"
+
+
+def _describe_amount(timeline: Timeline) -> str:
+    parts = []
+    years, months = divmod(timeline.months, 12)
+    weeks, days = divmod(timeline.days, 7) if timeline.days % 7 == 0 else (0, timeline.days)
+    for amount, unit in (
+        (years, "year"),
+        (months, "month"),
+        (weeks, "week"),
+        (days, "day"),
+        (timeline.working_days, "working day"),
+        (timeline.hours, "hour"),
+    ):
+        if amount:
+            parts.append(f"{amount} {unit}{'s' if amount != 1 else ''}")
+    return " and ".join(parts)
+
 
 NO_DEADLINE = Timeline(TimelineKind.NONE)
+
+
+def period_ends(timeline: Timeline, anchor: date | None, count: int) -> list[date]:
+    """The due dates of a recurring timeline's first `count` periods from `anchor`."""
+    if timeline.recurrence is None or (anchor is None and timeline.recurrence.starts_on is None):
+        return []
+    return recurrence_period_ends(timeline.recurrence, anchor, count)
 
 
 def add_months(start: date, months: int) -> date:
@@ -120,7 +184,33 @@ _TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90,
 }  # fmt: skip
-_IMMEDIATE_WORDS = {"immediately", "immediate", "at once", "upon signing", "on signing"}
+_PROMPT_WORDS = {
+    "immediately", "immediate", "at once", "as soon as possible", "asap", "without delay",
+    "forthwith", "promptly", "at the earliest opportunity", "as early as possible",
+    "without undue delay", "as soon as practicable", "expeditiously",
+}  # fmt: skip
+# "Upon signing", "on the entry into force": due on the event's day itself.
+_ON_EVENT_RE = re.compile(r"^(?:upon|on|at|from|with effect from|as of)\s+(?P<event>.+)$")
+_RECURRING_WORDS = {  # wording -> (months, days)
+    "annually": (12, 0), "annual": (12, 0), "yearly": (12, 0), "every year": (12, 0),
+    "each year": (12, 0), "once a year": (12, 0), "once every year": (12, 0),
+    "quarterly": (3, 0), "every quarter": (3, 0), "each quarter": (3, 0),
+    "monthly": (1, 0), "every month": (1, 0), "each month": (1, 0), "once a month": (1, 0),
+    "biannually": (6, 0), "semi-annually": (6, 0), "semiannually": (6, 0),
+    "twice a year": (6, 0), "half-yearly": (6, 0), "biennially": (24, 0),
+    "weekly": (0, 7), "every week": (0, 7), "fortnightly": (0, 14),
+    "regular": (0, 0), "regularly": (0, 0), "periodic": (0, 0), "periodically": (0, 0),
+}  # fmt: skip
+_EVERY_RE = re.compile(
+    r"^(?:once\s+)?every\s+(?P<number>[a-z0-9-]+(?:\s+\([0-9]+\))?)\s+"
+    r"(?P<unit>day|week|month|year)s?(?P<rest>.*)$"
+)
+_ON_DAY_RE = re.compile(
+    r"^(?:each|every)\s+year\s+on\s+(?P<day>\d{1,2})\s+(?P<month>[a-z]+)(?P<rest>.*)$"
+)
+_STARTING_RE = re.compile(
+    r"^,?\s*(?:starting|beginning|commencing|from)\s+(?:in\s+|on\s+)?(?P<start>.+)$"
+)
 _NONE_WORDS = {
     "", "ongoing", "on-going", "continuous", "continuing", "permanent", "indefinite",
     "no deadline", "none", "n/a", "not applicable", "-", "—", "tbd", "to be determined",
@@ -156,8 +246,8 @@ _NUMBER = (
 )
 _UNIT = r"(?P<unit>hour|(?:working|business|calendar)[ -]day|day|week|fortnight|month|year)s?"
 _TAIL = (
-    r"(?:\s+(?:of|after|from|following|since|upon|once|as of|counting from|beginning|"
-    r"starting|with effect from|have elapsed|has elapsed)\b.*)?"
+    r"(?:\s+(?P<connector>of|after|from|following|since|upon|once|as of|counting from|"
+    r"beginning|starting|with effect from|have elapsed|has elapsed)\b(?P<event>.*))?"
 )
 _PREFIX = (
     r"(?:(?:within|in|after|during|for|over|on|at|no later than|not later than|not exceeding|"
@@ -185,20 +275,101 @@ def parse_timeline(wording: str) -> Timeline:
     text = _normalise(wording)
     if text in _NONE_WORDS:
         return NO_DEADLINE
-    if text in _IMMEDIATE_WORDS:
-        return Timeline(TimelineKind.OFFSET)
+    if text in _PROMPT_WORDS:
+        return Timeline(TimelineKind.PROMPT)
     if text in _SAME_MONTH_WORDS:
         return Timeline(TimelineKind.OFFSET, to_month_end=True)
+    if (recurring := _read_recurring(text, wording)) is not None:
+        return recurring
     if match := _NEXT_RE.match(text):
-        return _offset(1, match["unit"], wording)
+        return _with_event(_offset(1, match["unit"], wording), match)
     if match := _OFFSET_RE.match(text):
         amount = _read_number(match["number"], match["bracket"], wording)
-        return _offset(amount, match["unit"], wording)
+        return _with_event(_offset(amount, match["unit"], wording), match)
+    if (match := _ON_EVENT_RE.match(text)) and _read_date(match["event"]) is None:
+        return Timeline(TimelineKind.OFFSET, event=_event(match["event"]))
     rest = match["rest"] if (match := _FIXED_PREFIX_RE.match(text)) else text
     fixed = _read_date(rest)
     if fixed is None:
         raise TimelineError(wording)
     return Timeline(TimelineKind.FIXED, fixed_on=fixed)
+
+
+_SIGNING_WORDS = {
+    "", "signing", "signature", "its signature", "its signing", "signing of this agreement",
+    "signature of this agreement", "signing of the agreement", "signature of the agreement",
+    "this agreement", "the agreement", "the present agreement", "date of signing",
+    "date of signature", "date of this agreement", "signing hereof", "signature hereof",
+    "the signing", "the signature", "the date of signing", "the date of signature",
+}  # fmt: skip
+_EVENT_LEAD_RE = re.compile(r"^(?:the\s+)?(?:date\s+of\s+(?:the\s+)?)?")
+_EVENT_TAIL_RE = re.compile(
+    r"\s+(?:of|to)\s+(?:this|the present|the)\s+(?:agreement|accord|treaty|protocol)$"
+)
+
+
+def _event(tail: str | None) -> str | None:
+    """The event a wording counts from, in lower case; None for the signing."""
+    if tail is None:
+        return None
+    text = tail.strip(" ,()")
+    if text in _SIGNING_WORDS or text in {"elapsed"}:
+        return None
+    text = _EVENT_LEAD_RE.sub("", text)
+    text = _EVENT_TAIL_RE.sub("", text).strip()
+    return None if text in _SIGNING_WORDS or not text else text
+
+
+def _with_event(timeline: Timeline, match: re.Match) -> Timeline:
+    connector = match["connector"]
+    if connector in {None, "have elapsed", "has elapsed"}:
+        return timeline
+    return Timeline(**{**timeline.__dict__, "event": _event(match["event"])})
+
+
+def _read_recurring(text: str, wording: str) -> Timeline | None:
+    """'annually', 'every six months', 'each year on 1 March', 'every two years starting in
+    2027'; None when the wording is not recurring."""
+    months = days = 0
+    on_month = on_day = None
+    rest = ""
+    if text in _RECURRING_WORDS:
+        months, days = _RECURRING_WORDS[text]
+    elif match := _ON_DAY_RE.match(text):
+        on_month, on_day, rest = _MONTHS.get(match["month"]), int(match["day"]), match["rest"]
+        if on_month is None or not 1 <= on_day <= 31:
+            raise TimelineError(wording, "names a day of the year that does not exist")
+        months = 12
+    elif match := _EVERY_RE.match(text):
+        number, _, bracket = match["number"].partition(" ")
+        amount = _read_number(number, bracket.strip("()") or None, wording)
+        unit = match["unit"]
+        months, days = {"day": (0, amount), "week": (0, 7 * amount)}.get(
+            unit, (amount * (12 if unit == "year" else 1), 0)
+        )
+        rest = match["rest"]
+    else:
+        return None
+    starts_on = None
+    if rest.strip():
+        start = _STARTING_RE.match(rest.strip())
+        starts_on = _read_start(start["start"]) if start else None
+        if starts_on is None:
+            raise TimelineError(wording, f"has “{rest.strip()}” after its interval")
+    recurrence = Recurrence(
+        months=months, days=days, on_month=on_month, on_day=on_day, starts_on=starts_on
+    )
+    return Timeline(TimelineKind.RECURRING, recurrence=recurrence)
+
+
+def _read_start(text: str) -> date | None:
+    """'2027', 'march 2027', '1 march 2027'."""
+    if re.fullmatch(r"\d{4}", text):
+        return date(int(text), 1, 1)
+    if match := re.fullmatch(r"([a-z]+) (\d{4})", text):
+        month = _MONTHS.get(match[1])
+        return date(int(match[2]), month, 1) if month else None
+    return _read_date(text)
 
 
 def due_date(

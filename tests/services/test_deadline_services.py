@@ -30,7 +30,7 @@ def test_a_timeline_counts_from_its_milestone(agreement):
 
 def test_unreadable_wording_is_an_error_on_the_timeline_field(agreement):
     with pytest.raises(ValidationError) as raised:
-        CommitmentFactory(agreement=agreement, timeline_wording="as soon as possible")
+        CommitmentFactory(agreement=agreement, timeline_wording="in due course")
     assert ACCEPTED_FORMS in raised.value.message_dict["timeline_wording"][0]
     assert not Commitment.objects.exists()
 
