@@ -19,7 +19,8 @@ CORPUS = Path(__file__).parent / "data" / "deadline_corpus.yaml"
 KINDS = {"none", "fixed", "offset", "prompt", "recurring", "refused"}
 HEADER_RE = re.compile(r"^# entries: (\d+)\s+\(read: (\d+), refused: (\d+)\)", re.MULTILINE)
 KINDS_RE = re.compile(
-    r"^#\s+read, by kind: offset (\d+), fixed (\d+), prompt (\d+), recurring (\d+)", re.MULTILINE
+    r"^#\s+read, by kind: offset (\d+), fixed (\d+), prompt (\d+), recurring (\d+), none (\d+)",
+    re.MULTILINE,
 )
 INTERVAL_RE = re.compile(r"^(\d+) (month|year)s?$")
 
@@ -99,6 +100,7 @@ def test_its_header_counts_equal_the_entries():
         counted["fixed"],
         counted["prompt"],
         counted["recurring"],
+        counted["none"],
     ]
 
 
