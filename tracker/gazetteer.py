@@ -345,7 +345,7 @@ def find_spans(text: str, extra: tuple[Entry, ...] = ()) -> list[tuple[Entry, in
     since saving a draft matches a saved party by name as well as by code."""
     by_alias, pattern = _lookup(extra)
     found = [(by_alias[m.group()], m.start(), m.end()) for m in pattern.finditer(text)]
-    return [span for span in found if not _inside_defined_name(text, span, found)]
+    return [span for i, span in enumerate(found) if not _inside_defined_name(text, found, i)]
 
 
 # "Sudanese People's Liberation Movement-in-Opposition (SPLM-IO)": a name written out before
@@ -355,22 +355,25 @@ _DEFINED_RE = re.compile(r"[^,.;:()\n]{0,80}?\(\s*([^()]{1,40}?)\s*\)")
 _NOT_ONE_NAME_RE = re.compile(r"\b(?:and|with|between|against|or|by)\b")
 
 
-def _inside_defined_name(text: str, span: tuple[Entry, int, int], found: list) -> bool:
-    entry, start, end = span
-    if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
-        earlier = [(other, other_end) for other, _, other_end in found if other_end < start]
-        if earlier and earlier[-1][0] is entry and not text[earlier[-1][1] : start - 1].strip():
+def _inside_defined_name(text: str, found: list, index: int) -> bool:
+    entry, start, end = found[index]
+    if text[start - 1 : start] == "(" and text[end : end + 1] == ")" and index:
+        before, _, before_end = found[index - 1]
+        if before is entry and not text[before_end : start - 1].strip():
             return True  # "Intergovernmental Authority on Development (IGAD)": once
     match = _DEFINED_RE.match(text, end)
-    if match is None or _NOT_ONE_NAME_RE.search(text[end : match.start(1)]):
+    if match is None or _NOT_ONE_NAME_RE.search(text, end, match.start(1)):
         return False
-    between = [other for other, other_start, _ in found if end <= other_start < match.end()]
-    defined = between[0] if len(between) == 1 else None
+    # The only name between this one and the closing bracket is the one the brackets hold.
+    following = found[index + 1 : index + 3]
+    inside = [span for span in following if span[1] < match.end()]
+    if len(inside) != 1:
+        return False
+    defined, defined_start, defined_end = inside[0]
     return (
-        defined is not None
-        and defined is not entry
+        defined is not entry
         and defined.kind == ORGANISATION
-        and text[match.start(1) : match.end(1)] in (defined.name, *defined.aliases)
+        and (defined_start, defined_end) == match.span(1)
     )
 
 
