@@ -2,7 +2,6 @@
 
 import calendar
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -17,21 +16,6 @@ from tracker.deadlines import (
 )
 
 SIGNED = date(2026, 1, 31)  # a Saturday, so month ends clamp and working days skip a weekend
-CORPUS = Path(__file__).parent / "data" / "deadline_phrases.txt"
-
-
-def _corpus() -> list[tuple[str, date, str]]:
-    rows = []
-    for line in CORPUS.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            phrase, due, source = (part.strip() for part in line.split("|"))
-            rows.append((phrase, date.fromisoformat(due), source))
-    return rows
-
-
-@pytest.mark.parametrize(("phrase", "expected", "source"), _corpus())
-def test_it_reads_phrases_quoted_from_agreements(phrase, expected, source):
-    assert due_date(phrase, SIGNED) == expected, source
 
 
 @pytest.mark.parametrize(

@@ -154,3 +154,56 @@ def test_it_reads_a_headline_that_names_the_mediator_first():
     text = "Qatar-brokered truce: Pakistan and Afghanistan agree to stop fighting\nQatar said…"
     draft = draft_from_text(text)
     assert draft.suggested_party_codes == ["PAK", "AFG"]
+
+
+@pytest.mark.parametrize(
+    ("text", "suggested"),
+    [
+        # envoys named between the parties and the verb
+        (
+            "U.S. special envoy Zalmay Khalilzad and Taliban political chief Mullah Abdul "
+            "Ghani Baradar signed the agreement.",
+            ["USA", "TALIBAN"],
+        ),
+        # a state in the written-out name of a group is not that state
+        (
+            "South Sudan and the Sudanese People's Liberation Movement-in-Opposition "
+            "(SPLM/A-IO) signed a deal.",
+            ["SSD", "SPLM-IO"],
+        ),
+        # a host that "agreed to host" the talks did not agree to the deal
+        (
+            "Ethiopia and the TPLF signed a deal.\n"
+            "The talks began after Kenya agreed to host them.",
+            ["ETH", "TPLF"],
+        ),
+    ],
+)
+def test_it_reads_who_signed_in_reported_speech(text, suggested):
+    draft = draft_from_text(text)
+    assert draft.suggested_party_codes == suggested
+    assert [party.code for party in draft.parties if not party.mediator] == suggested
+
+
+def test_it_counts_a_name_and_its_acronym_once():
+    draft = draft_from_text("The Intergovernmental Authority on Development (IGAD) met.")
+    assert [(party.code, party.mentions) for party in draft.parties] == [("IGAD", 1)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rwanda and Burundi met in the Kenyan capital Nairobi.",
+        "Rwanda and Burundi signed a deal in Kenya.",
+        "The bloc is based in Kenya. Rwanda and Burundi signed.",
+    ],
+)
+def test_it_reads_a_state_named_as_the_place_as_a_venue(text):
+    parties = {party.code: party for party in draft_from_text(text).parties}
+    assert "KEN" not in parties
+    assert draft_from_text(text).suggested_party_codes == ["RWA", "BDI"]
+
+
+def test_it_names_a_state_by_its_short_name():
+    draft = draft_from_text("Cambodia and Thailand signed a ceasefire.")
+    assert [party.name for party in draft.parties] == ["Cambodia", "Thailand"]

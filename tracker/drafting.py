@@ -325,7 +325,10 @@ def _sentence_proposals(line: str) -> list[Proposal]:
         counted_from_event = not relative and not re.match(
             r"(?i)(?:within|by|before|no|not)\b", match.group()
         )
-        if counted_from_event and not timephrases.ACTION_RE.search(sentence):
+        if counted_from_event and (
+            not timephrases.ACTION_RE.search(sentence)
+            or timephrases.PAST_EVENT_RE.match(sentence, match.end())
+        ):
             continue  # "Two years after the war, …" is history, not a promise
         end, notes = match.end(), ()
         if not relative and (anchor := timephrases.OTHER_ANCHOR_RE.match(sentence, end)):
@@ -368,6 +371,8 @@ def _proposal(
     notes: tuple[str, ...] = (),
 ) -> Proposal | None:
     title = clean_cell(title)
+    if found_in == Found.SENTENCE:
+        title = _ATTRIBUTION_RE.sub("", title)
     if not wording and (
         match := timephrases.find_timeline(title) or timephrases.find_relative_timeline(title)
     ):
@@ -403,6 +408,13 @@ def _proposal(
     )
 
 
+# What a reporter adds after the promise: ", according to a joint statement…",
+# '…missions," the official news agency said on Friday'.
+_ATTRIBUTION_RE = re.compile(
+    r"(?:,?\s+according to\b.*|[,.]?\s*[\"”’]\s+(?:the\s+)?[^\"“”]{0,80}?\b(?:said|says|"
+    r"reported|told|announced|added|stated)\b.*)$",
+    re.IGNORECASE,
+)
 _PROPER = gazetteer.proper_names()
 
 

@@ -86,7 +86,7 @@ CURATED: tuple[Entry, ...] = (
     Entry("AZE", "Azerbaijan", STATE, ("Azerbaijani", "Baku")),
     Entry("COL", "Colombia", STATE, ("Colombian", "Bogotá", "Bogota")),
     Entry("SDN", "Sudan", STATE, ("Sudanese", "Khartoum")),
-    Entry("SSD", "South Sudan", STATE, ("South Sudanese", "Juba")),
+    Entry("SSD", "South Sudan", STATE, ("South Sudanese", "S. Sudan", "Juba")),
     Entry("ETH", "Ethiopia", STATE, ("Ethiopian", "Addis Ababa")),
     Entry("ERI", "Eritrea", STATE, ("Eritrean", "Asmara")),
     Entry("SOM", "Somalia", STATE, ("Somali", "Mogadishu")),
@@ -109,6 +109,11 @@ CURATED: tuple[Entry, ...] = (
     Entry("VEN", "Venezuela", STATE, ("Venezuelan", "Caracas")),
     Entry("CUB", "Cuba", STATE, ("Cuban", "Havana")),
     Entry("NOR", "Norway", STATE, ("Norwegian", "Oslo")),
+    Entry("KHM", "Cambodia", STATE, ("Cambodian", "Phnom Penh")),
+    Entry("THA", "Thailand", STATE, ("Thai", "Bangkok")),
+    Entry("MYS", "Malaysia", STATE, ("Malaysian", "Kuala Lumpur")),
+    Entry("PHL", "Philippines", STATE, ("Filipino", "Philippine", "Manila")),
+    Entry("IDN", "Indonesia", STATE, ("Indonesian", "Jakarta")),
     Entry("TPLF", "Tigray People's Liberation Front", ORGANISATION, ("TPLF",)),
     Entry(
         "FARC",
@@ -117,6 +122,15 @@ CURATED: tuple[Entry, ...] = (
         ("FARC", "Revolutionary Armed Forces of Colombia"),
     ),
     Entry("HAMAS", "Hamas", ORGANISATION),
+    # The Doha agreement names the Taliban "the Islamic Emirate of Afghanistan which is not
+    # recognized by the United States as a state": that name is the Taliban, not the state.
+    Entry("TALIBAN", "Taliban", ORGANISATION, ("Islamic Emirate of Afghanistan",)),
+    Entry(
+        "SPLM-IO",
+        "SPLM-IO",
+        ORGANISATION,
+        ("SPLM/A-IO", "SPLM-in-Opposition", "Sudan People's Liberation Movement-in-Opposition"),
+    ),
     Entry("M23", "M23", ORGANISATION, ("March 23 Movement",)),
     Entry("SAF", "Sudanese Armed Forces", ORGANISATION, ("SAF",)),
     Entry("RSF", "Rapid Support Forces", ORGANISATION, ("RSF",)),
@@ -231,6 +245,11 @@ CAPITALS = frozenset(
         "Caracas",
         "Havana",
         "Oslo",
+        "Phnom Penh",
+        "Bangkok",
+        "Kuala Lumpur",
+        "Manila",
+        "Jakarta",
     }
 )
 
@@ -257,7 +276,9 @@ def _maintained() -> tuple[Entry, ...]:
         for row in csv.DictReader(rows, delimiter="\t"):
             code = row["ISO3"]
             if len(code) == 3 and code.isalpha():
-                for name in (row["name_short"], row["name_official"]):
+                # The short name ends up first: it names the party ("Cambodia", not
+                # "Kingdom of Cambodia").
+                for name in (row["name_official"], row["name_short"]):
                     if _name_ok(name):
                         names.setdefault(code, []).insert(0, name)
     return tuple(
@@ -323,7 +344,37 @@ def find_spans(text: str, extra: tuple[Entry, ...] = ()) -> list[tuple[Entry, in
     parties the caller knows (those saved in the database); a built-in name keeps its entry,
     since saving a draft matches a saved party by name as well as by code."""
     by_alias, pattern = _lookup(extra)
-    return [(by_alias[m.group()], m.start(), m.end()) for m in pattern.finditer(text)]
+    found = [(by_alias[m.group()], m.start(), m.end()) for m in pattern.finditer(text)]
+    return [span for i, span in enumerate(found) if not _inside_defined_name(text, found, i)]
+
+
+# "Sudanese People's Liberation Movement-in-Opposition (SPLM-IO)": a name written out before
+# the acronym it defines is one mention of that party, and the state or demonym inside it
+# ("Sudanese", "Rwanda" in "Democratic Forces for the Liberation of Rwanda (FDLR)") is none.
+_DEFINED_RE = re.compile(r"[^,.;:()\n]{0,80}?\(\s*([^()]{1,40}?)\s*\)")
+_NOT_ONE_NAME_RE = re.compile(r"\b(?:and|with|between|against|or|by)\b")
+
+
+def _inside_defined_name(text: str, found: list, index: int) -> bool:
+    entry, start, end = found[index]
+    if text[start - 1 : start] == "(" and text[end : end + 1] == ")" and index:
+        before, _, before_end = found[index - 1]
+        if before is entry and not text[before_end : start - 1].strip():
+            return True  # "Intergovernmental Authority on Development (IGAD)": once
+    match = _DEFINED_RE.match(text, end)
+    if match is None or _NOT_ONE_NAME_RE.search(text, end, match.start(1)):
+        return False
+    # The only name between this one and the closing bracket is the one the brackets hold.
+    following = found[index + 1 : index + 3]
+    inside = [span for span in following if span[1] < match.end()]
+    if len(inside) != 1:
+        return False
+    defined, defined_start, defined_end = inside[0]
+    return (
+        defined is not entry
+        and defined.kind == ORGANISATION
+        and (defined_start, defined_end) == match.span(1)
+    )
 
 
 @functools.cache

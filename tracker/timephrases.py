@@ -22,7 +22,8 @@ _NUMBER = (
 )
 _UNIT = r"(?:days?|weeks?|fortnights?|months?|years?)"
 _SIGNING = (
-    r"(?:\s+(?:of|after|from|following)\s+(?:the\s+)?(?:signing|signature|entry into force|"
+    r"(?:\s+(?:of|after|from|following)\s+(?:the\s+)?(?:signing(?:\s+date)?|signature|"
+    r"entry into force|"
     r"(?:this\s+)?(?:agreement|accord|deal|pact|memorandum))"
     r"(?:\s+of\s+(?:the|this)\s+(?:agreement|accord|deal|pact|memorandum))?)?"
 )
@@ -47,11 +48,20 @@ TIMELINE_PHRASE_RE = re.compile(
     rf"|(?:by|before|no later than|not later than)\s+{_DATE})\b",
     re.IGNORECASE,
 )
+# The event a period counts from, up to where its clause ends: "of the conclusion of a final
+# peace accord", not "…, according to a joint statement".
 OTHER_ANCHOR_RE = re.compile(
-    r"\s*(?:after|following|from|of)\s+((?:the\s+)?[\w-]+(?:\s+[\w-]+){0,3})", re.IGNORECASE
+    r"\s*(?:after|following|from|of)\s+((?:the\s+)?[\w-]+"
+    r"(?:\s+(?!(?:and|but|or|while|which|who|according|as|if|when|unless|so|said|says)\b)"
+    r"[\w-]+){0,5})",
+    re.IGNORECASE,
+)
+# "seven years after relations were severed" is history, not a deadline.
+PAST_EVENT_RE = re.compile(
+    r"\s*(?:after|following|since)\s+[^,.;]{0,60}?\b(?:was|were|had|did)\b", re.IGNORECASE
 )
 ACTION_RE = re.compile(
-    r"\b(?:will|shall|must|(?:have|has)?\s*(?:agreed|committed|pledged|promised|undertaken|"
+    r"\b(?:will|would|shall|must|(?:have|has)?\s*(?:agreed|committed|pledged|promised|undertaken|"
     r"undertook|decided|resolved)\s+to|agree to|commit to|pledge to|undertake to|are to|is to)"
     r"\s+(?:(?:also|jointly|each|both|further)\s+)?",
     re.IGNORECASE,
@@ -72,7 +82,13 @@ RELATIVE_PHRASE_RE = re.compile(
     rf"|(?:in|within|over|during)\s+the\s+(?:coming|following)\s+(?:(?:few|several)\s+)?"
     rf"{_RELATIVE_UNIT}"
     rf"|(?:by|before|at|towards?)\s+the\s+end\s+of\s+(?:the|this|next)\s+{_RELATIVE_UNIT}"
-    rf"|(?:later|early|earlier)\s+(?:this|next)\s+{_RELATIVE_UNIT})\b",
+    rf"|(?:later|early|earlier)\s+(?:this|next)\s+{_RELATIVE_UNIT}"
+    # A day with no year ("by November 15", "on August 4"), or any day a meeting is set for
+    # ("on 4 August 2025"): the drafter proposes it where something is promised or scheduled,
+    # and the engine says what it cannot read.
+    rf"|(?:by|before)\s+(?:{_MONTH}\s+{_ORDINAL}|{_ORDINAL}\s+(?:of\s+)?{_MONTH})(?!,?\s+\d)"
+    rf"|on\s+(?:{_MONTH}\s+{_ORDINAL}|{_ORDINAL}\s+(?:of\s+)?{_MONTH})(?:,?\s+\d{{4}})?"
+    r"|(?:by|before)\s+(?:next\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b",
     re.IGNORECASE,
 )
 MEETING_RE = re.compile(
@@ -89,11 +105,25 @@ def find_relative_timeline(text: str) -> re.Match | None:
     return RELATIVE_PHRASE_RE.search(text)
 
 
+# "signed the agreement on Feb. 29": the day something was done, not the day it is due.
+_DONE_BEFORE_RE = re.compile(
+    r"\b(?:signed|held|met|was|were|took place|began|started|announced|reached|initialled|"
+    r"concluded|agreed)(?:\s+[\w.-]+){0,3}\s*$",
+    re.IGNORECASE,
+)
+
+
 def sentence_timeline(sentence: str) -> tuple[re.Match | None, re.Match | None]:
     """The sentence's deadline phrase, and the meeting it schedules when it promises none."""
     if match := find_timeline(sentence):
         return match, None
     relative = find_relative_timeline(sentence)
+    if (
+        relative is not None
+        and relative.group().lower().startswith("on")
+        and _DONE_BEFORE_RE.search(sentence, 0, relative.start())
+    ):
+        return None, None
     if relative is None or ACTION_RE.search(sentence):
         return relative, None
     meeting = MEETING_RE.search(sentence)
