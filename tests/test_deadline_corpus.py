@@ -36,13 +36,24 @@ def _entry_id(number: int, entry: dict) -> str:
     return f"{number:03d} {entry['phrase'][:50]}"
 
 
+# "of this Agreement", "du présent Traité": the text's own name adds nothing to the event.
+OWN_TEXT_RE = re.compile(
+    r"\s+(?:(?:of|du|de)\s+)?(?:this|the|the present|présent|présente|le présent|la présente)\s+"
+    r"(?:agreement|treaty|protocol|decision|convention|accord|traité|protocole|décision)$"
+)
+
+
 def _event_words(text: str | None) -> str | None:
-    """An event's name, compared without case, curly quotes, "the" or "the date of"."""
+    """An event's name, compared without case, curly quotes, a leading "the", "its",
+    "the date of" or "l'", or a trailing "of this Agreement"; the signing is no event."""
     if text is None:
         return None
     words = " ".join(text.lower().replace("’", "'").split()).strip(" .,;")
-    words = re.sub(r"^(the )?(date (of|on which) )?(the )?", "", words)
-    return words or None
+    words = re.sub(
+        r"^(?:the |its |their |son |sa |leur |l')?(?:date (?:of|on which) )?(?:the )?", "", words
+    )
+    words = OWN_TEXT_RE.sub("", words)
+    return None if words in ("", "signing", "signature", "la signature") else words
 
 
 def _interval_months(recurrence) -> int | None:
@@ -130,5 +141,6 @@ def _check_recurring(timeline, entry):
     every = _expected_months(expect["every"])
     assert _interval_months(timeline.recurrence) == every, entry["source"]
     if expect["first_due"] is not None:
-        ends = deadlines.period_ends(timeline, entry["signed"], len(expect["first_due"]))
+        anchor = entry["event_on"] if _event_words(expect.get("event")) else entry["signed"]
+        ends = deadlines.period_ends(timeline, anchor, len(expect["first_due"]))
         assert list(ends) == expect["first_due"], entry["source"]
