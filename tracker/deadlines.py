@@ -22,32 +22,26 @@ from enum import StrEnum
 
 from .deadline_dates import month_end as _month_end
 from .deadline_events import event_as_written, read_event, split_note
+from .deadline_forms import ACCEPTED_FORMS, EXAMPLE_FORMS, closest_forms
 from .recurrence import Recurrence
 from .recurrence import period_ends as recurrence_period_ends
 
 __all__ = [
-    "ACCEPTED_FORMS", "NO_DEADLINE", "Timeline", "TimelineError", "TimelineKind",
+    "ACCEPTED_FORMS", "EXAMPLE_FORMS", "NO_DEADLINE", "Timeline", "TimelineError", "TimelineKind",
     "add_months", "add_working_days", "due_date", "event_as_written", "parse_timeline",
     "period_ends", "read_event",
 ]  # fmt: skip
 
-ACCEPTED_FORMS = (
-    "'within 3 months', 'within 135 days', 'within two weeks', 'within a year', "
-    "'within fourteen (14) months', 'within the first one hundred thirty-five (135) days', "
-    "'not later than 30 days after signing', 'within a period not exceeding four months', "
-    "'within 48 hours', 'within ten working days', '3 months after signing', 'next month', "
-    "'within the same month', 'by 10 March 2020', 'by March 10, 2020', 'by 2020-03-10', "
-    "'by the end of March 2020', 'by the end of the first quarter of 2027', 'by mid-2027', "
-    "'immediately', or leave it empty (or 'ongoing') for no deadline"
-)
-
 
 class TimelineError(ValueError):
-    """Wording the engine cannot read; the message lists the forms it accepts."""
+    """Wording the engine cannot read; the message names the closest forms it reads."""
 
     def __init__(self, wording: str, problem: str = "cannot be read as a deadline"):
         self.wording = wording
-        super().__init__(f"“{wording}” {problem}. Write it as one of: {ACCEPTED_FORMS}.")
+        self.problem = problem
+        self.closest = closest_forms(wording)
+        forms = ", ".join(f"'{form}'" for form in self.closest)
+        super().__init__(f"“{wording}” {problem}. The closest forms it reads: {forms}.")
 
 
 class TimelineKind(StrEnum):
