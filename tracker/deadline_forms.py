@@ -19,10 +19,11 @@ EXAMPLE_FORMS = (
     "by 10 March 2020", "by March 10, 2020", "by 2020-03-10", "by the end of March 2020",
     "by the end of the first quarter of 2027", "by mid-2027",
     # promptly
-    "immediately", "as soon as possible", "without delay",
+    "immediately", "as soon as possible", "without delay", "immediately upon entry into force",
     # recurring
-    "annually", "quarterly", "every six months", "each year on 1 March",
-    "every two years starting in 2027",
+    "annually", "quarterly", "every six months", "twice a year", "at least once a year",
+    "monthly meetings", "regular consultations", "each year on 1 March",
+    "every two years starting in 2027", "annually, starting from the entry into force",
     # no deadline
     "ongoing",
 )  # fmt: skip

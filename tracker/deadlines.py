@@ -112,7 +112,8 @@ class Timeline:
         if self.kind == TimelineKind.FIXED:
             return f"by {self.fixed_on.day} {self.fixed_on:%B %Y}"
         if self.kind == TimelineKind.PROMPT:
-            return "no fixed date, expected promptly"
+            promptly = "no fixed date, expected promptly"
+            return promptly if self.event is None else f"{promptly} after the {self.event}"
         if self.kind == TimelineKind.RECURRING:
             text = self.recurrence.describe()
             return text if self.event is None else f"{text}, from the {self.event}"

@@ -33,7 +33,10 @@ _PROMPT_WORDS = {
     "forthwith", "promptly", "at the earliest opportunity", "as early as possible",
     "without undue delay", "as soon as practicable", "expeditiously",
 }  # fmt: skip
-
+_PROMPT_RE = re.compile(  # "as soon as possible after the signing", "immediately upon ratification"
+    rf"^(?:{'|'.join(sorted(_PROMPT_WORDS, key=len, reverse=True))})"
+    r"(?:,?\s+(?:after|upon|on|following|from|once|at|with)\s+(?P<event>.+))?$"
+)
 _NUMBER = (
     rf"(?P<number>{EN_WORDS}|(?:{FIGURE})(?:st|nd|rd|th)?)\b"
     rf"(?:\s*\((?P<bracket>{FIGURE}|{EN_WORDS})\))?"
@@ -73,8 +76,8 @@ def read(text: str, wording: str) -> Timeline:
     """Read normalised English `text`; raises `TimelineError`."""
     if text in _NONE_WORDS:
         return NO_DEADLINE
-    if text in _PROMPT_WORDS:
-        return Timeline(TimelineKind.PROMPT)
+    if match := _PROMPT_RE.match(text):
+        return Timeline(TimelineKind.PROMPT, event=read_event(match["event"]))
     if text in _SAME_MONTH_WORDS:
         return Timeline(TimelineKind.OFFSET, to_month_end=True)
     if (recurring := _read_recurring(text, wording)) is not None:
@@ -117,58 +120,124 @@ def _read_number(word: str, bracket: str | None, wording: str) -> int:
     )
 
 
-_RECURRING_WORDS = {  # wording -> (months, days)
-    "annually": (12, 0), "annual": (12, 0), "yearly": (12, 0), "every year": (12, 0),
-    "each year": (12, 0), "once a year": (12, 0), "once every year": (12, 0),
-    "quarterly": (3, 0), "every quarter": (3, 0), "each quarter": (3, 0),
-    "monthly": (1, 0), "every month": (1, 0), "each month": (1, 0), "once a month": (1, 0),
-    "biannually": (6, 0), "semi-annually": (6, 0), "semiannually": (6, 0),
-    "twice a year": (6, 0), "half-yearly": (6, 0), "biennially": (24, 0),
-    "weekly": (0, 7), "every week": (0, 7), "fortnightly": (0, 14),
-    "regular": (0, 0), "regularly": (0, 0), "periodic": (0, 0), "periodically": (0, 0),
+_ADVERBS = {  # wording -> (months, days); (0, 0): recurring with no fixed interval
+    "annually": (12, 0), "annual": (12, 0), "yearly": (12, 0), "quarterly": (3, 0),
+    "monthly": (1, 0), "biannually": (6, 0), "biannual": (6, 0), "semi-annually": (6, 0),
+    "semi-annual": (6, 0), "semiannually": (6, 0), "semiannual": (6, 0),
+    "half-yearly": (6, 0), "biennially": (24, 0), "biennial": (24, 0), "weekly": (0, 7),
+    "fortnightly": (0, 14), "regular": (0, 0), "regularly": (0, 0), "periodic": (0, 0),
+    "periodically": (0, 0),
 }  # fmt: skip
-_EVERY_RE = re.compile(
-    r"^(?:once\s+)?every\s+(?P<number>[a-z0-9-]+(?:\s+\([0-9]+\))?)\s+"
-    r"(?P<unit>day|week|month|year)s?(?P<rest>.*)$"
+_UNIT_INTERVALS = {
+    "day": (0, 1), "week": (0, 7), "fortnight": (0, 14), "month": (1, 0), "quarter": (3, 0),
+    "year": (12, 0),
+}  # fmt: skip
+_TIMES = {"once": 1, "twice": 2, "thrice": 3}
+_INTERVAL_UNIT = r"(?P<unit>day|week|fortnight|month|quarter|year)s?"
+_HEADS = (  # the interval at the start of a recurring wording; the rest follows it
+    re.compile(r"^on an? (?P<adverb>[a-z-]+) basis"),
+    re.compile(rf"^(?P<adverb>{'|'.join(sorted(_ADVERBS, key=len, reverse=True))})\b"),
+    re.compile(rf"^(?:once\s+(?:a|per|each|every)|each|every|per)\s+{_INTERVAL_UNIT}\b"),
+    re.compile(rf"^(?:once\s+)?every\s+other\s+{_INTERVAL_UNIT}\b"),
+    re.compile(
+        rf"^(?:once\s+)?every\s+(?P<number>[a-z0-9-]+(?:\s+\((?P<bracket>[a-z0-9-]+)\))?)\s+"
+        rf"{_INTERVAL_UNIT}\b"
+    ),
+    re.compile(
+        r"^(?P<times>once|twice|thrice|[a-z0-9-]+\s+times)\s+(?:a|per|each|every)\s+"
+        rf"{_INTERVAL_UNIT}\b"
+    ),
+)
+# "Monthly meetings", "regular high-level consultations": what recurs, after its interval.
+_ACTIVITY_RE = re.compile(
+    r"^(?:[a-z-]+\s+){0,3}(?:meetings?|consultations?|reports?|reporting|reviews?|sessions?|"
+    r"talks|summits?|visits?|updates?|briefings?|exchanges?|dialogues?|conferences?|"
+    r"assessments?|evaluations?|inspections?|exercises?|patrols?|rounds?|contacts?|forums?|"
+    r"gatherings?|monitoring)\b"
 )
 _ON_DAY_RE = re.compile(
-    r"^(?:each|every)\s+year\s+on\s+(?P<day>\d{1,2})\s+(?P<month>[a-z]+)(?P<rest>.*)$"
+    r"^(?:on|by)\s+(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>[a-z]+)"
+    r"|(?P<month2>[a-z]+)\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?)"
 )
-_STARTING_RE = re.compile(
-    r"^,?\s*(?:starting|beginning|commencing|from)\s+(?:in\s+|on\s+)?(?P<start>.+)$"
+_DAY_FIRST_RE = re.compile(  # "on 1 March each year"
+    r"^(?P<on>(?:on|by)\s+\S+\s+\S+(?:\s+\S+)?)\s+(?:of\s+)?(?:each|every)\s+year(?P<rest>.*)$"
 )
+_START_RE = re.compile(
+    r"^(?P<starting>(?:starting|beginning|commencing)\s+)?"
+    r"(?P<prep>from|after|following|as of|as from|upon|with effect from|in|on)?\s*(?P<start>.+)$"
+)
+_EVENT_PREPOSITIONS = {"from", "after", "following", "as of", "as from", "upon", "with effect from"}
 
 
 def _read_recurring(text: str, wording: str) -> Timeline | None:
-    """'annually', 'every six months', 'each year on 1 March', 'every two years starting in
-    2027'; None when the wording is not recurring."""
-    months = days = 0
-    on_month = on_day = None
-    rest = ""
-    if text in _RECURRING_WORDS:
-        months, days = _RECURRING_WORDS[text]
-    elif match := _ON_DAY_RE.match(text):
-        on_month, on_day, rest = MONTHS.get(match["month"]), int(match["day"]), match["rest"]
-        if on_month is None or not 1 <= on_day <= 31:
-            raise TimelineError(wording, "names a day of the year that does not exist")
-        months = 12
-    elif match := _EVERY_RE.match(text):
-        number, _, bracket = match["number"].partition(" ")
-        amount = _read_number(number, bracket.strip("()") or None, wording)
-        unit = match["unit"]
-        months, days = {"day": (0, amount), "week": (0, 7 * amount)}.get(
-            unit, (amount * (12 if unit == "year" else 1), 0)
-        )
-        rest = match["rest"]
+    """'annually', 'every six months thereafter', 'monthly meetings', 'at least twice a year',
+    'each year on 1 March', 'every two years starting in 2027', 'annually, starting from the
+    entry into force'; None when the wording is not recurring."""
+    text = re.sub(r"^at\s+least\s+", "", text)
+    text = re.sub(r",?\s+(?:thereafter|after that)$", "", text)
+    if match := _DAY_FIRST_RE.match(text):
+        text = f"each year {match['on']}{match['rest']}"
+    for head in _HEADS:
+        if match := head.match(text):
+            break
     else:
+        if (activity := _ACTIVITY_RE.match(text)) and text[activity.end() :].strip():
+            return _read_recurring(text[activity.end() :].strip(), wording)
         return None
-    starts_on = None
-    if rest.strip():
-        start = _STARTING_RE.match(rest.strip())
-        starts_on = read_start(start["start"]) if start else None
-        if starts_on is None:
-            raise TimelineError(wording, f"has “{rest.strip()}” after its interval")
-    recurrence = Recurrence(
-        months=months, days=days, on_month=on_month, on_day=on_day, starts_on=starts_on
-    )
-    return replace(Timeline(TimelineKind.RECURRING), recurrence=recurrence)
+    months, days = _interval(match, wording)
+    return _with_rest(Recurrence(months=months, days=days), text[match.end() :], wording)
+
+
+def _interval(match: re.Match, wording: str) -> tuple[int, int]:
+    groups = match.groupdict()
+    if groups.get("adverb") is not None:
+        if groups["adverb"] not in _ADVERBS:
+            raise TimelineError(wording, f"has “{groups['adverb']}” where an interval should be")
+        return _ADVERBS[groups["adverb"]]
+    months, days = _UNIT_INTERVALS[match["unit"]]
+    if groups.get("times") is not None:
+        return _split(months, days, match["times"], wording)
+    amount = 2 if "other" in match[0].split() else 1
+    if groups.get("number") is not None:
+        number = match["number"].split(" (")[0]
+        amount = _read_number(number, groups.get("bracket"), wording)
+    if amount < 1 or amount * months > 100 * 12 or amount * days > 100 * 366:
+        raise TimelineError(wording, "needs an interval of at least one day, at most a century")
+    return amount * months, amount * days
+
+
+def _split(months: int, days: int, times: str, wording: str) -> tuple[int, int]:
+    """'twice a year' -> every 6 months; 'three times a year' -> every 4 months."""
+    count = _TIMES.get(times) or english_to_int(times.removesuffix("times").strip())
+    if count is None or count < 1:
+        raise TimelineError(wording, f"has “{times}” where a number of times should be")
+    if months and months % count == 0:
+        return months // count, 0
+    if days and days % count == 0:
+        return 0, days // count
+    raise TimelineError(wording, "does not split into equal periods of whole months or weeks")
+
+
+def _with_rest(recurrence: Recurrence, rest: str, wording: str) -> Timeline:
+    """What follows the interval: what recurs, the day of the year, the start or the event."""
+    rest = rest.strip(" ,")
+    if activity := _ACTIVITY_RE.match(rest):
+        rest = rest[activity.end() :].strip(" ,")
+    if (match := _ON_DAY_RE.match(rest)) and recurrence.months == 12:
+        day, month_word = match["day"] or match["day2"], match["month"] or match["month2"]
+        on_month = MONTHS.get(month_word)
+        if on_month is None or not 1 <= int(day) <= 31:
+            raise TimelineError(wording, "names a day of the year that does not exist")
+        recurrence = replace(recurrence, on_month=on_month, on_day=int(day))
+        rest = rest[match.end() :].strip(" ,")
+    event = None
+    if rest:
+        start = _START_RE.match(rest)
+        starts_on = read_start(start["start"]) if start["starting"] or start["prep"] else None
+        if starts_on is not None:
+            recurrence = replace(recurrence, starts_on=starts_on)
+        elif start["starting"] or start["prep"] in _EVENT_PREPOSITIONS:
+            event = read_event(start["start"])
+        else:
+            raise TimelineError(wording, f"has “{rest}” after its interval")
+    return Timeline(TimelineKind.RECURRING, recurrence=recurrence, event=event)
