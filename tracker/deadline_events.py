@@ -30,9 +30,10 @@ NOTE_RE = re.compile(
     r"à dater d[eu]|suivant|après)\s+(?P<event>[^()]+?)\s*\)"
 )
 
+_ARTICLE = r"(?:(?:the|its|their|la|le|les|sa|son|ses)\s+|l')"
 _LEAD_RE = re.compile(
-    r"^(?:(?:the|its|their|la|le|les|l'|sa|son|ses)\s*)?"
-    r"(?:(?:date|day|jour)\s+(?:of|on which|when|de|d'|à laquelle|où)\s*(?:(?:the|la|le|l')\s*)?)?"
+    rf"^{_ARTICLE}?(?:(?:date|day|jour)\s+(?:(?:of|on which|when|de|à laquelle|où)\s+|d')"
+    rf"{_ARTICLE}?)?"
 )
 _TAIL_RE = re.compile(
     r"\s+(?:(?:of|to)\s+(?:this|the present|the)|du présent|de la présente|de l'|du|de la)\s*"

@@ -24,6 +24,11 @@ EXAMPLE_FORMS = (
     "annually", "quarterly", "every six months", "twice a year", "at least once a year",
     "monthly meetings", "regular consultations", "each year on 1 March",
     "every two years starting in 2027", "annually, starting from the entry into force",
+    # French
+    "dans un délai de trois mois", "dans les 90 jours suivant la signature",
+    "dans les trente (30) jours à compter de l'entrée en vigueur", "dans les 48 heures",
+    "dans un délai de dix jours ouvrables", "au plus tard le 30 juin 2027",
+    "avant la fin de 2027", "immédiatement", "sans délai", "chaque année", "tous les six mois",
     # no deadline
     "ongoing",
 )  # fmt: skip
