@@ -81,7 +81,7 @@ class Timeline:
         """The due date counted from `anchor` (a milestone's date); None when there is none.
 
         Hours count from the start of the anchor's day (in the site's date) and the due date
-        is the day they end on; the time of day is not kept yet. Working days skip weekends
+        is the day they end on (`due_at` gives the time). Working days skip weekends
         and `holidays`. "Promptly" has a date only when the agreement sets a grace period
         (`grace_days` after the anchor). A recurring timeline is due at the end of its first
         period here; which period is owed depends on the evidence (the services decide).
@@ -103,6 +103,16 @@ class Timeline:
             return add_working_days(anchor, self.working_days, holidays)
         due = add_months(anchor, self.months) + timedelta(days=self.days)
         return (datetime.combine(due, datetime.min.time()) + timedelta(hours=self.hours)).date()
+
+    def due_at(self, anchor: datetime | None) -> datetime | None:
+        """The due time of an hours timeline ("within 48 hours") counted from `anchor`, the
+        moment the event happened (time zone kept); None for every other unit, whose due
+        date (`due_from`) has no time of day. A bare date counts from its midnight."""
+        if self.kind != TimelineKind.OFFSET or not self.hours or anchor is None:
+            return None
+        if not isinstance(anchor, datetime):
+            anchor = datetime.combine(anchor, datetime.min.time())
+        return anchor + timedelta(hours=self.hours)
 
     def describe(self) -> str:
         """How the wording was read, in words: '3 months after the entry into force'."""
