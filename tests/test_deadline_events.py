@@ -102,3 +102,17 @@ def test_an_event_the_wording_words_otherwise_is_given_back_as_read():
 
 def test_the_signing_has_no_event_to_write():
     assert event_as_written("within 3 months of signing", None) is None
+
+
+@pytest.mark.parametrize(
+    ("wording", "event"),
+    [
+        ("within twelve months from the date of signing this Treaty", None),
+        ("within one-month period from the date of signing the Agreement", None),
+        ("within ten (10) days after its release to the Parties", "release to the parties"),
+        ("within seventy two (72) hours of their verification", "verification"),
+        ("within the first year after this Agreement enters into force", "entry into force"),
+    ],
+)
+def test_an_event_is_named_without_possessive_or_this_agreement(wording, event):
+    assert parse_timeline(wording).event == event

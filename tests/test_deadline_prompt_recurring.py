@@ -106,3 +106,34 @@ def test_recurring_wording_it_cannot_read_is_refused_with_the_reason(wording, pr
     with pytest.raises(TimelineError) as raised:
         parse_timeline(wording)
     assert raised.value.problem.startswith(problem)
+
+
+@pytest.mark.parametrize(
+    ("wording", "recurrence"),
+    [
+        ("on 1 January of each year", Recurrence(months=12, on_month=1, on_day=1)),
+        ("on January 1 of each year", Recurrence(months=12, on_month=1, on_day=1)),
+        ("not later than 31 March of each year", Recurrence(months=12, on_month=3, on_day=31)),
+        ("Before 31 March each year", Recurrence(months=12, on_month=3, on_day=30)),
+        ("before 1 March each year", Recurrence(months=12, on_month=2, on_day=29)),
+        ("at regular intervals", Recurrence()),
+        ("at regular intervals, not exceeding a period of two years", Recurrence(months=24)),
+    ],
+)
+def test_yearly_days_and_regular_intervals_as_trade_agreements_word_them(wording, recurrence):
+    assert parse_timeline(wording).recurrence == recurrence
+
+
+def test_before_the_first_of_march_each_year_is_the_last_day_of_february():
+    timeline = parse_timeline("before 1 March each year")
+    assert period_ends(timeline, date(2026, 6, 1), 2) == [date(2027, 2, 28), date(2028, 2, 29)]
+
+
+@pytest.mark.parametrize("wording", ["at a later stage", "from time to time", "in due course"])
+def test_wording_that_fixes_no_date_or_schedule_is_refused(wording):
+    with pytest.raises(TimelineError):
+        parse_timeline(wording)
+
+
+def test_an_ongoing_basis_is_no_deadline():
+    assert parse_timeline("on an ongoing basis").kind == TimelineKind.NONE

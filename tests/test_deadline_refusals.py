@@ -32,7 +32,9 @@ def test_a_refusal_names_three_forms_not_the_whole_list():
     assert len(error.closest) == 3
     assert ACCEPTED_FORMS not in str(error)
     assert str(error).endswith(
-        "The closest forms it reads: " + ", ".join(f"'{form}'" for form in error.closest) + "."
+        "Write it as one of the closest forms it reads: "
+        + ", ".join(f"'{form}'" for form in error.closest)
+        + "."
     )
 
 

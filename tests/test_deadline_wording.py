@@ -47,7 +47,7 @@ def test_it_reads_phrases_quoted_from_agreements(phrase, expected, source):
         ("a period of six months", date(2026, 7, 31)),
         ("not later than 30 days after signing", date(2026, 3, 2)),
         ("not exceeding 90 days", SIGNED + timedelta(days=90)),
-        ("prior to 1 May 2026", date(2026, 5, 1)),
+        ("prior to 1 May 2026", date(2026, 4, 30)),
         ("before 30 days have elapsed", date(2026, 3, 2)),
         ("by the end of the first quarter of 2027", date(2027, 3, 31)),
         ("by the end of Q3 2027", date(2027, 9, 30)),

@@ -47,7 +47,12 @@ WORDINGS = [
     ("no later than 30 June 2026", date(2026, 6, 30)),
     ("by the end of March 2026", date(2026, 3, 31)),
     ("by the end of 2026", date(2026, 12, 31)),
-    ("before 1 May 2026", date(2026, 5, 1)),
+    ("by January 2006", date(2006, 1, 31)),  # a month: its last day
+    ("before January 2006", date(2005, 12, 31)),
+    ("before the end of 2026", date(2026, 12, 31)),  # an end is not "too late"
+    ("on or before January 1, 1998", date(1998, 1, 1)),
+    ("by 31 December 1998 at the latest", date(1998, 12, 31)),
+    ("before 1 May 2026", date(2026, 4, 30)),  # 1 May itself is too late
     ("2026-05-01", date(2026, 5, 1)),
     ("immediately", None),  # no fixed date, expected promptly (no grace period given)
     ("no deadline", None),
@@ -173,4 +178,4 @@ def test_any_text_either_parses_or_raises_a_timeline_error(text):
         parse_timeline(text)
     except TimelineError as raised:
         error = raised
-    assert error is None or "The closest forms it reads: '" in str(error)
+    assert error is None or "Write it as one of the closest forms it reads: '" in str(error)

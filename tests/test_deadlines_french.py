@@ -25,7 +25,7 @@ SIGNED = date(2026, 1, 31)  # a Saturday
         ("d'ici fin juin 2027", date(2027, 6, 30)),
         ("d'ici la fin du premier trimestre 2027", date(2027, 3, 31)),
         ("d'ici mi-2027", date(2027, 6, 30)),
-        ("avant le 1er mars 2027", date(2027, 3, 1)),
+        ("avant le 1er mars 2027", date(2027, 2, 28)),
         ("dans les 48 heures", date(2026, 2, 2)),
         ("dans un délai de dix jours ouvrables", date(2026, 2, 13)),
         ("dans un délai d'un mois à compter de la signature du présent accord", date(2026, 2, 28)),

@@ -8,7 +8,7 @@ is None.
 
 import calendar
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): n for n, name in enumerate(calendar.month_abbr) if name})
@@ -38,9 +38,11 @@ _MID_RE = re.compile(r"^(?:mid[- ]?|(?:the\s+)?middle\s+of\s+|(?:la\s+)?mi-\s*)(
 
 
 def read_date(text: str) -> date | None:
-    """The date `text` names, or None."""
+    """The date `text` names, or None; a month ("January 2006") is its last day."""
     text = re.sub(r"(\d)(st|nd|rd|th|er)\b", r"\1", text).replace(",", " ")
     text = re.sub(r"\s+", " ", text).strip()
+    if (month := _month_of(text)) is not None:
+        return month_end(month)
     if match := _END_OF_RE.match(text):
         return end_of(match["month"] or match["fr_month"], int(match["year"] or match["fr_year"]))
     if match := _QUARTER_RE.match(text):
@@ -72,14 +74,31 @@ def _read_date_with_month_word(text: str) -> date | None:
         return None
 
 
+def read_before(text: str) -> date | None:
+    """The last day before what `text` names: "before 1 May 2026" is 30 April, since 1 May
+    itself is too late; "before January 2006" is 31 December 2005. An end ("before the end
+    of 2027", "avant la fin de 2027") is that end."""
+    if re.match(r"(?:the\s+|la\s+)?(?:end|fin|mid|middle|mi-)\b", text):
+        return read_date(text)
+    clean = re.sub(r"\s+", " ", text.replace(",", " ")).strip()
+    if (month := _month_of(clean)) is not None:
+        return month - timedelta(days=1)
+    day = read_date(text)
+    return None if day is None else day - timedelta(days=1)
+
+
+def _month_of(text: str) -> date | None:
+    """The first day of the month "january 2006" / "juin 2027" names."""
+    match = re.fullmatch(r"([a-zéû]+) (\d{4})", text)
+    month = MONTHS.get(match[1]) if match else None
+    return date(int(match[2]), month, 1) if month else None
+
+
 def read_start(text: str) -> date | None:
     """A recurrence's start: '2027', 'march 2027', '1 march 2027', 'janvier 2027'."""
     if re.fullmatch(r"\d{4}", text):
         return date(int(text), 1, 1)
-    if match := re.fullmatch(r"([a-zéû]+) (\d{4})", text):
-        month = MONTHS.get(match[1])
-        return date(int(match[2]), month, 1) if month else None
-    return read_date(text)
+    return _month_of(text) or read_date(text)
 
 
 def month_end(day: date) -> date:

@@ -35,8 +35,8 @@ _LEAD_RE = re.compile(
     rf"^{_ARTICLE}?(?:(?:date|day|jour)\s+(?:(?:of|on which|when|de|à laquelle|où)\s+|d')"
     rf"{_ARTICLE}?)?"
 )
-_TAIL_RE = re.compile(
-    r"\s+(?:(?:of|to)\s+(?:this|the present|the)|du présent|de la présente|de l'|du|de la)\s*"
+_TAIL_RE = re.compile(  # "of this Agreement"; after signing, "signing this Treaty" too
+    r"\s+(?:(?:(?:of|to)\s+)?(?:this|the present|the)|du présent|de la présente|de l'|du|de la)\s*"
     r"(?:agreement|accord|treaty|protocol|declaration|convention|memorandum|protocole|"
     r"traité|déclaration|mémorandum)(?:\s+of\s+\w+)?$"
 )

@@ -16,6 +16,7 @@ ratification", "(counted from the start of intra-Afghan negotiations)"): `Timeli
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -41,7 +42,9 @@ class TimelineError(ValueError):
         self.problem = problem
         self.closest = closest_forms(wording)
         forms = ", ".join(f"'{form}'" for form in self.closest)
-        super().__init__(f"“{wording}” {problem}. The closest forms it reads: {forms}.")
+        super().__init__(
+            f"“{wording}” {problem}. Write it as one of the closest forms it reads: {forms}."
+        )
 
 
 class TimelineKind(StrEnum):
@@ -207,7 +210,8 @@ def due_date(
 
 
 def normalise(wording: str) -> str:
-    text = wording.strip().lower().replace("\u00a0", " ").replace("\u2019", "'")
+    text = unicodedata.normalize("NFC", wording).strip().lower()
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2019", "'")
     text = re.sub(r"[\u2010-\u2014]", "-", text)
     text = re.sub(r"\s+", " ", text)
     return text.rstrip(".;:,").strip()

@@ -4,10 +4,12 @@
 no bracketed note) and the wording as typed (for the refusal's message).
 """
 
+import calendar
 import re
 from dataclasses import replace
+from datetime import date, timedelta
 
-from .deadline_dates import MONTHS, read_date, read_start
+from .deadline_dates import MONTHS, read_before, read_date, read_start
 from .deadline_events import read_event
 from .deadlines import (
     NO_DEADLINE,
@@ -23,6 +25,8 @@ from .recurrence import Recurrence
 _NONE_WORDS = {
     "", "ongoing", "on-going", "continuous", "continuing", "permanent", "indefinite",
     "no deadline", "none", "n/a", "not applicable", "-", "—", "tbd", "to be determined",
+    "on an ongoing basis", "on a continuing basis", "on a continuous basis",
+    "on a permanent basis",
 }  # fmt: skip
 _SAME_MONTH_WORDS = {
     "within the same month", "in the same month", "by the end of the same month",
@@ -54,8 +58,9 @@ _PREFIX = (
     r"upon(?: the)? expiration of|at the latest)\s+)*"
     r"(?:the\s+)?(?:(?:a\s+)?(?:maximum\s+)?(?:period|maximum)\s+(?:of\s+)?"
     r"(?:not\s+exceeding\s+|not\s+more\s+than\s+|up\s+to\s+)?)?(?:the\s+)?(?:first\s+)?"
+    r"(?:an?\s+(?=\S+-(?:hour|day|week|month|year)))?"  # "a six-month period"
 )
-_OFFSET_RE = re.compile(rf"^{_PREFIX}{_NUMBER}\s+{_UNIT}{_TAIL}$")
+_OFFSET_RE = re.compile(rf"^{_PREFIX}{_NUMBER}(?:\s+|-){_UNIT}(?:\s+period)?{_TAIL}$")
 _NEXT_RE = re.compile(rf"^(?:by\s+|within\s+|in\s+)?(?:the\s+)?next\s+{_UNIT}{_TAIL}$")
 # What went wrong, when the offset's shape is there but a part of it is not.
 _ANY_CONNECTOR_RE = re.compile(rf"^{_PREFIX}{_NUMBER}\s+{_UNIT}\s+(?P<word>[a-z'-]+)\b")
@@ -63,13 +68,17 @@ _ANY_NUMBER_RE = re.compile(
     rf"^(?:within|in|after|no later than|not later than|not exceeding|the first)\s+"
     rf"(?P<word>[^\s()]+(?:\s+[^\s()]+)?)\s+(?:\([^()]*\)\s+)?{_UNIT}\b"
 )
+# "Upon ratification", "at the signing": due on the event's day. After "at" and "from" the
+# event needs its article, so that "at a later stage" and "from time to time" are refused.
 _ON_EVENT_RE = re.compile(
-    r"^(?:upon|on|at|from|with effect from|as of|following|after)\s+(?P<event>.+)$"
+    r"^(?:(?:upon|on(?! or )|with effect from|as of|following|after)\s+(?P<event>.+)"
+    r"|(?:at|from)\s+(?P<named>(?:the|its|their)\s+.+|signing|signature))$"
 )
 _FIXED_PREFIX_RE = re.compile(
-    r"^(?:by|before|on|no later than|not later than|prior to|until|at the latest by|"
-    r"deadline:?|due:?)\s+(?P<rest>.+)$"
+    r"^(?:(?P<before>before|prior to)|by|on or before|on|no later than|not later than|until|"
+    r"at the latest by|deadline:?|due:?)\s+(?P<rest>.+)$"
 )
+_AT_THE_LATEST_RE = re.compile(r",?\s+at the latest$")
 
 
 def read(text: str, wording: str) -> Timeline:
@@ -87,10 +96,20 @@ def read(text: str, wording: str) -> Timeline:
     if match := _OFFSET_RE.match(text):
         amount = _read_number(match["number"], match["bracket"], wording)
         return make_offset(amount, match["unit"], wording, _event_of(match))
-    if (match := _ON_EVENT_RE.match(text)) and read_date(match["event"]) is None:
-        return Timeline(TimelineKind.OFFSET, event=read_event(match["event"]))
-    rest = match["rest"] if (match := _FIXED_PREFIX_RE.match(text)) else text
-    fixed = read_date(rest)
+    if match := _ON_EVENT_RE.match(text):
+        event = match["event"] or match["named"]
+        if read_date(event) is None:
+            return Timeline(TimelineKind.OFFSET, event=read_event(event))
+    return _read_fixed(_AT_THE_LATEST_RE.sub("", text), wording)
+
+
+def _read_fixed(text: str, wording: str) -> Timeline:
+    """'by 10 March 2020', 'on or before January 1, 1998', 'before 1 May 2026' (30 April)."""
+    match = _FIXED_PREFIX_RE.match(text)
+    if match and match["before"]:
+        fixed = read_before(match["rest"])
+    else:
+        fixed = read_date(match["rest"] if match else text)
     if fixed is None:
         raise TimelineError(wording, _problem(text))
     return Timeline(TimelineKind.FIXED, fixed_on=fixed)
@@ -159,8 +178,19 @@ _ON_DAY_RE = re.compile(
     r"^(?:on|by)\s+(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>[a-z]+)"
     r"|(?P<month2>[a-z]+)\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?)"
 )
-_DAY_FIRST_RE = re.compile(  # "on 1 March each year"
-    r"^(?P<on>(?:on|by)\s+\S+\s+\S+(?:\s+\S+)?)\s+(?:of\s+)?(?:each|every)\s+year(?P<rest>.*)$"
+_DAY_OF_YEAR = (
+    r"(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>[a-z]+)"
+    r"|(?P<month2>[a-z]+)\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?)"
+)
+_DAY_FIRST_RE = re.compile(  # "on 1 January of each year", "before 31 March each year"
+    r"^(?:(?P<before>before|prior to)|on|by|not later than|no later than|on or before)\s+"
+    rf"{_DAY_OF_YEAR}\s+(?:of\s+)?(?:each|every)\s+(?:calendar\s+)?year(?P<rest>.*)$"
+)
+# "at regular intervals, not exceeding a period of two years": every two years at most.
+_INTERVALS_RE = re.compile(
+    r"^(?:at\s+)?regular\s+intervals(?:,?\s+(?:not exceeding|of not more than|not more than|"
+    rf"of no more than|of at most|of up to)\s+(?:a\s+period\s+of\s+)?(?P<number>{EN_WORDS}|\d+)"
+    rf"(?:\s*\((?P<bracket>\d+)\))?\s+{_INTERVAL_UNIT})?"
 )
 _START_RE = re.compile(
     r"^(?P<starting>(?:starting|beginning|commencing)\s+)?"
@@ -176,7 +206,12 @@ def _read_recurring(text: str, wording: str) -> Timeline | None:
     text = re.sub(r"^at\s+least\s+", "", text)
     text = re.sub(r",?\s+(?:thereafter|after that)$", "", text)
     if match := _DAY_FIRST_RE.match(text):
-        text = f"each year {match['on']}{match['rest']}"
+        return _with_rest(_yearly_on(match, wording), match["rest"], wording)
+    if match := _INTERVALS_RE.match(text):
+        if match["number"] is None:
+            return _with_rest(Recurrence(), text[match.end() :], wording)
+        months, days = _interval(match, wording)
+        return _with_rest(Recurrence(months=months, days=days), text[match.end() :], wording)
     for head in _HEADS:
         if match := head.match(text):
             break
@@ -186,6 +221,15 @@ def _read_recurring(text: str, wording: str) -> Timeline | None:
         return None
     months, days = _interval(match, wording)
     return _with_rest(Recurrence(months=months, days=days), text[match.end() :], wording)
+
+
+def _yearly_on(match: re.Match, wording: str) -> Recurrence:
+    """Every year on the day `match` names; "before 31 March" is every 30 March."""
+    day, month = int(match["day"] or match["day2"]), MONTHS.get(match["month"] or match["month2"])
+    if month is None or not 1 <= day <= calendar.monthrange(2000, month)[1]:
+        raise TimelineError(wording, "names a day of the year that does not exist")
+    due = date(2000, month, day) - timedelta(days=1 if match["before"] else 0)  # a leap year
+    return Recurrence(months=12, on_month=due.month, on_day=due.day)
 
 
 def _interval(match: re.Match, wording: str) -> tuple[int, int]:

@@ -10,7 +10,7 @@ French ("entrée en vigueur"); the signing ("la signature du présent accord") i
 import re
 from dataclasses import replace
 
-from .deadline_dates import MONTHS, read_date, read_start
+from .deadline_dates import MONTHS, read_before, read_date, read_start
 from .deadline_events import read_event
 from .deadlines import NO_DEADLINE, Timeline, TimelineError, TimelineKind, check_number, make_offset
 from .numbers import FR_FIGURE, FR_WORDS, french_to_int
@@ -29,19 +29,11 @@ _NONE_WORDS = {
     "sans objet", "aucun délai", "aucune échéance", "sans échéance", "non applicable",
 }  # fmt: skip
 _PROMPT_WORDS = (
-    "immédiatement",
-    "sans délai",
-    "dans les meilleurs délais",
-    "dans les plus brefs délais",
-    "dès que possible",
-    "aussitôt que possible",
-    "le plus tôt possible",
-    "sans tarder",
-    "sans retard",
-    "au plus tôt",
-    "promptement",
-    "sans retard indu",
-)
+    "immédiatement", "sans délai", "dans les meilleurs délais", "dans les plus brefs délais",
+    "dans les meilleurs délais possibles", "dans les plus brefs délais possibles",
+    "dès que possible", "aussitôt que possible", "le plus tôt possible", "sans tarder",
+    "sans retard", "au plus tôt", "promptement", "sans retard indu",
+)  # fmt: skip
 _CONNECTOR = (
     r"(?P<connector>suivant|qui suivent|qui suivront|à compter d[eu]|à partir d[eu]|"
     r"à dater d[eu]|après|de|du|dès|consécutifs? à|courant à compter d[eu])"
@@ -70,8 +62,8 @@ _ONE_UNIT_RE = re.compile(  # "dans le mois suivant la signature", "dans l'anné
 )
 _ON_EVENT_RE = re.compile(r"^(?:dès|lors de|à compter de|à partir de)\s*(?P<event>.+)$")
 _FIXED_RE = re.compile(
-    r"^(?:(?:au plus tard|pas plus tard que|avant|d'ici|jusqu'|pour|le|au|en)\s*(?:à\s+)?"
-    r"(?:le\s+|la\s+|au\s+|à\s+la\s+)?)?(?P<rest>.+)$"
+    r"^(?:(?:au plus tard|pas plus tard que|(?P<avant>avant)|d'ici|jusqu'|pour|le|au|en)\s*"
+    r"(?:à\s+)?(?:le\s+|la\s+|au\s+|à\s+la\s+)?)?(?P<rest>.+)$"
 )
 _UNITS = {
     "heure": "hour", "heures": "hour", "jour": "day", "jours": "day", "semaine": "week",
@@ -98,7 +90,8 @@ def read(text: str, wording: str) -> Timeline | None:
         return recurring
     if (match := _ON_EVENT_RE.match(text)) and read_date(match["event"]) is None:
         return Timeline(TimelineKind.OFFSET, event=read_event(match["event"]))
-    fixed = read_date(_FIXED_RE.match(text)["rest"])
+    match = _FIXED_RE.match(text)
+    fixed = (read_before if match["avant"] else read_date)(match["rest"])
     if fixed is None:
         raise TimelineError(wording, _problem(text))
     return Timeline(TimelineKind.FIXED, fixed_on=fixed)

@@ -33,7 +33,7 @@ def test_unreadable_wording_is_an_error_on_the_timeline_field(agreement):
         CommitmentFactory(agreement=agreement, timeline_wording="in due course")
     closest = TimelineError("in due course").closest
     assert (
-        f"The closest forms it reads: '{closest[0]}'"
+        f"Write it as one of the closest forms it reads: '{closest[0]}'"
         in raised.value.message_dict["timeline_wording"][0]
     )
     assert not Commitment.objects.exists()
