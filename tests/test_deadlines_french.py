@@ -120,6 +120,11 @@ def test_french_it_cannot_read_is_refused_with_french_forms_nearest(wording, pro
     assert raised.value.closest[0].startswith("dans")
 
 
+def test_zero_times_a_year_is_refused():
+    with pytest.raises(TimelineError, match="does not split into equal periods"):
+        parse_timeline("0 fois par an")
+
+
 @pytest.mark.parametrize(
     ("words", "number"),
     [

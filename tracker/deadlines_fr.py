@@ -135,8 +135,8 @@ _ADVERBS = {  # wording -> (months, days); (0, 0): no fixed interval
 }  # fmt: skip
 _ADJECTIVES = {  # stem -> interval: "réunions mensuelles", "sur une base annuelle"
     "annuel": (12, 0), "mensuel": (1, 0), "trimestriel": (3, 0), "semestriel": (6, 0),
-    "hebdomadaire": (0, 7), "bisannuel": (24, 0), "biennal": (24, 0), "régulier": (0, 0),
-    "réguli": (0, 0), "périodique": (0, 0),
+    "hebdomadaire": (0, 7), "bisannuel": (24, 0), "biennal": (24, 0), "réguli": (0, 0),
+    "périodique": (0, 0),
 }  # fmt: skip
 _PLURAL_UNITS = {
     "jour": (0, 1), "semaine": (0, 7), "mois": (1, 0), "trimestre": (3, 0), "an": (12, 0),
@@ -200,7 +200,7 @@ def _interval(text: str, wording: str) -> tuple[tuple[int, int] | None, str]:
     if match := _TIMES_RE.match(text):
         count = _read_number(match["times"], None, wording)
         months, days = _PLURAL_UNITS[match["unit"]]
-        if (months and months % count) or (days and days % count):
+        if count < 1 or (months and months % count) or (days and days % count):
             raise TimelineError(wording, "does not split into equal periods of whole months")
         return (months // count, days // count), text[match.end() :].strip(" ,")
     if match := _ADJECTIVE_RE.match(text):
