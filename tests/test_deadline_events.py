@@ -116,3 +116,14 @@ def test_the_signing_has_no_event_to_write():
 )
 def test_an_event_is_named_without_possessive_or_this_agreement(wording, event):
     assert parse_timeline(wording).event == event
+
+
+@pytest.mark.parametrize(
+    ("wording", "reading"),
+    [
+        ("upon ratification", "on the ratification"),
+        ("after the request is received", "when the request is received"),
+    ],
+)
+def test_an_event_on_its_own_reads_as_the_day_it_happens(wording, reading):
+    assert parse_timeline(wording).describe() == reading

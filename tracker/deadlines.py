@@ -133,7 +133,13 @@ class Timeline:
         if self.to_month_end:
             return f"by the end of the month of the {after}"
         amount = _describe_amount(self)
-        return f"{amount} after the {after}" if amount else f"on the {after}"
+        if amount:
+            return f"{amount} after the {after}"
+        # "on the ratification", but "when the request is received"
+        return f"when the {after}" if re.search(_CLAUSE, after) else f"on the {after}"
+
+
+_CLAUSE = r"\b(?:is|are|was|were|has|have|enters|entered)\b"  # an event worded as a clause
 
 
 def _describe_amount(timeline: Timeline) -> str:
