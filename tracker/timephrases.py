@@ -9,10 +9,10 @@ a sentence that promises something or schedules a meeting. The deadline engine
 
 import re
 
-from . import deadlines
+from .numbers import SMALL_NUMBERS, TENS
 
 _NUMBER_WORDS = sorted(
-    {*deadlines._SMALL_NUMBERS, *deadlines._TENS},  # the engine's vocabulary: it can read them
+    {*SMALL_NUMBERS, *TENS},  # the engine's vocabulary: it can read them
     key=len,
     reverse=True,
 )

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tracker import services
-from tracker.deadlines import ACCEPTED_FORMS
+from tracker.deadlines import TimelineError
 from tracker.models import Commitment
 
 from ..factories import AgreementFactory, CommitmentFactory, MilestoneFactory, PartyFactory
@@ -31,7 +31,11 @@ def test_a_timeline_counts_from_its_milestone(agreement):
 def test_unreadable_wording_is_an_error_on_the_timeline_field(agreement):
     with pytest.raises(ValidationError) as raised:
         CommitmentFactory(agreement=agreement, timeline_wording="in due course")
-    assert ACCEPTED_FORMS in raised.value.message_dict["timeline_wording"][0]
+    closest = TimelineError("in due course").closest
+    assert (
+        f"Write it as one of the closest forms it reads: '{closest[0]}'"
+        in raised.value.message_dict["timeline_wording"][0]
+    )
     assert not Commitment.objects.exists()
 
 
