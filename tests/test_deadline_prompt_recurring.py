@@ -137,3 +137,31 @@ def test_wording_that_fixes_no_date_or_schedule_is_refused(wording):
 
 def test_an_ongoing_basis_is_no_deadline():
     assert parse_timeline("on an ongoing basis").kind == TimelineKind.NONE
+
+
+@pytest.mark.parametrize(
+    ("wording", "months", "event", "starts_on"),
+    [
+        ("within two years of the entry into force, and every two years thereafter", 24,
+         "entry into force", None),
+        ("within one year of signing, then every six months", 6, None, None),
+        ("dans un délai de deux ans à compter de l'entrée en vigueur, et ensuite tous les deux "
+         "ans", 24, "entrée en vigueur", None),
+        ("starting in 2027, every two years", 24, None, date(2027, 1, 1)),
+        ("à compter de 1990, et au moins tous les quatre ans par la suite", 48, None,
+         date(1990, 1, 1)),
+        ("from the entry into force, every six months", 6, "entry into force", None),
+    ],
+)  # fmt: skip
+def test_a_first_deadline_or_a_start_then_a_repetition_is_one_recurring_obligation(
+    wording, months, event, starts_on
+):
+    timeline = parse_timeline(wording)
+    assert timeline.kind == TimelineKind.RECURRING
+    assert (timeline.recurrence.months, timeline.event) == (months, event)
+    assert timeline.recurrence.starts_on == starts_on
+
+
+def test_a_first_deadline_then_words_that_do_not_repeat_is_refused():
+    with pytest.raises(TimelineError):
+        parse_timeline("within two years, then whenever the parties wish")

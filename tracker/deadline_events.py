@@ -32,7 +32,7 @@ NOTE_RE = re.compile(
 
 _ARTICLE = r"(?:(?:the|its|their|la|le|les|sa|son|ses)\s+|l')"
 _LEAD_RE = re.compile(
-    rf"^{_ARTICLE}?(?:(?:date|day|jour)\s+(?:(?:of|on which|when|de|à laquelle|où)\s+|d')"
+    rf"^{_ARTICLE}?(?:(?:date|day|jour)\s+(?:(?:of|on which|when|de|du|des|à laquelle|où)\s+|d')"
     rf"{_ARTICLE}?)?"
 )
 _TAIL_RE = re.compile(  # "of this Agreement"; after signing, "signing this Treaty" too

@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from .deadline_dates import month_end as _month_end
+from .deadline_dates import read_start
 from .deadline_events import event_as_written, read_event, split_note
 from .deadline_forms import ACCEPTED_FORMS, EXAMPLE_FORMS, closest_forms
 from .recurrence import Recurrence
@@ -190,19 +191,89 @@ def add_working_days(start: date, count: int, holidays: frozenset[date] = frozen
 def parse_timeline(wording: str) -> Timeline:
     """Read an agreement's timeline wording, English or French. Raises `TimelineError` for
     what it cannot read."""
-    from . import deadlines_en, deadlines_fr  # they build on this module's Timeline
-
     text = normalise(wording)
     text, note = split_note(text)
+    repeats = _THEN_RE.search(text) or _STARTING_THEN_RE.match(text)
+    if repeats and (combined := _read_combined(text, wording)) is not None:
+        timeline = combined
+    else:
+        try:
+            timeline = _read_one(text, wording)
+        except TimelineError as error:
+            timeline = _read_combined(text, wording)
+            if timeline is None:
+                raise error from None
+    if note is not None and timeline.event is None and timeline.kind != TimelineKind.FIXED:
+        timeline = replace(timeline, event=read_event(note))
+    return timeline
+
+
+def _read_one(text: str, wording: str) -> Timeline:
+    from . import deadlines_en, deadlines_fr  # they build on this module's Timeline
+
     try:
-        timeline = deadlines_en.read(text, wording)
+        return deadlines_en.read(text, wording)
     except TimelineError as english_error:
         timeline = deadlines_fr.read(text, wording)
         if timeline is None:
             raise english_error from None
-    if note is not None and timeline.event is None and timeline.kind != TimelineKind.FIXED:
-        timeline = replace(timeline, event=read_event(note))
-    return timeline
+        return timeline
+
+
+# "within two years of the entry into force, and every two years thereafter", "dans un délai
+# de deux ans à compter de l'entrée en vigueur, et ensuite tous les deux ans": a recurring
+# obligation counted from the first part's event.
+_THEN_EVERY_RE = re.compile(
+    r"^(?P<first>.+?),?\s+(?:and\s+)?(?:then\s+|thereafter\s+|et\s+)?"
+    r"(?:ensuite\s+|puis\s+|par la suite\s+)?(?P<every>(?:at least\s+|au moins\s+)?"
+    r"(?:every|each|tous|toutes|chaque)\s+.+?)(?:\s+thereafter|\s+par la suite)?$"
+)
+# "starting in 2027, every two years", "à compter de 1990, et au moins tous les quatre ans
+# par la suite": a recurring obligation with its own start.
+_STARTING_THEN_RE = re.compile(
+    r"^(?P<start>(?:starting|beginning|commencing|from|as from|[àa] compter d[eu]|"
+    r"[àa] partir d[eu]|dès)\s+.+?),\s*(?:and\s+|et\s+)?(?P<every>(?:at least\s+|au moins\s+)?"
+    r"(?:every|each|tous|toutes|chaque)\s+.+?)(?:\s+thereafter|\s+par la suite)?$"
+)
+
+
+_THEN_RE = re.compile(r"\b(?:then|thereafter|ensuite|puis|par la suite)\b")
+
+
+def _read_combined(text: str, wording: str) -> Timeline | None:
+    """A start or a first deadline followed by a repetition; None when it is neither."""
+    try:
+        if match := _STARTING_THEN_RE.match(text):
+            return _starting_then(match, wording)
+        if match := _THEN_EVERY_RE.match(text):
+            return _then_every(match, wording)
+    except TimelineError:
+        return None
+    return None
+
+
+def _then_every(match: re.Match, wording: str) -> Timeline:
+    first = _read_one(match["first"], wording)
+    recurring = _read_one(match["every"], wording)
+    if recurring.kind != TimelineKind.RECURRING or first.kind != TimelineKind.OFFSET:
+        raise TimelineError(wording, "names a first deadline and a repetition it cannot read")
+    return replace(recurring, event=recurring.event or first.event)
+
+
+def _starting_then(match: re.Match, wording: str) -> Timeline:
+    recurring = _read_one(match["every"], wording)
+    if recurring.kind != TimelineKind.RECURRING or recurring.recurrence.starts_on:
+        raise TimelineError(wording, "names a start and a repetition it cannot read")
+    start_words = re.sub(
+        r"^(?:starting|beginning|commencing|from|as from|[àa] compter d[eu]|[àa] partir d[eu]|dès)"
+        r"\s+(?:in\s+|on\s+|en\s+|le\s+|l')?",
+        "",
+        match["start"],
+    )
+    starts_on = read_start(start_words)
+    if starts_on is None:
+        return replace(recurring, event=read_event(start_words))
+    return replace(recurring, recurrence=replace(recurring.recurrence, starts_on=starts_on))
 
 
 def due_date(

@@ -13,7 +13,7 @@ from dataclasses import replace
 from .deadline_dates import MONTHS, read_before, read_date, read_start
 from .deadline_events import read_event
 from .deadlines import NO_DEADLINE, Timeline, TimelineError, TimelineKind, check_number, make_offset
-from .numbers import FR_FIGURE, FR_WORDS, french_to_int
+from .numbers import FR_FIGURE, FR_WORDS, french_ordinal_to_int, french_to_int
 from .recurrence import Recurrence
 
 # Words only French wording has: without one, the wording is not French and the English
@@ -21,8 +21,9 @@ from .recurrence import Recurrence
 _FRENCH_RE = re.compile(
     r"\b(?:dans|délai|délais|jours?|mois|ans|années?|semaines?|heures?|plus tard|avant|d'ici|"
     r"immédiatement|sans|chaque|tous|toutes|fois|par|trimestriel\w*|annuel\w*|mensuel\w*|"
-    r"semestriel\w*|hebdomadaire\w*|réguli\w+|fin|compter|suivant|dès|après|le|la|les|"
-    r"en cours|néant)\b"
+    r"semestriel\w*|hebdomadaire\w*|réguli\w+|fin|compter|suivant|dès|après|le|la|les|au|"
+    r"en cours|néant|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|"
+    r"novembre|décembre)\b"
 )
 _NONE_WORDS = {
     "en cours", "permanent", "permanente", "continu", "continue", "en continu", "néant",
@@ -55,7 +56,17 @@ _PREFIX = (
     r"ne\s+dépassant\s+pas\s+|ne\s+pouvant\s+excéder\s+)?)?(?:les\s+|la\s+|le\s+)?"
 )
 _OFFSET_RE = re.compile(
-    rf"^{_PREFIX}{_NUMBER}\s+(?:premiers?\s+|premières?\s+)?{_UNIT}{_EVENT_TAIL}$"
+    rf"^{_PREFIX}{_NUMBER}\s+(?:premiers?\s+|premières?\s+)?{_UNIT}(?:\s+plus\s+tard)?"
+    rf"{_EVENT_TAIL}$"
+)
+# "le quatre-vingt-dixième jour à compter de la date du dépôt": that many days after.
+_ORDINAL_RE = re.compile(
+    rf"^(?:le|au|du|dès le|à partir du)\s+(?P<ordinal>[a-zéè-]+ième|premier|[\d]+e)\s+"
+    rf"(?P<unit>jour|mois){_EVENT_TAIL}$"
+)
+# "au plus tard à la date du transfert", "à la date de l'entrée en vigueur": on the day itself.
+_AT_EVENT_RE = re.compile(
+    r"^(?:au plus tard\s+)?(?:à|a|dès|lors de)\s+(?P<event>(?:la\s+)?date\s+(?:du|de|des|d')\s*.+)$"
 )
 _ONE_UNIT_RE = re.compile(  # "dans le mois suivant la signature", "dans l'année"
     rf"^(?:dans|au cours de)\s+(?:le|la|l')\s*{_UNIT}{_EVENT_TAIL}$"
@@ -86,6 +97,19 @@ def read(text: str, wording: str) -> Timeline | None:
         return make_offset(amount, _unit(match["unit"]), wording, _event_of(match))
     if match := _ONE_UNIT_RE.match(text):
         return make_offset(1, _unit(match["unit"]), wording, _event_of(match))
+    if match := _ORDINAL_RE.match(text):
+        ordinal = match["ordinal"]
+        amount = int(ordinal[:-1]) if ordinal[:-1].isdigit() else french_ordinal_to_int(ordinal)
+        if amount is None:
+            raise TimelineError(wording, f"has “{ordinal}” where a number should be")
+        return make_offset(
+            check_number(amount, ordinal, None, None, wording),
+            _unit(match["unit"]),
+            wording,
+            _event_of(match),
+        )
+    if (match := _AT_EVENT_RE.match(text)) and read_date(match["event"]) is None:
+        return Timeline(TimelineKind.OFFSET, event=read_event(match["event"]))
     if (recurring := _read_recurring(text, wording)) is not None:
         return recurring
     if (match := _ON_EVENT_RE.match(text)) and read_date(match["event"]) is None:

@@ -114,6 +114,24 @@ def _english_kind(token: str) -> str:
     return "tens" if token in TENS else "small"
 
 
+def french_ordinal_to_int(word: str) -> int | None:
+    """'premier', 'dixième', 'quatre-vingt-dixième', 'vingt et unième', 'centième'."""
+    if word in {"premier", "première", "1er", "1re"}:
+        return 1
+    if not word.endswith("ième"):
+        return None
+    stem = word.removesuffix("ième")
+    for candidate in (
+        stem,
+        stem + "e",
+        stem.replace("cinqu", "cinq"),
+        stem.replace("neuv", "neuf"),
+    ):
+        if candidate and (value := french_to_int(candidate)) is not None:
+            return value
+    return None
+
+
 def french_to_int(word: str) -> int | None:
     """'90', 'quatre-vingt-dix', 'soixante et onze', 'deux cents', 'mille trois cent cinq'."""
     if (figure := read_figure(word)) is not None:
