@@ -87,17 +87,33 @@ def commitment_series(
     count: int = SERIES_PERIODS,
 ) -> list[series.SeriesPeriod]:
     """The commitment page's series: its last `count` periods begun and the next, each met
-    (with what met it), missed, current or upcoming. No query of its own: it reads the
+    (with what met it: `("evidence", Evidence)` or `("status", StatusChange)` pairs), missed,
+    current or upcoming. No query of its own: it reads the
     evidence and status changes the page has already loaded."""
     recurrence = series.recurrence_with_periods(commitment.timeline_wording)
     if recurrence is None:
         return []
-    met_by = [(evidence_day(item), item) for item in evidence if evidence_meets(item)]
+    met_by = [(evidence_day(item), ("evidence", item)) for item in evidence if evidence_meets(item)]
     met_by += [
-        (timezone.localtime(change.changed_at).date(), change)
+        (timezone.localtime(change.changed_at).date(), ("status", change))
         for change in changes
         if change.to_status in MEETING_STATUSES
     ]
     return series.series(
         recurrence, commitment_anchor(commitment), today=today, met_by=met_by, count=count
     )
+
+
+def commitment_period_label(commitment: Commitment, day: date | None) -> str:
+    """The name of a recurring commitment's period due on `day` ("Q3 2027"): for its due date,
+    the period it owes; for an overdue flag's due date, the period that flag is about. ""
+    for any other commitment. Reads the agreement and milestone: select them with it."""
+    if day is None or not commitment.timeline_wording:
+        return ""
+    return series.owed_label(commitment.timeline_wording, commitment_anchor(commitment), day)
+
+
+def recurring_reading(commitment: Commitment) -> str:
+    """How a recurring wording was read ("every 3 months (quarterly)"); "" for any other."""
+    timeline = series.recurring_timeline(commitment.timeline_wording)
+    return timeline.describe() if timeline is not None else ""
