@@ -78,6 +78,7 @@ from .pages import (
 )
 from .recurring import (
     commitment_period_label,
+    commitment_recent_periods,
     commitment_series,
     recurring_latest_met,
     recurring_reading,
@@ -124,6 +125,7 @@ __all__ = [
     "commitment_history",
     "commitment_links",
     "commitment_period_label",
+    "commitment_recent_periods",
     "commitment_series",
     "commitments_due_between",
     "commitments_due_soon",

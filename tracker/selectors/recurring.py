@@ -117,3 +117,13 @@ def recurring_reading(commitment: Commitment) -> str:
     """How a recurring wording was read ("every 3 months (quarterly)"); "" for any other."""
     timeline = series.recurring_timeline(commitment.timeline_wording)
     return timeline.describe() if timeline is not None else ""
+
+
+def commitment_recent_periods(commitment: Commitment, *, today: date) -> list:
+    """The API detail's series (`commitment_series`), reading the evidence and status changes
+    that can meet a period in two queries; none for a commitment that is not recurring."""
+    if series.recurrence_with_periods(commitment.timeline_wording) is None:
+        return []
+    evidence = commitment.evidence.filter(retracted_at__isnull=True, stance__in=MEETING_STANCES)
+    changes = commitment.status_changes.filter(to_status__in=MEETING_STATUSES)
+    return commitment_series(commitment, evidence=evidence, changes=changes, today=today)
