@@ -116,3 +116,20 @@ def test_the_pages_queries_do_not_grow_with_periods_or_evidence(analyst_client):
     services.overdue_scan(today=TODAY)
     large = {name: _queries(analyst_client, url, h) for name, h in (("page", {}), ("htmx", HTMX))}
     assert large == small
+
+
+def test_the_overview_names_the_period_missed_and_the_period_due(analyst_client, agreement):
+    CommitmentFactory(agreement=agreement, reference="L", timeline_wording="quarterly")
+    soon = CommitmentFactory(agreement=agreement, reference="S", timeline_wording="quarterly")
+    CommitmentFactory(agreement=agreement, reference="F", timeline_wording="by 1 July 2026")
+    _log(soon, datetime.date(2026, 3, 1))
+    services.overdue_scan(today=TODAY)
+    response = analyst_client.get("/")
+    assert [(c.reference, c.period) for c in response.context["overdue"]] == [("L", "Q1 2026")]
+    assert [(c.reference, c.period) for c in response.context["upcoming"]] == [
+        ("S", "Q2 2026"),
+        ("F", ""),
+    ]
+    content = response.content.decode()
+    assert '<span class="period">Q1 2026 missing</span>, 31 Mar 2026' in content
+    assert '<span class="period">Q2 2026</span>, 30 Jun 2026' in content

@@ -82,6 +82,7 @@ from .recurring import (
     commitment_series,
     recurring_latest_met,
     recurring_reading,
+    with_periods,
 )
 from .visibility import (
     agreement_free_slug,
@@ -159,6 +160,7 @@ __all__ = [
     "with_agreement_stats",
     "with_page_warnings",
     "with_party_codes",
+    "with_periods",
     "with_team_names",
     "with_warnings",
 ]

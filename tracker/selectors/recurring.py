@@ -127,3 +127,11 @@ def commitment_recent_periods(commitment: Commitment, *, today: date) -> list:
     evidence = commitment.evidence.filter(retracted_at__isnull=True, stance__in=MEETING_STANCES)
     changes = commitment.status_changes.filter(to_status__in=MEETING_STATUSES)
     return commitment_series(commitment, evidence=evidence, changes=changes, today=today)
+
+
+def with_periods(commitments: list[Commitment]) -> list[Commitment]:
+    """Set `period` on each commitment of a list: the name of the period it owes when it is
+    recurring ("Q2 2026"), else "". No query: the list selected the agreement and milestone."""
+    for commitment in commitments:
+        commitment.period = commitment_period_label(commitment, commitment.due_on)
+    return commitments
