@@ -10,6 +10,8 @@ import pytest
 from django.db import connection
 
 from tracker import deadlines, series, services
+from tracker.import_files import read_document
+from tracker.importer import run_import
 from tracker.models import Commitment, CommitmentStatus, OverdueFlag, Stance
 from tracker.recurrence import periods
 from tracker.selectors.recurring import evidence_day, recurring_latest_met
@@ -302,3 +304,29 @@ def test_two_writers_at_once_leave_the_due_date_as_a_recount_finds_it(time_machi
             mismatches.append(round_)
     assert errors == []
     assert mismatches == []
+
+
+def test_an_imported_recurring_commitment_owes_the_period_after_its_imported_evidence(
+    time_machine,
+):
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 12, tzinfo=TZ), tick=False)
+    text = b"""
+parties:
+  - {code: PAK, name: Pakistan}
+  - {code: AFG, name: Afghanistan}
+agreements:
+  - slug: doha
+    title: Doha follow-up
+    parties: [PAK, AFG]
+    signed_on: 2026-01-31
+    commitments:
+      - reference: "3.1"
+        title: Report on the border
+        timeline: quarterly
+        evidence:
+          - {summary: Q2 report, stance: progress, occurred_on: 2026-05-02}
+          - {summary: Q3 report, stance: progress, occurred_on: 2026-08-02,
+             retraction_reason: Wrong report}
+"""
+    run_import(read_document("a.yaml", text), file_name="a.yaml", by=None)
+    assert Commitment.objects.get(reference="3.1").due_on == D(2026, 9, 30)
