@@ -234,6 +234,26 @@ def test_evidence_in_the_missed_period_clears_the_flag_at_the_next_scan(agreemen
     assert _open_flag() is None
 
 
+def test_a_late_record_of_a_missed_period_moves_the_flag_to_the_next_missed_one(
+    agreement, time_machine
+):
+    """Q1 and Q2 both ended with nothing; evidence of Q1, logged in July, leaves Q2 owed, and
+    the flag names Q2, not Q1."""
+    time_machine.move_to(datetime.datetime(2026, 2, 1, 9, tzinfo=TZ), tick=False)
+    commitment = CommitmentFactory(agreement=agreement, timeline_wording="quarterly")
+    _scan(time_machine, D(2026, 4, 1))
+    _scan(time_machine, D(2026, 7, 2))
+    assert _open_flag().due_on == D(2026, 3, 31)
+    _log(commitment, D(2026, 3, 20))
+    assert _open_flag() is None  # cleared with the move, not left naming Q1
+    _scan(time_machine, D(2026, 7, 3))
+    flag = _open_flag()
+    assert flag.due_on == D(2026, 6, 30)
+    assert series.owed_label("quarterly", agreement.signed_on, flag.due_on) == "Q2 2026"
+    first = OverdueFlag.objects.get(due_on=D(2026, 3, 31))
+    assert first.clear_reason == OverdueFlag.ClearReason.DEADLINE_MOVED
+
+
 def test_each_missed_period_gets_its_own_flag(agreement, time_machine):
     time_machine.move_to(datetime.datetime(2026, 2, 1, 9, tzinfo=TZ), tick=False)
     commitment = CommitmentFactory(agreement=agreement, timeline_wording="quarterly")

@@ -88,8 +88,8 @@ def commitment_recompute_due(*, commitment: Commitment, by: User | None = None) 
     The row is locked first, so that two writers take turns: the second reads what meets
     the periods afresh (each statement of a READ COMMITTED transaction has a new snapshot),
     its own write and the first one's. The due date is written only when it moves, with a
-    history record; the overdue scan then clears a flag whose period is now met
-    ("deadline moved"), or flags the period now owed once it ends.
+    history record; an open overdue flag about another period is cleared with it ("deadline
+    moved"), and the scan flags the period now owed once it ends.
     """
     row = (
         Commitment.objects.select_for_update(no_key=True, of=("self",))
@@ -102,6 +102,13 @@ def commitment_recompute_due(*, commitment: Commitment, by: User | None = None) 
     due_on = commitment_due_date(commitment=row, signed_on=row.agreement.signed_on)
     if due_on != row.due_on:
         now = timezone.now()
+        # A flag names the period it is about by its due date: once another period is owed,
+        # it is cleared at once, as a closing status clears one, and the scan flags the
+        # period now owed if that one has ended too. The commitment's row, then its flags,
+        # then (the triggers) its agreement's figures: the writers' lock order.
+        OverdueFlag.objects.filter(commitment=commitment, cleared_at__isnull=True).exclude(
+            due_on=due_on
+        ).update(cleared_at=now, clear_reason=OverdueFlag.ClearReason.DEADLINE_MOVED)
         Commitment.objects.filter(pk=commitment.pk).update(due_on=due_on, updated_at=now)
         fresh = Commitment.objects.get(pk=commitment.pk)
         # The update bypasses save(); the audit trail gets its record here.
