@@ -133,3 +133,14 @@ def test_the_overview_names_the_period_missed_and_the_period_due(analyst_client,
     content = response.content.decode()
     assert '<span class="period">Q1 2026 missing</span>, 31 Mar 2026' in content
     assert '<span class="period">Q2 2026</span>, 30 Jun 2026' in content
+
+
+def test_the_overdue_page_names_the_period_missed(analyst_client, quarterly, commitment):
+    services.overdue_scan(today=TODAY)
+    response = analyst_client.get("/overdue/")
+    rows = [row for group in response.context["groups"] for p in group.parties for row in p.rows]
+    assert {row.reference: row.period for row in rows} == {
+        quarterly.reference: "Q1 2026",
+        commitment.reference: "",
+    }
+    assert '31 Mar 2026<br><span class="muted">Q1 2026 missing</span>' in response.content.decode()
