@@ -422,7 +422,11 @@ def commitment_extend_deadline(
     new_due_on = commitment_due_date(
         commitment=extended,
         signed_on=commitment.agreement.signed_on,
-        latest_met=recurring_latest_met([commitment.pk]).get(commitment.pk),
+        latest_met=(
+            recurring_latest_met([commitment.pk]).get(commitment.pk)
+            if series.recurrence_with_periods(wording)
+            else None
+        ),
     )
     if new_due_on is None:
         raise ValidationError(
