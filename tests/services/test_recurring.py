@@ -350,3 +350,14 @@ agreements:
 """
     run_import(read_document("a.yaml", text), file_name="a.yaml", by=None)
     assert Commitment.objects.get(reference="3.1").due_on == D(2026, 9, 30)
+
+
+def test_an_extension_to_a_recurring_wording_owes_the_period_after_the_latest_met(quarterly):
+    one_off = CommitmentFactory(
+        agreement=quarterly.agreement, reference="E", timeline_wording="within 1 month"
+    )
+    _log(one_off, D(2026, 5, 2))
+    extension = services.commitment_extend_deadline(
+        commitment=one_off, wording="quarterly", reason="Now a quarterly report", by=None
+    )
+    assert extension.new_due_on == _due(one_off) == D(2026, 9, 30)
