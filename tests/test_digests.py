@@ -7,9 +7,22 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tracker import digests, services, tasks
-from tracker.models import CommitmentStatus, DigestDelivery, DigestScope, DigestStatus, Role
+from tracker.models import (
+    Agreement,
+    CommitmentStatus,
+    DigestDelivery,
+    DigestScope,
+    DigestStatus,
+    Role,
+)
 
-from .factories import AgreementFactory, CommitmentFactory, TeamFactory, UserFactory
+from .factories import (
+    AgreementFactory,
+    CommitmentFactory,
+    MilestoneFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -320,3 +333,45 @@ def test_the_digest_warns_of_risk_blockage_dispute_and_staleness(time_machine):
     message = digests.digest_message(digest)
     assert "BLOCKED: a commitment it depends on is overdue" in message.body
     assert "Disputed" in message.alternatives[0][0]
+
+
+def test_it_names_the_missed_period_of_a_recurring_commitment(world, mailoutbox):
+    """Counted from a meeting on 5 October 2025: quarterly, Q4 2025 ended with nothing;
+    fortnightly, the fortnight to 7 March was met and the next one is due within 14 days."""
+    accord = Agreement.objects.get(slug="open-accord")
+    meeting = MilestoneFactory(agreement=accord, date=datetime.date(2025, 10, 5))
+    CommitmentFactory(
+        agreement=accord,
+        reference="O.9",
+        timeline_wording="quarterly",
+        deadline_milestone=meeting,
+    )
+    reported = CommitmentFactory(
+        agreement=accord,
+        reference="O.10",
+        timeline_wording="fortnightly",
+        deadline_milestone=meeting,
+    )
+    services.evidence_log(
+        commitment=reported,
+        by=None,
+        summary="Q4 report",
+        occurred_on=datetime.date(2026, 3, 1),
+        stance="progress",
+    )
+    services.overdue_scan(today=datetime.date(2026, 3, 12), now=at(12))
+    digests.deliveries_plan(week=WEEK, now=at(16, 8))
+    with CaptureQueriesContext(connection) as queries:
+        digests.digest_deliver(user_id=world["analyst"].pk, week=WEEK)
+    assert len(queries) == 5  # the milestone is read with the commitments
+    body, html = mailoutbox[0].body, mailoutbox[0].alternatives[0].content
+    overdue = body.split("OVERDUE (4)")[1].split("BECAME OVERDUE")[0]
+    assert "Q4 2025 missing, 75 days overdue (due 31 Dec 2025)" in overdue
+    became = body.split("BECAME OVERDUE")[1].split("IMPLEMENTED")[0]
+    assert "O.9" in became
+    assert "Q4 2025 missing, due 31 Dec 2025" in became
+    assert "Q4 2025 missing · due 31 Dec 2025" in html
+    assert body.count("missing") == 2  # only the recurring commitment names a period
+    soon = body.split("DUE IN THE NEXT 14 DAYS")[1]
+    assert "O.10" in soon
+    assert "8 March 2026 – 21 March 2026 owed, due 21 Mar 2026, in 5 days" in soon

@@ -1,5 +1,7 @@
 """The deadlines calendar (RFC 5545): one all-day event per commitment with a due date,
-within a window of due dates and up to a number of events.
+within a window of due dates and up to a number of events. An open recurring commitment's
+event starts on the end of the period it owes and repeats on every later period's end (an
+RRULE, `recurrence_rule`).
 
 The body is a function of a `DeadlinesFeed` and of this code alone, so its ETag is a hash
 of those (`feed_etag`): a calendar app asking again gets its 304 before any line is written,
@@ -10,6 +12,7 @@ character-by-character folding were most of a large feed's time (docs/benchmarks
 tests parse every feed back with icalendar.
 """
 
+import calendar
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .models import CommitmentStatus, Theme
+from .recurrence import Recurrence
 
 PRODID = "-//Commitment tracker//Deadlines//EN"
 REFRESH = "PT1H"
@@ -44,6 +48,36 @@ class Deadline:
     agreement_title: str
     parties: tuple[str, ...]
     path: str
+    # An open recurring commitment: how its wording was read, the period it owes ("Q2 2026")
+    # and the RRULE of its periods' ends; empty for any other.
+    recurrence: str = ""
+    period: str = ""
+    rrule: str = ""
+
+
+def recurrence_rule(recurrence: Recurrence, start: date) -> str:
+    """The RRULE whose occurrences are the ends of the periods of `recurrence` counted from
+    `start` (the event's DTSTART being one of them); "" when no rule says it exactly (equal
+    steps of months from a day after the 28th, whose ends clamp unevenly)."""
+    if recurrence.on_month:
+        month, day = recurrence.on_month, recurrence.on_day or 1
+        # A day the month lacks (in some years: 29 February) is clamped to its last day.
+        shortest = calendar.monthrange(2001, month)[1]  # 2001: not a leap year
+        by_day = -1 if day > shortest else day
+        return f"FREQ=YEARLY;BYMONTH={month};BYMONTHDAY={by_day}"
+    months, days = recurrence.months, recurrence.days
+    if months and months % 12 == 0:
+        return f"FREQ=YEARLY;INTERVAL={months // 12};BYMONTH=12;BYMONTHDAY=31"
+    if recurrence.is_calendar or (months and start.day == 1):
+        return f"FREQ=MONTHLY;INTERVAL={months};BYMONTHDAY=-1"
+    if months:
+        # Each period ends the day before the start's day of month, which never clamps.
+        if start.day > 28:
+            return ""
+        return f"FREQ=MONTHLY;INTERVAL={months};BYMONTHDAY={start.day - 1}"
+    if days % 7 == 0:
+        return f"FREQ=WEEKLY;INTERVAL={days // 7}"
+    return f"FREQ=DAILY;INTERVAL={days}" if days else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +149,18 @@ def _event(deadline: Deadline, *, site_url: str, host: str) -> list[str]:
     status = _STATUS.get(deadline.status, deadline.status)
     closed = f" ({status.lower()})" if deadline.status in _CLOSED else ""
     stamp = _utc(deadline.updated_at)
+    recurring = (
+        [f"Recurring: {deadline.recurrence}", f"Period owed: {deadline.period}"]
+        if deadline.recurrence
+        else []
+    )
     description = "\n".join(
         [
             deadline.agreement_title,
             f"Status: {status}",
             f"Responsible: {', '.join(deadline.parties) or '—'}",
             f"Timeline: {deadline.timeline_wording or '—'}",
+            *recurring,
             url,
         ]
     )
@@ -130,6 +170,7 @@ def _event(deadline: Deadline, *, site_url: str, host: str) -> list[str]:
         f"DTSTAMP:{stamp}",
         f"DTSTART;VALUE=DATE:{deadline.due_on:%Y%m%d}",
         f"DTEND;VALUE=DATE:{deadline.due_on + timedelta(days=1):%Y%m%d}",
+        *([f"RRULE:{deadline.rrule}"] if deadline.rrule else []),
         f"SUMMARY:{_text(f'Due: {deadline.reference} {deadline.title}{closed}')}",
         f"DESCRIPTION:{_text(description)}",
         f"URL:{url}",

@@ -8,6 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import selectors
 from ..models import (
     Agreement,
     Commitment,
@@ -119,6 +120,14 @@ class CommitmentSerializer(serializers.ModelSerializer):
         default=None,
         help_text="The milestone a relative timeline counts from; null for the signing.",
     )
+    recurrence = serializers.SerializerMethodField(
+        help_text="How a recurring timeline was read ('every 3 months (quarterly)'); null for "
+        "any other."
+    )
+    period = serializers.SerializerMethodField(
+        help_text="The period a recurring commitment owes, the one due on `due_on` "
+        "('Q3 2027'); null for any other."
+    )
     is_overdue = serializers.BooleanField(read_only=True, help_text="Flagged by the overdue scan.")
     original_due_on = serializers.DateField(
         read_only=True,
@@ -164,7 +173,9 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "responsible_parties",
             "timeline",
             "counted_from",
+            "recurrence",
             "due_on",
+            "period",
             "status",
             "version",
             "is_overdue",
@@ -177,6 +188,12 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "is_disputed",
             "depends_on",
         ]
+
+    def get_recurrence(self, commitment: Commitment) -> str | None:
+        return selectors.recurring_reading(commitment) or None
+
+    def get_period(self, commitment: Commitment) -> str | None:
+        return selectors.commitment_period_label(commitment, commitment.due_on) or None
 
     def get_days_overdue(self, commitment: Commitment) -> int | None:
         return commitment.days_overdue(timezone.localdate())
@@ -202,7 +219,9 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "responsible_parties": [party.code for party in commitment.responsible_parties.all()],
             "timeline": commitment.timeline_wording,
             "counted_from": milestone.name if milestone is not None else None,
+            "recurrence": self.get_recurrence(commitment),
             "due_on": _iso(commitment.due_on),
+            "period": self.get_period(commitment),
             "status": commitment.status,
             "version": commitment.version,
             "is_overdue": commitment.is_overdue,
@@ -214,6 +233,51 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "is_blocked": commitment.is_blocked,
             "is_disputed": commitment.is_disputed,
             "depends_on": [item.reference for item in commitment.depends_on.all()],
+        }
+
+
+class PeriodSerializer(serializers.Serializer):
+    label = serializers.CharField(help_text="'Q3 2027', 'March 2027', '2027', '1 March 2028'.")
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(help_text="The day it is due.")
+    state = serializers.ChoiceField(
+        choices=["met", "missed", "current", "upcoming"],
+        help_text="met: evidence showing progress, or a status change to in progress or "
+        "further, is dated inside it; missed: it ended with nothing; current: it holds today.",
+    )
+    evidence = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids of the evidence that met it."
+    )
+    status_changes = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids of the status changes that met it."
+    )
+
+    def to_representation(self, entry) -> dict:
+        return {
+            "label": entry.period.label,
+            "starts_on": _iso(entry.period.starts_on),
+            "ends_on": _iso(entry.period.ends_on),
+            "state": entry.state.value,
+            "evidence": [item.pk for kind, item in entry.items if kind == "evidence"],
+            "status_changes": [item.pk for kind, item in entry.items if kind == "status"],
+        }
+
+
+class CommitmentDetailSerializer(CommitmentSerializer):
+    recent_periods = PeriodSerializer(
+        many=True,
+        read_only=True,
+        help_text="A recurring commitment's last eight periods begun and the next one; "
+        "empty for any other.",
+    )
+
+    class Meta(CommitmentSerializer.Meta):
+        fields = [*CommitmentSerializer.Meta.fields, "recent_periods"]
+
+    def to_representation(self, commitment: Commitment) -> dict:
+        periods = getattr(commitment, "recent_periods", [])
+        return super().to_representation(commitment) | {
+            "recent_periods": [PeriodSerializer().to_representation(p) for p in periods]
         }
 
 

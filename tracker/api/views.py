@@ -4,6 +4,7 @@ permission as the page's action, then calls the same service."""
 
 from axes.helpers import get_cool_off
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -91,8 +92,17 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
             return None
         return selectors.commitments_visible_count(self.request.user)
 
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.CommitmentDetailSerializer
+        return serializers.CommitmentSerializer
+
     def get_object(self) -> Commitment:
-        return selectors.with_page_warnings([super().get_object()])[0]
+        commitment = selectors.with_page_warnings([super().get_object()])[0]
+        commitment.recent_periods = selectors.commitment_recent_periods(
+            commitment, today=timezone.localdate()
+        )
+        return commitment
 
     def _commitment(self) -> Commitment:
         """The commitment of a POST: 404 if not visible, then the permission (403)."""

@@ -45,6 +45,8 @@ class DigestItem:
     days_left: int | None
     # Who is responsible ("AFG · PAK"), for the overdue items: the reader's next question.
     party_codes: str = ""
+    # A recurring commitment's period owed ("Q3 2027"): "Q3 2027 missing" once it is late.
+    period: str = ""
 
     @cached_property
     def url(self) -> str:
@@ -190,7 +192,7 @@ def digest_commitments(
             | Q(is_blocked=True)
             | Q(is_disputed=True, status__in=OPEN_STATUSES)
         )
-        .select_related("agreement")
+        .select_related("agreement", "deadline_milestone")
         .defer("description", "agreement__summary")
         .order_by(F("due_on").asc(nulls_last=True), "agreement__title", "sort_key")
     )
@@ -218,6 +220,7 @@ def digest_build(user: User, *, week: str, today: date) -> Digest:
             days_overdue=commitment.days_overdue(today),
             days_left=commitment.days_left(today),
             party_codes=commitment.responsible_codes or "",
+            period=selectors.commitment_period_label(commitment, commitment.due_on),
         )
         # Ordered by due date, so each agreement first appears with its most overdue item.
         if commitment.is_overdue and item.days_overdue is not None:

@@ -76,6 +76,14 @@ from .pages import (
     with_party_codes,
     with_team_names,
 )
+from .recurring import (
+    commitment_period_label,
+    commitment_recent_periods,
+    commitment_series,
+    recurring_latest_met,
+    recurring_reading,
+    with_periods,
+)
 from .visibility import (
     agreement_free_slug,
     agreements_visible_to,
@@ -117,6 +125,9 @@ __all__ = [
     "calendar_window",
     "commitment_history",
     "commitment_links",
+    "commitment_period_label",
+    "commitment_recent_periods",
+    "commitment_series",
     "commitments_due_between",
     "commitments_due_soon",
     "commitments_filtered",
@@ -135,6 +146,8 @@ __all__ = [
     "overview_totals",
     "party_scores",
     "read_access",
+    "recurring_latest_met",
+    "recurring_reading",
     "score_aggregates",
     "score_breakdown",
     "score_history",
@@ -147,6 +160,7 @@ __all__ = [
     "with_agreement_stats",
     "with_page_warnings",
     "with_party_codes",
+    "with_periods",
     "with_team_names",
     "with_warnings",
 ]

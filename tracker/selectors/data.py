@@ -15,8 +15,9 @@ from django.db.models import (
 from django.db.models.functions import Abs
 from django.utils import timezone
 
+from .. import series
 from ..db import DaysBetween
-from ..ical import Deadline
+from ..ical import Deadline, recurrence_rule
 from ..models import (
     Agreement,
     Commitment,
@@ -25,6 +26,7 @@ from ..models import (
     StatusChange,
     User,
 )
+from ..models.commitments import CLOSED_STATUSES
 from ..routes import object_url
 from .expressions import open_overdue_flag, with_warnings
 from .pages import party_codes_by
@@ -61,18 +63,36 @@ def calendar_deadlines(user: User, *, today: date, limit: int) -> list[Deadline]
             "timeline_wording",
             "updated_at",
             "agreement__title",
+            "deadline_milestone__date",
+            "agreement__signed_on",
         )[:limit]
     )
     through = Commitment.responsible_parties.through
     codes = party_codes_by(through, "commitment_id", [row[0] for row in rows]) if rows else {}
     return [
         Deadline(
-            *row,
+            *row[:9],
             parties=tuple(codes.get(row[0], ())),
             path=object_url("tracker:commitment-detail", row[0]),
+            **_calendar_recurrence(*row),
         )
         for row in rows
     ]
+
+
+def _calendar_recurrence(
+    pk, due_on, reference, title, status, theme, wording, updated, agreement, milestone_on, signed
+) -> dict:
+    """An open recurring commitment's reading, period owed and RRULE (`ical.Deadline`)."""
+    recurrence = series.recurrence_with_periods(wording)
+    if recurrence is None or status in CLOSED_STATUSES:
+        return {}
+    anchor = milestone_on or signed
+    return {
+        "recurrence": series.recurring_timeline(wording).describe(),
+        "period": series.owed_label(wording, anchor, due_on),
+        "rrule": recurrence_rule(recurrence, recurrence.starts_on or anchor),
+    }
 
 
 def calendar_exceeds(user: User, *, today: date, limit: int) -> bool:

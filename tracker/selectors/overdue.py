@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from .. import series
 from ..models import Agreement, Commitment, OverdueFlag, User
 from ..models.commitments import CLOSED_STATUSES, describe_lateness
 from ..routes import object_url
@@ -78,6 +79,7 @@ class OverdueRow:
     status: str
     lateness: str
     joint: str  # the codes of all its responsible parties when there are several
+    period: str = ""  # a recurring commitment's period missed ("Q1 2026")
 
     @property
     def url(self) -> str:
@@ -118,13 +120,17 @@ def overdue_groups(
         "commitment__timeline_wording",
         "commitment__due_on",
         "commitment__status",
+        "commitment__deadline_milestone__date",
+        "commitment__agreement__signed_on",
     )
     rows = list(rows)
     joint = party_codes_by(
         Commitment.responsible_parties.through, "commitment_id", [row[4] for row in rows]
     )
     groups: list[OverdueGroup] = []
-    for agreement_id, title, slug, party, pk, reference, name, timeline, due_on, status in rows:
+    for row in rows:
+        agreement_id, title, slug, party, pk, reference, name, timeline, due_on, status = row[:10]
+        milestone_on, signed_on = row[10:]
         if not groups or groups[-1].agreement_id != agreement_id:
             groups.append(OverdueGroup(agreement_id, title, slug))
         parties = groups[-1].parties
@@ -143,6 +149,7 @@ def overdue_groups(
                     due_on=due_on, closed=status in CLOSED_STATUSES, today=today
                 ),
                 joint=" · ".join(codes) if len(codes) > 1 else "",
+                period=series.owed_label(timeline, milestone_on or signed_on, due_on),
             )
         )
     return groups

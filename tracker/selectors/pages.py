@@ -249,15 +249,19 @@ def party_scores(agreement_ids: list[int]) -> dict[int, list[PartyScore]]:
     return scores
 
 
-# What a short list of commitments shows (the overview's, the digest's): no descriptions.
+# What a short list of commitments shows (the overview's): no descriptions. The wording, the
+# signing and the milestone's date name a recurring commitment's period (`with_periods`).
 LISTED_COMMITMENT_FIELDS = (
     "id",
     "reference",
     "title",
     "status",
     "due_on",
+    "timeline_wording",
     "agreement__title",
     "agreement__slug",
+    "agreement__signed_on",
+    "deadline_milestone__date",
 )
 
 
@@ -267,7 +271,7 @@ def commitments_overdue(user: User) -> QuerySet[Commitment]:
     return (
         commitments_visible_to(user)
         .filter(open_overdue_flag(), status__in=OPEN_STATUSES, due_on__isnull=False)
-        .select_related("agreement")
+        .select_related("agreement", "deadline_milestone")
         .only(*LISTED_COMMITMENT_FIELDS)
         .order_by("due_on", "id")
     )
@@ -277,7 +281,7 @@ def commitments_due_between(user: User, *, start: date, end: date) -> QuerySet[C
     return (
         commitments_visible_to(user)
         .filter(status__in=OPEN_STATUSES, due_on__gte=start, due_on__lte=end)
-        .select_related("agreement")
+        .select_related("agreement", "deadline_milestone")
         .only(*LISTED_COMMITMENT_FIELDS)
         .order_by("due_on", "sort_key")
     )

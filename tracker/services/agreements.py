@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from .. import series
 from ..models import (
     Agreement,
     Commitment,
@@ -19,6 +20,7 @@ from ..models import (
     Team,
     User,
 )
+from ..selectors.recurring import recurring_latest_met
 from ..selectors.visibility import agreement_free_slug
 from .commitments import commitment_due_date, commitment_save
 from .history import history_by
@@ -52,15 +54,27 @@ def agreement_recompute_due_dates(*, agreement: Agreement, by: User | None = Non
     """Recompute every due date of one agreement from its wording; returns how many moved.
 
     Called in the same transaction as any change of a milestone's date, so that every due
-    date counted from it follows.
+    date counted from it follows. The rows are locked first, in id order (a recurring due date
+    reads what meets its periods, as `commitment_recompute_due` does under the same lock),
+    and what met the recurring ones' periods is read for all of them in two queries.
     """
     commitments = list(
-        Commitment.objects.filter(agreement=agreement).select_related("deadline_milestone")
+        Commitment.objects.filter(agreement=agreement)
+        .select_related("deadline_milestone")
+        .select_for_update(no_key=True, of=("self",))
+        .order_by("pk")
+    )
+    latest_met = recurring_latest_met(
+        c.pk for c in commitments if series.recurrence_with_periods(c.timeline_wording)
     )
     moved = []
     now = timezone.now()
     for commitment in commitments:
-        due_on = commitment_due_date(commitment=commitment, signed_on=agreement.signed_on)
+        due_on = commitment_due_date(
+            commitment=commitment,
+            signed_on=agreement.signed_on,
+            latest_met=latest_met.get(commitment.pk),
+        )
         if due_on != commitment.due_on:
             # A bulk update skips auto_now: the calendar's events say when they last changed.
             commitment.due_on, commitment.updated_at = due_on, now

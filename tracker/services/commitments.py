@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .. import deadlines
+from .. import deadlines, series
 from ..models import (
     Agreement,
     Commitment,
@@ -25,6 +25,7 @@ from ..models import (
 from ..models.commitments import CLOSED_STATUSES
 from ..models.evidence import CLAIM_STANCES
 from ..selectors.pages import current_claims
+from ..selectors.recurring import recurring_latest_met
 from .history import history_by, text_check
 
 
@@ -39,8 +40,19 @@ class StatusConflict(Exception):
         )
 
 
-def commitment_due_date(*, commitment: Commitment, signed_on: date) -> date | None:
+_UNREAD = object()
+
+
+def commitment_due_date(
+    *, commitment: Commitment, signed_on: date, latest_met: date | object | None = _UNREAD
+) -> date | None:
     """The due date from the wording, counted from its milestone (the signing by default).
+
+    A recurring commitment is due at the end of the period it owes: the first period after
+    the latest one met (`selectors.recurring`: evidence that shows progress or a status
+    change to an active or done status, dated inside it), or the first period when none is.
+    It depends on the data alone, never on today. `latest_met` is that latest day when the
+    caller has read it (`selectors.recurring_latest_met`); otherwise it is read here.
 
     Raises `ValidationError` on the timeline field when the wording cannot be read.
     """
@@ -50,7 +62,64 @@ def commitment_due_date(*, commitment: Commitment, signed_on: date) -> date | No
         raise ValidationError({"timeline_wording": str(error)}) from None
     milestone = commitment.deadline_milestone
     anchor = milestone.date if milestone is not None else signed_on
-    return timeline.due_from(anchor)
+    recurrence = timeline.recurrence
+    if timeline.kind != deadlines.TimelineKind.RECURRING or not recurrence.has_interval:
+        return timeline.due_from(anchor)
+    if latest_met is _UNREAD:
+        latest_met = (
+            recurring_latest_met([commitment.pk]).get(commitment.pk) if commitment.pk else None
+        )
+    owed = series.owed_period(recurrence, anchor, latest_met)
+    return owed.ends_on if owed is not None else None
+
+
+def commitment_lock(commitment: Commitment) -> None:
+    """Lock a commitment's row (FOR NO KEY UPDATE: evidence inserted beside it holds FOR KEY
+    SHARE on it through its foreign key, which a plain FOR UPDATE would wait on)."""
+    list(Commitment.objects.select_for_update(no_key=True).filter(pk=commitment.pk).values("pk"))
+
+
+@transaction.atomic
+def commitment_recompute_due(*, commitment: Commitment, by: User | None = None) -> date | None:
+    """Bring a recurring commitment's due date in step with what meets its periods; every
+    writer that can change that (evidence logged, corrected or retracted, a status change)
+    calls it after its write, in its transaction.
+
+    The row is locked first, so that two writers take turns: the second reads what meets
+    the periods afresh (each statement of a READ COMMITTED transaction has a new snapshot),
+    its own write and the first one's. The due date is written only when it moves, with a
+    history record; an open overdue flag about another period is cleared with it ("deadline
+    moved"), and the scan flags the period now owed once it ends.
+    """
+    row = (
+        Commitment.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("agreement", "deadline_milestone")
+        .only("timeline_wording", "due_on", "agreement__signed_on", "deadline_milestone__date")
+        .get(pk=commitment.pk)
+    )
+    if series.recurrence_with_periods(row.timeline_wording) is None:
+        return row.due_on
+    due_on = commitment_due_date(commitment=row, signed_on=row.agreement.signed_on)
+    if due_on != row.due_on:
+        now = timezone.now()
+        # A flag names the period it is about by its due date: once another period is owed,
+        # it is cleared at once, as a closing status clears one, and the scan flags the
+        # period now owed if that one has ended too. The commitment's row, then its flags,
+        # then (the triggers) its agreement's figures: the writers' lock order.
+        OverdueFlag.objects.filter(commitment=commitment, cleared_at__isnull=True).exclude(
+            due_on=due_on
+        ).update(cleared_at=now, clear_reason=OverdueFlag.ClearReason.DEADLINE_MOVED)
+        Commitment.objects.filter(pk=commitment.pk).update(due_on=due_on, updated_at=now)
+        fresh = Commitment.objects.get(pk=commitment.pk)
+        # The update bypasses save(); the audit trail gets its record here.
+        Commitment.history.bulk_history_create(
+            [fresh],
+            update=True,
+            default_user=by,
+            default_change_reason="Deadline recomputed: the period owed changed",
+        )
+        commitment.due_on, commitment.updated_at = due_on, now
+    return due_on
 
 
 def commitment_check_parties(
@@ -190,6 +259,10 @@ def commitment_save(
     prerequisites = None if prerequisites is None else list(prerequisites)
     commitment_check(commitment=commitment, responsible=responsible, prerequisites=prerequisites)
     agreement = commitment.agreement
+    if commitment.pk is not None:
+        # A recurring due date reads what meets its periods: under the row's lock, as the
+        # evidence and status writers recompute it, or one of them could be overwritten.
+        commitment_lock(commitment)
     if commitment.deadline_milestone is not None:
         # Counted from the milestone's stored date, not from a copy read before it moved
         # (the admin saves an agreement's milestones, then its commitments, in one request).
@@ -272,6 +345,8 @@ def commitment_set_status(
     Commitment.history.bulk_history_create(
         [commitment], update=True, default_user=by, default_change_reason=reason
     )
+    # A status change may meet a period of a recurring commitment.
+    commitment_recompute_due(commitment=commitment, by=by)
     return change
 
 
@@ -338,12 +413,21 @@ def commitment_extend_deadline(
     if not reason:
         raise ValidationError({"reason": "Say why the deadline moved."})
     commitment_check_milestone(agreement=commitment.agreement, milestone=milestone)
+    commitment_lock(commitment)
     previous_wording, previous_due_on = commitment.timeline_wording, commitment.due_on
     previous_milestone = commitment.deadline_milestone
     extended = Commitment(
         agreement=commitment.agreement, timeline_wording=wording, deadline_milestone=milestone
     )
-    new_due_on = commitment_due_date(commitment=extended, signed_on=commitment.agreement.signed_on)
+    new_due_on = commitment_due_date(
+        commitment=extended,
+        signed_on=commitment.agreement.signed_on,
+        latest_met=(
+            recurring_latest_met([commitment.pk]).get(commitment.pk)
+            if series.recurrence_with_periods(wording)
+            else None
+        ),
+    )
     if new_due_on is None:
         raise ValidationError(
             {"timeline_wording": "An extension needs a deadline; to drop it, edit the timeline."}

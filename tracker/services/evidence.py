@@ -12,7 +12,7 @@ from ..models import (
     Party,
     User,
 )
-from .commitments import commitment_refresh_dispute
+from .commitments import commitment_recompute_due, commitment_refresh_dispute
 from .history import history_by, text_check
 
 # What the person logging evidence types in; the rest is set by `evidence_log`.
@@ -50,6 +50,8 @@ def evidence_log(
     evidence.save()
     if evidence.claimed_by_id is not None:
         commitment_refresh_dispute(commitment=commitment)
+    # It may meet a period of a recurring commitment.
+    commitment_recompute_due(commitment=commitment, by=by)
     return evidence
 
 
@@ -70,6 +72,8 @@ def evidence_update(*, evidence: Evidence, by: User | None, **fields) -> Evidenc
     evidence.save()
     # Always: the edit may have made a claim, changed one or taken one away.
     commitment_refresh_dispute(commitment=evidence.commitment)
+    # Its date or stance may change which periods of a recurring commitment are met.
+    commitment_recompute_due(commitment=evidence.commitment, by=by)
     return evidence
 
 
@@ -123,6 +127,8 @@ def evidence_retract(
     )
     if evidence.claimed_by_id is not None:
         commitment_refresh_dispute(commitment=evidence.commitment)
+    # The period it met may be missed again.
+    commitment_recompute_due(commitment=evidence.commitment, by=by)
     return evidence
 
 

@@ -169,7 +169,7 @@ def _context(user: User, commitment: Commitment, forms: dict) -> dict:
     history, evidence = selectors.commitment_history(commitment)
     parties = list(commitment.agreement.parties.all())
     can_extend = user.has_perm("tracker.add_deadlineextension")
-    return {
+    return _recurring(commitment, history, evidence, today) | {
         "commitment": commitment,
         "agreement": commitment.agreement,
         "today": today,
@@ -195,6 +195,27 @@ def _context(user: User, commitment: Commitment, forms: dict) -> dict:
         "status_form": forms.get("status_form")
         or StatusChangeForm(commitment=commitment, evidence=evidence),
         "retract_form": forms.get("retract_form"),
+    }
+
+
+def _recurring(commitment: Commitment, history: list, evidence: list, today) -> dict:
+    """A recurring commitment's reading, the period it owes and its series of periods; each
+    overdue flag named by its period. Empty values for any other commitment."""
+    reading = selectors.recurring_reading(commitment)
+    if not reading:
+        return {"reading": "", "owed_label": "", "series": []}
+    for entry in history:
+        if entry.kind == "flagged":
+            entry.item.period_label = selectors.commitment_period_label(
+                commitment, entry.item.due_on
+            )
+    changes = [entry.item for entry in history if entry.kind == "status"]
+    return {
+        "reading": reading,
+        "owed_label": selectors.commitment_period_label(commitment, commitment.due_on),
+        "series": selectors.commitment_series(
+            commitment, evidence=evidence, changes=changes, today=today
+        ),
     }
 
 

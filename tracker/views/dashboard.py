@@ -36,7 +36,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     upcoming, due_soon = selectors.commitments_due_soon(
         user, today=today, days=DUE_SOON_DAYS, limit=LIST_LIMIT
     )
-    selectors.with_party_codes(overdue + upcoming)
+    selectors.with_periods(selectors.with_party_codes(overdue + upcoming))
     last_scan = selectors.last_job_run(JobName.FLAG_OVERDUE)
     stale_after = timedelta(minutes=settings.OVERDUE_SCAN_STALE_MINUTES)
     context = {
