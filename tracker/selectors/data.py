@@ -4,9 +4,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import (
-    Exists,
     F,
-    OuterRef,
     Prefetch,
     QuerySet,
     Sum,
@@ -113,10 +111,9 @@ def agreement_for_export(agreement: Agreement) -> Agreement:
 
 
 def api_agreements(user: User) -> QuerySet[Agreement]:
-    """The API's agreements: visible ones with their restriction (the filters add their
-    figures and order: `agreements_filtered`)."""
-    restricted = Agreement.teams.through.objects.filter(agreement_id=OuterRef("pk"))
-    return agreements_visible_to(user).annotate(is_restricted=Exists(restricted))
+    """The API's agreements: visible ones (the filters add their figures and order:
+    `agreements_filtered`); their restriction is the column the teams' triggers keep."""
+    return agreements_visible_to(user)
 
 
 def api_commitments(user: User) -> QuerySet[Commitment]:
