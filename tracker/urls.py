@@ -15,10 +15,15 @@ from .views import (
     favicon,
     health,
     imports,
+    open_data,
     overdue,
     preferences,
+    public,
+    public_embed,
+    public_feeds,
     search,
 )
+from .views.public import public_response
 
 app_patterns = [
     path("", dashboard.overview, name="overview"),
@@ -47,6 +52,26 @@ app_patterns = [
     path("unsubscribe/<str:token>/", preferences.unsubscribe, name="unsubscribe"),
 ]
 
+# Readable without signing in (issue 22): public agreements only, never a user's data.
+public_patterns = [
+    path("", public.agreement_list, name="agreement-list"),
+    path("agreements/<slug:slug>/", public.agreement_detail, name="agreement-detail"),
+    path(
+        "agreements/<slug:slug>/feed/",
+        public_response(public_feeds.AgreementFeed()),
+        name="agreement-feed",
+    ),
+    path("agreements/<slug:slug>/embed/", public_embed.agreement_embed, name="agreement-embed"),
+    path("commitments/<int:pk>/", public.commitment_detail, name="commitment-detail"),
+    path("feed/", public_response(public_feeds.AllPublicFeed()), name="feed"),
+    path("oembed", public_embed.oembed, name="oembed"),
+    path("data/", open_data.open_data_page, name="open-data"),
+    path("data/commitments.csv", open_data.commitments_csv, name="open-data-csv"),
+    path("data/agreements.json", open_data.agreements_json, name="open-data-json"),
+    path("data/codebook/", open_data.codebook_page, name="codebook"),
+    path("data/codebook.md", open_data.codebook_file, name="codebook-file"),
+]
+
 account_patterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -64,6 +89,7 @@ account_patterns = [
 
 urlpatterns = [
     path("", include((app_patterns, "tracker"))),
+    path("public/", include((public_patterns, "public"))),
     path("accounts/", include(account_patterns)),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

@@ -81,6 +81,12 @@ def calendar_exceeds(user: User, *, today: date, limit: int) -> bool:
 
 def agreement_for_export(agreement: Agreement) -> Agreement:
     """One agreement with everything the import format holds, in a fixed number of queries."""
+    return agreements_for_export(Agreement.objects.filter(pk=agreement.pk)).get()
+
+
+def agreements_for_export(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """Agreements with everything the import format holds: a fixed number of queries however
+    many they are (the open dataset reads every public agreement so)."""
     evidence = Evidence.objects.select_related("claimed_by").order_by("logged_at", "id")
     changes = StatusChange.objects.select_related("evidence").order_by("changed_at", "id")
     extensions = DeadlineExtension.objects.select_related(
@@ -97,16 +103,12 @@ def agreement_for_export(agreement: Agreement) -> Agreement:
         )
         .order_by("sort_key")
     )
-    return (
-        Agreement.objects.filter(pk=agreement.pk)
-        .prefetch_related(
-            "parties",
-            "teams",
-            "sources",
-            "milestones",
-            Prefetch("commitments", queryset=commitments),
-        )
-        .get()
+    return agreements.prefetch_related(
+        "parties",
+        "teams",
+        "sources",
+        "milestones",
+        Prefetch("commitments", queryset=commitments),
     )
 
 
