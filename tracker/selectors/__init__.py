@@ -79,6 +79,7 @@ from .pages import (
 from .public import (
     agreements_public,
     commitments_public,
+    feed_entries,
     parties_public,
     public_agreements_for_export,
     public_evidence,
@@ -138,6 +139,7 @@ __all__ = [
     "current_claims",
     "evidence_latest",
     "evidence_visible_to",
+    "feed_entries",
     "last_evidence_at",
     "last_job_run",
     "open_overdue_flag",

@@ -41,8 +41,11 @@ def parties_public() -> QuerySet[Party]:
     return Party.objects.filter(agreements__in=agreements_public()).distinct().order_by("name")
 
 
-def public_name(user: User | None, agreement: Agreement) -> str:
-    """Who did it, as a public page says it: "an analyst" unless the agreement names them."""
+def public_name(user: User | None, agreement: Agreement, *, internal: bool = False) -> str:
+    """Who did it, as a public page says it: "an analyst" unless the agreement names them
+    (`internal`: as a member's private feed says it, by name)."""
+    if internal:
+        return user.get_username() if user else "someone"
     if user is None:
         return ANALYST if not agreement.public_analyst_names else "someone"
     if not agreement.public_analyst_names:
@@ -73,8 +76,11 @@ class PublicEvidence:
     retraction_reason: str
 
 
-def public_evidence(evidence: Evidence, agreement: Agreement) -> PublicEvidence:
-    withheld = evidence.is_retracted and not agreement.public_retracted_content
+def public_evidence(
+    evidence: Evidence, agreement: Agreement, *, internal: bool = False
+) -> PublicEvidence:
+    """A piece of evidence as the public may read it (`internal`: as a member may)."""
+    withheld = evidence.is_retracted and not (internal or agreement.public_retracted_content)
 
     def shown(value):
         return "" if withheld else value
@@ -82,7 +88,7 @@ def public_evidence(evidence: Evidence, agreement: Agreement) -> PublicEvidence:
     return PublicEvidence(
         pk=evidence.pk,
         logged_at=evidence.logged_at,
-        who=public_name(evidence.logged_by, agreement),
+        who=public_name(evidence.logged_by, agreement, internal=internal),
         stance=evidence.stance,
         stance_label=evidence.get_stance_display(),
         grading=evidence.grading,
@@ -202,7 +208,7 @@ class FeedEntry:
     text: str
 
 
-def _status_entry(change) -> FeedEntry:
+def _status_entry(change, internal: bool) -> FeedEntry:
     commitment = change.commitment
     agreement = commitment.agreement
     return FeedEntry(
@@ -214,17 +220,17 @@ def _status_entry(change) -> FeedEntry:
         commitment_id=commitment.pk,
         reference=commitment.reference,
         commitment_title=commitment.title,
-        who=public_name(change.changed_by, agreement),
+        who=public_name(change.changed_by, agreement, internal=internal),
         title=f"{commitment.reference} {commitment.title}: "
         f"{change.get_from_status_display()} → {change.get_to_status_display()}",
         text=change.reason,
     )
 
 
-def _evidence_entry(evidence) -> FeedEntry:
+def _evidence_entry(evidence, internal: bool) -> FeedEntry:
     commitment = evidence.commitment
     agreement = commitment.agreement
-    shown = public_evidence(evidence, agreement)
+    shown = public_evidence(evidence, agreement, internal=internal)
     text = shown.summary
     if shown.source_url or shown.source_title:
         text += f"\n\nSource: {shown.source_title or shown.source_url}"
@@ -251,6 +257,13 @@ def _evidence_entry(evidence) -> FeedEntry:
 def public_feed_entries(*, agreements: QuerySet[Agreement], limit: int) -> list[FeedEntry]:
     """The newest `limit` status changes and pieces of evidence of `agreements` (public ones:
     `agreements_public()` or one of them), newest first, in two queries."""
+    return feed_entries(agreements=agreements, limit=limit, internal=False)
+
+
+def feed_entries(*, agreements: QuerySet[Agreement], limit: int, internal: bool) -> list[FeedEntry]:
+    """The newest `limit` status changes and pieces of evidence of `agreements`, newest
+    first, in two queries: for the public (`internal=False`, under each agreement's settings)
+    or for a member who may see them all (names and retracted content shown)."""
     changes = (
         StatusChange.objects.filter(commitment__agreement__in=agreements)
         .select_related("commitment__agreement", "changed_by")
@@ -261,7 +274,7 @@ def public_feed_entries(*, agreements: QuerySet[Agreement], limit: int) -> list[
         .select_related("commitment__agreement", "logged_by", "claimed_by")
         .order_by("-logged_at", "-id")[:limit]
     )
-    entries = [_status_entry(change) for change in changes]
-    entries += [_evidence_entry(item) for item in evidence]
+    entries = [_status_entry(change, internal) for change in changes]
+    entries += [_evidence_entry(item, internal) for item in evidence]
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:limit]
