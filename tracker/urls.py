@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.http import require_GET
 from drf_spectacular.views import SpectacularAPIView
 
 from .api.docs import SwaggerUIView
@@ -60,12 +61,12 @@ public_patterns = [
     path("agreements/<slug:slug>/", public.agreement_detail, name="agreement-detail"),
     path(
         "agreements/<slug:slug>/feed/",
-        public_response(public_feeds.AgreementFeed()),
+        require_GET(public_response(public_feeds.AgreementFeed())),
         name="agreement-feed",
     ),
     path("agreements/<slug:slug>/embed/", public_embed.agreement_embed, name="agreement-embed"),
     path("commitments/<int:pk>/", public.commitment_detail, name="commitment-detail"),
-    path("feed/", public_response(public_feeds.AllPublicFeed()), name="feed"),
+    path("feed/", require_GET(public_response(public_feeds.AllPublicFeed())), name="feed"),
     path("oembed", public_embed.oembed, name="oembed"),
     path("data/", open_data.open_data_page, name="open-data"),
     path("data/commitments.csv", open_data.commitments_csv, name="open-data-csv"),

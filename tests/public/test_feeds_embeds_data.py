@@ -16,6 +16,7 @@ from tracker import services
 from tracker.models import Role
 
 from ..factories import AgreementFactory, CommitmentFactory, UserFactory
+from ..views.test_no_cache import dead_cache  # noqa: F401 (a fixture)
 from .conftest import NEVER_PUBLIC, publish
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +248,10 @@ def test_a_signed_in_reader_changes_nothing_in_the_count(
     reader.force_login(UserFactory(username="reader", role=Role.VIEWER))
     with django_assert_max_num_queries(12):
         reader.get("/public/agreements/open-accord/")
+
+
+@pytest.mark.usefixtures("dead_cache")
+def test_the_public_pages_answer_with_the_cache_gone(client_anonymous, every_state):
+    commitment = every_state["public"].commitments.get()
+    for url in [*PAGES, f"/public/commitments/{commitment.pk}/", "/public/data/commitments.csv"]:
+        assert client_anonymous.get(url).status_code == 200, url
