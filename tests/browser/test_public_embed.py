@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tracker import services
 
 from ..factories import AgreementFactory, CommitmentFactory
+from .test_accessibility import _violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -99,3 +100,20 @@ def test_the_public_pages_trip_no_policy_and_filter_in_place(page, live_server, 
     expect(page.locator("#commitments-table tbody tr")).to_have_count(1)
     assert "Open the crossing" in page.locator("#commitments-table").inner_text()
     assert page.evaluate("window.__noReload === true")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/public/",
+        "/public/agreements/framed-accord/",
+        "COMMITMENT",
+        "/public/agreements/framed-accord/embed/",
+        "/public/data/",
+    ],
+)
+def test_the_public_pages_are_accessible(page, live_server, public_agreement, path):
+    if path == "COMMITMENT":
+        path = f"/public/commitments/{public_agreement.commitments.order_by('sort_key')[0].pk}/"
+    page.goto(f"{live_server.url}{path}")
+    assert _violations(page) == []

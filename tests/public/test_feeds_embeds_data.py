@@ -3,6 +3,7 @@ open dataset and its command, the cache headers, and query counts that do not gr
 data (issue 22)."""
 
 import csv
+import html
 import io
 import json
 
@@ -255,3 +256,12 @@ def test_the_public_pages_answer_with_the_cache_gone(client_anonymous, every_sta
     commitment = every_state["public"].commitments.get()
     for url in [*PAGES, f"/public/commitments/{commitment.pk}/", "/public/data/commitments.csv"]:
         assert client_anonymous.get(url).status_code == 200, url
+
+
+def test_the_snippet_to_copy_keeps_a_hostile_title_inside_its_attribute(client_anonymous, db):
+    agreement = AgreementFactory(title='Accord "quoted" <b>bold</b> & co', slug="hostile")
+    publish(agreement)
+    page = client_anonymous.get("/public/agreements/hostile/").content.decode()
+    shown = html.unescape(page.split('id="embed-snippet"><code>')[1].split("</code>")[0])
+    assert 'title="Accord &quot;quoted&quot; &lt;b&gt;bold&lt;/b&gt; &amp; co"' in shown
+    assert "<b>" not in page.split("<main")[1].replace("<bdi>", "")
