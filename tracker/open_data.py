@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
 from . import exports, selectors
-from .models import Commitment, Party
+from .models import Agreement, Commitment, Party
 from .models.agreements import AgreementStatus
 from .models.commitments import MAX_WEIGHT, STATUS_WEIGHTS, CommitmentStatus, Priority, Theme
 from .models.evidence import Credibility, Reliability, Stance
@@ -73,7 +73,7 @@ def csv_rows(site_url: str) -> Iterator[list]:
         agreement = commitment.agreement
         parties = list(commitment.responsible_parties.all())
         milestone = commitment.deadline_milestone
-        for party in parties:
+        for party in parties or [None]:  # a commitment no party is responsible for: one row
             yield [
                 agreement.slug,
                 agreement.title,
@@ -83,8 +83,8 @@ def csv_rows(site_url: str) -> Iterator[list]:
                 commitment.title,
                 commitment.theme,
                 commitment.priority,
-                party.code,
-                party.name,
+                party.code if party else "",
+                party.name if party else "",
                 len(parties),
                 commitment.timeline_wording,
                 milestone.name if milestone else "",
@@ -128,14 +128,47 @@ WITHHELD_EVIDENCE_KEYS = (
 )
 
 
+# Agreements read whole at a time for the JSON: memory and each batch's queries stay bounded
+# however many agreements are public.
+JSON_BATCH = 25
+
+
+def json_chunks() -> Iterator[str]:
+    """Every public agreement in the import format, with what stays internal taken out, as
+    pieces of one JSON document: the parties, then the agreements read `JSON_BATCH` at a time
+    (`selectors.agreements_for_export`, a fixed number of queries a batch)."""
+    parties = selectors.parties_public().order_by("code")
+    head = {
+        "format": exports.FORMAT,
+        "parties": [
+            {"code": party.code, "name": party.name, "kind": party.kind} for party in parties
+        ],
+    }
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "agreements": ['
+    ids = list(
+        selectors.agreements_public().order_by("signed_on", "slug").values_list("pk", flat=True)
+    )
+    separator = ""
+    for start in range(0, len(ids), JSON_BATCH):
+        batch = list(
+            selectors.agreements_for_export(
+                Agreement.objects.filter(pk__in=ids[start : start + JSON_BATCH]).order_by(
+                    "signed_on", "slug"
+                )
+            )
+        )
+        for agreement, item in zip(
+            batch, exports.agreements_document(batch)["agreements"], strict=True
+        ):
+            _withhold(item, agreement)
+            yield separator + json.dumps(item, ensure_ascii=False, default=str)
+            separator = ", "
+    yield "]}\n"
+
+
 def json_document() -> dict:
-    """Every public agreement in the import format, with what stays internal taken out."""
-    agreements = list(selectors.public_agreements_for_export())
-    document = exports.agreements_document(agreements)
-    settings_by_slug = {agreement.slug: agreement for agreement in agreements}
-    for item in document["agreements"]:
-        _withhold(item, settings_by_slug[item["slug"]])
-    return document
+    """The same document whole, as a dictionary."""
+    return json.loads("".join(json_chunks()))
 
 
 def _withhold(item: dict, agreement) -> None:
@@ -184,6 +217,6 @@ def write_files(directory, site_url: str) -> list[str]:
     with open(directory / CSV_NAME, "w", encoding="utf-8", newline="") as out:
         out.writelines(csv_lines(site_url))
     with open(directory / JSON_NAME, "w", encoding="utf-8") as out:
-        json.dump(json_document(), out, ensure_ascii=False, indent=2, default=str)
+        out.writelines(json_chunks())
     (directory / CODEBOOK_NAME).write_text(codebook_text(), encoding="utf-8")
     return [CSV_NAME, JSON_NAME, CODEBOOK_NAME]

@@ -158,7 +158,8 @@ def test_the_csv_has_a_row_per_commitment_and_party(client_anonymous, every_stat
 
 
 def test_the_json_is_the_import_format_less_what_stays_internal(client_anonymous, every_state):
-    document = client_anonymous.get("/public/data/agreements.json").json()
+    response = client_anonymous.get("/public/data/agreements.json")
+    document = json.loads(b"".join(response.streaming_content))
     assert document["format"] == "commitment-tracker/1"
     assert [item["slug"] for item in document["agreements"]] == ["open-accord"]
     evidence = document["agreements"][0]["commitments"][0]["evidence"]
@@ -223,6 +224,7 @@ PAGES = [
     "/public/feed/",
     "/public/data/",
     "/public/data/agreements.json",
+    "/public/data/commitments.csv",
 ]
 
 
@@ -234,12 +236,34 @@ def test_query_counts_do_not_grow_with_the_data(
     counts = {}
     for url in pages:
         with django_assert_max_num_queries(15) as captured:
-            client_anonymous.get(url)
+            _fetched(client_anonymous, url)
         counts[url] = len(captured)
     _grow(zoe, 6)
     for url in pages:
         with django_assert_max_num_queries(counts[url]):
-            assert client_anonymous.get(url).status_code == 200
+            assert _fetched(client_anonymous, url).status_code == 200
+
+
+def _fetched(client, url: str):
+    """The answer, its body read: a streamed one runs its queries as it is read."""
+    response = client.get(url)
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
+def test_the_json_read_a_batch_at_a_time_is_the_same_one_document(
+    client_anonymous, every_state, zoe, monkeypatch
+):
+    from tracker import open_data
+
+    _grow(zoe, 3)
+    whole = open_data.json_document()
+    monkeypatch.setattr(open_data, "JSON_BATCH", 2)
+    response = client_anonymous.get("/public/data/agreements.json")
+    batched = json.loads(b"".join(response.streaming_content))
+    assert len(batched["agreements"]) == 4
+    assert batched == whole
 
 
 def test_a_signed_in_reader_changes_nothing_in_the_count(
@@ -265,3 +289,14 @@ def test_the_snippet_to_copy_keeps_a_hostile_title_inside_its_attribute(client_a
     shown = html.unescape(page.split('id="embed-snippet"><code>')[1].split("</code>")[0])
     assert 'title="Accord &quot;quoted&quot; &lt;b&gt;bold&lt;/b&gt; &amp; co"' in shown
     assert "<b>" not in page.split("<main")[1].replace("<bdi>", "")
+
+
+def test_a_commitment_no_party_is_responsible_for_is_one_row(client_anonymous, db):
+    agreement = AgreementFactory(slug="nobody-responsible")
+    CommitmentFactory(agreement=agreement, reference="7.1", responsible=[])
+    publish(agreement)
+    text = b"".join(client_anonymous.get("/public/data/commitments.csv").streaming_content)
+    rows = list(csv.DictReader(io.StringIO(text.decode())))
+    assert [(row["reference"], row["party_code"], row["responsible_count"]) for row in rows] == [
+        ("7.1", "", "0")
+    ]

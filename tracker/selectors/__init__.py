@@ -11,6 +11,7 @@ list get it as a subquery), and every read for a user starts from them.
 
 from .data import (
     agreement_for_export,
+    agreements_for_export,
     api_agreements,
     api_commitments,
     api_evidence,
@@ -81,7 +82,6 @@ from .public import (
     commitments_public,
     feed_entries,
     parties_public,
-    public_agreements_for_export,
     public_evidence,
     public_feed_entries,
     public_history,
@@ -115,6 +115,7 @@ __all__ = [
     "agreement_free_slug",
     "agreement_summary",
     "agreements_filtered",
+    "agreements_for_export",
     "agreements_like",
     "agreements_public",
     "agreements_visible_to",
@@ -149,7 +150,6 @@ __all__ = [
     "overview_totals",
     "parties_public",
     "party_scores",
-    "public_agreements_for_export",
     "public_evidence",
     "public_feed_entries",
     "public_history",

@@ -15,7 +15,6 @@ from datetime import date, datetime
 from django.db.models import QuerySet
 
 from ..models import Agreement, Commitment, Evidence, Party, StatusChange, User
-from .data import agreements_for_export
 from .pages import commitment_history
 
 ANALYST = "an analyst"
@@ -24,11 +23,6 @@ ANALYST = "an analyst"
 def agreements_public() -> QuerySet[Agreement]:
     """Agreements anyone may read: public, never restricted to teams."""
     return Agreement.objects.filter(is_public=True, is_restricted=False)
-
-
-def public_agreements_for_export() -> QuerySet[Agreement]:
-    """Every public agreement with what the import format holds, oldest first."""
-    return agreements_for_export(agreements_public().order_by("signed_on", "slug"))
 
 
 def commitments_public() -> QuerySet[Commitment]:

@@ -1,8 +1,6 @@
 """The open dataset's page and files (issue 22): what `tracker.open_data` writes, served to
 anyone, with Cache-Control public (and an ETag where the answer is not streamed)."""
 
-import json
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -51,8 +49,10 @@ def commitments_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 @require_GET
 @public_response
-def agreements_json(request: HttpRequest) -> HttpResponse:
-    body = json.dumps(open_data.json_document(), ensure_ascii=False, indent=2, default=str)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+def agreements_json(request: HttpRequest) -> StreamingHttpResponse:
+    """Streamed, agreements read a batch at a time (`open_data.JSON_BATCH`): no ETag."""
+    response = StreamingHttpResponse(
+        open_data.json_chunks(), content_type="application/json; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{open_data.JSON_NAME}"'
     return response
