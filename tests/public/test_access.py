@@ -146,3 +146,23 @@ def test_a_commitment_page_says_an_analyst_and_keeps_the_retraction_reason(every
     assert "Patrols have started" in page
     assert "https://news.example.org/patrols" in page
     assert "B2" in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?page=zzz",
+        "?page=999999",
+        "?sort=evil",
+        "?status=nope&party=XX&theme=%00",
+        "?due_within=-4",
+        "?due_within=abc&overdue=maybe&warning=x",
+        "?q=" + "a" * 500,
+    ],
+)
+def test_bad_filters_on_public_pages_are_ignored_never_a_500(every_state, query):
+    client = Client()
+    for path in ("/public/", "/public/agreements/open-accord/"):
+        response = client.get(path + query)
+        assert response.status_code == 200, path + query
+        assert "Open" in body(response)
