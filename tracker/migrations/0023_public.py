@@ -192,6 +192,10 @@ class Migration(migrations.Migration):
                 name="agreement_public",
             ),
         ),
+        migrations.AddIndex(
+            model_name="statuschange",
+            index=models.Index(fields=["-changed_at", "-id"], name="statuschange_latest"),
+        ),
         migrations.AddConstraint(
             model_name="agreement",
             constraint=models.CheckConstraint(
