@@ -1,5 +1,6 @@
 """Take the README's screenshots: the demo data in a throw-away SQLite database, served by
-runserver, photographed by headless Chromium. Run with `make screenshots`."""
+runserver, photographed by headless Chromium. Run with `make screenshots`; name some to take
+only those (`python bin/screenshots.py public-agreement public-embed`)."""
 
 import os
 import subprocess
@@ -31,7 +32,20 @@ PAGES = {
 }
 
 
+# The public pages (issue 22): the agreement as anyone reads it, and its card in another site.
+PUBLIC = ("public-agreement", "public-embed")
+ARTICLE = """<!DOCTYPE html><html lang="en"><head><title>A news site</title></head>
+<body style="font: 16px/1.5 Georgia, serif; max-width: 720px; margin: 24px auto; color: #222">
+<h1 style="font-size: 26px">Border patrols: a year of promises</h1>
+<p>Islamabad and Kabul agreed on joint patrols and a shared intelligence cell. The tracker
+below follows what each side has done since, and updates itself.</p>
+<iframe src="{src}" title="The accord's implementation" width="420" height="240"
+ style="border:0"></iframe>
+<p>Both governments say talks continue.</p></body></html>"""
+
+
 def main() -> None:
+    only = set(sys.argv[1:])
     var = tempfile.mkdtemp(prefix="tracker-shots-")
     env = {
         key: value
@@ -50,7 +64,7 @@ def main() -> None:
     )
     try:
         _wait_for(f"http://127.0.0.1:{PORT}/healthz")
-        _photograph(f"http://127.0.0.1:{PORT}")
+        _photograph(f"http://127.0.0.1:{PORT}", only)
     finally:
         server.terminate()
 
@@ -65,11 +79,15 @@ def _wait_for(url: str) -> None:
     raise SystemExit(f"{url} did not answer")
 
 
-def _photograph(base: str) -> None:
+def _photograph(base: str, only: set[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        _photograph_public(base, page, only or set(PUBLIC))
+        if only and not only - set(PUBLIC):
+            browser.close()
+            return
         page.goto(f"{base}/accounts/login/")
         page.fill("#id_username", "analyst")
         page.fill("#id_password", "analyst-demo")
@@ -88,6 +106,21 @@ def _photograph(base: str) -> None:
         page.screenshot(path=str(OUT / "agreement-phone.png"))
         print(f"wrote {OUT / 'agreement-phone.png'}")
         browser.close()
+
+
+def _photograph_public(base: str, page, names: set[str]) -> None:
+    slug = "pak-afg-counter-terrorism"
+    if "public-agreement" in names:
+        page.goto(f"{base}/public/agreements/{slug}/")
+        page.screenshot(path=str(OUT / "public-agreement.png"), full_page=True)
+        print(f"wrote {OUT / 'public-agreement.png'}")
+    if "public-embed" in names:
+        page.set_viewport_size({"width": 800, "height": 520})
+        page.set_content(ARTICLE.format(src=f"{base}/public/agreements/{slug}/embed/"))
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(OUT / "public-embed.png"))
+        print(f"wrote {OUT / 'public-embed.png'}")
+        page.set_viewport_size({"width": 1280, "height": 900})
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
@@ -224,6 +225,40 @@ EXPECTED: dict[str, Entry] = {
         api_read_only(),
         api=True,
     ),
+    "tracker:followed-feed": Entry(
+        lambda world: reverse("tracker:followed-feed", kwargs={"token": world["calendar_token"]}),
+        # The calendar's secret is this feed's credential too; no role: an empty feed.
+        Expect(200, {"anonymous": 404}),
+        everyone(405),
+    ),
+    # Public pages (issue 22): no sign-in; the world's agreement is restricted, so every
+    # address of it is a missing page for everyone, admins included.
+    "public:agreement-list": Entry(_url("public:agreement-list"), everyone(200), everyone(405)),
+    "public:agreement-detail": Entry(
+        _url("public:agreement-detail", slug=_slug), everyone(404), everyone(405)
+    ),
+    "public:agreement-feed": Entry(
+        _url("public:agreement-feed", slug=_slug), everyone(404), everyone(405)
+    ),
+    "public:agreement-embed": Entry(
+        _url("public:agreement-embed", slug=_slug), everyone(404), everyone(405)
+    ),
+    "public:commitment-detail": Entry(
+        _url("public:commitment-detail", pk=_commitment), everyone(404), everyone(405)
+    ),
+    "public:feed": Entry(_url("public:feed"), everyone(200), everyone(405)),
+    "public:oembed": Entry(
+        lambda w: (
+            reverse("public:oembed") + f"?url={settings.SITE_URL}/public/agreements/{_slug(w)}/"
+        ),
+        everyone(404),
+        everyone(405),
+    ),
+    "public:open-data": Entry(_url("public:open-data"), everyone(200), everyone(405)),
+    "public:open-data-csv": Entry(_url("public:open-data-csv"), everyone(200), everyone(405)),
+    "public:open-data-json": Entry(_url("public:open-data-json"), everyone(200), everyone(405)),
+    "public:codebook": Entry(_url("public:codebook"), everyone(200), everyone(405)),
+    "public:codebook-file": Entry(_url("public:codebook-file"), everyone(200), everyone(405)),
     "api-schema": Entry(_url("api-schema"), everyone(200), everyone(405)),
     "api-docs": Entry(_url("api-docs"), everyone(200), everyone(405)),
 }

@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Signed in as each demo role, every page of the demo: the lists, every agreement and
 # commitment page, the fragments, searches of each kind, the API and the admin's lists;
-# then an analyst's actions: evidence, a status change, following an agreement.
+# then, anonymous, every public page of the demo's (public) agreement; then an analyst's
+# actions: evidence, a status change, following an agreement.
 PAGES = """
 from django.test import Client
 from tracker.models import Agreement, Commitment, User
@@ -40,6 +41,17 @@ for role in ("viewer", "analyst", "editor", "admin"):
         status = client.get(url).status_code
         if status != 200:
             failed.append((role, url, status))
+anonymous = Client(HTTP_HOST="127.0.0.1")
+public = ["/public/", "/public/feed/", "/public/data/", "/public/data/commitments.csv",
+          "/public/data/agreements.json", "/public/data/codebook.md"]
+for agreement in Agreement.objects.all():
+    public += [f"/public/agreements/{agreement.slug}/{tail}" for tail in ("", "feed/", "embed/")]
+for commitment in Commitment.objects.all():
+    public.append(f"/public/commitments/{commitment.pk}/")
+for url in public:
+    status = anonymous.get(url).status_code
+    if status != 200:
+        failed.append(("anonymous", url, status))
 analyst = Client(HTTP_HOST="127.0.0.1")
 analyst.force_login(User.objects.get(username="analyst"))
 commitment = Commitment.objects.exclude(status="implemented").order_by("pk").first()

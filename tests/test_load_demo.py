@@ -134,3 +134,13 @@ def test_into_a_demo_loaded_later_the_example_moves_the_dated_items_back(time_ma
         ("milestone", f"{SLUG}: Follow-up meeting on benchmarks and timelines"),
         ("commitment", f"{SLUG}: 3.3"),
     ]
+
+
+def test_the_demo_agreement_is_public_with_its_feed_and_card(demo, client):
+    assert demo.is_public
+    assert demo.history.first().history_user.username == "editor"
+    assert demo.title in client.get("/public/").content.decode()
+    page = client.get(f"/public/agreements/{SLUG}/").content.decode()
+    feed = f'<link rel="alternate" type="application/atom+xml" title="⁨{demo.title}⁩: status '
+    assert feed + f'changes and evidence" href="/public/agreements/{SLUG}/feed/">' in page
+    assert f"/public/agreements/{SLUG}/embed/" in page

@@ -148,6 +148,8 @@ def _with_options(command: str, out_dir: Path) -> str:
     """The command with every option it lists, each placeholder filled in."""
     filled = {
         "-o FILE": f"-o {out_dir / 'export.yaml'}",
+        "DIR": str(out_dir / "open-data"),
+        "URL": "https://tracker.example.org",
         "FILE": "docs/examples/pak-afg.yaml",
         "NAME": "editor",
         "SLUG …": "pak-afg-counter-terrorism",
@@ -160,9 +162,10 @@ def _with_options(command: str, out_dir: Path) -> str:
     return command.replace("[", "").replace("]", "")
 
 
-def _as_written(command: str) -> str:
+def _as_written(command: str, out_dir: Path) -> str:
     """The command without its optional parts, required placeholders filled in."""
-    return re.sub(r"\s*\[[^\]]*\]", "", command).replace("FILE", "docs/examples/pak-afg.yaml")
+    required = re.sub(r"\s*\[[^\]]*\]", "", command).replace("FILE", "docs/examples/pak-afg.yaml")
+    return required.replace("DIR", str(out_dir / "open-data"))
 
 
 def _run(command: str, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -213,7 +216,7 @@ def test_every_readme_command_works_as_written_beside_make_run(demo, command, tm
     """Run by hand in the checkout `make run` set up: only TRACKER_VAR_DIR tells them
     where that is, as var/ does in a real checkout."""
     _, _, env = demo
-    for form in dict.fromkeys([_as_written(command), _with_options(command, tmp_path)]):
+    for form in dict.fromkeys([_as_written(command, tmp_path), _with_options(command, tmp_path)]):
         result = _run(form, env)
         assert result.returncode == 0, f"{form}\n{result.stdout}\n{result.stderr}"
         assert "Traceback" not in result.stderr, form

@@ -48,16 +48,19 @@ SQLITE = """
 from django.core.management import call_command
 from tracker.models import Agreement, Commitment
 call_command("migrate", verbosity=0)
-call_command("migrate", "tracker", "0018", verbosity=0)
+# Loaded by today's models, then taken back to 0018 (whose triggers keep the figures from
+# then on); the figures are read alone, as 0018 has none of the columns added since.
 call_command("load_demo", verbosity=0)
+call_command("migrate", "tracker", "0018", verbosity=0)
+scored = Agreement.objects.values_list("scored_count", flat=True)
 Commitment.objects.filter(pk__in=Commitment.objects.values("pk")[:3]).update(status="abandoned")
 abandoned = Commitment.objects.filter(status="abandoned").count()
-before = Agreement.objects.get().scored_count
+before = scored.get()
 call_command("migrate", "tracker", verbosity=0)
 call_command("refresh_figures", "--check", verbosity=0)
 after = Agreement.objects.get()
 call_command("migrate", "tracker", "0018", verbosity=0)
-undone = Agreement.objects.get().scored_count
+undone = scored.get()
 print("RESULT", after.commitment_count - abandoned == before, after.scored_count ==
       after.commitment_count, undone == before)
 """

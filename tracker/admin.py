@@ -236,10 +236,11 @@ class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
         "signed_on",
         "party_codes",
         "restricted_to",
+        "is_public",
         "commitment_count",
     ]
     readonly_fields = ["commitment_count", "overdue_count"]
-    list_filter = ["status", "parties", "teams"]
+    list_filter = ["status", "is_public", "parties", "teams"]
     search_fields = ["title", "summary", "slug"]
     # The slug is not prepopulated: left empty, the form makes it from the title.
     autocomplete_fields = ["parties"]
@@ -251,6 +252,20 @@ class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
         (None, {"fields": ["title", "slug", "status", ("signed_on", "signed_on_kind")]}),
         ("Parties and access", {"fields": ["parties", "teams"]}),
         (None, {"fields": ["summary"]}),
+        (
+            "Public pages",
+            {
+                "fields": [
+                    "is_public",
+                    "public_analyst_names",
+                    "public_milestone_notes",
+                    "public_retracted_content",
+                ],
+                "description": "A public agreement is readable without signing in under "
+                "/public/ (its feeds, embeddable card and the open dataset too). What is "
+                "left unticked below stays internal.",
+            },
+        ),
     ]
 
     class Media:

@@ -144,6 +144,18 @@ class AgreementForm(forms.ModelForm):
             raise ValidationError(error.message_dict["parties"]) from None
         return parties
 
+    def clean(self):
+        """Public or restricted to teams, never both: refused beside "public"."""
+        cleaned = super().clean()
+        if "is_public" in self.fields and "teams" in cleaned:
+            try:
+                services.agreement_restrict_check(
+                    is_public=cleaned.get("is_public", False), teams=cleaned["teams"]
+                )
+            except ValidationError as error:
+                self.add_error("is_public", error.message_dict["is_public"])
+        return cleaned
+
 
 class EvidenceAdminForm(forms.ModelForm):
     """Corrections to evidence (the Evidence page and the commitment's inline): the claimant

@@ -79,8 +79,13 @@ class Timeline:
     months: list[tuple[str, str]]
 
 
-def deadline_timeline(commitments, *, signed_on: date, today: date, width=1000) -> Timeline | None:
-    """Each deadline placed on a line from the signing to the last deadline (or today)."""
+def deadline_timeline(
+    commitments, *, signed_on: date, today: date, width=1000, url_of=None
+) -> Timeline | None:
+    """Each deadline placed on a line from the signing to the last deadline (or today), each
+    marker a link to its commitment's page (`url_of(commitment)`: the public pages give
+    their own addresses)."""
+    url_of = url_of or (lambda commitment: commitment.get_absolute_url())
     dated = [commitment for commitment in commitments if commitment.due_on]
     if not dated:
         return None
@@ -93,7 +98,7 @@ def deadline_timeline(commitments, *, signed_on: date, today: date, width=1000) 
             label=f"{commitment.reference} {commitment.title}",
             due_on=commitment.due_on,
             css_class=_marker_class(commitment, today),
-            url=commitment.get_absolute_url(),
+            url=url_of(commitment),
         )
         for commitment in dated
     ]

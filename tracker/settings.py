@@ -447,6 +447,11 @@ CALENDAR_FEED_DAYS_AFTER = envint("CALENDAR_FEED_DAYS_AFTER", 730, low=0, high=3
 CALENDAR_FEED_MAX_EVENTS = envint("CALENDAR_FEED_MAX_EVENTS", 2000, low=1, high=10000)
 CALENDAR_FEED_RATE_LIMIT = envint("CALENDAR_FEED_RATE_LIMIT", 30, low=1)
 CALENDAR_FEED_RATE_SECONDS = envint("CALENDAR_FEED_RATE_SECONDS", 600, low=1, high=86400)
+# Public pages, feeds and the open dataset (issue 22): how long a browser, proxy or CDN may
+# keep them (`Cache-Control: public, max-age`); each also carries an ETag for a 304. Feeds
+# hold the newest PUBLIC_FEED_ENTRIES entries.
+PUBLIC_MAX_AGE = envint("PUBLIC_MAX_AGE", 300, low=0, high=86400)
+PUBLIC_FEED_ENTRIES = envint("PUBLIC_FEED_ENTRIES", 50, low=1, high=500)
 
 LOGGING = {
     "version": 1,

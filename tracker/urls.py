@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.http import require_GET
 from drf_spectacular.views import SpectacularAPIView
 
 from .api.docs import SwaggerUIView
@@ -13,12 +14,18 @@ from .views import (
     drafting,
     evidence,
     favicon,
+    followed_feed,
     health,
     imports,
+    open_data,
     overdue,
     preferences,
+    public,
+    public_embed,
+    public_feeds,
     search,
 )
+from .views.public import public_response
 
 app_patterns = [
     path("", dashboard.overview, name="overview"),
@@ -40,11 +47,32 @@ app_patterns = [
     ),
     path("import/", imports.import_page, name="import"),
     path("calendar/<slug:token>.ics", calendar.calendar_feed, name="calendar-feed"),
+    path("feed/<slug:token>.atom", followed_feed.followed_feed, name="followed-feed"),
     path("account/calendar/", calendar.calendar_settings, name="calendar-settings"),
     path("account/api-token/", api_token.api_token, name="api-token"),
     path("agreements/<slug:slug>/follow/", preferences.agreement_follow, name="agreement-follow"),
     path("preferences/", preferences.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", preferences.unsubscribe, name="unsubscribe"),
+]
+
+# Readable without signing in (issue 22): public agreements only, never a user's data.
+public_patterns = [
+    path("", public.agreement_list, name="agreement-list"),
+    path("agreements/<slug:slug>/", public.agreement_detail, name="agreement-detail"),
+    path(
+        "agreements/<slug:slug>/feed/",
+        require_GET(public_response(public_feeds.AgreementFeed())),
+        name="agreement-feed",
+    ),
+    path("agreements/<slug:slug>/embed/", public_embed.agreement_embed, name="agreement-embed"),
+    path("commitments/<int:pk>/", public.commitment_detail, name="commitment-detail"),
+    path("feed/", require_GET(public_response(public_feeds.AllPublicFeed())), name="feed"),
+    path("oembed", public_embed.oembed, name="oembed"),
+    path("data/", open_data.open_data_page, name="open-data"),
+    path("data/commitments.csv", open_data.commitments_csv, name="open-data-csv"),
+    path("data/agreements.json", open_data.agreements_json, name="open-data-json"),
+    path("data/codebook/", open_data.codebook_page, name="codebook"),
+    path("data/codebook.md", open_data.codebook_file, name="codebook-file"),
 ]
 
 account_patterns = [
@@ -64,6 +92,7 @@ account_patterns = [
 
 urlpatterns = [
     path("", include((app_patterns, "tracker"))),
+    path("public/", include((public_patterns, "public"))),
     path("accounts/", include(account_patterns)),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

@@ -19,13 +19,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _figures(agreement) -> tuple:
-    agreement = Agreement.objects.get(pk=agreement.pk)
-    return (
-        agreement.commitment_count,
-        agreement.scored_count,
-        agreement.score_points,
-        agreement.overdue_count,
-    )
+    """The kept figures, read alone: the columns added since (migrations ahead of an older
+    state) may not exist when a test reads them."""
+    return Agreement.objects.values_list(
+        "commitment_count", "scored_count", "score_points", "overdue_count"
+    ).get(pk=agreement.pk)
 
 
 def _agree_with_a_recount() -> bool:
@@ -223,10 +221,13 @@ def _figure_triggers() -> list[str]:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_its_migration_drops_the_triggers_backwards_and_recounts_forwards():
+    # Made before going back: today's model writes columns that 0014 does not have.
+    agreement = AgreementFactory()
     call_command("migrate", "tracker", "0014", verbosity=0)
     assert _figure_triggers() == []
-    agreement = AgreementFactory()
-    CommitmentFactory(agreement=agreement)
+    CommitmentFactory(
+        agreement=Agreement.objects.only("id", "slug", "title", "signed_on").get(pk=agreement.pk)
+    )
     assert _figures(agreement) == (0, 0, 0, 0)
 
     call_command("migrate", "tracker", verbosity=0)

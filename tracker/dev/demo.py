@@ -3,7 +3,8 @@
 One source: the agreement is `docs/examples/pak-afg.yaml`, imported through the importer as
 any file is. The file is dated as if loaded on `EXAMPLE_DAY`; every date in it is moved by
 as many days as today is after that, so that whenever it is loaded the demo has overdue,
-due-soon and implemented commitments. Loading it again changes nothing.
+due-soon and implemented commitments. The agreement is public (its pages under /public/).
+Loading it again changes nothing.
 """
 
 import re
@@ -50,11 +51,12 @@ def load_demo(*, today: date | None = None) -> tuple[bool, list[tuple[str, str, 
         users = _users()
         if Agreement.objects.filter(slug=SLUG).exists():
             return False, users
-        run_import(
-            demo_document(today),
-            file_name=EXAMPLE.name,
-            by=User.objects.get(username="editor"),
-        )
+        editor = User.objects.get(username="editor")
+        run_import(demo_document(today), file_name=EXAMPLE.name, by=editor)
+        # Public (issue 22), so that the demo shows /public/, its feeds and its card.
+        agreement = Agreement.objects.get(slug=SLUG)
+        agreement.is_public = True
+        services.agreement_save(agreement=agreement, parties=agreement.parties.all(), by=editor)
     services.overdue_scan(today=today)
     return True, users
 

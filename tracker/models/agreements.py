@@ -44,6 +44,9 @@ class Party(TrackerModel):
 
 # Written by the triggers of migration 0015 alone.
 KEPT_FIGURES = ("commitment_count", "scored_count", "score_points", "overdue_count")
+# Written by the database alone: the figures, and whether any team restricts the agreement
+# (the triggers of migration 0023 on its teams).
+KEPT_BY_DATABASE = (*KEPT_FIGURES, "is_restricted")
 
 
 class AgreementStatus(models.TextChoices):
@@ -91,6 +94,33 @@ class Agreement(TrackerModel):
         blank=True,
         help_text="Leave empty for an open agreement; pick teams to restrict it to their members.",
     )
+    # Public pages (issue 22). Never together with a team restriction: `services.agreement_save`
+    # unpublishes an agreement it restricts, and the database refuses the two together
+    # (`agreement_public_never_restricted`, on `is_restricted`, which its teams' triggers keep).
+    is_public = models.BooleanField(
+        "public",
+        default=False,
+        db_default=False,
+        help_text="Readable without signing in under /public/, with feeds, an embeddable card "
+        "and the open dataset. Never for an agreement restricted to teams.",
+    )
+    is_restricted = models.BooleanField(default=False, db_default=False, editable=False)
+    public_analyst_names = models.BooleanField(
+        "name analysts on public pages",
+        default=False,
+        db_default=False,
+        help_text="Unticked, public pages say “an analyst” instead of a name.",
+    )
+    public_milestone_notes = models.BooleanField(
+        "publish milestone notes", default=False, db_default=False
+    )
+    public_retracted_content = models.BooleanField(
+        "publish retracted evidence's content",
+        default=False,
+        db_default=False,
+        help_text="Unticked, public pages show that evidence was retracted, when and why, "
+        "but not what it said.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Figures kept by the database's triggers (migration 0015) on every change of a
@@ -104,7 +134,7 @@ class Agreement(TrackerModel):
     overdue_count = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords(
         m2m_fields=[parties, teams],
-        excluded_fields=list(KEPT_FIGURES),
+        excluded_fields=list(KEPT_BY_DATABASE),
     )
 
     class Meta:
@@ -116,14 +146,27 @@ class Agreement(TrackerModel):
             # The overview's cards and the agreements list's "most overdue" sort: the first
             # few by overdue count, read in index order instead of sorting every agreement.
             models.Index(fields=["-overdue_count", "title", "id"], name="agreement_most_overdue"),
+            # The public list (`selectors.agreements_public`), newest first.
+            models.Index(
+                fields=["-signed_on", "title"],
+                condition=Q(is_public=True),
+                name="agreement_public",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_public=False) | Q(is_restricted=False),
+                name="agreement_public_never_restricted",
+                violation_error_message="An agreement restricted to teams cannot be public.",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        """An update leaves the kept figures alone: the values in memory may be older than
-        what the triggers have written since this agreement was read."""
+        """An update leaves the kept figures and `is_restricted` alone: the values in memory
+        may be older than what the triggers have written since this agreement was read."""
         updating = not (self._state.adding or args or kwargs.get("force_insert"))
         if updating and kwargs.get("update_fields") is None:
             deferred = self.get_deferred_fields()
@@ -131,7 +174,7 @@ class Agreement(TrackerModel):
                 field.attname
                 for field in self._meta.concrete_fields
                 if not field.primary_key
-                and field.attname not in KEPT_FIGURES
+                and field.attname not in KEPT_BY_DATABASE
                 and field.attname not in deferred
             ]
         super().save(*args, **kwargs)

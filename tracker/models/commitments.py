@@ -244,6 +244,9 @@ class StatusChange(TrackerModel):
             models.Index(fields=["commitment", "changed_at"], name="statuschange_history"),
             # The digest's "implemented since the last digest".
             models.Index(fields=["to_status", "changed_at"], name="statuschange_to_status"),
+            # The public feeds' newest status changes (as `evidence_latest` for evidence),
+            # read in index order instead of sorting those of every public agreement.
+            models.Index(fields=["-changed_at", "-id"], name="statuschange_latest"),
         ]
 
     def __str__(self) -> str:

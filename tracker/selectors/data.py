@@ -4,9 +4,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import (
-    Exists,
     F,
-    OuterRef,
     Prefetch,
     QuerySet,
     Sum,
@@ -103,6 +101,12 @@ def calendar_exceeds(user: User, *, today: date, limit: int) -> bool:
 
 def agreement_for_export(agreement: Agreement) -> Agreement:
     """One agreement with everything the import format holds, in a fixed number of queries."""
+    return agreements_for_export(Agreement.objects.filter(pk=agreement.pk)).get()
+
+
+def agreements_for_export(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """Agreements with everything the import format holds: a fixed number of queries however
+    many they are (the open dataset reads every public agreement so)."""
     evidence = Evidence.objects.select_related("claimed_by").order_by("logged_at", "id")
     changes = StatusChange.objects.select_related("evidence").order_by("changed_at", "id")
     extensions = DeadlineExtension.objects.select_related(
@@ -119,24 +123,19 @@ def agreement_for_export(agreement: Agreement) -> Agreement:
         )
         .order_by("sort_key")
     )
-    return (
-        Agreement.objects.filter(pk=agreement.pk)
-        .prefetch_related(
-            "parties",
-            "teams",
-            "sources",
-            "milestones",
-            Prefetch("commitments", queryset=commitments),
-        )
-        .get()
+    return agreements.prefetch_related(
+        "parties",
+        "teams",
+        "sources",
+        "milestones",
+        Prefetch("commitments", queryset=commitments),
     )
 
 
 def api_agreements(user: User) -> QuerySet[Agreement]:
-    """The API's agreements: visible ones with their restriction (the filters add their
-    figures and order: `agreements_filtered`)."""
-    restricted = Agreement.teams.through.objects.filter(agreement_id=OuterRef("pk"))
-    return agreements_visible_to(user).annotate(is_restricted=Exists(restricted))
+    """The API's agreements: visible ones (the filters add their figures and order:
+    `agreements_filtered`); their restriction is the column the teams' triggers keep."""
+    return agreements_visible_to(user)
 
 
 def api_commitments(user: User) -> QuerySet[Commitment]:

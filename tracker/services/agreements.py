@@ -191,6 +191,18 @@ def agreement_check_slug(*, agreement: Agreement, slug: str) -> None:
         )
 
 
+def agreement_restrict_check(*, is_public: bool, teams: Iterable[Team]) -> None:
+    """An agreement is public or restricted to teams, never both: the refusal a form shows
+    when both are asked for at once (`agreement_save` itself lets the restriction win)."""
+    if is_public and list(teams):
+        raise ValidationError(
+            {
+                "is_public": "An agreement restricted to teams cannot be public: "
+                "untick “public” or remove the teams."
+            }
+        )
+
+
 def agreement_check_parties(*, parties: Iterable[Party]) -> None:
     if len({party.pk for party in parties}) < MIN_PARTIES:
         raise ValidationError({"parties": "An agreement has at least two parties."})
@@ -207,12 +219,23 @@ def agreement_save(
     """Validate and save an agreement with its parties (two or more) and, if given, the
     teams it is restricted to. The signing milestone follows its date, and the due dates
     counted from the signing with it. A party still responsible for one of its commitments
-    cannot leave it."""
+    cannot leave it. An agreement restricted to teams is never public: restricting a public
+    one unpublishes it in the same save (`agreement_restrict_check` is the form's refusal)."""
     parties = list(parties)
+    teams = None if teams is None else list(teams)
     agreement_check_parties(parties=parties)
     agreement_check_slug(agreement=agreement, slug=agreement.slug)
+    if teams is not None:
+        agreement.is_restricted = bool(teams)
+    elif agreement.pk is not None:
+        agreement.is_restricted = agreement.teams.exists()
+    if agreement.is_restricted:
+        agreement.is_public = False
     agreement.full_clean(exclude=["parties", "teams"])
     history_by(agreement, by)
+    if teams is not None and agreement.pk is not None:
+        # Before the row: the teams' triggers open it again, so that it may be made public.
+        agreement.teams.set(teams)
     agreement.save()
     leaving = (
         Commitment.responsible_parties.through.objects.filter(commitment__agreement=agreement)

@@ -113,5 +113,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
             "more": selectors.calendar_exceeds(request.user, today=today, limit=limit),
             "rate_limit": settings.CALENDAR_FEED_RATE_LIMIT,
             "rate_window": _duration(settings.CALENDAR_FEED_RATE_SECONDS),
+            "followed_feed_url": settings.SITE_URL
+            + reverse("tracker:followed-feed", args=[request.user.calendar_token]),
         },
     )

@@ -6,7 +6,8 @@ from tracker.dev.demo import SLUG, load_demo
 class Command(BaseCommand):
     help = (
         "Load the seed agreement (Pakistan–Afghanistan), its commitments, evidence and one "
-        "demo user per role. Dates count back from today. Running it again changes nothing."
+        "demo user per role; the agreement is public (/public/). Dates count back from today. "
+        "Running it again changes nothing."
     )
 
     def handle(self, *args, **options) -> None:
