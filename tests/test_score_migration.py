@@ -47,17 +47,19 @@ def test_it_recounts_existing_figures_both_ways_on_postgresql(agreement):
 SQLITE = """
 from django.core.management import call_command
 from tracker.models import Agreement, Commitment
+# The demo is loaded with today's schema (the models know no other), then taken back to 0018;
+# under it only the columns 0018 has are read or written.
 call_command("migrate", verbosity=0)
-call_command("migrate", "tracker", "0018", verbosity=0)
 call_command("load_demo", verbosity=0)
+call_command("migrate", "tracker", "0018", verbosity=0)
 Commitment.objects.filter(pk__in=Commitment.objects.values("pk")[:3]).update(status="abandoned")
 abandoned = Commitment.objects.filter(status="abandoned").count()
-before = Agreement.objects.get().scored_count
+before = Agreement.objects.values_list("scored_count", flat=True).get()
 call_command("migrate", "tracker", verbosity=0)
 call_command("refresh_figures", "--check", verbosity=0)
 after = Agreement.objects.get()
 call_command("migrate", "tracker", "0018", verbosity=0)
-undone = Agreement.objects.get().scored_count
+undone = Agreement.objects.values_list("scored_count", flat=True).get()
 print("RESULT", after.commitment_count - abandoned == before, after.scored_count ==
       after.commitment_count, undone == before)
 """

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from tracker import selectors, services
 from tracker.models import Agreement, Commitment, CommitmentStatus, OverdueFlag
+from tracker.models.agreements import KEPT_FIGURES
 from tracker.models.commitments import STATUS_WEIGHTS
 
 from ..factories import AgreementFactory, CommitmentFactory
@@ -19,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _figures(agreement) -> tuple:
-    agreement = Agreement.objects.get(pk=agreement.pk)
+    # Only the figures' columns: the test of the migration reads them under an older schema.
+    agreement = Agreement.objects.only(*KEPT_FIGURES).get(pk=agreement.pk)
     return (
         agreement.commitment_count,
         agreement.scored_count,
@@ -223,10 +225,13 @@ def _figure_triggers() -> list[str]:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_its_migration_drops_the_triggers_backwards_and_recounts_forwards():
-    call_command("migrate", "tracker", "0014", verbosity=0)
-    assert _figure_triggers() == []
+    # Rows made with today's schema (the models know no other), then figures lost while the
+    # triggers are gone: the way forward must count them again.
     agreement = AgreementFactory()
     CommitmentFactory(agreement=agreement)
+    call_command("migrate", "tracker", "0014", verbosity=0)
+    assert _figure_triggers() == []
+    Agreement.objects.filter(pk=agreement.pk).update(**dict.fromkeys(KEPT_FIGURES, 0))
     assert _figures(agreement) == (0, 0, 0, 0)
 
     call_command("migrate", "tracker", verbosity=0)

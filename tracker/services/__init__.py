@@ -14,6 +14,7 @@ from .agreements import (
     agreement_check_slug,
     agreement_recompute_due_dates,
     agreement_save,
+    agreement_set_holidays,
     agreement_sync_signing,
     milestone_save,
     milestone_set_date,
@@ -21,6 +22,7 @@ from .agreements import (
 )
 from .commitments import (
     StatusConflict,
+    agreement_holidays,
     commitment_check,
     commitment_check_dependencies,
     commitment_check_milestone,
@@ -64,9 +66,11 @@ __all__ = [
     "agreement_accept_draft",
     "agreement_check_parties",
     "agreement_check_slug",
+    "agreement_holidays",
     "agreement_recompute_due_dates",
     "agreement_save",
     "agreement_set_followed",
+    "agreement_set_holidays",
     "agreement_stats_refresh",
     "agreement_sync_signing",
     "commitment_check",
