@@ -106,6 +106,7 @@ def agreement_for_export(agreement: Agreement) -> Agreement:
             "teams",
             "sources",
             "milestones",
+            "holidays",
             Prefetch("commitments", queryset=commitments),
         )
         .get()
