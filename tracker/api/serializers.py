@@ -19,6 +19,8 @@ from ..models import (
     StatusChange,
     limits,
 )
+from ..models.agreements import MAX_GRACE_DAYS
+from ..models.commitments import TIMELINE_KINDS
 from ..services import EVIDENCE_FIELDS
 
 
@@ -52,9 +54,35 @@ class PartySerializer(serializers.ModelSerializer):
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
+    date = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="Null while the event has not happened: deadlines counted from it are pending.",
+    )
+
     class Meta:
         model = Milestone
-        fields = ["name", "kind", "date", "date_is_estimate", "note"]
+        fields = ["id", "name", "kind", "date", "date_is_estimate", "note"]
+
+
+class MilestoneDateSerializer(serializers.Serializer):
+    """What an editor sends to date a milestone (PATCH): the day it happened, or null."""
+
+    date = serializers.DateField(
+        allow_null=True,
+        help_text="YYYY-MM-DD; null when the event has not happened (never for the signing).",
+    )
+
+
+class AgreementChangeSerializer(serializers.Serializer):
+    """What an editor may change on an agreement through the API (PATCH)."""
+
+    prompt_grace_days = serializers.IntegerField(
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_GRACE_DAYS,
+        help_text="Days after its event a prompt commitment is due; null: no fixed date.",
+    )
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -76,6 +104,12 @@ class AgreementSerializer(serializers.ModelSerializer):
         "commitment counted, an abandoned one at 0 points; null without commitments."
     )
     next_due_on = serializers.DateField(read_only=True, allow_null=True)
+    prompt_grace_days = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text='Days after its event a prompt commitment ("immediately") is due and '
+        "flagged; null: prompt commitments have no fixed date.",
+    )
 
     class Meta:
         model = Agreement
@@ -88,6 +122,7 @@ class AgreementSerializer(serializers.ModelSerializer):
             "signed_on_kind",
             "status",
             "summary",
+            "prompt_grace_days",
             "is_restricted",
             "commitment_count",
             "overdue_count",
@@ -102,9 +137,15 @@ class AgreementSerializer(serializers.ModelSerializer):
 class AgreementDetailSerializer(AgreementSerializer):
     milestones = MilestoneSerializer(many=True, read_only=True)
     sources = SourceSerializer(many=True, read_only=True)
+    holidays = serializers.SlugRelatedField(
+        slug_field="date",
+        many=True,
+        read_only=True,
+        help_text="Public holidays (YYYY-MM-DD) that working days skip, besides weekends.",
+    )
 
     class Meta(AgreementSerializer.Meta):
-        fields = [*AgreementSerializer.Meta.fields, "milestones", "sources"]
+        fields = [*AgreementSerializer.Meta.fields, "milestones", "holidays", "sources"]
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
@@ -118,6 +159,26 @@ class CommitmentSerializer(serializers.ModelSerializer):
         allow_null=True,
         default=None,
         help_text="The milestone a relative timeline counts from; null for the signing.",
+    )
+    timeline_kind = serializers.ChoiceField(
+        choices=TIMELINE_KINDS,
+        read_only=True,
+        allow_null=True,
+        help_text="How the timeline was read: none, fixed, offset (from an event), prompt or "
+        "recurring.",
+    )
+    reading = serializers.CharField(
+        source="deadline_reading",
+        read_only=True,
+        help_text='How the deadline was read, in words: "3 months after the signing", "due 3 '
+        'months after the start of negotiations, which has not happened", "no fixed date, '
+        'expected promptly".',
+    )
+    pending = serializers.BooleanField(
+        source="is_pending",
+        read_only=True,
+        help_text="Counted from an event that has not happened (its milestone has no date): "
+        "no due date yet, never overdue.",
     )
     is_overdue = serializers.BooleanField(read_only=True, help_text="Flagged by the overdue scan.")
     original_due_on = serializers.DateField(
@@ -164,6 +225,9 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "responsible_parties",
             "timeline",
             "counted_from",
+            "timeline_kind",
+            "reading",
+            "pending",
             "due_on",
             "status",
             "version",
@@ -202,6 +266,9 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "responsible_parties": [party.code for party in commitment.responsible_parties.all()],
             "timeline": commitment.timeline_wording,
             "counted_from": milestone.name if milestone is not None else None,
+            "timeline_kind": commitment.timeline_kind,
+            "reading": commitment.deadline_reading,
+            "pending": commitment.is_pending,
             "due_on": _iso(commitment.due_on),
             "status": commitment.status,
             "version": commitment.version,
