@@ -78,6 +78,15 @@ RELATIVE_KINDS = tuple(
 )
 
 
+def pending_condition() -> Q:
+    """`Commitment.is_pending` as a filter: counted from an event whose milestone has no date."""
+    return Q(
+        timeline_kind__in=RELATIVE_KINDS,
+        deadline_milestone__isnull=False,
+        deadline_milestone__date__isnull=True,
+    )
+
+
 def describe_lateness(*, due_on: date | None, closed: bool, today: date) -> str:
     """'12 days overdue', 'due today', 'due in 3 days', 'closed', or 'no deadline'."""
     if due_on is None:
