@@ -190,3 +190,14 @@ def test_a_recount_links_an_event_wording_saved_before_the_rule(agreement):
     commitment.refresh_from_db()
     assert commitment.deadline_milestone.name == "Exchange of instruments"
     assert commitment.due_on is None
+
+
+def test_a_draft_counted_from_the_talks_waits_for_them(agreement, editor):
+    commitment = Commitment(
+        reference="9.1", title="Hold talks", timeline_wording="three months after the talks start"
+    )
+    services.agreement_accept_draft(agreement=agreement, commitments=[(commitment, [])], by=editor)
+    commitment.refresh_from_db()
+    assert commitment.deadline_milestone.name == "Talks start"
+    assert commitment.deadline_milestone.date is None
+    assert commitment.due_on is None
