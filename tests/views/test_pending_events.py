@@ -82,3 +82,9 @@ def test_the_overview_reads_pending_commitments_in_a_fixed_number_of_queries(ana
     for _ in range(12):
         _pending(AgreementFactory())
     assert _overview_queries(analyst_client) == small
+
+
+def test_the_agreement_page_lists_an_undated_milestone_as_not_happened(analyst_client, agreement):
+    _pending(agreement)
+    page = analyst_client.get(agreement.get_absolute_url()).content.decode()
+    assert "<strong>not happened yet</strong> <bdi>Start of negotiations</bdi>" in page
