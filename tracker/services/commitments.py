@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -127,7 +127,13 @@ def _event_milestone(
     )
     milestone.full_clean()
     history_by(milestone, by)
-    milestone.save()
+    try:
+        with transaction.atomic():
+            milestone.save()
+    except IntegrityError:
+        # Another save made the same event's milestone meanwhile (the unique name waited
+        # for it to commit): count from that one.
+        milestone = Milestone.objects.get(agreement=agreement, name=milestone.name)
     milestones.append(milestone)
     return milestone
 
