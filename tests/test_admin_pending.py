@@ -4,6 +4,7 @@ prompt commitments and the public holidays, each moving the due dates in the sam
 import datetime
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from tracker.models import Commitment, MilestoneKind
@@ -113,3 +114,26 @@ def test_holidays_added_in_the_admin_move_working_day_deadlines(editor_client):
     commitment.refresh_from_db()
     assert commitment.due_on == D(2026, 3, 25)
     assert list(agreement.holidays.values_list("name", flat=True)) == ["Pakistan Day"]
+
+
+def test_the_milestone_and_the_due_dates_it_gives_are_saved_together(
+    editor_client, agreement, ratification
+):
+    CommitmentFactory(agreement=agreement, timeline_wording="within 2 months of ratification")
+    url, data = _change_page(editor_client, agreement)
+    index = next(
+        key.split("-")[1]
+        for key, value in data.items()
+        if key.startswith("milestones-") and key.endswith("-name") and value == "Ratification"
+    )
+    data[f"milestones-{index}-date"] = "2026-06-10"
+
+    def refuse_commitment_updates(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith('UPDATE "TRACKER_COMMITMENT"'):
+            raise RuntimeError("the due dates could not be written")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse_commitment_updates), pytest.raises(RuntimeError):
+        editor_client.post(url, data)
+    ratification.refresh_from_db()
+    assert ratification.date is None
