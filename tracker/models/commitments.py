@@ -82,6 +82,7 @@ def pending_condition() -> Q:
     """`Commitment.is_pending` as a filter: counted from an event whose milestone has no date."""
     return Q(
         timeline_kind__in=RELATIVE_KINDS,
+        due_on__isnull=True,
         deadline_milestone__isnull=False,
         deadline_milestone__date__isnull=True,
     )
@@ -220,9 +221,11 @@ class Commitment(TrackerModel):
     @property
     def is_pending(self) -> bool:
         """Counted from an event that has not happened (its milestone has no date): neither
-        due nor overdue until it has one. Reads `deadline_milestone`: select it."""
+        due nor overdue until it has one (a recurring timeline with its own start date is
+        due all the same). Reads `deadline_milestone`: select it."""
         return (
             self.timeline_kind in RELATIVE_KINDS
+            and self.due_on is None
             and self.deadline_milestone_id is not None
             and self.deadline_milestone.date is None
         )
