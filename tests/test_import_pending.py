@@ -132,3 +132,13 @@ def _errors_of(text: str) -> list[str]:
     with pytest.raises(ImportFailed) as failure:
         _import(text)
     return failure.value.errors
+
+
+def test_a_later_commitment_may_count_from_the_event_an_earlier_wording_made():
+    _import(
+        PENDING + '      - {reference: "5", title: Report, timeline: within 1 month, '
+        "counted_from: Ratification}\n"
+    )
+    later = Commitment.objects.get(reference="5")
+    assert later.deadline_milestone == Commitment.objects.get(reference="2").deadline_milestone
+    assert later.is_pending

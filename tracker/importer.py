@@ -357,6 +357,10 @@ class _Writer:
             ),
             force=responsible is not None and set(responsible) != old,
         )
+        known = {milestone.pk for milestone in milestones.values()}
+        if commitment.deadline_milestone_id not in known | {None}:
+            # An event its wording names was made just now: later rows may name it too.
+            milestones[commitment.deadline_milestone.name] = commitment.deadline_milestone
         logged = [self._evidence(commitment, label, entry) for entry in plan.evidence]
         self._status(commitment, label, plan, logged, created)
         for evidence, entry in zip(logged, plan.evidence, strict=True):
