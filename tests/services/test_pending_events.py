@@ -201,3 +201,20 @@ def test_a_draft_counted_from_the_talks_waits_for_them(agreement, editor):
     assert commitment.deadline_milestone.name == "Talks start"
     assert commitment.deadline_milestone.date is None
     assert commitment.due_on is None
+
+
+def test_an_extension_counted_from_an_undated_event_is_refused_and_says_why(agreement, editor):
+    commitment = CommitmentFactory(agreement=agreement, timeline_wording="within 1 month")
+    with pytest.raises(ValidationError) as raised:
+        services.commitment_extend_deadline(
+            commitment=commitment,
+            wording="within 1 month of ratification",
+            reason="Talks",
+            by=editor,
+        )
+    assert (
+        "“Ratification”, which has not happened" in raised.value.message_dict["timeline_wording"][0]
+    )
+    assert not agreement.milestones.filter(name="Ratification").exists()
+    commitment.refresh_from_db()
+    assert commitment.due_on == D(2026, 2, 28)

@@ -457,6 +457,13 @@ def commitment_extend_deadline(
         commitment=extended, signed_on=commitment.agreement.signed_on, create_event=True, by=by
     )
     milestone = extended.deadline_milestone
+    if new_due_on is None and extended.is_pending:
+        raise ValidationError(
+            {
+                "timeline_wording": f"It counts from “{milestone.name}”, which has not happened: "
+                "an extension needs a date; date that milestone first, or count from another."
+            }
+        )
     if new_due_on is None:
         raise ValidationError(
             {"timeline_wording": "An extension needs a deadline; to drop it, edit the timeline."}
