@@ -1,11 +1,14 @@
 """The pages say when a deadline waits for an event that has not happened, and how a prompt
 commitment reads; the overview lists what waits, in a fixed number of queries."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tracker import services
 from tracker.models import MilestoneKind
 
 from ..factories import AgreementFactory, CommitmentFactory, MilestoneFactory
@@ -88,3 +91,14 @@ def test_the_agreement_page_lists_an_undated_milestone_as_not_happened(analyst_c
     _pending(agreement)
     page = analyst_client.get(agreement.get_absolute_url()).content.decode()
     assert "<strong>not happened yet</strong> <bdi>Start of negotiations</bdi>" in page
+
+
+def test_the_agreement_page_shows_its_holidays_and_grace_period(analyst_client, agreement):
+    services.agreement_set_holidays(
+        agreement=agreement, holidays={date(2026, 3, 23): "Pakistan Day"}
+    )
+    agreement.prompt_grace_days = 14
+    services.agreement_save(agreement=agreement, parties=agreement.parties.all())
+    page = analyst_client.get(agreement.get_absolute_url()).content.decode()
+    assert "<strong>23 Mar 2026</strong> <bdi>Pakistan Day</bdi>" in page
+    assert "Commitments expected promptly are due 14 days after their event." in page
