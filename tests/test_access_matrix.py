@@ -186,6 +186,19 @@ EXPECTED: dict[str, Entry] = {
     "api-agreement-detail": Entry(
         _url("api-agreement-detail", slug=_slug), api(outsider=404), api_read_only(), api=True
     ),
+    # PATCH only (its roles: tests/api/test_pending_events.py).
+    "api-agreement-milestone": Entry(
+        lambda w: reverse(
+            "api-agreement-milestone",
+            kwargs={
+                "slug": w["agreement"].slug,
+                "milestone_id": w["agreement"].milestones.get().pk,
+            },
+        ),
+        api_read_only(),
+        api_read_only(),
+        api=True,
+    ),
     "api-commitment-list": Entry(_url("api-commitment-list"), api(), api_read_only(), api=True),
     "api-commitment-detail": Entry(
         _url("api-commitment-detail", pk=_commitment),

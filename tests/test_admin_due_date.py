@@ -91,3 +91,36 @@ def test_the_preview_is_refused_to_an_analyst(analyst_client):
 def test_the_preview_sends_someone_signed_out_to_the_sign_in(client):
     response = client.get(reverse(PREVIEW), {"wording": "within 1 month"})
     assert response.status_code == 302
+
+
+def test_the_preview_says_a_wording_counted_from_an_undated_event_is_pending(editor_client):
+    agreement = AgreementFactory(signed_on=datetime.date(2026, 1, 31))
+    MilestoneFactory(agreement=agreement, name="Ratification", date=None)
+    params = {"wording": "within 30 days of ratification", "agreement": agreement.pk}
+    answer = editor_client.get(reverse(PREVIEW), params).json()
+    assert answer == {
+        "due_on": None,
+        "message": "Pending: due 30 days after the ratification, which has not happened.",
+    }
+
+
+def test_the_preview_says_saving_makes_the_event_a_wording_names(editor_client):
+    agreement = AgreementFactory(signed_on=datetime.date(2026, 1, 31))
+    params = {"wording": "upon ratification", "agreement": agreement.pk}
+    answer = editor_client.get(reverse(PREVIEW), params).json()
+    assert answer["due_on"] is None
+    assert answer["message"] == (
+        "Pending: saving makes the milestone “Ratification”, undated until it happens."
+    )
+    assert not agreement.milestones.filter(name="Ratification").exists()
+
+
+def test_the_preview_of_prompt_wording_follows_the_grace_period(editor_client):
+    agreement = AgreementFactory(signed_on=datetime.date(2026, 1, 31))
+    params = {"wording": "immediately", "agreement": agreement.pk}
+    answer = editor_client.get(reverse(PREVIEW), params).json()
+    assert answer == {"due_on": None, "message": "No fixed date, expected promptly."}
+    agreement.prompt_grace_days = 10
+    agreement.save()
+    answer = editor_client.get(reverse(PREVIEW), params).json()
+    assert answer["due_on"] == "2026-02-10"

@@ -298,8 +298,8 @@ def test_it_notes_a_timeline_counted_from_another_event():
     (proposal,) = draft_from_text(text).proposals
     assert proposal.timeline_wording == "three months after the talks start"
     assert proposal.notes == (
-        "The text counts this from “the talks start”; it is counted from the signing until you "
-        "set that milestone in data entry.",
+        "The text counts this from “the talks start”; saved, it waits for that event: date its "
+        "milestone when it happens.",
     )
 
 

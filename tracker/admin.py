@@ -35,6 +35,7 @@ from .models import (
     DeadlineExtension,
     DigestDelivery,
     Evidence,
+    Holiday,
     JobRun,
     Milestone,
     MilestoneKind,
@@ -113,6 +114,17 @@ class MilestoneInline(admin.TabularInline):
         if db_field.name == "kind":
             kwargs["choices"] = [c for c in MilestoneKind.choices if c[0] != MilestoneKind.SIGNING]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+class HolidayInline(admin.TabularInline):
+    """The public holidays the agreement's working days skip; saved through
+    `services.agreement_set_holidays`, which moves the due dates they change."""
+
+    model = Holiday
+    formfield_overrides = DATE_INPUT
+    extra = 0
+    fields = ["date", "name"]
+    verbose_name_plural = "public holidays (working days skip them, besides weekends)"
 
 
 class DueDatePreviewMixin:
@@ -247,10 +259,11 @@ class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
     filter_horizontal = ["teams"]
     formfield_overrides = DATE_INPUT
     date_hierarchy = "signed_on"
-    inlines = [SourceInline, MilestoneInline, CommitmentInline]
+    inlines = [SourceInline, MilestoneInline, HolidayInline, CommitmentInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", ("signed_on", "signed_on_kind")]}),
         ("Parties and access", {"fields": ["parties", "teams"]}),
+        ("Deadlines", {"fields": ["prompt_grace_days"]}),
         (None, {"fields": ["summary"]}),
         (
             "Public pages",
@@ -318,6 +331,17 @@ class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
                 milestone.delete()
             for milestone_form in _saved_forms(formset):
                 services.milestone_save(milestone=milestone_form.instance, by=request.user)
+        elif formset.model is Holiday:
+            kept = [
+                row.cleaned_data
+                for row in formset.forms
+                if row not in formset.deleted_forms and row.cleaned_data.get("date")
+            ]
+            services.agreement_set_holidays(
+                agreement=form.instance,
+                holidays={row["date"]: row.get("name", "") for row in kept},
+                by=request.user,
+            )
         else:  # sources: nothing derived from them, saved (with history) as they are
             formset.save()
 

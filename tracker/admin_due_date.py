@@ -10,6 +10,7 @@ from django.http import HttpRequest, JsonResponse
 
 from . import deadlines, selectors, services
 from .models import Agreement, Commitment, Milestone
+from .timeline_events import milestone_name
 
 
 def _visible(request: HttpRequest, model, value: str | None):
@@ -41,7 +42,9 @@ def due_date_preview(request: HttpRequest) -> JsonResponse:
     if signed_on is None and agreement is not None:
         signed_on = agreement.signed_on
     wording = request.GET.get("wording", "")[:200]
-    commitment = Commitment(timeline_wording=wording, deadline_milestone=milestone)
+    commitment = Commitment(
+        timeline_wording=wording, deadline_milestone=milestone, agreement=agreement
+    )
     try:
         due_on = services.commitment_due_date(commitment=commitment, signed_on=signed_on)
     except ValidationError as error:
@@ -49,7 +52,19 @@ def due_date_preview(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"due_on": None, "message": message})
     if due_on is not None:
         return JsonResponse({"due_on": due_on.isoformat(), "message": f"Due {due_on:%-d %B %Y}."})
-    if deadlines.parse_timeline(wording).kind == deadlines.TimelineKind.NONE:
-        return JsonResponse({"due_on": None, "message": "No deadline."})
-    message = "Counted from the signing: give the agreement's date first."
-    return JsonResponse({"due_on": None, "message": message})
+    return JsonResponse({"due_on": None, "message": _why_no_date(commitment, wording)})
+
+
+def _why_no_date(commitment: Commitment, wording: str) -> str:
+    timeline = deadlines.parse_timeline(wording)
+    if timeline.kind == deadlines.TimelineKind.NONE:
+        return "No deadline."
+    if commitment.is_pending:
+        return f"Pending: {commitment.deadline_reading}."
+    no_grace = commitment.agreement_id is None or commitment.agreement.prompt_grace_days is None
+    if timeline.kind == deadlines.TimelineKind.PROMPT and no_grace:
+        return "No fixed date, expected promptly."
+    if timeline.event is not None and commitment.deadline_milestone is None:
+        name = milestone_name(wording, timeline.event)
+        return f"Pending: saving makes the milestone “{name}”, undated until it happens."
+    return "Counted from the signing: give the agreement's date first."

@@ -334,8 +334,8 @@ def _sentence_proposals(line: str) -> list[Proposal]:
         if not relative and (anchor := timephrases.OTHER_ANCHOR_RE.match(sentence, end)):
             end = anchor.end()
             notes = (
-                f"The text counts this from “{anchor[1]}”; it is counted from the signing "
-                "until you set that milestone in data entry.",
+                f"The text counts this from “{anchor[1]}”; saved, it waits for that event: "
+                "date its milestone when it happens.",
             )
         wording = sentence[match.start() : end]
         rest = f"{sentence[: match.start()]} {sentence[end:]}"

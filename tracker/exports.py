@@ -201,6 +201,7 @@ def _agreement(agreement: Agreement) -> dict:
             "signed_on_kind": agreement.signed_on_kind,
             "status": agreement.status,
             "summary": agreement.summary,
+            "prompt_grace_days": agreement.prompt_grace_days,
             "teams": teams or None,
             "sources": [
                 _compact(
@@ -226,6 +227,10 @@ def _agreement(agreement: Agreement) -> dict:
                 )
                 for milestone in agreement.milestones.all()
                 if not milestone.is_signing
+            ],
+            "holidays": [
+                _compact({"date": holiday.date, "name": holiday.name})
+                for holiday in agreement.holidays.all()
             ],
             "commitments": [_commitment(commitment) for commitment in agreement.commitments.all()],
         }

@@ -28,6 +28,7 @@ from .models import (
     Stance,
     Theme,
 )
+from .models.agreements import MAX_GRACE_DAYS
 
 PARTY_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]*$")  # as the party_code_capitals constraint
 MAX_ERRORS = 100
@@ -229,6 +230,7 @@ class AgreementPlan:
     teams: list[str] | None
     sources: list[tuple[str, dict]]
     milestones: list[tuple[str, dict]]
+    holidays: dict[date, str] | None
     commitments: list[CommitmentPlan]
 
 
@@ -252,13 +254,16 @@ AGREEMENT_KEYS = (
     "signed_on_kind",
     "status",
     "summary",
+    "prompt_grace_days",
     "teams",
     "sources",
     "milestones",
+    "holidays",
     "commitments",
 )
 SOURCE_KEYS = ("title", "kind", "url", "publisher", "published_on")
 MILESTONE_KEYS = ("name", "kind", "date", "date_is_estimate", "note")
+HOLIDAY_KEYS = ("date", "name")
 COMMITMENT_KEYS = (
     "reference",
     "title",
@@ -364,6 +369,9 @@ def _read_agreement(errors, file_name: str, number: int, data) -> AgreementPlan:
             "signed_on_kind": lambda: item.choice("signed_on_kind", Agreement.DateKind),
             "status": lambda: item.choice("status", AgreementStatus),
             "summary": lambda: item.text("summary"),
+            "prompt_grace_days": lambda: item.integer(
+                "prompt_grace_days", low=1, high=MAX_GRACE_DAYS
+            ),
         },
     )
     sources = []
@@ -385,6 +393,7 @@ def _read_agreement(errors, file_name: str, number: int, data) -> AgreementPlan:
         [(plan.reference, plan.where) for plan in commitments],
     )
     _no_repeats(errors, file_name, "milestone name", [(name, item.where) for name, _ in milestones])
+    holidays = _read_holidays(errors, file_name, item)
     return AgreementPlan(
         where=item.where,
         slug=slug,
@@ -393,6 +402,7 @@ def _read_agreement(errors, file_name: str, number: int, data) -> AgreementPlan:
         teams=item.names("teams"),
         sources=sources,
         milestones=milestones,
+        holidays=holidays,
         commitments=commitments,
     )
 
@@ -407,6 +417,29 @@ def _read_source(item: _Item) -> dict:
             "published_on": lambda: item.date("published_on"),
         },
     )
+
+
+def _read_holidays(errors, file_name: str, item: _Item) -> dict[date, str] | None:
+    """The agreement's public holidays, each a date or a mapping {date, name}: all of them
+    (those not listed are no longer holidays); left out, unchanged."""
+    if not item.has("holidays"):
+        return None
+    holidays: dict[date, str] = {}
+    for n, entry in enumerate(item.items("holidays"), start=1):
+        where = f"{item.where}, holiday {n}"
+        part = _Item(
+            errors, file_name, where, entry if isinstance(entry, dict) else {}, HOLIDAY_KEYS
+        )
+        if not isinstance(entry, dict):
+            part.data = {"date": entry}
+        day = part.date("date", required=True)
+        if day is None:
+            continue
+        if day in holidays:
+            part.fail("date", f"{day.isoformat()} is listed twice")
+            continue
+        holidays[day] = part.text("name") or ""
+    return holidays
 
 
 def _read_milestone(item: _Item) -> dict:

@@ -60,7 +60,7 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # party, team, agreement, source, milestone, commitment, status, evidence
+    kind: str  # party, team, agreement, source, milestone, holidays, commitment, status, evidence
     label: str
     action: str  # created, updated, unchanged, changed, logged, retracted
 
@@ -247,6 +247,8 @@ class _Writer:
             self._source(agreement, plan.where, title, values)
         for name, values in plan.milestones:
             self._milestone(agreement, milestones, plan.where, name, values)
+        if plan.holidays is not None:
+            self._holidays(agreement, plan.where, plan.holidays)
         for commitment in plan.commitments:
             self._commitment_guarded(agreement, milestones, commitment, set(wanted))
             progress()
@@ -276,10 +278,7 @@ class _Writer:
         if milestone is not None and milestone.is_signing:
             self.fail(where, "milestones", f"“{name}” is the signing: it follows signed_on")
             return
-        if milestone is None:
-            if "date" not in values:
-                self.fail(where, "milestones", f"milestone “{name}” needs a date")
-                return
+        if milestone is None:  # without a date: an event that has not happened yet
             milestone = Milestone(agreement=agreement, name=name)
         try:
             self.save(
@@ -293,6 +292,20 @@ class _Writer:
         except _Refused:
             return
         milestones[name] = milestone
+
+    def _holidays(self, agreement, where: str, holidays: dict) -> None:
+        current = dict(agreement.holidays.values_list("date", "name"))
+        if current == holidays:
+            self.report.add("holidays", agreement.slug, "unchanged")
+            return
+        with contextlib.suppress(_Refused):
+            self.attempt(
+                where,
+                lambda: services.agreement_set_holidays(
+                    agreement=agreement, holidays=holidays, by=self.by
+                ),
+            )
+            self.report.add("holidays", agreement.slug, "updated" if current else "created")
 
     # Commitments ---------------------------------------------------------------------------
 
@@ -344,6 +357,10 @@ class _Writer:
             ),
             force=responsible is not None and set(responsible) != old,
         )
+        known = {milestone.pk for milestone in milestones.values()}
+        if commitment.deadline_milestone_id not in known | {None}:
+            # An event its wording names was made just now: later rows may name it too.
+            milestones[commitment.deadline_milestone.name] = commitment.deadline_milestone
         logged = [self._evidence(commitment, label, entry) for entry in plan.evidence]
         self._status(commitment, label, plan, logged, created)
         for evidence, entry in zip(logged, plan.evidence, strict=True):

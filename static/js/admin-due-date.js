@@ -31,6 +31,9 @@
     if (milestone && milestone.value) params.set("milestone", milestone.value);
     if (signedOn && signedOn.value) params.set("signed_on", signedOn.value);
     if (agreement && agreement.value) params.set("agreement", agreement.value);
+    // On an agreement's own page, that agreement (its holidays, grace period and events).
+    const own = window.location.pathname.match(/\/agreement\/(\d+)\/change\/$/);
+    if (own && !params.has("agreement")) params.set("agreement", own[1]);
     const url = input.dataset.dueDateUrl + "?" + params.toString();
     // An answer to an earlier wording that arrives late must not replace the latest one.
     const asked = (latest.get(input) || 0) + 1;

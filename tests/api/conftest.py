@@ -22,3 +22,8 @@ def analyst_api(analyst) -> APIClient:
 @pytest.fixture
 def admin_api(admin_user) -> APIClient:
     return _token_client(admin_user)
+
+
+@pytest.fixture
+def editor_api(editor) -> APIClient:
+    return _token_client(editor)

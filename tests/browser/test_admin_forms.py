@@ -104,6 +104,17 @@ def test_it_shows_the_due_date_as_the_wording_is_typed(editor_page, live_server,
     assert violations == []
 
 
+def test_on_the_agreements_page_the_preview_knows_its_events(editor_page, live_server, agreement):
+    MilestoneFactory(agreement=agreement, name="Ratification", date=None)
+    url = reverse("admin:tracker_agreement_change", args=[agreement.pk])
+    editor_page.goto(f"{live_server.url}{url}")
+    editor_page.locator("#id_commitments-0-timeline_wording").fill("within 30 days of ratification")
+    editor_page.wait_for_function(
+        "() => document.querySelector('output.timeline-preview')?.textContent === "
+        "'Pending: due 30 days after the ratification, which has not happened.'"
+    )
+
+
 def test_it_finds_a_party_by_typing_its_name(editor_page, live_server, agreement):
     violations = _csp_violations(editor_page)
     PartyFactory(code="BGD", name="Bangladesh")

@@ -22,7 +22,7 @@ class TrackerSchema(AutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         errors = {"401": ErrorSerializer, "403": ErrorSerializer}
-        if self.method == "POST" or self._is_list_view():
+        if self.method in ("POST", "PATCH") or self._is_list_view():
             errors["400"] = _invalid_input()
         if "{" in self.path or self._is_list_view():
             errors["404"] = ErrorSerializer  # not visible to you, or a page past the last

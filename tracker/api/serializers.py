@@ -20,6 +20,8 @@ from ..models import (
     StatusChange,
     limits,
 )
+from ..models.agreements import MAX_GRACE_DAYS
+from ..models.commitments import TIMELINE_KINDS
 from ..services import EVIDENCE_FIELDS
 
 
@@ -53,9 +55,35 @@ class PartySerializer(serializers.ModelSerializer):
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
+    date = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="Null while the event has not happened: deadlines counted from it are pending.",
+    )
+
     class Meta:
         model = Milestone
-        fields = ["name", "kind", "date", "date_is_estimate", "note"]
+        fields = ["id", "name", "kind", "date", "date_is_estimate", "note"]
+
+
+class MilestoneDateSerializer(serializers.Serializer):
+    """What an editor sends to date a milestone (PATCH): the day it happened, or null."""
+
+    date = serializers.DateField(
+        allow_null=True,
+        help_text="YYYY-MM-DD; null when the event has not happened (never for the signing).",
+    )
+
+
+class AgreementChangeSerializer(serializers.Serializer):
+    """What an editor may change on an agreement through the API (PATCH)."""
+
+    prompt_grace_days = serializers.IntegerField(
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_GRACE_DAYS,
+        help_text="Days after its event a prompt commitment is due; null: no fixed date.",
+    )
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -77,6 +105,12 @@ class AgreementSerializer(serializers.ModelSerializer):
         "commitment counted, an abandoned one at 0 points; null without commitments."
     )
     next_due_on = serializers.DateField(read_only=True, allow_null=True)
+    prompt_grace_days = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text='Days after its event a prompt commitment ("immediately") is due and '
+        "flagged; null: prompt commitments have no fixed date.",
+    )
 
     class Meta:
         model = Agreement
@@ -89,6 +123,7 @@ class AgreementSerializer(serializers.ModelSerializer):
             "signed_on_kind",
             "status",
             "summary",
+            "prompt_grace_days",
             "is_restricted",
             "commitment_count",
             "overdue_count",
@@ -103,9 +138,15 @@ class AgreementSerializer(serializers.ModelSerializer):
 class AgreementDetailSerializer(AgreementSerializer):
     milestones = MilestoneSerializer(many=True, read_only=True)
     sources = SourceSerializer(many=True, read_only=True)
+    holidays = serializers.SlugRelatedField(
+        slug_field="date",
+        many=True,
+        read_only=True,
+        help_text="Public holidays (YYYY-MM-DD) that working days skip, besides weekends.",
+    )
 
     class Meta(AgreementSerializer.Meta):
-        fields = [*AgreementSerializer.Meta.fields, "milestones", "sources"]
+        fields = [*AgreementSerializer.Meta.fields, "milestones", "holidays", "sources"]
 
 
 class CommitmentSerializer(serializers.ModelSerializer):
@@ -127,6 +168,26 @@ class CommitmentSerializer(serializers.ModelSerializer):
     period = serializers.SerializerMethodField(
         help_text="The period a recurring commitment owes, the one due on `due_on` "
         "('Q3 2027'); null for any other."
+    )
+    timeline_kind = serializers.ChoiceField(
+        choices=TIMELINE_KINDS,
+        read_only=True,
+        allow_null=True,
+        help_text="How the timeline was read: none, fixed, offset (from an event), prompt or "
+        "recurring.",
+    )
+    reading = serializers.CharField(
+        source="deadline_reading",
+        read_only=True,
+        help_text='How the deadline was read, in words: "3 months after the signing", "due 3 '
+        'months after the start of negotiations, which has not happened", "no fixed date, '
+        'expected promptly".',
+    )
+    pending = serializers.BooleanField(
+        source="is_pending",
+        read_only=True,
+        help_text="Counted from an event that has not happened (its milestone has no date): "
+        "no due date yet, never overdue.",
     )
     is_overdue = serializers.BooleanField(read_only=True, help_text="Flagged by the overdue scan.")
     original_due_on = serializers.DateField(
@@ -174,6 +235,9 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "timeline",
             "counted_from",
             "recurrence",
+            "timeline_kind",
+            "reading",
+            "pending",
             "due_on",
             "period",
             "status",
@@ -220,6 +284,9 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "timeline": commitment.timeline_wording,
             "counted_from": milestone.name if milestone is not None else None,
             "recurrence": self.get_recurrence(commitment),
+            "timeline_kind": commitment.timeline_kind,
+            "reading": commitment.deadline_reading,
+            "pending": commitment.is_pending,
             "due_on": _iso(commitment.due_on),
             "period": self.get_period(commitment),
             "status": commitment.status,

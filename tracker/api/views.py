@@ -10,7 +10,7 @@ from rest_framework import status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,6 +21,8 @@ from .permissions import require_permission
 from .schema import ErrorSerializer
 
 ID = r"[0-9]+"
+# The agreement's own page and its writes answer with its milestones, holidays and sources.
+DETAIL_ACTIONS = {"retrieve", "partial_update", "milestone"}
 
 
 def _refused(error: DjangoValidationError) -> ValidationError:
@@ -54,14 +56,68 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         agreements = selectors.api_agreements(self.request.user)
-        if self.action == "retrieve":
-            agreements = agreements.prefetch_related("milestones", "sources")
+        if self.action in DETAIL_ACTIONS:
+            agreements = agreements.prefetch_related("milestones", "holidays", "sources")
         return agreements
 
     def get_serializer_class(self):
-        if self.action == "retrieve":
+        if self.action in DETAIL_ACTIONS:
             return serializers.AgreementDetailSerializer
         return serializers.AgreementSerializer
+
+    def _detail(self, slug: str) -> Response:
+        agreement = self.get_queryset().get(slug=slug)
+        return Response(serializers.AgreementDetailSerializer(agreement).data)
+
+    @extend_schema(
+        summary="Change the grace period for prompt commitments (editors); the due dates follow",
+        tags=["agreements"],
+        request=serializers.AgreementChangeSerializer,
+        responses={200: serializers.AgreementDetailSerializer},
+    )
+    def partial_update(self, request: Request, slug: str) -> Response:
+        agreement = self.get_object()
+        require_permission(request.user, "tracker.change_agreement")
+        data = serializers.AgreementChangeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        agreement.prompt_grace_days = data.validated_data["prompt_grace_days"]
+        try:
+            services.agreement_save(
+                agreement=agreement, parties=agreement.parties.all(), by=request.user
+            )
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        return self._detail(slug)
+
+    @extend_schema(
+        summary="Date a milestone (editors): the deadlines counted from it follow, and those "
+        "pending on it get their dates",
+        tags=["agreements"],
+        request=serializers.MilestoneDateSerializer,
+        responses={200: serializers.MilestoneSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["patch"],
+        url_path=r"milestones/(?P<milestone_id>[0-9]+)",
+        filter_backends=[],
+    )
+    def milestone(self, request: Request, slug: str, milestone_id: str) -> Response:
+        agreement = self.get_object()
+        milestone = agreement.milestones.filter(pk=int(milestone_id)).first()
+        if milestone is None:
+            raise NotFound("No such milestone in this agreement.")
+        require_permission(request.user, "tracker.change_milestone")
+        data = serializers.MilestoneDateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.milestone_set_date(
+                milestone=milestone, date=data.validated_data["date"], by=request.user
+            )
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        milestone.refresh_from_db()
+        return Response(serializers.MilestoneSerializer(milestone).data)
 
 
 # Query parameters that do not narrow a list.

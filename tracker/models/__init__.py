@@ -1,6 +1,14 @@
 """The data model of DESIGN.md, one module per area."""
 
-from .agreements import Agreement, AgreementStatus, Milestone, MilestoneKind, Party, Source
+from .agreements import (
+    Agreement,
+    AgreementStatus,
+    Holiday,
+    Milestone,
+    MilestoneKind,
+    Party,
+    Source,
+)
 from .commitments import (
     Commitment,
     CommitmentStatus,
@@ -28,6 +36,7 @@ __all__ = [
     "DigestScope",
     "DigestStatus",
     "Evidence",
+    "Holiday",
     "JobName",
     "JobRun",
     "Milestone",

@@ -1,7 +1,8 @@
 import re
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -49,6 +50,9 @@ KEPT_FIGURES = ("commitment_count", "scored_count", "score_points", "overdue_cou
 KEPT_BY_DATABASE = (*KEPT_FIGURES, "is_restricted")
 
 
+MAX_GRACE_DAYS = 3650
+
+
 class AgreementStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     IN_FORCE = "in_force", "In force"
@@ -87,6 +91,14 @@ class Agreement(TrackerModel):
         max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.IN_FORCE
     )
     summary = limited_text(limit=limits.DESCRIPTION, blank=True)
+    prompt_grace_days = models.PositiveIntegerField(
+        "grace period for prompt commitments (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_GRACE_DAYS)],
+        help_text="A commitment expected “immediately” or “as soon as possible” is due this "
+        "many days after its event, and flagged like any deadline; empty: no fixed date.",
+    )
     # Empty: everyone with a role sees it. Otherwise only members of these teams (and admins).
     teams = models.ManyToManyField(
         "tracker.Team",
@@ -224,10 +236,12 @@ class MilestoneKind(models.TextChoices):
 
 
 class Milestone(TrackerModel):
-    """A dated event of an agreement that deadlines can count from.
+    """An event of an agreement that deadlines can count from; without a date it has not
+    happened yet, and the deadlines counted from it are pending.
 
     Every agreement has exactly one signing milestone, kept on the agreement's `signed_on`
-    by `services.agreement_sync_signing`; the others are entered by editors.
+    by `services.agreement_sync_signing`; the others are entered by editors, or made undated
+    by `services.commitment_due_date` for an event a timeline's wording names.
     """
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="milestones")
@@ -235,7 +249,9 @@ class Milestone(TrackerModel):
         max_length=20, choices=MilestoneKind.choices, default=MilestoneKind.MEETING
     )
     name = models.CharField(max_length=200)
-    date = models.DateField()
+    date = models.DateField(
+        null=True, blank=True, help_text="Leave empty while the event has not happened."
+    )
     date_is_estimate = models.BooleanField(
         default=False, help_text="The event is planned but its date is not confirmed."
     )
@@ -243,7 +259,8 @@ class Milestone(TrackerModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["date", "id"]
+        # Undated events (not happened yet) after the dated ones, on every database.
+        ordering = [F("date").asc(nulls_last=True), "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement"],
@@ -257,8 +274,31 @@ class Milestone(TrackerModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.date:%d %b %Y})"
+        when = f"{self.date:%d %b %Y}" if self.date else "not happened yet"
+        return f"{self.name} ({when})"
 
     @property
     def is_signing(self) -> bool:
         return self.kind == MilestoneKind.SIGNING
+
+
+class Holiday(TrackerModel):
+    """A public holiday an agreement's working days skip (besides weekends)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="holidays")
+    date = models.DateField()
+    name = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "date"],
+                name="holiday_unique_date_per_agreement",
+                violation_error_message="This day is already a holiday of the agreement.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d %b %Y} {self.name}".strip()

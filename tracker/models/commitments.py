@@ -1,3 +1,4 @@
+import dataclasses
 import re
 from datetime import date
 
@@ -6,7 +7,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from .. import deadlines
 from ..routes import object_url
+from ..timeline_events import event_as_written, matching_milestone
 from . import limits
 from .agreements import Agreement, Milestone, Party
 from .base import TrackerModel
@@ -67,6 +70,24 @@ class Priority(models.TextChoices):
     LOW = "low", "Low"
 
 
+# How the wording was read (`deadlines.TimelineKind`), kept by `services.commitment_due_date`.
+TIMELINE_KINDS = [(kind.value, kind.value.capitalize()) for kind in deadlines.TimelineKind]
+# Counted from an event: without the event's date there is no due date yet (pending).
+RELATIVE_KINDS = tuple(
+    kind.value for kind in deadlines.TimelineKind if deadlines.Timeline(kind).is_relative
+)
+
+
+def pending_condition() -> Q:
+    """`Commitment.is_pending` as a filter: counted from an event whose milestone has no date."""
+    return Q(
+        timeline_kind__in=RELATIVE_KINDS,
+        due_on__isnull=True,
+        deadline_milestone__isnull=False,
+        deadline_milestone__date__isnull=True,
+    )
+
+
 def describe_lateness(*, due_on: date | None, closed: bool, today: date) -> str:
     """'12 days overdue', 'due today', 'due in 3 days', 'closed', or 'no deadline'."""
     if due_on is None:
@@ -119,6 +140,12 @@ class Commitment(TrackerModel):
     )
     # Computed from the wording and the milestone by services; never typed in.
     due_on = models.DateField(null=True, blank=True, editable=False)
+    # How the wording was read; written with `due_on` by services.commitment_due_date alone.
+    # Nullable (null: not read yet) so that adding it to tracker_commitment is a plain ALTER
+    # TABLE on SQLite, where a rebuild would drop the figures' triggers.
+    timeline_kind = models.CharField(  # noqa: DJ001
+        max_length=12, choices=TIMELINE_KINDS, null=True, blank=True, editable=False
+    )
     # The due date before the first extension; empty while the deadline was never extended.
     original_due_on = models.DateField(null=True, blank=True, editable=False)
     depends_on = models.ManyToManyField(
@@ -190,6 +217,47 @@ class Commitment(TrackerModel):
     @property
     def is_closed(self) -> bool:
         return self.status_choice.is_closed
+
+    @property
+    def is_pending(self) -> bool:
+        """Counted from an event that has not happened (its milestone has no date): neither
+        due nor overdue until it has one (a recurring timeline with its own start date is
+        due all the same). Reads `deadline_milestone`: select it."""
+        return (
+            self.timeline_kind in RELATIVE_KINDS
+            and self.due_on is None
+            and self.deadline_milestone_id is not None
+            and self.deadline_milestone.date is None
+        )
+
+    @property
+    def deadline_reading(self) -> str:
+        """How the deadline was read, in words: "3 months after the signing", "due 3 months
+        after the start of negotiations, which has not happened", "no fixed date, expected
+        promptly"; empty for wording the engine no longer reads."""
+        try:
+            timeline = deadlines.parse_timeline(self.timeline_wording)
+        except deadlines.TimelineError:
+            return ""
+        event = self._counted_from_event(timeline)
+        if timeline.kind == deadlines.TimelineKind.PROMPT:
+            if self.is_pending:
+                return f"expected promptly after the {event}, which has not happened"
+            if self.due_on is not None:
+                return f"expected promptly: due at the end of the grace period after the {event}"
+            return timeline.describe()
+        words = dataclasses.replace(timeline, event=event).describe()
+        return f"due {words}, which has not happened" if self.is_pending else words
+
+    def _counted_from_event(self, timeline: deadlines.Timeline) -> str:
+        """The event the deadline counts from, in words: the wording's own when its milestone
+        is that event, else the milestone's name, else the signing."""
+        milestone = self.deadline_milestone if self.deadline_milestone_id else None
+        if milestone is None or milestone.is_signing:
+            return "signing" if timeline.event is None else timeline.event
+        if timeline.event and matching_milestone(timeline.event, [milestone]) is not None:
+            return event_as_written(self.timeline_wording, timeline.event)
+        return milestone.name
 
     def days_overdue(self, today: date) -> int | None:
         """Days past the due date, or None when it is not late (or has no deadline)."""

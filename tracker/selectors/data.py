@@ -128,6 +128,7 @@ def agreements_for_export(agreements: QuerySet[Agreement]) -> QuerySet[Agreement
         "teams",
         "sources",
         "milestones",
+        "holidays",
         Prefetch("commitments", queryset=commitments),
     )
 

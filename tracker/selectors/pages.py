@@ -26,11 +26,13 @@ from ..models import (
     User,
 )
 from ..models.commitments import (
+    CLOSED_STATUSES,
     MAX_WEIGHT,
     OPEN_STATUSES,
     STATUS_WEIGHTS,
     CommitmentStatus,
     Theme,
+    pending_condition,
 )
 from ..models.evidence import CLAIM_STANCES
 from .expressions import (
@@ -294,6 +296,29 @@ def commitments_due_soon(
     how many there are in all: one query, the total a window count over the same rows."""
     due = commitments_due_between(user, start=today, end=today + timedelta(days=days))
     first = list(due.annotate(total=Window(Count("id")))[:limit])
+    return first, first[0].total if first else 0
+
+
+def commitments_pending(user: User, *, limit: int) -> tuple[list[Commitment], int]:
+    """The first `limit` open commitments waiting for an event that has not happened (their
+    milestone has no date), by agreement and reference, and how many there are in all: one
+    query, the total a window count over the same rows."""
+    pending = (
+        commitments_visible_to(user)
+        .filter(pending_condition())
+        .exclude(status__in=CLOSED_STATUSES)
+        .select_related("agreement", "deadline_milestone")
+        .only(
+            *LISTED_COMMITMENT_FIELDS,
+            "timeline_wording",
+            "timeline_kind",
+            "deadline_milestone__name",
+            "deadline_milestone__kind",
+            "deadline_milestone__date",
+        )
+        .order_by("agreement__title", "agreement_id", "sort_key")
+    )
+    first = list(pending.annotate(total=Window(Count("id")))[:limit])
     return first, first[0].total if first else 0
 
 

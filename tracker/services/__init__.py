@@ -15,6 +15,7 @@ from .agreements import (
     agreement_recompute_due_dates,
     agreement_restrict_check,
     agreement_save,
+    agreement_set_holidays,
     agreement_sync_signing,
     milestone_save,
     milestone_set_date,
@@ -22,6 +23,7 @@ from .agreements import (
 )
 from .commitments import (
     StatusConflict,
+    agreement_holidays,
     commitment_check,
     commitment_check_dependencies,
     commitment_check_milestone,
@@ -65,10 +67,12 @@ __all__ = [
     "agreement_accept_draft",
     "agreement_check_parties",
     "agreement_check_slug",
+    "agreement_holidays",
     "agreement_recompute_due_dates",
     "agreement_restrict_check",
     "agreement_save",
     "agreement_set_followed",
+    "agreement_set_holidays",
     "agreement_stats_refresh",
     "agreement_sync_signing",
     "commitment_check",

@@ -1,7 +1,7 @@
 """Writes to agreements and their milestones: the signing follows the agreement's date, due
 dates follow their milestones, a reviewed draft is saved whole or not at all."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from .. import series
 from ..models import (
     Agreement,
     Commitment,
+    Holiday,
     Milestone,
     MilestoneKind,
     Party,
@@ -22,7 +23,7 @@ from ..models import (
 )
 from ..selectors.recurring import recurring_latest_met
 from ..selectors.visibility import agreement_free_slug
-from .commitments import commitment_due_date, commitment_save
+from .commitments import agreement_holidays, commitment_due_date, commitment_save
 from .history import history_by
 
 SIGNING_NAME = "Signing"
@@ -53,10 +54,13 @@ def agreement_sync_signing(*, agreement: Agreement, by: User | None = None) -> M
 def agreement_recompute_due_dates(*, agreement: Agreement, by: User | None = None) -> int:
     """Recompute every due date of one agreement from its wording; returns how many moved.
 
-    Called in the same transaction as any change of a milestone's date, so that every due
-    date counted from it follows. The rows are locked first, in id order (a recurring due date
-    reads what meets its periods, as `commitment_recompute_due` does under the same lock),
-    and what met the recurring ones' periods is read for all of them in two queries.
+    Called in the same transaction as any change of a milestone's date, of the agreement's
+    grace period or of its holidays, so that every due date counted from them follows. Each
+    through `commitment_due_date`, which may also link a commitment to the event its wording
+    names (making that milestone, undated, when the agreement has none). The rows are locked
+    first, in id order (a recurring due date reads what meets its periods, as
+    `commitment_recompute_due` does under the same lock), and what met the recurring ones'
+    periods is read for all of them in two queries.
     """
     commitments = list(
         Commitment.objects.filter(agreement=agreement)
@@ -67,22 +71,31 @@ def agreement_recompute_due_dates(*, agreement: Agreement, by: User | None = Non
     latest_met = recurring_latest_met(
         c.pk for c in commitments if series.recurrence_with_periods(c.timeline_wording)
     )
+    milestones = list(agreement.milestones.all())
+    holidays = agreement_holidays(agreement=agreement)
     moved = []
     now = timezone.now()
     for commitment in commitments:
-        due_on = commitment_due_date(
+        commitment.agreement = agreement
+        before = (commitment.due_on, commitment.timeline_kind, commitment.deadline_milestone_id)
+        commitment.due_on = commitment_due_date(
             commitment=commitment,
             signed_on=agreement.signed_on,
+            holidays=holidays,
+            milestones=milestones,
+            create_event=True,
+            by=by,
             latest_met=latest_met.get(commitment.pk),
         )
-        if due_on != commitment.due_on:
+        after = (commitment.due_on, commitment.timeline_kind, commitment.deadline_milestone_id)
+        if after != before:
             # A bulk update skips auto_now: the calendar's events say when they last changed.
-            commitment.due_on, commitment.updated_at = due_on, now
+            commitment.updated_at = now
             moved.append(commitment)
     bulk_update_with_history(
         moved,
         Commitment,
-        ["due_on", "updated_at"],
+        ["due_on", "timeline_kind", "deadline_milestone", "updated_at"],
         default_user=by,
         default_change_reason="Deadline recomputed",
     )
@@ -90,9 +103,12 @@ def agreement_recompute_due_dates(*, agreement: Agreement, by: User | None = Non
 
 
 @transaction.atomic
-def milestone_set_date(*, milestone: Milestone, date: date, by: User | None = None) -> int:
-    """Move a milestone; every due date counted from it moves in the same transaction."""
+def milestone_set_date(*, milestone: Milestone, date: date | None, by: User | None = None) -> int:
+    """Date a milestone (None: it has not happened); every due date counted from it moves
+    in the same transaction, and those pending on it get theirs."""
     if milestone.is_signing:
+        if date is None:
+            raise ValidationError({"date": "The signing has a date: the agreement's."})
         agreement = milestone.agreement
         agreement.signed_on = date
         history_by(agreement, by)
@@ -102,9 +118,36 @@ def milestone_set_date(*, milestone: Milestone, date: date, by: User | None = No
         agreement.save(update_fields=["signed_on", "updated_at"])
         return Commitment.objects.filter(agreement=agreement).count()
     milestone.date = date
+    milestone.full_clean()
     history_by(milestone, by)
     milestone.save(update_fields=["date"])
     return agreement_recompute_due_dates(agreement=milestone.agreement, by=by)
+
+
+@transaction.atomic
+def agreement_set_holidays(
+    *, agreement: Agreement, holidays: Mapping[date, str], by: User | None = None
+) -> bool:
+    """Make the agreement's public holidays these (day → name); the due dates counted in
+    working days follow in the same transaction. Returns whether the days changed."""
+    current = {holiday.date: holiday for holiday in agreement.holidays.all()}
+    for day, holiday in current.items():
+        if day not in holidays:
+            history_by(holiday, by)
+            holiday.delete()
+    for day, name in holidays.items():
+        holiday = current.get(day)
+        if holiday is not None and holiday.name == name:
+            continue
+        holiday = holiday or Holiday(agreement=agreement, date=day)
+        holiday.name = name
+        holiday.full_clean()
+        history_by(holiday, by)
+        holiday.save()
+    changed = set(current) != set(holidays)
+    if changed:
+        agreement_recompute_due_dates(agreement=agreement, by=by)
+    return changed
 
 
 class DraftRowInvalid(Exception):
@@ -232,6 +275,11 @@ def agreement_save(
     if agreement.is_restricted:
         agreement.is_public = False
     agreement.full_clean(exclude=["parties", "teams"])
+    stored_grace = (
+        Agreement.objects.filter(pk=agreement.pk).values_list("prompt_grace_days").first()
+        if agreement.pk
+        else None
+    )
     history_by(agreement, by)
     if teams is not None and agreement.pk is not None:
         # Before the row: the teams' triggers open it again, so that it may be made public.
@@ -255,25 +303,28 @@ def agreement_save(
     if teams is not None:
         agreement.teams.set(teams)
     agreement_sync_signing(agreement=agreement, by=by)
+    if stored_grace is not None and stored_grace[0] != agreement.prompt_grace_days:
+        agreement_recompute_due_dates(agreement=agreement, by=by)
     return agreement
 
 
 @transaction.atomic
 def milestone_save(*, milestone: Milestone, by: User | None = None) -> Milestone:
     """Validate and save a milestone other than the signing (which follows the agreement's
-    date); moving its date moves every due date counted from it."""
+    date); moving its date (dating it, or taking its date away) moves every due date counted
+    from it, in the same transaction."""
     if milestone.is_signing:
         raise ValidationError(
             {"kind": "The signing milestone follows the agreement's date; change that instead."}
         )
     previous = (
-        Milestone.objects.filter(pk=milestone.pk).values_list("date", flat=True).first()
+        Milestone.objects.filter(pk=milestone.pk).values_list("date").first()
         if milestone.pk
         else None
     )
     milestone.full_clean()
     history_by(milestone, by)
     milestone.save()
-    if previous is not None and previous != milestone.date:
+    if previous is not None and previous[0] != milestone.date:
         agreement_recompute_due_dates(agreement=milestone.agreement, by=by)
     return milestone

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from ..models import (
     DeadlineExtension,
     Evidence,
     Milestone,
+    MilestoneKind,
     OverdueFlag,
     Party,
     StatusChange,
@@ -26,6 +27,7 @@ from ..models.commitments import CLOSED_STATUSES
 from ..models.evidence import CLAIM_STANCES
 from ..selectors.pages import current_claims
 from ..selectors.recurring import recurring_latest_met
+from ..timeline_events import matching_milestone, milestone_name
 from .history import history_by, text_check
 
 
@@ -44,9 +46,28 @@ _UNREAD = object()
 
 
 def commitment_due_date(
-    *, commitment: Commitment, signed_on: date, latest_met: date | object | None = _UNREAD
+    *,
+    commitment: Commitment,
+    signed_on: date | None,
+    holidays: frozenset[date] | None = None,
+    milestones: list[Milestone] | None = None,
+    create_event: bool = False,
+    by: User | None = None,
+    latest_met: date | object | None = _UNREAD,
 ) -> date | None:
     """The due date from the wording, counted from its milestone (the signing by default).
+
+    The one owner of what a commitment's wording gives: its due date, its reading
+    (`timeline_kind`, set on the commitment) and the event it counts from. When no milestone
+    is chosen beside the wording and the wording names an event other than the signing,
+    the commitment is linked to the agreement's milestone of that name (`timeline_events.
+    matching_milestone`), and with `create_event` (a save, not a preview) to a new undated
+    one (kind other, named as written, history by `by`) when the agreement has none. A
+    milestone chosen beside the wording wins over the event it names. Counted from a
+    milestone without a date, there is no due date yet (the commitment is pending).
+    Working days skip the agreement's holidays (`holidays`, read when not given); prompt
+    wording is due the agreement's grace period after its event, when it has one.
+    `milestones`, when given, are the agreement's (a recount passes them once for all).
 
     A recurring commitment is due at the end of the period it owes: the first period after
     the latest one met (`selectors.recurring`: evidence that shows progress or a status
@@ -60,17 +81,37 @@ def commitment_due_date(
         timeline = deadlines.parse_timeline(commitment.timeline_wording)
     except deadlines.TimelineError as error:
         raise ValidationError({"timeline_wording": str(error)}) from None
+    commitment.timeline_kind = timeline.kind.value
+    if not timeline.is_relative:
+        return timeline.due_from(signed_on)
+    agreement = commitment.agreement if commitment.agreement_id else None
     milestone = commitment.deadline_milestone
+    if milestone is None and timeline.event is not None:
+        milestone = _event_milestone(
+            commitment=commitment,
+            event=timeline.event,
+            milestones=milestones,
+            create=create_event,
+            by=by,
+        )
+        if milestone is None:  # a preview of an event the agreement does not have yet
+            return None
+        commitment.deadline_milestone = milestone
     anchor = milestone.date if milestone is not None else signed_on
     recurrence = timeline.recurrence
-    if timeline.kind != deadlines.TimelineKind.RECURRING or not recurrence.has_interval:
-        return timeline.due_from(anchor)
-    if latest_met is _UNREAD:
-        latest_met = (
-            recurring_latest_met([commitment.pk]).get(commitment.pk) if commitment.pk else None
-        )
-    owed = series.owed_period(recurrence, anchor, latest_met)
-    return owed.ends_on if owed is not None else None
+    if timeline.kind == deadlines.TimelineKind.RECURRING and recurrence.has_interval:
+        if anchor is None and recurrence.starts_on is None:
+            return None  # counted from an event that has not happened: pending
+        if latest_met is _UNREAD:
+            latest_met = (
+                recurring_latest_met([commitment.pk]).get(commitment.pk) if commitment.pk else None
+            )
+        owed = series.owed_period(recurrence, anchor, latest_met)
+        return owed.ends_on if owed is not None else None
+    if holidays is None:
+        holidays = agreement_holidays(agreement=agreement) if agreement is not None else frozenset()
+    grace = agreement.prompt_grace_days if agreement is not None else None
+    return timeline.due_from(anchor, holidays, grace_days=grace)
 
 
 def commitment_lock(commitment: Commitment) -> None:
@@ -120,6 +161,73 @@ def commitment_recompute_due(*, commitment: Commitment, by: User | None = None) 
         )
         commitment.due_on, commitment.updated_at = due_on, now
     return due_on
+
+
+def agreement_holidays(*, agreement: Agreement) -> frozenset[date]:
+    """The public holidays an agreement's working days skip."""
+    if agreement.pk is None:
+        return frozenset()
+    return frozenset(agreement.holidays.values_list("date", flat=True))
+
+
+def _event_milestone(
+    *,
+    commitment: Commitment,
+    event: str,
+    milestones: list[Milestone] | None,
+    create: bool,
+    by: User | None,
+) -> Milestone | None:
+    """The agreement's milestone for the event the wording names; made undated when it has
+    none and `create` (appended to `milestones`, so that the next commitment finds it)."""
+    agreement = commitment.agreement if commitment.agreement_id else None
+    if agreement is None or agreement.pk is None:
+        return None
+    if milestones is None:
+        milestones = list(agreement.milestones.all())
+    found = matching_milestone(event, milestones)
+    if found is not None or not create:
+        return found
+    milestone = Milestone(
+        agreement=agreement,
+        kind=MilestoneKind.OTHER,
+        name=milestone_name(commitment.timeline_wording, event),
+        date=None,
+        note="Made for the event a commitment's timeline names; date it when it happens.",
+    )
+    milestone.full_clean()
+    history_by(milestone, by)
+    try:
+        with transaction.atomic():
+            milestone.save()
+    except IntegrityError:
+        # Another save made the same event's milestone meanwhile (the unique name waited
+        # for it to commit): count from that one.
+        milestone = Milestone.objects.get(agreement=agreement, name=milestone.name)
+    milestones.append(milestone)
+    return milestone
+
+
+def _unlink_previous_event(commitment: Commitment) -> None:
+    """A milestone linked for the event of the previous wording is not a choice: when only
+    the wording changed, the new wording decides again what it counts from."""
+    if commitment.pk is None or commitment.deadline_milestone is None:
+        return
+    stored = (
+        Commitment.objects.filter(pk=commitment.pk)
+        .values_list("timeline_wording", "deadline_milestone_id")
+        .first()
+    )
+    if stored is None or stored[0] == commitment.timeline_wording:
+        return
+    if stored[1] != commitment.deadline_milestone_id:
+        return
+    try:
+        previous_event = deadlines.parse_timeline(stored[0]).event
+    except deadlines.TimelineError:
+        return
+    if previous_event and matching_milestone(previous_event, [commitment.deadline_milestone]):
+        commitment.deadline_milestone = None
 
 
 def commitment_check_parties(
@@ -267,7 +375,10 @@ def commitment_save(
         # Counted from the milestone's stored date, not from a copy read before it moved
         # (the admin saves an agreement's milestones, then its commitments, in one request).
         commitment.deadline_milestone.refresh_from_db(fields=["date"])
-    commitment.due_on = commitment_due_date(commitment=commitment, signed_on=agreement.signed_on)
+    _unlink_previous_event(commitment)
+    commitment.due_on = commitment_due_date(
+        commitment=commitment, signed_on=agreement.signed_on, create_event=True, by=by
+    )
     commitment.full_clean(exclude=["responsible_parties", "depends_on"])
     history_by(commitment, by)
     commitment.save()
@@ -422,12 +533,22 @@ def commitment_extend_deadline(
     new_due_on = commitment_due_date(
         commitment=extended,
         signed_on=commitment.agreement.signed_on,
+        create_event=True,
+        by=by,
         latest_met=(
             recurring_latest_met([commitment.pk]).get(commitment.pk)
             if series.recurrence_with_periods(wording)
             else None
         ),
     )
+    milestone = extended.deadline_milestone
+    if new_due_on is None and extended.is_pending:
+        raise ValidationError(
+            {
+                "timeline_wording": f"It counts from “{milestone.name}”, which has not happened: "
+                "an extension needs a date; date that milestone first, or count from another."
+            }
+        )
     if new_due_on is None:
         raise ValidationError(
             {"timeline_wording": "An extension needs a deadline; to drop it, edit the timeline."}
@@ -459,6 +580,7 @@ def commitment_extend_deadline(
         commitment.original_due_on = previous_due_on
     commitment.timeline_wording = wording
     commitment.deadline_milestone = milestone
+    commitment.timeline_kind = extended.timeline_kind
     commitment.due_on = new_due_on
     commitment._change_reason = f"Deadline extended: {reason}"
     history_by(commitment, by)

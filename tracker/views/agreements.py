@@ -83,7 +83,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _summary(agreement, today) -> dict:
-    """The scores, the chart, the deadlines, the milestones and the sources."""
+    """The scores, the chart, the deadlines, the milestones, the holidays and the sources."""
     summary = selectors.agreement_summary(agreement)
     return {
         "summary": summary,
@@ -92,6 +92,7 @@ def _summary(agreement, today) -> dict:
             summary.commitments, signed_on=agreement.signed_on, today=today
         ),
         "milestones": agreement.milestones.all(),
+        "holidays": agreement.holidays.all(),
         "sources": agreement.sources.all(),
     }
 

@@ -36,15 +36,18 @@ def overview(request: HttpRequest) -> HttpResponse:
     upcoming, due_soon = selectors.commitments_due_soon(
         user, today=today, days=DUE_SOON_DAYS, limit=LIST_LIMIT
     )
-    selectors.with_periods(selectors.with_party_codes(overdue + upcoming))
+    pending, pending_total = selectors.commitments_pending(user, limit=LIST_LIMIT)
+    selectors.with_periods(selectors.with_party_codes(overdue + upcoming + pending))
     last_scan = selectors.last_job_run(JobName.FLAG_OVERDUE)
     stale_after = timedelta(minutes=settings.OVERDUE_SCAN_STALE_MINUTES)
     context = {
         "today": today,
-        "totals": selectors.overview_totals(user) | {"due_soon": due_soon},
+        "totals": selectors.overview_totals(user)
+        | {"due_soon": due_soon, "pending": pending_total},
         "agreements": agreements,
         "overdue": overdue,
         "upcoming": upcoming,
+        "pending": pending,
         "latest_evidence": selectors.evidence_latest(user)[:LIST_LIMIT],
         "last_scan": last_scan,
         "scan_is_stale": last_scan is None or timezone.now() - last_scan.started_at > stale_after,

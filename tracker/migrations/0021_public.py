@@ -100,7 +100,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0019_abandoned_scored_at_zero"),
+        ("tracker", "0020_pending_events"),
     ]
 
     operations = [
