@@ -46,7 +46,7 @@ class Party(TrackerModel):
 # Written by the triggers of migration 0015 alone.
 KEPT_FIGURES = ("commitment_count", "scored_count", "score_points", "overdue_count")
 # Written by the database alone: the figures, and whether any team restricts the agreement
-# (the triggers of migration 0023 on its teams).
+# (the triggers of migration 0021 on its teams).
 KEPT_BY_DATABASE = (*KEPT_FIGURES, "is_restricted")
 
 
