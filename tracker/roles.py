@@ -16,6 +16,9 @@ _READ = [
     "view_statuschange",
     "view_overdueflag",
     "view_deadlineextension",
+    "view_watchedsource",
+    "view_feeditem",
+    "view_proposal",
 ]
 _ANALYST = ["add_evidence", "change_evidence", "add_statuschange"]
 _EDITOR = [
@@ -35,6 +38,12 @@ _EDITOR = [
     "change_commitment",
     "delete_commitment",
     "add_deadlineextension",
+    "add_watchedsource",
+    "change_watchedsource",
+    "delete_watchedsource",
+    "add_commitmentkeywords",
+    "change_commitmentkeywords",
+    "delete_commitmentkeywords",
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str] | None] = {

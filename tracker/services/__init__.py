@@ -46,6 +46,16 @@ from .evidence import (
 from .jobs import (
     overdue_scan,
 )
+from .sources import (
+    Match,
+    NewItem,
+    items_record,
+    proposal_accept,
+    proposal_reject,
+    proposal_retarget,
+    proposals_reject,
+    source_save,
+)
 from .stats import agreement_stats_refresh, stats_refresh
 from .users import (
     agreement_set_followed,
@@ -60,6 +70,8 @@ __all__ = [
     "MIN_PARTIES",
     "SIGNING_NAME",
     "DraftRowInvalid",
+    "Match",
+    "NewItem",
     "StatusConflict",
     "agreement_accept_draft",
     "agreement_check_parties",
@@ -87,10 +99,16 @@ __all__ = [
     "evidence_log",
     "evidence_retract",
     "evidence_update",
+    "items_record",
     "milestone_save",
     "milestone_set_date",
     "overdue_scan",
     "party_get_or_create",
+    "proposal_accept",
+    "proposal_reject",
+    "proposal_retarget",
+    "proposals_reject",
+    "source_save",
     "stats_refresh",
     "user_reset_api_token",
     "user_reset_calendar_token",

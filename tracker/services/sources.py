@@ -1,0 +1,195 @@
+"""Watched sources and the evidence inbox: registering a source, recording what a watch run
+found, and an analyst's decisions on proposals (accept, re-target, reject). Nothing becomes
+evidence without a person: `proposal_accept` is the only way, through `evidence_log`."""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..models import (
+    Agreement,
+    Commitment,
+    Evidence,
+    FeedItem,
+    Proposal,
+    ProposalState,
+    User,
+    WatchedSource,
+)
+from .evidence import evidence_log
+from .history import history_by, text_check
+
+
+@transaction.atomic
+def source_save(
+    *, source: WatchedSource, agreements: Iterable[Agreement] | None, by: User | None
+) -> WatchedSource:
+    """Register or edit a source and the agreements it concerns, with its history record."""
+    source.full_clean()
+    history_by(source, by)
+    source.save()
+    if agreements is not None:
+        source.agreements.set(agreements)
+    return source
+
+
+@dataclass(frozen=True)
+class Match:
+    """The matcher's verdict on one item for one commitment."""
+
+    commitment_id: int
+    score: float
+    matched_words: list[str]
+
+
+@dataclass(frozen=True)
+class NewItem:
+    canonical_url: str
+    title: str
+    excerpt: str
+    published_on: date | None
+    matches: Sequence[Match]
+
+
+@transaction.atomic
+def items_record(*, source: WatchedSource, item: NewItem, at: datetime) -> tuple[bool, int]:
+    """Keep a new item and its proposals, in one transaction: (whether the item was new, how
+    many proposals were made). An item seen before (by any source) proposes nothing again, and
+    a (commitment, address) that already has a proposal, waiting, accepted or rejected, gets
+    no second one: the database's unique constraints decide, so two runs at once agree."""
+    feed_item = FeedItem(
+        source=source,
+        canonical_url=item.canonical_url,
+        title=item.title,
+        excerpt=item.excerpt,
+        published_on=item.published_on,
+        fetched_at=at,
+    )
+    feed_item.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            feed_item.save()
+    except IntegrityError:  # seen before, by this source or another
+        return False, 0
+    proposals = [
+        Proposal(
+            item=feed_item,
+            commitment_id=match.commitment_id,
+            canonical_url=item.canonical_url,
+            score=round(match.score, 3),
+            matched_words=match.matched_words,
+            created_at=at,
+        )
+        for match in item.matches
+    ]
+    Proposal.objects.bulk_create(proposals, ignore_conflicts=True)
+    made = list(Proposal.objects.filter(item=feed_item))
+    Proposal.history.bulk_history_create(made, default_change_reason="Proposed by the watcher")
+    return True, len(made)
+
+
+def _claim(proposal: Proposal, by: User, **changes) -> Proposal:
+    """Move a waiting proposal out of the inbox, or refuse: a proposal decided meanwhile (by
+    another analyst) is not decided twice."""
+    now = timezone.now()
+    updated = Proposal.objects.filter(pk=proposal.pk, state=ProposalState.PROPOSED).update(
+        decided_by=by, decided_at=now, **changes
+    )
+    if updated != 1:
+        raise ValidationError("This proposal was already decided.")
+    proposal.refresh_from_db()
+    return proposal
+
+
+def _history(proposal: Proposal, by: User, reason: str) -> None:
+    Proposal.history.bulk_history_create(
+        [proposal], update=True, default_user=by, default_change_reason=reason
+    )
+
+
+@transaction.atomic
+def proposal_accept(*, proposal: Proposal, by: User, **evidence_fields) -> Evidence:
+    """Turn a waiting proposal into evidence on its commitment (`evidence_log`, with the
+    analyst's grade, stance and claimant), in one transaction with the proposal's history."""
+    for required in ("stance", "reliability", "credibility"):
+        if not evidence_fields.get(required):
+            raise ValidationError({required: "This field is required."})
+    if "claimed_by" not in evidence_fields:
+        raise ValidationError({"claimed_by": "Say whose claim it is, or nobody's."})
+    _claim(proposal, by, state=ProposalState.PROPOSED)  # locks it as decided by `by`
+    evidence = evidence_log(commitment=proposal.commitment, by=by, **evidence_fields)
+    Proposal.objects.filter(pk=proposal.pk).update(state=ProposalState.ACCEPTED, evidence=evidence)
+    proposal.refresh_from_db()
+    _history(proposal, by, "Accepted as evidence")
+    return evidence
+
+
+@transaction.atomic
+def proposal_reject(*, proposal: Proposal, by: User, reason: str = "") -> Proposal:
+    """Reject a waiting proposal: it stays, so its item is never proposed for that
+    commitment again."""
+    reason = reason.strip()
+    text_check(Proposal, "reason", reason)
+    _claim(proposal, by, state=ProposalState.REJECTED, reason=reason)
+    _history(proposal, by, f"Rejected: {reason}" if reason else "Rejected")
+    return proposal
+
+
+@transaction.atomic
+def proposals_reject(*, proposals: Iterable[Proposal], by: User, reason: str = "") -> int:
+    """Reject several waiting proposals at once (those decided meanwhile are left alone)."""
+    reason = reason.strip()
+    text_check(Proposal, "reason", reason)
+    ids = [proposal.pk for proposal in proposals]
+    waiting = Proposal.objects.filter(pk__in=ids, state=ProposalState.PROPOSED)
+    locked = list(waiting.select_for_update().values_list("pk", flat=True))
+    Proposal.objects.filter(pk__in=locked).update(
+        state=ProposalState.REJECTED, reason=reason, decided_by=by, decided_at=timezone.now()
+    )
+    rejected = list(Proposal.objects.filter(pk__in=locked))
+    Proposal.history.bulk_history_create(
+        rejected,
+        update=True,
+        default_user=by,
+        default_change_reason=f"Rejected: {reason}" if reason else "Rejected",
+    )
+    return len(rejected)
+
+
+@transaction.atomic
+def proposal_retarget(*, proposal: Proposal, commitment: Commitment, by: User) -> Proposal:
+    """Propose the item for another commitment of the same agreement instead: this proposal
+    is rejected as re-targeted (so it is not made again) and a waiting one made for the other.
+    """
+    if commitment.pk == proposal.commitment_id:
+        raise ValidationError({"commitment": "It is already proposed for this commitment."})
+    if commitment.agreement_id != proposal.commitment.agreement_id:
+        raise ValidationError({"commitment": "Choose a commitment of the same agreement."})
+    taken = Proposal.objects.filter(commitment=commitment, canonical_url=proposal.canonical_url)
+    if taken.exists():
+        raise ValidationError({"commitment": "This item was already proposed for that commitment."})
+    reason = f"Re-targeted to {commitment.reference}"
+    _claim(proposal, by, state=ProposalState.REJECTED, reason=reason)
+    _history(proposal, by, reason)
+    moved = Proposal(
+        item_id=proposal.item_id,
+        commitment=commitment,
+        canonical_url=proposal.canonical_url,
+        matched_words=proposal.matched_words,
+        score=proposal.score,
+        created_at=proposal.created_at,
+    )
+    history_by(moved, by)
+    moved._change_reason = f"Re-targeted from {proposal.commitment.reference}"
+    try:
+        with transaction.atomic():
+            moved.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"commitment": "This item was already proposed for that commitment."}
+        ) from None
+    return moved
