@@ -54,7 +54,10 @@ from .sources import (
     proposal_reject,
     proposal_retarget,
     proposals_reject,
+    source_fetch_record,
     source_save,
+    watch_run_finish,
+    watch_run_start,
 )
 from .stats import agreement_stats_refresh, stats_refresh
 from .users import (
@@ -108,10 +111,13 @@ __all__ = [
     "proposal_reject",
     "proposal_retarget",
     "proposals_reject",
+    "source_fetch_record",
     "source_save",
     "stats_refresh",
     "user_reset_api_token",
     "user_reset_calendar_token",
     "user_set_digest_preferences",
     "user_unsubscribe_digest",
+    "watch_run_finish",
+    "watch_run_start",
 ]

@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..models import (
@@ -15,10 +17,13 @@ from ..models import (
     Commitment,
     Evidence,
     FeedItem,
+    FetchOutcome,
     Proposal,
     ProposalState,
+    SourceFetch,
     User,
     WatchedSource,
+    WatchRun,
 )
 from .evidence import evidence_log
 from .history import history_by, text_check
@@ -193,3 +198,51 @@ def proposal_retarget(*, proposal: Proposal, commitment: Commitment, by: User) -
             {"commitment": "This item was already proposed for that commitment."}
         ) from None
     return moved
+
+
+def watch_run_start(*, at: datetime) -> WatchRun:
+    """The record of one pass of the watcher, its totals filled in by `watch_run_finish`."""
+    return WatchRun.objects.create(started_at=at)
+
+
+@transaction.atomic
+def source_fetch_record(
+    *,
+    run: WatchRun,
+    source: WatchedSource,
+    outcome: str,
+    at: datetime,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    error: str = "",
+    **figures: int,
+) -> SourceFetch:
+    """What one run got from one source, and the source's conditional-GET validators and last
+    outcome, together. Validators are kept only from a successful fetch (None leaves them)."""
+    fetch = SourceFetch.objects.create(
+        run=run, source=source, outcome=outcome, error=error[:500], **figures
+    )
+    changes = {"last_fetched_at": at, "last_outcome": outcome, "last_error": error[:500]}
+    if etag is not None:
+        changes["etag"] = etag[:300]
+    if last_modified is not None:
+        changes["last_modified"] = last_modified[:100]
+    WatchedSource.objects.filter(pk=source.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(source, name, value)
+    return fetch
+
+
+def watch_run_finish(*, run: WatchRun, at: datetime) -> WatchRun:
+    """Sum the run's fetches into its totals, in one statement."""
+    totals = SourceFetch.objects.filter(run=run).aggregate(
+        sources=Count("id"),
+        fetched=Coalesce(Sum("fetched"), 0),
+        new=Coalesce(Sum("new"), 0),
+        proposed=Coalesce(Sum("proposed"), 0),
+        skipped=Coalesce(Sum("skipped"), 0),
+        failed=Count("id", filter=Q(outcome=FetchOutcome.FAILED)),
+    )
+    WatchRun.objects.filter(pk=run.pk).update(finished_at=at, **totals)
+    run.refresh_from_db()
+    return run
