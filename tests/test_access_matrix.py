@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from tracker import services
 from tracker.digests import unsubscribe_token
-from tracker.models import Role
+from tracker.models import Role, WatchedSource
 
 from .factories import AgreementFactory, CommitmentFactory, TeamFactory, UserFactory
 
@@ -106,6 +107,15 @@ def _evidence(world):
     return world["evidence"].pk
 
 
+def _reject_post(world):
+    return {"action": "reject", "proposal": world["proposal"].pk}
+
+
+def _decide() -> Expect:
+    """The inbox's actions: analysts and up; the outsider cannot find the proposal."""
+    return Expect(302, {"anonymous": 302, "norole": 403, "viewer": 403, "outsider": 404})
+
+
 def _evidence_post(world):
     return {"action": "log-evidence", "summary": "Seen", "stance": "context",
             "reliability": "F", "credibility": "6"}  # fmt: skip
@@ -133,6 +143,10 @@ EXPECTED: dict[str, Entry] = {
         _url("tracker:evidence-attachment", pk=_evidence), restricted(), read_only()
     ),
     "tracker:overdue": Entry(_url("tracker:overdue"), page(), read_only()),
+    "tracker:inbox": Entry(_url("tracker:inbox"), page(), _decide(), _reject_post),
+    "tracker:agreement-inbox": Entry(
+        _url("tracker:agreement-inbox", slug=_slug), restricted(), _decide(), _reject_post
+    ),
     "tracker:search": Entry(_url("tracker:search"), page(), read_only()),
     "tracker:draft": Entry(_url("tracker:draft"), editors_only(), editors_only(), lambda w: {}),
     "tracker:import": Entry(_url("tracker:import"), editors_only(), editors_only(), lambda w: {}),
@@ -277,12 +291,22 @@ def world(settings, tmp_path):
     change = services.commitment_set_status(
         commitment=commitment, status="in_progress", reason="begun", by=users["analyst"]
     )
+    item = services.NewItem(
+        canonical_url="https://news.example/1",
+        title="Patrols began",
+        excerpt="",
+        published_on=None,
+        matches=[services.Match(commitment_id=commitment.pk, score=0.9, matched_words=[])],
+    )
+    source = WatchedSource.objects.create(name="News", feed_url="https://news.example/feed")
+    services.items_record(source=source, item=item, at=timezone.now())
     return {
         "users": users,
         "agreement": agreement,
         "commitment": commitment,
         "evidence": evidence,
         "status_change": change,
+        "proposal": commitment.proposals.get(),
     }
 
 

@@ -15,6 +15,7 @@ from .views import (
     favicon,
     health,
     imports,
+    inbox,
     overdue,
     preferences,
     search,
@@ -32,6 +33,9 @@ app_patterns = [
         name="evidence-attachment",
     ),
     path("overdue/", overdue.overdue, name="overdue"),
+    # The evidence inbox (issue 20)
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("agreements/<slug:slug>/inbox/", inbox.agreement_inbox, name="agreement-inbox"),
     path("search/", search.search_page, name="search"),
     path("draft/", drafting.draft, name="draft"),
     # Getting data in and out (issue 6)

@@ -143,3 +143,25 @@ def seed(db):
 def make_source(server, path: str, *, agreement=None, **fields) -> WatchedSource:
     source = WatchedSource(name=fields.pop("name", path), feed_url=server.base + path, **fields)
     return services.source_save(source=source, agreements=[agreement] if agreement else [], by=None)
+
+
+def propose(commitment, url: str, *, title: str = "Joint border patrols begin", source=None):
+    """A waiting proposal for `commitment`, as the watcher records one."""
+    from django.utils import timezone
+
+    source = (
+        source
+        or WatchedSource.objects.get_or_create(
+            name="Frontier News",
+            defaults={"feed_url": "https://frontier.example/feed", "reliability": "B"},
+        )[0]
+    )
+    item = services.NewItem(
+        canonical_url=url,
+        title=title,
+        excerpt=f"{title}: troops of both sides walked the line.",
+        published_on=timezone.localdate(),
+        matches=[services.Match(commitment_id=commitment.pk, score=0.8, matched_words=["patrols"])],
+    )
+    services.items_record(source=source, item=item, at=timezone.now())
+    return commitment.proposals.get(canonical_url=url)

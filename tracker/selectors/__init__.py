@@ -76,11 +76,18 @@ from .pages import (
     with_party_codes,
     with_team_names,
 )
+from .proposals import (
+    inbox_proposals,
+    proposal_for_user,
+    proposals_waiting_count,
+    retarget_choices,
+)
 from .visibility import (
     agreement_free_slug,
     agreements_visible_to,
     commitments_visible_to,
     evidence_visible_to,
+    proposals_visible_to,
     read_access,
 )
 
@@ -126,6 +133,7 @@ __all__ = [
     "current_claims",
     "evidence_latest",
     "evidence_visible_to",
+    "inbox_proposals",
     "last_evidence_at",
     "last_job_run",
     "open_overdue_flag",
@@ -134,7 +142,11 @@ __all__ = [
     "overdue_groups",
     "overview_totals",
     "party_scores",
+    "proposal_for_user",
+    "proposals_visible_to",
+    "proposals_waiting_count",
     "read_access",
+    "retarget_choices",
     "score_aggregates",
     "score_breakdown",
     "score_history",
