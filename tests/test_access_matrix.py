@@ -107,6 +107,10 @@ def _evidence(world):
     return world["evidence"].pk
 
 
+def _proposal(world):
+    return world["proposal"].pk
+
+
 def _reject_post(world):
     return {"action": "reject", "proposal": world["proposal"].pk}
 
@@ -236,6 +240,24 @@ EXPECTED: dict[str, Entry] = {
         lambda w: reverse("api-statuschange-detail", kwargs={"pk": w["status_change"].pk}),
         api(outsider=404),
         api_read_only(),
+        api=True,
+    ),
+    "api-proposal-list": Entry(_url("api-proposal-list"), api(), api_read_only(), api=True),
+    "api-proposal-detail": Entry(
+        _url("api-proposal-detail", pk=_proposal), api(outsider=404), api_read_only(), api=True
+    ),
+    "api-proposal-accept": Entry(
+        _url("api-proposal-accept", pk=_proposal),
+        api_read_only(),
+        api(201, viewer=403, outsider=404),
+        lambda w: {"stance": "progress", "credibility": 2, "claimed_by": None},
+        api=True,
+    ),
+    "api-proposal-reject": Entry(
+        _url("api-proposal-reject", pk=_proposal),
+        api_read_only(),
+        api(200, viewer=403, outsider=404),
+        lambda w: {"reason": "matrix"},
         api=True,
     ),
     "api-schema": Entry(_url("api-schema"), everyone(200), everyone(405)),
