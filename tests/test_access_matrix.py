@@ -148,6 +148,12 @@ EXPECTED: dict[str, Entry] = {
     ),
     "tracker:overdue": Entry(_url("tracker:overdue"), page(), read_only()),
     "tracker:inbox": Entry(_url("tracker:inbox"), page(), _decide(), _reject_post),
+    # Signed by the feed reader, not a session: the world's source has no secret (404).
+    "tracker:source-webhook": Entry(
+        lambda world: reverse("tracker:source-webhook", kwargs={"pk": world["source"].pk}),
+        everyone(405),
+        everyone(404),
+    ),
     "tracker:agreement-inbox": Entry(
         _url("tracker:agreement-inbox", slug=_slug), restricted(), _decide(), _reject_post
     ),
@@ -329,6 +335,7 @@ def world(settings, tmp_path):
         "evidence": evidence,
         "status_change": change,
         "proposal": commitment.proposals.get(),
+        "source": source,
     }
 
 

@@ -19,6 +19,7 @@ from .views import (
     overdue,
     preferences,
     search,
+    source_webhook,
 )
 
 app_patterns = [
@@ -36,6 +37,7 @@ app_patterns = [
     # The evidence inbox (issue 20)
     path("inbox/", inbox.inbox, name="inbox"),
     path("agreements/<slug:slug>/inbox/", inbox.agreement_inbox, name="agreement-inbox"),
+    path("sources/<int:pk>/webhook/", source_webhook.source_webhook, name="source-webhook"),
     path("search/", search.search_page, name="search"),
     path("draft/", drafting.draft, name="draft"),
     # Getting data in and out (issue 6)

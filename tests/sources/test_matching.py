@@ -129,3 +129,26 @@ def test_nothing_is_proposed_for_an_item_without_shared_words():
 def test_a_source_without_agreements_proposes_nothing():
     assert Matcher(agreement_ids=[]).match(title="Joint border patrols", text="") == []
     assert services.Match  # the type the watcher records
+
+
+@pytest.mark.django_db
+def test_the_plain_fallback_reads_open_commitments_with_parties_and_keywords(seed):
+    """SQLite's path (any database can run it): every open commitment of the agreements."""
+    from tracker.models import CommitmentStatus
+    from tracker.sources.matching import _plain_candidates
+
+    agreement, commitments = seed
+    CommitmentKeywords.objects.create(commitment=commitments["2.1"], words="Torkham")
+    commitments["5.3"].status = CommitmentStatus.IMPLEMENTED
+    commitments["5.3"].save()
+    candidates = {candidate.id: candidate for candidate in _plain_candidates([agreement.pk])}
+    assert set(candidates) == {c.pk for ref, c in commitments.items() if ref != "5.3"}
+    patrols = candidates[commitments["2.1"].pk]
+    assert "Afghanistan" in patrols.text
+    assert patrols.keywords == ("Torkham",)
+    matches = score_candidates(
+        title="Patrol seen at Torkham",
+        item_text="Patrol seen at Torkham",
+        candidates=list(candidates.values()),
+    )
+    assert matches[0].commitment_id == commitments["2.1"].pk

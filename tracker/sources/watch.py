@@ -49,14 +49,14 @@ def watch_source(source: WatchedSource, *, run: WatchRun) -> SourceFetch:
     try:
         fetched = fetch(source.feed_url, etag=source.etag, last_modified=source.last_modified)
         if fetched.status == 304:
-            return _record(source, run, FetchOutcome.NOT_MODIFIED, figures, started)
+            return record(source, run, FetchOutcome.NOT_MODIFIED, figures, started)
         entries, figures.skipped = parse(fetched.body, limit=settings.SOURCES_MAX_ITEMS)
     except (FetchError, FeedError) as error:
         logger.warning("Source %s failed: %s", source.name, error)
-        return _record(source, run, FetchOutcome.FAILED, figures, started, error=str(error))
+        return record(source, run, FetchOutcome.FAILED, figures, started, error=str(error))
     figures.fetched = len(entries) + figures.skipped
-    _take_entries(source, entries, figures)
-    return _record(
+    take_entries(source, entries, figures, fetch_pages=source.fetch_pages)
+    return record(
         source,
         run,
         FetchOutcome.OK,
@@ -67,8 +67,12 @@ def watch_source(source: WatchedSource, *, run: WatchRun) -> SourceFetch:
     )
 
 
-def _take_entries(source: WatchedSource, entries: list[Entry], figures: Figures) -> None:
-    """Match and record the entries no source has given before (one query finds those)."""
+def take_entries(
+    source: WatchedSource, entries: list[Entry], figures: Figures, *, fetch_pages: bool
+) -> None:
+    """Match and record the entries no source has given before (one query finds those);
+    with `fetch_pages`, read each new entry's page first (the watcher only, never a
+    request)."""
     urls = [entry.canonical_url for entry in entries]
     seen = set(
         FeedItem.objects.filter(canonical_url__in=urls).values_list("canonical_url", flat=True)
@@ -81,7 +85,7 @@ def _take_entries(source: WatchedSource, entries: list[Entry], figures: Figures)
             continue
         seen.add(entry.canonical_url)
         text, published_on = entry.excerpt, entry.published_on
-        if source.fetch_pages:
+        if fetch_pages:
             page = page_text(entry.canonical_url)
             if page is not None:
                 text = f"{entry.excerpt}\n{page.text}"
@@ -103,7 +107,7 @@ def _excerpt(text: str) -> str:
     return plain_text(text, EXCERPT)
 
 
-def _record(source, run, outcome, figures: Figures, started: float, **extra) -> SourceFetch:
+def record(source, run, outcome, figures: Figures, started: float, **extra) -> SourceFetch:
     return services.source_fetch_record(
         run=run,
         source=source,
