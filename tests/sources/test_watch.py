@@ -69,7 +69,7 @@ def test_it_never_proposes_the_same_item_twice(feed_server, seed):
     watch()
     watch()
     assert Proposal.objects.count() == 2
-    assert FeedItem.objects.count() == 3
+    assert FeedItem.objects.count() == 6  # three items, once per source
 
 
 def test_a_rejected_item_is_never_proposed_again(feed_server, seed, analyst):
@@ -207,3 +207,16 @@ def test_the_command_says_what_it_did_and_names_failures(feed_server, seed, caps
 def test_the_command_refuses_an_unknown_source():
     with pytest.raises(CommandError, match="No watched source is named 'nope'"):
         call_command("watch_sources", "--source", "nope")
+
+
+def test_a_second_source_proposes_the_same_item_for_its_own_agreement(feed_server, seed):
+    from tests.factories import CommitmentFactory
+
+    agreement, commitments = seed
+    other = CommitmentFactory(title="Create joint border patrols")
+    make_source(feed_server, "/feeds/rss.xml", agreement=agreement)
+    make_source(feed_server, "/redirect-ok", name="for the other", agreement=other.agreement)
+    watch()
+    url = "https://mofa.example/press/joint-patrol"
+    proposed = set(Proposal.objects.filter(canonical_url=url).values_list("commitment", flat=True))
+    assert proposed == {commitments["2.1"].pk, other.pk}

@@ -135,10 +135,12 @@ class SourceFetch(TrackerModel):
 
 
 class FeedItem(TrackerModel):
-    """An item read from a source, once per canonical address, whichever source saw it first."""
+    """An item read from a source, once per source and canonical address: a second source
+    giving the same address matches it against its own agreements (the proposals' unique
+    constraint keeps a commitment from getting it twice)."""
 
     source = models.ForeignKey(WatchedSource, on_delete=models.CASCADE, related_name="items")
-    canonical_url = models.URLField(max_length=500, unique=True, validators=[web_url])
+    canonical_url = models.URLField(max_length=500, validators=[web_url])
     title = models.CharField(max_length=300)
     excerpt = limited_text(limit=EXCERPT, blank=True)
     published_on = models.DateField(null=True, blank=True)
@@ -146,6 +148,12 @@ class FeedItem(TrackerModel):
 
     class Meta:
         ordering = ["-fetched_at", "-id"]
+        constraints = [
+            # Also the index behind the watcher's "which of these addresses are new".
+            models.UniqueConstraint(
+                fields=["source", "canonical_url"], name="feeditem_once_per_source"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -63,9 +63,10 @@ class NewItem:
 @transaction.atomic
 def items_record(*, source: WatchedSource, item: NewItem, at: datetime) -> tuple[bool, int]:
     """Keep a new item and its proposals, in one transaction: (whether the item was new, how
-    many proposals were made). An item seen before (by any source) proposes nothing again, and
-    a (commitment, address) that already has a proposal, waiting, accepted or rejected, gets
-    no second one: the database's unique constraints decide, so two runs at once agree."""
+    many proposals were made). An item this source gave before proposes nothing again, and a
+    (commitment, address) that already has a proposal, waiting, accepted or rejected (from any
+    source), gets no second one: the database's unique constraints decide, so two runs at
+    once agree."""
     feed_item = FeedItem(
         source=source,
         canonical_url=item.canonical_url,
@@ -78,7 +79,7 @@ def items_record(*, source: WatchedSource, item: NewItem, at: datetime) -> tuple
     try:
         with transaction.atomic():
             feed_item.save()
-    except IntegrityError:  # seen before, by this source or another
+    except IntegrityError:  # this source gave it before
         return False, 0
     proposals = [
         Proposal(

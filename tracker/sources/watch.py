@@ -1,5 +1,5 @@
 """One pass of the watcher: each enabled source fetched (conditional GET), parsed, its new
-items (never seen by any source) optionally read in full, matched and recorded with their
+items (never given by that source before) optionally read in full, matched and recorded with their
 proposals; per source and per run what was fetched, new, proposed, skipped and failed.
 
 A source that fails (unreachable, too slow, too large, not a feed, entities, a redirect to a
@@ -70,13 +70,12 @@ def watch_source(source: WatchedSource, *, run: WatchRun) -> SourceFetch:
 def take_entries(
     source: WatchedSource, entries: list[Entry], figures: Figures, *, fetch_pages: bool
 ) -> None:
-    """Match and record the entries no source has given before (one query finds those);
-    with `fetch_pages`, read each new entry's page first (the watcher only, never a
+    """Match and record the entries this source has not given before (one query finds
+    those); with `fetch_pages`, read each new entry's page first (the watcher only, never a
     request)."""
     urls = [entry.canonical_url for entry in entries]
-    seen = set(
-        FeedItem.objects.filter(canonical_url__in=urls).values_list("canonical_url", flat=True)
-    )
+    known = FeedItem.objects.filter(source=source, canonical_url__in=urls)
+    seen = set(known.values_list("canonical_url", flat=True))
     agreement_ids = list(source.agreements.values_list("pk", flat=True))
     matcher = Matcher(agreement_ids=agreement_ids, language=source.language)
     for entry in entries:
