@@ -1,0 +1,73 @@
+"""The admin of watched sources: saved through the service, only visible agreements offered,
+hidden ones kept when an outsider edits; the run figures shown, never edited."""
+
+import pytest
+from django.urls import reverse
+
+from tracker.models import WatchedSource
+from tracker.sources.watch import watch
+
+from .conftest import make_source
+
+pytestmark = pytest.mark.django_db
+ADD = reverse("admin:tracker_watchedsource_add")
+
+
+def _form(**changes) -> dict:
+    data = {
+        "name": "MOFA",
+        "feed_url": "https://mofa.example/feed.xml",
+        "language": "en",
+        "reliability": "B",
+        "enabled": "on",
+        "webhook_secret": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_editor_adds_a_source_for_a_visible_agreement(editor_client, editor, agreement):
+    response = editor_client.post(ADD, _form(agreements=[agreement.pk]))
+    assert response.status_code == 302
+    source = WatchedSource.objects.get()
+    assert list(source.agreements.all()) == [agreement]
+    assert source.history.latest().history_user == editor
+
+
+def test_a_hidden_agreement_is_neither_offered_nor_accepted(
+    editor_client, agreement, restricted_agreement
+):
+    page = editor_client.get(ADD).content.decode()
+    assert agreement.title in page
+    assert restricted_agreement.title not in page
+    response = editor_client.post(ADD, _form(agreements=[restricted_agreement.pk]))
+    assert response.status_code == 200
+    assert not WatchedSource.objects.exists()
+
+
+def test_an_outsiders_edit_keeps_the_hidden_agreements(
+    editor_client, agreement, restricted_agreement
+):
+    source = WatchedSource.objects.create(name="MOFA", feed_url="https://mofa.example/feed.xml")
+    source.agreements.set([restricted_agreement])
+    url = reverse("admin:tracker_watchedsource_change", args=[source.pk])
+    response = editor_client.post(url, _form(agreements=[agreement.pk]))
+    assert response.status_code == 302
+    assert set(source.agreements.all()) == {agreement, restricted_agreement}
+
+
+def test_a_bad_address_is_an_error_beside_the_field(editor_client):
+    response = editor_client.post(ADD, _form(feed_url="javascript:alert(1)"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["feed_url"]
+    assert not WatchedSource.objects.exists()
+
+
+def test_the_runs_and_fetches_are_shown_read_only(admin_client, feed_server, seed):
+    agreement, _ = seed
+    make_source(feed_server, "/missing", name="Gone", agreement=agreement)
+    watch()
+    fetches = admin_client.get(reverse("admin:tracker_sourcefetch_changelist")).content.decode()
+    assert "HTTP 404" in fetches
+    assert admin_client.get(reverse("admin:tracker_watchrun_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:tracker_watchrun_add")).status_code == 403
