@@ -102,6 +102,9 @@ class CommitmentKeywordsAdmin(admin.ModelAdmin):
     raw_id_fields = ["commitment"]
     list_select_related = ["commitment"]
 
+    def save_model(self, request: HttpRequest, obj: CommitmentKeywords, form, change) -> None:
+        services.keywords_save(keywords=obj)
+
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "commitment":  # an id typed in must name a visible commitment
             kwargs["queryset"] = selectors.commitments_visible_to(request.user)

@@ -71,3 +71,18 @@ def test_the_runs_and_fetches_are_shown_read_only(admin_client, feed_server, see
     assert "HTTP 404" in fetches
     assert admin_client.get(reverse("admin:tracker_watchrun_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:tracker_watchrun_add")).status_code == 403
+
+
+def test_keywords_are_saved_tidied_for_a_visible_commitment_only(
+    editor_client, commitment, restricted_agreement
+):
+    from tracker.models import CommitmentKeywords
+
+    add = reverse("admin:tracker_commitmentkeywords_add")
+    data = {"commitment": commitment.pk, "language": "en", "words": " Torkham ,, patrol  "}
+    assert editor_client.post(add, data).status_code == 302
+    assert CommitmentKeywords.objects.get().words == "Torkham, patrol"
+    hidden = restricted_agreement.commitments.get()
+    response = editor_client.post(add, {**data, "commitment": hidden.pk, "language": "fr"})
+    assert response.status_code == 200
+    assert CommitmentKeywords.objects.count() == 1

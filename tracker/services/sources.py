@@ -15,6 +15,7 @@ from django.utils import timezone
 from ..models import (
     Agreement,
     Commitment,
+    CommitmentKeywords,
     Evidence,
     FeedItem,
     FetchOutcome,
@@ -40,6 +41,14 @@ def source_save(
     if agreements is not None:
         source.agreements.set(agreements)
     return source
+
+
+def keywords_save(*, keywords: CommitmentKeywords) -> CommitmentKeywords:
+    """A commitment's keywords in one language, checked (length, NUL, one list a language)."""
+    keywords.words = ", ".join(word.strip() for word in keywords.words.split(",") if word.strip())
+    keywords.full_clean()
+    keywords.save()
+    return keywords
 
 
 @dataclass(frozen=True)
