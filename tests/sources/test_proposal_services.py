@@ -76,3 +76,20 @@ def test_retargeting_twice_to_the_same_commitment_is_refused(analyst, waiting):
     with pytest.raises(ValidationError, match="already proposed for that commitment"):
         services.proposal_retarget(proposal=moved, commitment=waiting.commitment, by=analyst)
     assert Proposal.objects.filter(state=ProposalState.PROPOSED).get() == moved
+
+
+def test_recording_an_item_twice_is_not_an_error_and_proposes_nothing(commitment):
+    """What a second watcher racing the first sees: the database says it exists."""
+    from django.utils import timezone
+
+    first = propose(commitment, "https://x.example/race")
+    item = services.NewItem(
+        canonical_url="https://x.example/race",
+        title="Again",
+        excerpt="",
+        published_on=None,
+        matches=[services.Match(commitment_id=commitment.pk, score=1, matched_words=[])],
+    )
+    source = first.item.source
+    assert services.items_record(source=source, item=item, at=timezone.now()) == (False, 0)
+    assert Proposal.objects.get() == first

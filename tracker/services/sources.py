@@ -84,7 +84,8 @@ def items_record(*, source: WatchedSource, item: NewItem, at: datetime) -> tuple
         published_on=item.published_on,
         fetched_at=at,
     )
-    feed_item.full_clean(validate_unique=False)
+    # The database decides uniqueness (two runs at once): an existing item is not an error.
+    feed_item.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             feed_item.save()
