@@ -90,7 +90,7 @@ class RejectForm(forms.Form):
 
 
 class RetargetForm(forms.Form):
-    commitment = forms.IntegerField(min_value=1)
+    commitment = forms.IntegerField(min_value=1, max_value=2**63 - 1)
 
 
 class BulkRejectForm(forms.Form):

@@ -39,6 +39,7 @@ class FeedHandler(BaseHTTPRequestHandler):
             "/redirect-localhost": lambda: self._redirect("http://localhost:9/feed"),
             "/redirect-ok": lambda: self._redirect("/feeds/rss.xml"),
             "/loop": lambda: self._redirect("/loop"),
+            "/redirect-bad-port": lambda: self._redirect("http://127.0.0.1:999999/feed"),
             "/missing": lambda: self._answer(404, b"no such feed"),
         }.get(path)
         if route is None:

@@ -258,3 +258,23 @@ def test_hostile_titles_are_escaped_and_isolated(analyst_client, commitment):
     page = analyst_client.get(INBOX).content.decode()
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;" in page
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"action": "reject", "proposal": "9" * 30},
+        {"action": "reject", "proposal": "١٢"},
+        {"action": "bulk-reject", "proposal": ["9" * 30]},
+        {"action": "retarget", "proposal": "PK", "commitment": "9" * 30},
+    ],
+)
+def test_ids_that_cannot_be_ids_are_refused_without_a_server_error(analyst_client, waiting, data):
+    data = {key: (waiting.pk if value == "PK" else value) for key, value in data.items()}
+    response = analyst_client.post(INBOX, data)
+    assert response.status_code in (200, 404)
+    assert Proposal.objects.get().state == ProposalState.PROPOSED
+
+
+def test_an_accept_form_asked_for_with_a_huge_id_shows_none(analyst_client, waiting):
+    assert analyst_client.get(INBOX, {"accept": "9" * 40}).status_code == 200

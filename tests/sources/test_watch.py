@@ -135,6 +135,7 @@ def test_without_pages_the_short_headline_proposes_nothing(feed_server, seed):
         ("/redirect-private", "private or local address (169.254.169.254)"),
         ("/redirect-localhost", "private or local address"),
         ("/loop", "more than 5 redirects"),
+        ("/redirect-bad-port", "not a web address"),
         ("/missing", "HTTP 404"),
     ],
 )

@@ -60,13 +60,17 @@ pacer = HostPacer()
 
 def check_address(url: str) -> None:
     """Refuse what is not http(s), and hosts that resolve to a non-public address."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # a port out of range, brackets that do not close
+        raise FetchError(f"not a web address: {url[:200]}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"not a web address: {url[:200]}")
     if parts.hostname in settings.SOURCES_ALLOW_PRIVATE_HOSTS:
         return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
         raise FetchError(f"cannot resolve {parts.hostname}: {error}") from None
     for info in infos:

@@ -55,11 +55,20 @@ def _inbox(request: HttpRequest, *, agreement: Agreement | None) -> HttpResponse
     return vary_on_htmx(render(request, template, context))
 
 
+def _id(value: str) -> int | None:
+    """A row id as posted, or None for anything that cannot be one (a number past 64 bits
+    would be a database error)."""
+    value = value.strip()
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
 def _perform(request: HttpRequest, action: str) -> tuple[dict, str]:
     if action == "bulk-reject":
         return _bulk_reject(request)
-    pk = request.POST.get("proposal", "")
-    proposal = selectors.proposal_for_user(request.user, int(pk)) if pk.isdigit() else None
+    pk = _id(request.POST.get("proposal", ""))
+    proposal = selectors.proposal_for_user(request.user, pk) if pk else None
     if proposal is None:
         raise Http404("No such proposal.")
     return {"accept": _accept, "retarget": _retarget, "reject": _reject}[action](request, proposal)
@@ -113,7 +122,7 @@ def _reject(request: HttpRequest, proposal: Proposal) -> tuple[dict, str]:
 
 def _bulk_reject(request: HttpRequest) -> tuple[dict, str]:
     form = BulkRejectForm(request.POST)
-    ids = [int(pk) for pk in request.POST.getlist("proposal")[:BULK_LIMIT] if pk.isdigit()]
+    ids = [pk for value in request.POST.getlist("proposal")[:BULK_LIMIT] if (pk := _id(value))]
     if form.is_valid():
         chosen = list(selectors.inbox_proposals(request.user).filter(pk__in=ids))
         if not chosen:
@@ -138,9 +147,8 @@ def _context(request: HttpRequest, agreement: Agreement | None, forms: dict) -> 
         user, {proposal.commitment.agreement_id for proposal in proposals}
     )
     open_pk, open_form = forms.get("accept", (None, None))
-    asked = request.GET.get("accept", "")
-    if open_pk is None and asked.isdigit():
-        open_pk = int(asked)
+    if open_pk is None:
+        open_pk = _id(request.GET.get("accept", ""))
     listed = {proposal.pk for proposal in proposals}
     # A refusal about a proposal no longer listed (decided meanwhile) is said at the top.
     refusals = [
