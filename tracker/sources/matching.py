@@ -1,12 +1,13 @@
 """Which open commitments a new item bears on, and why (the words both share).
 
-One query per item finds the candidates: on PostgreSQL, full-text search (the item's words
-OR'd into one `tsquery`) over the commitments' stored, GIN-indexed `search_vector` (title,
-reference and description, English stemming) and over their keyword lists in the source's
-language, among the open commitments of the source's agreements, best ranked first
-(`CANDIDATES`); in other languages the commitments' text is read with that language's
-configuration instead of the stored English vector. On SQLite (the embedded default) the
-candidates are every open commitment of those agreements, up to `SQLITE_CANDIDATES`.
+One query per item finds the candidates: on PostgreSQL, full-text search (the words of the
+item's title and lead, its first `QUERY_TEXT` characters, OR'd into one `tsquery`) over the
+commitments' stored, GIN-indexed `search_vector` (title, reference and description, English
+stemming) and over their keyword lists in the source's language, among the open commitments
+of the source's agreements, best ranked first (`CANDIDATES`); in other languages the
+commitments' text is read with that language's configuration instead of the stored English
+vector. On SQLite (the embedded default) the candidates are every open commitment of those
+agreements, up to `SQLITE_CANDIDATES`.
 
 Then each candidate is scored in Python, the same on both databases: how much of the
 commitment's title the item covers (words weighted by how rare they are among the
@@ -31,7 +32,10 @@ from ..services import Match
 
 CANDIDATES = 50
 SQLITE_CANDIDATES = 5_000
-ITEM_TEXT = 5_000  # characters of an item (title, excerpt, page) that retrieval reads
+ITEM_TEXT = 5_000  # characters of an item (title, excerpt, page) that the score reads
+# Characters that retrieval ORs into its query (the title and the lead): each more word
+# matches more commitments, which the ranking then reads.
+QUERY_TEXT = 1_000
 THRESHOLD = 0.38
 RELATIVE = 0.8
 PER_ITEM = 2
@@ -117,7 +121,9 @@ class Matcher:
             return []
         item_text = f"{title}\n{text}"[:ITEM_TEXT]
         if connection.vendor == "postgresql":
-            candidates = _postgresql_candidates(item_text, self.agreement_ids, self.language)
+            candidates = _postgresql_candidates(
+                item_text[:QUERY_TEXT], self.agreement_ids, self.language
+            )
         else:
             if self._pool is None:
                 self._pool = _plain_candidates(self.agreement_ids)
