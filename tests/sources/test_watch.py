@@ -221,3 +221,16 @@ def test_a_second_source_proposes_the_same_item_for_its_own_agreement(feed_serve
     url = "https://mofa.example/press/joint-patrol"
     proposed = set(Proposal.objects.filter(canonical_url=url).values_list("commitment", flat=True))
     assert proposed == {commitments["2.1"].pk, other.pk}
+
+
+def test_one_host_is_asked_at_most_once_an_interval(feed_server, seed, settings):
+    import time
+
+    agreement, _ = seed
+    settings.SOURCES_HOST_INTERVAL_SECONDS = 0.4
+    for name in ("one", "two", "three"):
+        make_source(feed_server, "/feeds/atom.xml", name=name, agreement=agreement)
+    started = time.monotonic()
+    watch()
+    assert time.monotonic() - started >= 0.8  # three requests, two pauses
+    assert len(feed_server.requests) == 3
