@@ -4,7 +4,7 @@ agreements the editor may see are offered, and a source is listed with its fetch
 proposals themselves are decided in the app's inbox, not here."""
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from . import selectors, services
@@ -43,6 +43,16 @@ class WatchedSourceAdmin(admin.ModelAdmin):
     search_fields = ["name", "feed_url"]
     filter_horizontal = ["agreements"]
     readonly_fields = ["last_fetched_at", "last_outcome", "last_error", "etag", "last_modified"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        """An outsider does not see a source that reports only on agreements hidden from
+        them (its name may say what is watched)."""
+        sources = super().get_queryset(request)
+        if request.user.sees_all_agreements:
+            return sources
+        visible = selectors.agreements_visible_to(request.user).values("pk")
+        concerned = WatchedSource.agreements.through.objects.values("watchedsource_id")
+        return sources.filter(Q(agreements__in=visible) | ~Q(pk__in=concerned)).distinct()
 
     def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "agreements":

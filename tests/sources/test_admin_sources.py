@@ -48,8 +48,10 @@ def test_a_hidden_agreement_is_neither_offered_nor_accepted(
 def test_an_outsiders_edit_keeps_the_hidden_agreements(
     editor_client, agreement, restricted_agreement
 ):
+    from tests.factories import AgreementFactory
+
     source = WatchedSource.objects.create(name="MOFA", feed_url="https://mofa.example/feed.xml")
-    source.agreements.set([restricted_agreement])
+    source.agreements.set([restricted_agreement, AgreementFactory()])
     url = reverse("admin:tracker_watchedsource_change", args=[source.pk])
     response = editor_client.post(url, _form(agreements=[agreement.pk]))
     assert response.status_code == 302
@@ -86,3 +88,21 @@ def test_keywords_are_saved_tidied_for_a_visible_commitment_only(
     response = editor_client.post(add, {**data, "commitment": hidden.pk, "language": "fr"})
     assert response.status_code == 200
     assert CommitmentKeywords.objects.count() == 1
+
+
+def test_a_source_of_hidden_agreements_only_is_absent_for_an_outsider(
+    editor_client, admin_client, agreement, restricted_agreement
+):
+    hidden = WatchedSource.objects.create(name="Inner feed", feed_url="https://in.example/f")
+    hidden.agreements.set([restricted_agreement])
+    both = WatchedSource.objects.create(name="Both feed", feed_url="https://both.example/f")
+    both.agreements.set([restricted_agreement, agreement])
+    WatchedSource.objects.create(name="Loose feed", feed_url="https://loose.example/f")
+    listing = reverse("admin:tracker_watchedsource_changelist")
+    page = editor_client.get(listing).content.decode()
+    assert "Inner feed" not in page
+    assert "Both feed" in page
+    assert "Loose feed" in page
+    change = reverse("admin:tracker_watchedsource_change", args=[hidden.pk])
+    assert editor_client.get(change).status_code in (302, 404)
+    assert "Inner feed" in admin_client.get(listing).content.decode()
