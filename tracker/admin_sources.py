@@ -11,6 +11,18 @@ from . import selectors, services
 from .models import CommitmentKeywords, SourceFetch, WatchedSource, WatchRun
 
 
+def visible_sources(request: HttpRequest) -> QuerySet:
+    """The ids of the sources the user may see in the admin: an outsider does not see a
+    source that reports only on agreements hidden from them (its name may say what is
+    watched)."""
+    sources = WatchedSource.objects.values("pk")
+    if request.user.sees_all_agreements:
+        return sources
+    visible = selectors.agreements_visible_to(request.user).values("pk")
+    concerned = WatchedSource.agreements.through.objects.values("watchedsource_id")
+    return sources.filter(Q(agreements__in=visible) | ~Q(pk__in=concerned))
+
+
 class ReadOnlyJobRecord:
     """Written by the watcher alone: shown, never edited."""
 
@@ -102,8 +114,12 @@ class SourceFetchAdmin(ReadOnlyJobRecord, admin.ModelAdmin):
         "error",
         "ms",
     ]
-    list_filter = ["outcome", "source"]
+    list_filter = ["outcome"]
+    search_fields = ["source__name"]
     list_select_related = ["run", "source"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).filter(source__in=visible_sources(request))
 
 
 @admin.register(CommitmentKeywords)

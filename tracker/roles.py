@@ -41,6 +41,8 @@ _EDITOR = [
     "add_watchedsource",
     "change_watchedsource",
     "delete_watchedsource",
+    "view_watchrun",
+    "view_sourcefetch",
     "add_commitmentkeywords",
     "change_commitmentkeywords",
     "delete_commitmentkeywords",

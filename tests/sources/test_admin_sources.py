@@ -106,3 +106,15 @@ def test_a_source_of_hidden_agreements_only_is_absent_for_an_outsider(
     change = reverse("admin:tracker_watchedsource_change", args=[hidden.pk])
     assert editor_client.get(change).status_code in (302, 404)
     assert "Inner feed" in admin_client.get(listing).content.decode()
+
+
+def test_an_outsider_sees_no_fetch_of_a_hidden_source(
+    editor_client, feed_server, seed, restricted_agreement
+):
+    agreement, _ = seed
+    make_source(feed_server, "/missing", name="Inner feed", agreement=restricted_agreement)
+    make_source(feed_server, "/missing", name="Open feed", agreement=agreement)
+    watch()
+    page = editor_client.get(reverse("admin:tracker_sourcefetch_changelist")).content.decode()
+    assert "Open feed" in page
+    assert "Inner feed" not in page
