@@ -14,11 +14,12 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from tracker import services
 from tracker.digests import unsubscribe_token
-from tracker.models import Role
+from tracker.models import Role, WatchedSource
 
 from .factories import AgreementFactory, CommitmentFactory, TeamFactory, UserFactory
 
@@ -107,6 +108,19 @@ def _evidence(world):
     return world["evidence"].pk
 
 
+def _proposal(world):
+    return world["proposal"].pk
+
+
+def _reject_post(world):
+    return {"action": "reject", "proposal": world["proposal"].pk}
+
+
+def _decide() -> Expect:
+    """The inbox's actions: analysts and up; the outsider cannot find the proposal."""
+    return Expect(302, {"anonymous": 302, "norole": 403, "viewer": 403, "outsider": 404})
+
+
 def _evidence_post(world):
     return {"action": "log-evidence", "summary": "Seen", "stance": "context",
             "reliability": "F", "credibility": "6"}  # fmt: skip
@@ -134,6 +148,16 @@ EXPECTED: dict[str, Entry] = {
         _url("tracker:evidence-attachment", pk=_evidence), restricted(), read_only()
     ),
     "tracker:overdue": Entry(_url("tracker:overdue"), page(), read_only()),
+    "tracker:inbox": Entry(_url("tracker:inbox"), page(), _decide(), _reject_post),
+    # Signed by the feed reader, not a session: the world's source has no secret (404).
+    "tracker:source-webhook": Entry(
+        lambda world: reverse("tracker:source-webhook", kwargs={"pk": world["source"].pk}),
+        everyone(405),
+        everyone(404),
+    ),
+    "tracker:agreement-inbox": Entry(
+        _url("tracker:agreement-inbox", slug=_slug), restricted(), _decide(), _reject_post
+    ),
     "tracker:search": Entry(_url("tracker:search"), page(), read_only()),
     "tracker:draft": Entry(_url("tracker:draft"), editors_only(), editors_only(), lambda w: {}),
     "tracker:import": Entry(_url("tracker:import"), editors_only(), editors_only(), lambda w: {}),
@@ -272,6 +296,24 @@ EXPECTED: dict[str, Entry] = {
     "public:open-data-json": Entry(_url("public:open-data-json"), everyone(200), everyone(405)),
     "public:codebook": Entry(_url("public:codebook"), everyone(200), everyone(405)),
     "public:codebook-file": Entry(_url("public:codebook-file"), everyone(200), everyone(405)),
+    "api-proposal-list": Entry(_url("api-proposal-list"), api(), api_read_only(), api=True),
+    "api-proposal-detail": Entry(
+        _url("api-proposal-detail", pk=_proposal), api(outsider=404), api_read_only(), api=True
+    ),
+    "api-proposal-accept": Entry(
+        _url("api-proposal-accept", pk=_proposal),
+        api_read_only(),
+        api(201, viewer=403, outsider=404),
+        lambda w: {"stance": "progress", "credibility": 2, "claimed_by": None},
+        api=True,
+    ),
+    "api-proposal-reject": Entry(
+        _url("api-proposal-reject", pk=_proposal),
+        api_read_only(),
+        api(200, viewer=403, outsider=404),
+        lambda w: {"reason": "matrix"},
+        api=True,
+    ),
     "api-schema": Entry(_url("api-schema"), everyone(200), everyone(405)),
     "api-docs": Entry(_url("api-docs"), everyone(200), everyone(405)),
 }
@@ -325,12 +367,23 @@ def world(settings, tmp_path):
     change = services.commitment_set_status(
         commitment=commitment, status="in_progress", reason="begun", by=users["analyst"]
     )
+    item = services.NewItem(
+        canonical_url="https://news.example/1",
+        title="Patrols began",
+        excerpt="",
+        published_on=None,
+        matches=[services.Match(commitment_id=commitment.pk, score=0.9, matched_words=[])],
+    )
+    source = WatchedSource.objects.create(name="News", feed_url="https://news.example/feed")
+    services.items_record(source=source, item=item, at=timezone.now())
     return {
         "users": users,
         "agreement": agreement,
         "commitment": commitment,
         "evidence": evidence,
         "status_change": change,
+        "proposal": commitment.proposals.get(),
+        "source": source,
     }
 
 

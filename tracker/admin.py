@@ -675,3 +675,7 @@ class DigestDeliveryAdmin(ReadOnlyMixin, LargeTableMixin, admin.ModelAdmin):
     @admin.display(description="last error")
     def short_error(self, delivery: DigestDelivery) -> str:
         return delivery.last_error[:80]
+
+
+# Watched sources, their runs and the commitments' keywords (issue 20).
+from . import admin_sources  # noqa: E402, F401

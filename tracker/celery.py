@@ -5,6 +5,7 @@ schedule's times are in the site time zone (CELERY_TIMEZONE = TIME_ZONE).
 """
 
 import os
+from datetime import timedelta
 
 from celery import Celery
 from celery.schedules import crontab
@@ -18,6 +19,8 @@ app.autodiscover_tasks()
 
 def beat_schedule() -> dict:
     """Every periodic job, in one place."""
+    from django.conf import settings
+
     return {
         # Flag commitments whose deadline passed and clear those no longer late. Each run
         # looks at the whole state, so a missed run is caught up by the next one.
@@ -38,6 +41,13 @@ def beat_schedule() -> dict:
         "resume-digests": {
             "task": "tracker.tasks.resume_digests",
             "schedule": crontab(minute="*/5"),
+        },
+        # Read the watched sources and propose their new items as evidence (docs/sources.md).
+        # Each run fetches what changed since the last (conditional GET), so a missed run is
+        # made up by the next.
+        "watch-sources": {
+            "task": "tracker.tasks.watch_sources",
+            "schedule": timedelta(minutes=settings.SOURCES_WATCH_MINUTES),
         },
     }
 

@@ -1,4 +1,5 @@
-"""What `/healthz` reports: the database, the broker and the scheduler, each on its own.
+"""What `/healthz` reports: the database, the broker and the scheduler, each on its own, and
+the watched sources' latest run (informational: it never changes the status).
 
 The database is the one part without which no page answers: when it cannot be reached the
 whole is `down`. The broker (Redis in production) and the scheduler only run the jobs: pages
@@ -33,6 +34,7 @@ class Health:
     database: Check
     broker: Check
     scheduler: Check
+    sources: Check
 
     @property
     def status(self) -> str:
@@ -48,6 +50,7 @@ class Health:
                 ("database", self.database),
                 ("broker", self.broker),
                 ("scheduler", self.scheduler),
+                ("sources", self.sources),
             )
         }
 
@@ -122,6 +125,30 @@ def _scheduler(database_ok: bool) -> tuple[bool, str]:
     return True, f"the overdue scan last ran at {when}"
 
 
+def _sources(database_ok: bool) -> tuple[bool, str]:
+    """The watcher's latest run and the sources that failed in it. Informational: a feed that
+    fails is the feed's trouble, not the app's, so it never changes the status."""
+    if not database_ok:
+        return False, "unknown: the database cannot be reached"
+    from .models import WatchRun
+
+    try:
+        run = WatchRun.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
+    except DatabaseError as error:
+        return False, f"unknown: {type(error).__name__}"
+    if run is None:
+        return True, "no watch run yet"
+    # Counts only: /healthz answers anyone, and a source's name may tell what is watched.
+    detail = (
+        f"last watch run at {_iso(run.started_at)}: {run.sources} sources, fetched "
+        f"{run.fetched}, new {run.new}, proposed {run.proposed}, skipped {run.skipped}, "
+        f"failed {run.failed}"
+    )
+    if run.failed:
+        return False, f"{detail} (which, and why: the admin's source fetches)"
+    return True, detail
+
+
 def _iso(moment: datetime) -> str:
     return timezone.localtime(moment).isoformat(timespec="seconds")
 
@@ -132,4 +159,5 @@ def health() -> Health:
         database=database,
         broker=_timed(_broker),
         scheduler=_timed(lambda: _scheduler(database.ok)),
+        sources=_timed(lambda: _sources(database.ok)),
     )

@@ -17,6 +17,9 @@ _READ = [
     "view_statuschange",
     "view_overdueflag",
     "view_deadlineextension",
+    "view_watchedsource",
+    "view_feeditem",
+    "view_proposal",
 ]
 _ANALYST = ["add_evidence", "change_evidence", "add_statuschange"]
 _EDITOR = [
@@ -39,6 +42,14 @@ _EDITOR = [
     "change_commitment",
     "delete_commitment",
     "add_deadlineextension",
+    "add_watchedsource",
+    "change_watchedsource",
+    "delete_watchedsource",
+    "view_watchrun",
+    "view_sourcefetch",
+    "add_commitmentkeywords",
+    "change_commitmentkeywords",
+    "delete_commitmentkeywords",
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str] | None] = {

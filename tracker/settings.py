@@ -452,6 +452,20 @@ CALENDAR_FEED_RATE_SECONDS = envint("CALENDAR_FEED_RATE_SECONDS", 600, low=1, hi
 # hold the newest PUBLIC_FEED_ENTRIES entries.
 PUBLIC_MAX_AGE = envint("PUBLIC_MAX_AGE", 300, low=0, high=86400)
 PUBLIC_FEED_ENTRIES = envint("PUBLIC_FEED_ENTRIES", 50, low=1, high=500)
+# Watched sources (docs/sources.md): beat runs the watcher every SOURCES_WATCH_MINUTES. Each
+# fetch connects within CONNECT_TIMEOUT, waits at most READ_TIMEOUT for a byte and reads the
+# whole body within FETCH_DEADLINE, at most MAX_KB; a host is asked at most once every
+# HOST_INTERVAL seconds; a feed gives at most MAX_ITEMS items a run. Hosts that resolve to
+# private, loopback or link-local addresses are refused, except the host names listed in
+# SOURCES_ALLOW_PRIVATE_HOSTS (empty: none; the tests list their local server's).
+SOURCES_WATCH_MINUTES = envint("SOURCES_WATCH_MINUTES", 30, low=5, high=1440)
+SOURCES_CONNECT_TIMEOUT_SECONDS = envint("SOURCES_CONNECT_TIMEOUT_SECONDS", 5, low=1, high=60)
+SOURCES_READ_TIMEOUT_SECONDS = envint("SOURCES_READ_TIMEOUT_SECONDS", 10, low=1, high=120)
+SOURCES_FETCH_DEADLINE_SECONDS = envint("SOURCES_FETCH_DEADLINE_SECONDS", 30, low=1, high=600)
+SOURCES_MAX_BYTES = envint("SOURCES_MAX_KB", 2048, low=16, high=65536) * 1024
+SOURCES_MAX_ITEMS = envint("SOURCES_MAX_ITEMS", 100, low=1, high=1000)
+SOURCES_HOST_INTERVAL_SECONDS = envfloat("SOURCES_HOST_INTERVAL_SECONDS", 2.0, low=0, high=60)
+SOURCES_ALLOW_PRIVATE_HOSTS = envlist("SOURCES_ALLOW_PRIVATE_HOSTS", "")
 
 LOGGING = {
     "version": 1,

@@ -19,6 +19,22 @@ def flag_overdue() -> dict:
 
 
 @shared_task
+def watch_sources() -> dict:
+    """Fetch the enabled watched sources and propose their new items (`manage.py
+    watch_sources`). Beat runs it every SOURCES_WATCH_MINUTES."""
+    from .sources.watch import watch
+
+    run = watch()
+    return {
+        "sources": run.sources,
+        "fetched": run.fetched,
+        "new": run.new,
+        "proposed": run.proposed,
+        "failed": run.failed,
+    }
+
+
+@shared_task
 def send_digests(week: str | None = None) -> int:
     """Plan a week's digests and queue one `send_digest` per user who needs it. Without a
     week (beat, every quarter of an hour): the week most recently due, if no run planned it

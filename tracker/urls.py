@@ -17,6 +17,7 @@ from .views import (
     followed_feed,
     health,
     imports,
+    inbox,
     open_data,
     overdue,
     preferences,
@@ -24,6 +25,7 @@ from .views import (
     public_embed,
     public_feeds,
     search,
+    source_webhook,
 )
 from .views.public import public_response
 
@@ -39,6 +41,10 @@ app_patterns = [
         name="evidence-attachment",
     ),
     path("overdue/", overdue.overdue, name="overdue"),
+    # The evidence inbox (issue 20)
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("agreements/<slug:slug>/inbox/", inbox.agreement_inbox, name="agreement-inbox"),
+    path("sources/<int:pk>/webhook/", source_webhook.source_webhook, name="source-webhook"),
     path("search/", search.search_page, name="search"),
     path("draft/", drafting.draft, name="draft"),
     # Getting data in and out (issue 6)

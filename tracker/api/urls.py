@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import proposals, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -10,6 +10,7 @@ router.register("agreements", views.AgreementViewSet, basename="api-agreement")
 router.register("commitments", views.CommitmentViewSet, basename="api-commitment")
 router.register("evidence", views.EvidenceViewSet, basename="api-evidence")
 router.register("status-changes", views.StatusChangeViewSet, basename="api-statuschange")
+router.register("proposals", proposals.ProposalViewSet, basename="api-proposal")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token-obtain"),

@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from .. import emails, selectors
@@ -20,6 +21,8 @@ from ..models import (
     CommitmentStatus,
     DigestScope,
     OverdueFlag,
+    Proposal,
+    ProposalState,
     StatusChange,
     User,
 )
@@ -85,6 +88,8 @@ class Digest:
     # How many agreements the user's choice covers, and how many of them this digest does.
     agreements_total: int = 0
     agreements_covered: int = 0
+    # Proposals from the watched sources waiting in the inbox, for every agreement covered.
+    proposals_waiting: int = 0
 
     @property
     def agreements_left_out(self) -> int:
@@ -106,7 +111,7 @@ class Digest:
 
     @property
     def is_empty(self) -> bool:
-        return self.item_count == 0
+        return self.item_count == 0 and self.proposals_waiting == 0
 
     def shown(self) -> dict[str, tuple[list[DigestItem], int]]:
         """Each list section's first items and how many more there are."""
@@ -209,9 +214,15 @@ def digest_build(user: User, *, week: str, today: date) -> Digest:
     sections: dict[str, list[DigestItem]] = {"became": [], "implemented": [], "soon": []}
     warnings: dict[str, list[DigestItem]] = {name: [] for name in WARNING_SECTIONS}
     # The kept overdue count orders them: the most overdue agreements are covered first.
-    covered = list(
-        digest_agreements(user).order_by("-overdue_count", "pk").values_list("pk", flat=True)
+    # Each row also carries the count of waiting proposals of them all (one uncorrelated
+    # subquery, computed once), so that the digest keeps its number of queries.
+    rows = list(
+        digest_agreements(user)
+        .order_by("-overdue_count", "pk")
+        .annotate(waiting=proposals_waiting(user))
+        .values_list("pk", "waiting")
     )
+    covered = [pk for pk, _ in rows]
     agreement_ids = covered[:AGREEMENTS_PER_DIGEST]
     commitments = digest_commitments(agreement_ids, today=today, since=since, until=until)
     for commitment in commitments if agreement_ids else []:
@@ -251,7 +262,25 @@ def digest_build(user: User, *, week: str, today: date) -> Digest:
         warnings=warnings,
         agreements_total=len(covered),
         agreements_covered=len(agreement_ids),
+        proposals_waiting=rows[0][1] if rows else 0,
     )
+
+
+def proposals_waiting(user: User) -> Coalesce:
+    """How many proposals wait in the inbox for the agreements the digest may cover, as one
+    scalar subquery: it reads the waiting proposals (a partial index), not the agreements'
+    commitments."""
+    waiting = (
+        Proposal.objects.filter(
+            state=ProposalState.PROPOSED,
+            commitment__agreement_id__in=digest_agreements(user).values("pk"),
+        )
+        .order_by()
+        .values("state")
+        .annotate(count=Count("pk"))
+        .values("count")[:1]
+    )
+    return Coalesce(Subquery(waiting), 0)
 
 
 def absolute_url(path: str) -> str:
@@ -299,6 +328,7 @@ def digest_message(digest: Digest) -> EmailMultiAlternatives:
         "unsubscribe_url": unsubscribe,
         "preferences_url": absolute_url(reverse("tracker:preferences")),
         "overdue_url": absolute_url(reverse("tracker:overdue")),
+        "inbox_url": absolute_url(reverse("tracker:inbox")),
         "site_url": settings.SITE_URL,
     }
     return emails.digest(user.email, context, headers=headers)

@@ -21,6 +21,17 @@ from .commitments import (
 from .digests import FINAL_DIGEST_STATUSES, DigestDelivery, DigestPlan, DigestStatus
 from .evidence import Credibility, Evidence, Reliability, Stance
 from .jobs import JobName, JobRun
+from .sources import (
+    CommitmentKeywords,
+    FeedItem,
+    FetchOutcome,
+    Language,
+    Proposal,
+    ProposalState,
+    SourceFetch,
+    WatchedSource,
+    WatchRun,
+)
 from .users import DigestScope, Role, Team, User
 
 __all__ = [
@@ -28,6 +39,7 @@ __all__ = [
     "Agreement",
     "AgreementStatus",
     "Commitment",
+    "CommitmentKeywords",
     "CommitmentStatus",
     "Credibility",
     "DeadlineExtension",
@@ -36,20 +48,28 @@ __all__ = [
     "DigestScope",
     "DigestStatus",
     "Evidence",
+    "FeedItem",
+    "FetchOutcome",
     "Holiday",
     "JobName",
     "JobRun",
+    "Language",
     "Milestone",
     "MilestoneKind",
     "OverdueFlag",
     "Party",
     "Priority",
+    "Proposal",
+    "ProposalState",
     "Reliability",
     "Role",
     "Source",
+    "SourceFetch",
     "Stance",
     "StatusChange",
     "Team",
     "Theme",
     "User",
+    "WatchRun",
+    "WatchedSource",
 ]

@@ -78,6 +78,12 @@ from .pages import (
     with_party_codes,
     with_team_names,
 )
+from .proposals import (
+    inbox_proposals,
+    proposal_for_user,
+    proposals_waiting_count,
+    retarget_choices,
+)
 from .public import (
     agreements_public,
     commitments_public,
@@ -101,6 +107,7 @@ from .visibility import (
     agreements_visible_to,
     commitments_visible_to,
     evidence_visible_to,
+    proposals_visible_to,
     read_access,
 )
 
@@ -154,6 +161,7 @@ __all__ = [
     "evidence_latest",
     "evidence_visible_to",
     "feed_entries",
+    "inbox_proposals",
     "last_evidence_at",
     "last_job_run",
     "open_overdue_flag",
@@ -163,6 +171,9 @@ __all__ = [
     "overview_totals",
     "parties_public",
     "party_scores",
+    "proposal_for_user",
+    "proposals_visible_to",
+    "proposals_waiting_count",
     "public_evidence",
     "public_feed_entries",
     "public_history",
@@ -170,6 +181,7 @@ __all__ = [
     "read_access",
     "recurring_latest_met",
     "recurring_reading",
+    "retarget_choices",
     "score_aggregates",
     "score_breakdown",
     "score_history",

@@ -20,6 +20,7 @@ from ..models import (
     Agreement,
     Commitment,
     Evidence,
+    Proposal,
     Team,
     User,
 )
@@ -84,6 +85,16 @@ def evidence_visible_to(user: User) -> QuerySet[Evidence]:
     if hidden is None:
         return Evidence.objects.all()
     return Evidence.objects.exclude(**_hidden_lookup("commitment__agreement_id", hidden))
+
+
+def proposals_visible_to(user: User) -> QuerySet[Proposal]:
+    """The evidence inbox's proposals of the agreements the user may see."""
+    if _sees_nothing(user):
+        return Proposal.objects.none()
+    hidden = _hidden(user)
+    if hidden is None:
+        return Proposal.objects.all()
+    return Proposal.objects.exclude(**_hidden_lookup("commitment__agreement_id", hidden))
 
 
 def agreement_free_slug(wanted: str) -> str:

@@ -49,6 +49,20 @@ from .evidence import (
 from .jobs import (
     overdue_scan,
 )
+from .sources import (
+    Match,
+    NewItem,
+    items_record,
+    keywords_save,
+    proposal_accept,
+    proposal_reject,
+    proposal_retarget,
+    proposals_reject,
+    source_fetch_record,
+    source_save,
+    watch_run_finish,
+    watch_run_start,
+)
 from .stats import agreement_stats_refresh, stats_refresh
 from .users import (
     agreement_set_followed,
@@ -63,6 +77,8 @@ __all__ = [
     "MIN_PARTIES",
     "SIGNING_NAME",
     "DraftRowInvalid",
+    "Match",
+    "NewItem",
     "StatusConflict",
     "agreement_accept_draft",
     "agreement_check_parties",
@@ -93,13 +109,23 @@ __all__ = [
     "evidence_log",
     "evidence_retract",
     "evidence_update",
+    "items_record",
+    "keywords_save",
     "milestone_save",
     "milestone_set_date",
     "overdue_scan",
     "party_get_or_create",
+    "proposal_accept",
+    "proposal_reject",
+    "proposal_retarget",
+    "proposals_reject",
+    "source_fetch_record",
+    "source_save",
     "stats_refresh",
     "user_reset_api_token",
     "user_reset_calendar_token",
     "user_set_digest_preferences",
     "user_unsubscribe_digest",
+    "watch_run_finish",
+    "watch_run_start",
 ]
