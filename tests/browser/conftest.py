@@ -28,6 +28,24 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def _migrated_data(transactional_db):
+    """The role groups and permissions that migrating made, present in every browser test.
+
+    A transactional test ends with a flush that keeps no row, and the next one puts back the
+    migrated rows from the copy Django kept on the connection (`serialized_rollback`, which
+    `tests/conftest.py` turns on). Under Playwright the test runs with another connection
+    object, one without that copy, so after a Celery or live-server test the browser test met
+    an empty `auth_group` ("Group matching query does not exist"). Emitting `post_migrate`
+    makes the content types, permissions and role groups again, as a flush without the copy
+    does."""
+    from django.contrib.auth.models import Group
+    from django.core.management.sql import emit_post_migrate_signal
+
+    if not Group.objects.exists():
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not os.path.exists(CHROMIUM):
