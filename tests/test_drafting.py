@@ -303,6 +303,13 @@ def test_it_notes_a_timeline_counted_from_another_event():
     )
 
 
+def test_it_says_how_the_engine_reads_each_timeline():
+    text = "The parties will hold talks three months after the talks start."
+    (proposal,) = draft_from_text(text).proposals
+    assert proposal.timeline_reading == "3 months after the talks start"
+    assert proposal.timeline_problem == ""
+
+
 def test_it_merges_near_identical_proposals_keeping_the_timeline():
     text = "Key measures:\n- Create Joint Border Patrols\n\nAction | Timeline\n--|--\n" + (
         "Create joint border patrol | Within 3 months"

@@ -63,6 +63,9 @@ class Proposal:
     block: str  # the line that introduced the table or list, or the sentence itself
     party_codes: tuple[str, ...] = ()  # parties the item itself names; empty: all
     timeline_problem: str = ""  # why the engine cannot read the wording; empty when it can
+    # How the engine read the wording, in words ("3 months after the start of intra-Afghan
+    # negotiations"); empty when there is no wording or it cannot be read.
+    timeline_reading: str = ""
     notes: tuple[str, ...] = ()
     suggested_include: bool = True
     block_index: int = field(default=0, compare=False)
@@ -385,9 +388,9 @@ def _proposal(
     if len(title) > MAX_TITLE:
         title = title[: MAX_TITLE - 1].rsplit(" ", 1)[0] + "…"
     wording = tidy(wording)[:200]
-    problem = ""
+    problem = reading = ""
     try:
-        deadlines.parse_timeline(wording)
+        reading = timeline_reading(wording)
     except deadlines.TimelineError as error:
         problem = str(error)
     hedged = found_in != Found.SENTENCE and bool(_HEDGE_RE.search(block))
@@ -403,9 +406,23 @@ def _proposal(
         block=block[:300],
         party_codes=tuple(dict.fromkeys(e.code for e, _ in gazetteer.find_parties(party_text))),
         timeline_problem=problem,
+        timeline_reading=reading,
         notes=notes,
         suggested_include=not hedged,
     )
+
+
+def timeline_reading(wording: str) -> str:
+    """How the engine reads `wording`, in words, the event as the wording writes it; "" for no
+    wording. Raises `deadlines.TimelineError` when it cannot be read."""
+    if not wording.strip():
+        return ""
+    timeline = deadlines.parse_timeline(wording)
+    reading = timeline.describe()
+    if timeline.event:
+        written = deadlines.event_as_written(wording, timeline.event) or timeline.event
+        reading = reading.replace(timeline.event, written)
+    return reading
 
 
 # What a reporter adds after the promise: ", according to a joint statement…",
@@ -511,6 +528,7 @@ def _deduplicate(proposals: list[Proposal]) -> list[Proposal]:
                 first,
                 timeline_wording=proposal.timeline_wording,
                 timeline_problem=proposal.timeline_problem,
+                timeline_reading=proposal.timeline_reading,
             )
         kept[twin] = replace(
             first,

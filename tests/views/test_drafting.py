@@ -453,3 +453,18 @@ def test_it_names_a_mediator_as_such_and_does_not_preselect_it(editor_client):
     assert "United States</bdi> 1 time (as a mediator: not proposed as a party)" in (
         response.content.decode()
     )
+
+
+def test_each_proposed_timeline_shows_how_the_engine_reads_it(editor_client):
+    response = propose(editor_client)
+    review = response.context["review"]
+    readings = {
+        form.proposal.timeline_wording: form.proposal.timeline_reading
+        for form in review.formset.forms[: review.proposed_count]
+        if form.proposal.timeline_wording
+    }
+    assert readings, "the seed article states timelines"
+    for wording, reading in readings.items():
+        assert reading, wording
+        assert f"Read as: <bdi>{reading}</bdi>".encode() in response.content
+    assert readings["Within 3 months"] == "3 months after the signing"
