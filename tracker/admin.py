@@ -636,3 +636,7 @@ class DigestDeliveryAdmin(ReadOnlyMixin, LargeTableMixin, admin.ModelAdmin):
     @admin.display(description="last error")
     def short_error(self, delivery: DigestDelivery) -> str:
         return delivery.last_error[:80]
+
+
+# Notifications' channels and delivery log (issue 23), registered from their package.
+from .notifications import admin as notifications_admin  # noqa: E402, F401

@@ -15,6 +15,7 @@ from .views import (
     favicon,
     health,
     imports,
+    notifications,
     overdue,
     preferences,
     search,
@@ -44,6 +45,11 @@ app_patterns = [
     path("account/api-token/", api_token.api_token, name="api-token"),
     path("agreements/<slug:slug>/follow/", preferences.agreement_follow, name="agreement-follow"),
     path("preferences/", preferences.preferences, name="preferences"),
+    path(
+        "preferences/notifications/",
+        notifications.notification_preferences,
+        name="notifications",
+    ),
     path("unsubscribe/<str:token>/", preferences.unsubscribe, name="unsubscribe"),
 ]
 
