@@ -128,6 +128,19 @@ def test_events_within_the_batch_window_wait_for_the_next_message(
     ]
 
 
+def test_a_long_batch_says_how_many_more(
+    hook_channel, webhook, commitment, other_analyst, monkeypatch
+):
+    monkeypatch.setattr("tracker.notifications.messages.ITEMS_PER_MESSAGE", 2)
+    for status in (CommitmentStatus.IN_PROGRESS, CommitmentStatus.STALLED):
+        _set_status(commitment, status, other_analyst)
+    services.evidence_log(commitment=commitment, by=other_analyst, summary="More")
+    _send_round()
+    assert webhook.posts[0]["title"] == "Commitment tracker: 3 updates"
+    assert "… and 1 more." in webhook.posts[0]["message"]
+    assert "New evidence" not in webhook.posts[0]["message"]
+
+
 def test_nothing_is_sent_for_what_the_user_did_or_before_the_channel_existed(
     follower, webhook, commitment, other_analyst
 ):

@@ -41,6 +41,8 @@ def apprise_target(url: str):
     """The Apprise plugin for `url`, or ValidationError with what is wrong (the URL is not
     repeated: it may hold a token)."""
     url = url.strip()
+    if "\x00" in url or any(char.isspace() for char in url):
+        raise ValidationError(_("An Apprise URL has no spaces or control characters."))
     if not url:
         raise ValidationError(_("Enter an Apprise URL, such as slack://… or jsons://…"))
     scheme = url.partition("://")[0].lower() if "://" in url else ""
@@ -222,6 +224,10 @@ def channel_send(channel: NotificationChannel, *, title: str, body: str, email: 
         raise ChannelError(" ".join(error.messages)) from None
     sender = apprise.Apprise()
     sender.add(plugin)
-    if not sender.notify(title=title, body=body):
+    try:
+        accepted = sender.notify(title=title, body=body)
+    except Exception as error:  # a plugin's own bug must not leave the message claimed
+        raise ChannelError(type(error).__name__) from None
+    if not accepted:
         # Apprise reports no reason we could show without the URL; its log has the status.
         raise ChannelError(_("the service did not accept the message"))

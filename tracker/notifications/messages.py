@@ -15,6 +15,8 @@ from ..models import CommitmentStatus, EventKind, Notification, User
 from ..templatetags.tracker import isolate
 
 SUMMARY_CHARS = 200
+# A chat message stays readable: past these, it says how many more there were.
+ITEMS_PER_MESSAGE = 30
 
 
 def _day(value) -> str:
@@ -73,8 +75,14 @@ def notification_message(user: User, items: list[Notification]) -> tuple[str, st
         len(items),
     ) % {"count": len(items)}
     paragraphs = [
-        f"{describe(item)}\n{absolute_url(item.commitment.get_absolute_url())}" for item in items
+        f"{describe(item)}\n{absolute_url(item.commitment.get_absolute_url())}"
+        for item in items[:ITEMS_PER_MESSAGE]
     ]
+    if len(items) > ITEMS_PER_MESSAGE:
+        more = len(items) - ITEMS_PER_MESSAGE
+        paragraphs.append(
+            ngettext("… and %(count)d more.", "… and %(count)d more.", more) % {"count": more}
+        )
     footer = _("Choose what you are told, and where: %(url)s") % {
         "url": absolute_url(reverse("tracker:notifications"))
     }
