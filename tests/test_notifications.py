@@ -196,6 +196,20 @@ def test_a_failure_is_retried_and_the_message_arrives_once(
     assert hook_channel.paused_at is None
 
 
+def test_the_command_retries_in_the_same_run(
+    hook_channel, webhook, commitment, other_analyst, settings
+):
+    settings.NOTIFY_RETRY_BACKOFF_SECONDS = 0
+    webhook.fail_next = 2
+    _set_status(commitment, CommitmentStatus.IN_PROGRESS, other_analyst)
+    output, errors = io.StringIO(), io.StringIO()
+    call_command("send_notifications", stdout=output, stderr=errors)
+    assert "Messages tried: 1 (sent 1)" in output.getvalue()
+    assert errors.getvalue().count("the service did not accept the message") == 2
+    assert "t0k3n-s3cret" not in errors.getvalue()
+    assert len(webhook.posts) == 1
+
+
 def test_a_retry_waits_for_its_backoff(hook_channel, webhook, commitment, other_analyst, settings):
     settings.NOTIFY_RETRY_BACKOFF_SECONDS = 60
     webhook.fail_next = 1

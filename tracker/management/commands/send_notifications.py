@@ -8,32 +8,35 @@ from tracker import notifications
 class Command(BaseCommand):
     help = (
         "Collect notifications and reminders, then send the messages due (the Celery job "
-        "send_notifications, by hand): each event at most once per channel. With --once, one "
-        "round; without, a round every --every seconds until stopped."
+        "send_notifications, by hand): each event at most once per channel. A message the "
+        "service refuses is tried again in the same run after the same backoff as the job's, "
+        "until it is sent or its channel is paused; with --once each is tried once and a "
+        "refused one waits for the next run."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--once", action="store_true", help="One round, then exit.")
         parser.add_argument(
-            "--every", type=int, default=60, metavar="SECONDS", help="Pause between rounds."
+            "--once", action="store_true", help="Try each message once; retry in later runs."
         )
 
-    def handle(self, *args, once: bool, every: int, **options) -> None:
-        while True:
-            self._round()
-            if once:
-                return
-            time.sleep(max(every, 1))
-
-    def _round(self) -> None:
+    def handle(self, *args, once: bool, **options) -> None:
         run = notifications.notifications_round()
         outcomes: dict[str, int] = {}
         for batch_id in run.batch_ids:
-            outcome = notifications.batch_deliver(batch_id=batch_id).outcome
+            outcome = self._deliver(batch_id, once=once)
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
         collected = ", ".join(f"{name} {count}" for name, count in run.collected.items())
-        sent = ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items()))
+        tried = ", ".join(f"{name} {count}" for name, count in sorted(outcomes.items()))
         self.stdout.write(
             f"Collected: {collected}. Messages opened: {run.planned}. "
-            f"Messages tried: {len(run.batch_ids)}{f' ({sent})' if sent else ''}."
+            f"Messages tried: {len(run.batch_ids)}{f' ({tried})' if tried else ''}."
         )
+
+    def _deliver(self, batch_id: int, *, once: bool) -> str:
+        while True:
+            result = notifications.batch_deliver(batch_id=batch_id)
+            if once or result.outcome != notifications.Outcome.RETRY:
+                return str(result.outcome)
+            pause = notifications.retry_countdown(result.attempts)
+            self.stderr.write(f"Message {batch_id}: {result.error}; again in {pause:.0f} s")
+            time.sleep(pause)
