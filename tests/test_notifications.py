@@ -60,7 +60,9 @@ def follower(analyst, agreement):
 
 @pytest.fixture
 def hook_channel(follower, webhook):
-    return channels.channel_add(user=follower, kind="apprise", url=webhook.url("t0k3n-s3cret"))
+    return channels.channel_add(
+        user=follower, kind="apprise", url=webhook.url("t0k3n-s3cret"), label="Ops & alerts"
+    )
 
 
 def _send_round(now=None):
@@ -170,6 +172,8 @@ def test_a_failing_channel_is_retried_then_paused_and_the_user_told(
         "Commitment tracker: a notification channel is paused"
     ]
     assert "t0k3n-s3cret" not in mailoutbox[0].body
+    assert f"json://127.0.0.1:{webhook.port}/…" in mailoutbox[0].body
+    assert "\u2068Ops & alerts (json://" in mailoutbox[0].body
     assert "t0k3n-s3cret" not in caplog.text
     assert "t0k3n-s3cret" not in hook_channel.last_error
 
