@@ -244,6 +244,35 @@ def test_a_message_is_claimed_by_one_sender_only(hook_channel, webhook, commitme
     assert len(webhook.posts) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_database_connection_lost_after_the_send_still_records_it(
+    hook_channel, webhook, commitment, other_analyst, monkeypatch
+):
+    """The service took the message, then the connection broke: the mark is written on a
+    fresh connection rather than leaving the message to be sent again."""
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    _set_status(commitment, CommitmentStatus.IN_PROGRESS, other_analyst)
+    run = notifications.notifications_round()
+    real_update = QuerySet.update
+    broken = []
+
+    def update_once_broken(self, **fields):
+        if fields.get("status") == BatchStatus.SENT and not broken:
+            broken.append(True)
+            raise OperationalError("server closed the connection unexpectedly")
+        return real_update(self, **fields)
+
+    monkeypatch.setattr(QuerySet, "update", update_once_broken)
+    assert notifications.batch_deliver(batch_id=run.batch_ids[0]).outcome == "sent"
+    monkeypatch.undo()
+    assert broken == [True]
+    assert NotificationBatch.objects.get().status == BatchStatus.SENT
+    assert _send_round() == []
+    assert len(webhook.posts) == 1
+
+
 def test_restricted_agreements_events_never_reach_an_outsider(
     webhook, other_analyst, restricted_agreement
 ):

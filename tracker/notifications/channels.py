@@ -14,7 +14,7 @@ import apprise
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -159,7 +159,11 @@ def channel_add(*, user: User, kind: str, url: str = "", label: str = "") -> Not
         user=user, kind=kind, url=url, label=label.strip(), created_at=timezone.now()
     )
     channel.full_clean()
-    channel.save()
+    try:
+        with transaction.atomic():
+            channel.save()
+    except IntegrityError:  # the same e-mail channel added twice at once
+        raise ValidationError({"kind": _("Your e-mail address is already a channel.")}) from None
     _settings_ensure(user)
     return channel
 
