@@ -273,6 +273,22 @@ def test_a_database_connection_lost_after_the_send_still_records_it(
     assert len(webhook.posts) == 1
 
 
+def test_a_claim_of_a_dead_process_of_this_machine_is_taken_over_at_once(
+    hook_channel, webhook, commitment, other_analyst
+):
+    import socket
+
+    _set_status(commitment, CommitmentStatus.IN_PROGRESS, other_analyst)
+    run = notifications.notifications_round()
+    dead = f"{socket.gethostname()}:{2**22 + 7}"  # above any pid_max: no such process
+    NotificationBatch.objects.update(
+        status=BatchStatus.SENDING, claimed_at=timezone.now(), claimed_by=dead, attempts=1
+    )
+    assert notifications.batches_to_send(now=timezone.now()) == run.batch_ids
+    assert _send_round() == [notifications.Outcome.SENT]
+    assert len(webhook.posts) == 1
+
+
 def test_restricted_agreements_events_never_reach_an_outsider(
     webhook, other_analyst, restricted_agreement
 ):
@@ -361,6 +377,15 @@ def test_reminders_once_per_offset_and_again_after_the_due_date_moves(reminded, 
 def test_a_late_reminder_run_sends_the_nearest_offset_only(reminded, soon):
     _collect(soon.due_on - timedelta(days=3))
     assert _reminder_keys() == [f"reminder:{soon.pk}:7:{soon.due_on}"]
+
+
+def test_a_recurring_commitment_is_reminded_of_the_period_it_owes(reminded, analyst):
+    agreement = AgreementFactory(signed_on=timezone.localdate() - timedelta(days=100))
+    services.agreement_set_followed(agreement=agreement, by=analyst, follow=True)
+    monthly = CommitmentFactory(agreement=agreement, timeline_wording="monthly")
+    assert monthly.due_on is not None
+    _collect(monthly.due_on - timedelta(days=1))
+    assert f"reminder:{monthly.pk}:1:{monthly.due_on}" in _reminder_keys()
 
 
 def test_no_reminder_for_a_closed_commitment_or_one_past_due(reminded, soon, other_analyst):

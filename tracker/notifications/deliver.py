@@ -15,6 +15,8 @@ the notifications page, until they resume it.
 
 import enum
 import logging
+import os
+import socket
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,6 +30,7 @@ from django.utils import timezone
 
 from .. import emails, selectors
 from ..digests import absolute_url, claimer
+from ..digests.delivery import _alive
 from ..models import (
     BatchStatus,
     ChannelKind,
@@ -122,9 +125,35 @@ def batches_plan(*, now: datetime) -> int:
     return len(channel_ids)
 
 
+def release_dead_claims(*, now: datetime) -> int:
+    """Give back at once the claims held by a process of this machine that is gone (a killed
+    worker, a crashed command), rather than after the claim timeout: the message is tried
+    again at once. Claims of other machines wait for the timeout."""
+    here = f"{socket.gethostname()}:"
+    held = NotificationBatch.objects.filter(
+        status=BatchStatus.SENDING, claimed_by__startswith=here
+    ).values_list("pk", "claim_token", "claimed_by")
+    released = 0
+    for pk, token, holder in held:
+        pid = holder.rpartition(":")[2]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        released += NotificationBatch.objects.filter(
+            pk=pk, claim_token=token, status=BatchStatus.SENDING
+        ).update(
+            status=BatchStatus.RETRYING,
+            claimed_at=None,
+            next_attempt_at=now,
+            last_error=f"the process sending it ({holder}) stopped",
+        )
+    return released
+
+
 def batches_to_send(*, now: datetime) -> list[int]:
     """Messages a sender may take now: queued, due for a retry, or claimed by a sender that
-    stopped longer than the claim timeout ago; never those of a paused channel."""
+    is gone (this machine) or stopped longer than the claim timeout ago; never those of a
+    paused channel."""
+    release_dead_claims(now=now)
     return list(
         NotificationBatch.objects.filter(_claimable(now), channel__paused_at__isnull=True)
         .order_by("pk")
