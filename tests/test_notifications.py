@@ -424,6 +424,30 @@ def test_a_round_costs_the_same_queries_whatever_the_data(reminded, soon, other_
     assert Notification.objects.count() > 30
 
 
+def test_done_notifications_are_pruned_but_not_a_reminder_still_ahead(
+    reminded, soon, webhook, other_analyst, settings
+):
+    settings.NOTIFY_KEEP_DAYS = 90
+    _set_status(soon, CommitmentStatus.IN_PROGRESS, other_analyst)
+    _send_round()
+    assert set(Notification.objects.values_list("kind", flat=True)) == {"status", "reminder"}
+    long_ago = timezone.now() - timedelta(days=91)
+    Notification.objects.update(collected_at=long_ago)
+    NotificationBatch.objects.update(created_at=long_ago)
+    _set_status(soon, CommitmentStatus.STALLED, other_analyst)  # waits for its message
+    _collect(timezone.localdate())
+    Notification.objects.filter(batch__isnull=True).update(collected_at=long_ago)
+
+    notifications.notifications_prune(now=timezone.now(), today=timezone.localdate())
+
+    kept = sorted((row.kind, row.batch_id is None) for row in Notification.objects.all())
+    assert kept == [("reminder", False), ("status", True)]
+    assert NotificationBatch.objects.count() == 1
+    _send_round(now=timezone.now() + timedelta(hours=1))
+    assert len(webhook.posts) == 2
+    assert "Reminder" not in webhook.posts[1]["message"]
+
+
 # ---------------------------------------------------------------------------------------------
 # Channels
 

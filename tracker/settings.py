@@ -448,6 +448,10 @@ NOTIFY_RETRY_BACKOFF_SECONDS = envint("NOTIFY_RETRY_BACKOFF_SECONDS", 60, low=0)
 NOTIFY_PAUSE_AFTER_FAILURES = envint("NOTIFY_PAUSE_AFTER_FAILURES", 5, low=1, high=100)
 NOTIFY_CLAIM_TIMEOUT_MINUTES = envint("NOTIFY_CLAIM_TIMEOUT_MINUTES", 10, low=1)
 NOTIFY_COLLECT_OVERLAP_MINUTES = envint("NOTIFY_COLLECT_OVERLAP_MINUTES", 60, low=1)
+# Sent and withheld notifications, and their messages, are deleted this many days after
+# they were collected (a reminder not before its deadline has passed, so that it is never
+# collected again).
+NOTIFY_KEEP_DAYS = envint("NOTIFY_KEEP_DAYS", 90, low=1)
 # Apprise URLs that point at a loopback, private, link-local or reserved address (the cloud
 # metadata service at 169.254.169.254, the app's own database) are refused unless this is on.
 NOTIFY_ALLOW_PRIVATE_HOSTS = envbool("NOTIFY_ALLOW_PRIVATE_HOSTS", False)

@@ -16,6 +16,7 @@ from .deliver import (
     batch_deliver,
     batches_plan,
     batches_to_send,
+    notifications_prune,
     retry_countdown,
 )
 
@@ -33,6 +34,7 @@ def notifications_round(*, now: datetime | None = None) -> Round:
     now = now or timezone.now()
     collected = notifications_collect(now=now, today=timezone.localdate(now))
     planned = batches_plan(now=now)
+    notifications_prune(now=now, today=timezone.localdate(now))
     return Round(collected, planned, batches_to_send(now=now))
 
 
@@ -45,6 +47,7 @@ __all__ = [
     "batches_plan",
     "batches_to_send",
     "notifications_collect",
+    "notifications_prune",
     "notifications_round",
     "retry_countdown",
 ]

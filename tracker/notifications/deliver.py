@@ -34,6 +34,7 @@ from ..digests.delivery import _alive
 from ..models import (
     BatchStatus,
     ChannelKind,
+    EventKind,
     Notification,
     NotificationBatch,
     NotificationChannel,
@@ -283,3 +284,26 @@ def _tell_paused(channel: NotificationChannel, user: User) -> None:
         emails.notification_channel_paused(user.email, context).send()
     except Exception:
         logger.warning("Telling user %s that a channel is paused failed", user.pk, exc_info=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Keeping the tables small
+
+
+def notifications_prune(*, now: datetime, today) -> int:
+    """Delete what is done with and older than NOTIFY_KEEP_DAYS: notifications sent (or with
+    nothing left to send) or withheld, then their messages. Never a reminder whose deadline
+    is still ahead: its row is what keeps the next collection from adding it again (events
+    that old are before every collector's window). Two statements."""
+    cutoff = now - timedelta(days=settings.NOTIFY_KEEP_DAYS)
+    done = Q(batch__status__in=(BatchStatus.SENT, BatchStatus.SKIPPED)) | Q(
+        batch__isnull=True, withheld_at__isnull=False
+    )
+    reminder_ahead = Q(kind=EventKind.REMINDER, due_on__gte=today)
+    deleted, _ = (
+        Notification.objects.filter(done, collected_at__lt=cutoff).exclude(reminder_ahead).delete()
+    )
+    NotificationBatch.objects.filter(
+        status__in=(BatchStatus.SENT, BatchStatus.SKIPPED), created_at__lt=cutoff
+    ).exclude(Exists(Notification.objects.filter(batch_id=OuterRef("pk")))).delete()
+    return deleted
