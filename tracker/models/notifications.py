@@ -219,6 +219,8 @@ class Notification(TrackerModel):
                 condition=Q(batch__isnull=True, withheld_at__isnull=True),
                 name="notification_waiting",
             ),
+            # The pruning's "collected before the cutoff" (deliver.notifications_prune).
+            models.Index(fields=["collected_at"], name="notification_collected_at"),
         ]
 
     def __str__(self) -> str:
