@@ -2,6 +2,8 @@
 Apprise reads the URL, shown masked, tested, resumed, deleted), with and without htmx."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -159,3 +161,16 @@ def test_the_admin_lists_channels_masked(admin_user, client, webhook):
     assert TOKEN not in listing.content.decode() + page.content.decode()
     for name in ("notificationbatch", "notification"):
         assert client.get(reverse(f"admin:tracker_{name}_changelist")).status_code == 200
+
+
+def test_the_page_costs_the_same_queries_whatever_the_channels(analyst_client, analyst, webhook):
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert analyst_client.get(URL).status_code == 200
+        return len(captured)
+
+    channels.channel_add(user=analyst, kind="apprise", url=webhook.url("one"))
+    few = page_queries()
+    for number in range(5):
+        channels.channel_add(user=analyst, kind="apprise", url=webhook.url(f"more{number}"))
+    assert page_queries() == few
