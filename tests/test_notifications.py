@@ -479,6 +479,14 @@ def test_a_private_target_refused_at_sending_time_is_a_failure(
     assert webhook.attempts == 0
 
 
+def test_a_redirect_is_never_followed(hook_channel, webhook, commitment, other_analyst):
+    assert channels.apprise_target("jsons://hooks.example.org/x?redirect=yes").redirects is False
+    webhook.redirect_to = "http://169.254.169.254/latest/meta-data"
+    _set_status(commitment, CommitmentStatus.IN_PROGRESS, other_analyst)
+    assert _send_round() == [notifications.Outcome.RETRY]
+    assert webhook.attempts == 1
+
+
 @pytest.mark.parametrize(
     ("url", "shown"),
     [

@@ -12,12 +12,19 @@ class WebhookReceiver:
         self.attempts = 0
         # Answer 500 to this many posts first (-1: to every post).
         self.fail_next = 0
+        # Answer 302 to this address instead, when set.
+        self.redirect_to = ""
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 receiver.attempts += 1
+                if receiver.redirect_to:
+                    self.send_response(302)
+                    self.send_header("Location", receiver.redirect_to)
+                    self.end_headers()
+                    return
                 if receiver.fail_next:
                     receiver.fail_next -= 1 if receiver.fail_next > 0 else 0
                     self.send_response(500)

@@ -63,6 +63,9 @@ def apprise_target(url: str):
             )
         )
     _check_host(getattr(plugin, "host", None))
+    # A public host could answer with a redirect to a private one: never followed (a URL's
+    # own `redirect=yes` included); a webhook that redirects fails.
+    plugin.redirects = False
     return plugin
 
 
