@@ -148,3 +148,12 @@ def smtp_server(settings):
     settings.EMAIL_TIMEOUT = 5
     yield handler
     controller.stop()
+
+
+@pytest.fixture
+def webhook():
+    """A JSON-webhook receiver on 127.0.0.1, for Apprise's `json://` (tests/webhook.py)."""
+    from .webhook import WebhookReceiver
+
+    with WebhookReceiver() as receiver:
+        yield receiver

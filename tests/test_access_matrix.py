@@ -170,6 +170,12 @@ EXPECTED: dict[str, Entry] = {
     "tracker:preferences": Entry(
         _url("tracker:preferences"), page(), page(302), lambda w: {"digest_scope": "all"}
     ),
+    "tracker:notifications": Entry(
+        _url("tracker:notifications"),
+        page(),
+        page(302),
+        lambda w: {"action": "settings", "events-reminder_offsets": "7"},
+    ),
     "tracker:agreement-follow": Entry(
         _url("tracker:agreement-follow", slug=_slug),
         read_only(),

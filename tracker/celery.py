@@ -49,6 +49,14 @@ def beat_schedule() -> dict:
             "task": "tracker.tasks.watch_sources",
             "schedule": timedelta(minutes=settings.SOURCES_WATCH_MINUTES),
         },
+        # Notifications and reminders (issue 23): collect what happened and which deadlines
+        # near, open the messages due (at most one per channel per NOTIFY_BATCH_MINUTES) and
+        # queue them with the retries that are due. Each run reads the state, so a missed
+        # minute is caught up by the next.
+        "send-notifications": {
+            "task": "tracker.tasks.send_notifications",
+            "schedule": crontab(minute="*"),
+        },
     }
 
 

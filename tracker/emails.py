@@ -22,3 +22,7 @@ def _message(name: str, to: str, context: dict, headers: dict) -> EmailMultiAlte
 
 def digest(to: str, context: dict, *, headers: dict) -> EmailMultiAlternatives:
     return _message("digest", to, context, headers)
+
+
+def notification_channel_paused(to: str, context: dict) -> EmailMultiAlternatives:
+    return _message("notification-paused", to, context, {"Auto-Submitted": "auto-generated"})

@@ -437,6 +437,24 @@ if DIGEST_CLAIM_TIMEOUT_MINUTES * 60 < 3 * EMAIL_TIMEOUT:
 # digest has been tried DIGEST_MAX_ATTEMPTS times; then it is marked failed in the log.
 DIGEST_MAX_ATTEMPTS = envint("DIGEST_MAX_ATTEMPTS", 5, low=1, high=20)
 DIGEST_RETRY_BACKOFF_SECONDS = envint("DIGEST_RETRY_BACKOFF_SECONDS", 60, low=0)
+# Notifications (issue 23): at most one message per user per channel every
+# NOTIFY_BATCH_MINUTES; a failed message is tried again after NOTIFY_RETRY_BACKOFF_SECONDS,
+# doubling each time; a channel that failed NOTIFY_PAUSE_AFTER_FAILURES times in a row is
+# paused (and its user told) until the user resumes it. A claim older than
+# NOTIFY_CLAIM_TIMEOUT_MINUTES belongs to a sender that died. Each collector looks back
+# NOTIFY_COLLECT_OVERLAP_MINUTES before its last run, for transactions that committed late.
+NOTIFY_BATCH_MINUTES = envint("NOTIFY_BATCH_MINUTES", 15, low=0, high=1440)
+NOTIFY_RETRY_BACKOFF_SECONDS = envint("NOTIFY_RETRY_BACKOFF_SECONDS", 60, low=0)
+NOTIFY_PAUSE_AFTER_FAILURES = envint("NOTIFY_PAUSE_AFTER_FAILURES", 5, low=1, high=100)
+NOTIFY_CLAIM_TIMEOUT_MINUTES = envint("NOTIFY_CLAIM_TIMEOUT_MINUTES", 10, low=1)
+NOTIFY_COLLECT_OVERLAP_MINUTES = envint("NOTIFY_COLLECT_OVERLAP_MINUTES", 60, low=1)
+# Sent and withheld notifications, and their messages, are deleted this many days after
+# they were collected (a reminder not before its deadline has passed, so that it is never
+# collected again).
+NOTIFY_KEEP_DAYS = envint("NOTIFY_KEEP_DAYS", 90, low=1)
+# Apprise URLs that point at a loopback, private, link-local or reserved address (the cloud
+# metadata service at 169.254.169.254, the app's own database) are refused unless this is on.
+NOTIFY_ALLOW_PRIVATE_HOSTS = envbool("NOTIFY_ALLOW_PRIVATE_HOSTS", False)
 # The overview warns when the overdue scan has not run for this many minutes.
 OVERDUE_SCAN_STALE_MINUTES = envint("OVERDUE_SCAN_STALE_MINUTES", 120, low=1)
 # The calendar feed holds the deadlines due from DAYS_BEFORE days ago to DAYS_AFTER days
@@ -473,7 +491,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     # Each sign-in attempt is in the admin (Axes › access attempts); the log keeps warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Apprise's and urllib3's debug lines hold the services' URLs, tokens and all
+        # (notifications, issue 23): never below warnings, whatever LOG_LEVEL says.
+        "apprise": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
+    },
 }
 
 # The JSON API (tracker/api/, docs/api.md): tokens for scripts, the session for the browser.

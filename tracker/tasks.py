@@ -6,7 +6,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from . import digests, services
+from . import digests, notifications, services
 
 logger = logging.getLogger(__name__)
 
@@ -74,4 +74,27 @@ def send_digest(self, user_id: int, week: str) -> str:
     result = digests.digest_deliver(user_id=user_id, week=week)
     if result.outcome == digests.Outcome.RETRY:
         raise self.retry(exc=result.error, countdown=digests.retry_countdown(result.attempts))
+    return str(result.outcome)
+
+
+@shared_task
+def send_notifications() -> int:
+    """Collect events and reminders, plan the messages due, and queue one
+    `send_notification_batch` per message a sender may take (new ones, retries that are
+    due, claims of a sender that died): the claim keeps a message queued twice from going
+    out twice."""
+    run = notifications.notifications_round()
+    for batch_id in run.batch_ids:
+        send_notification_batch.delay(batch_id)
+    return len(run.batch_ids)
+
+
+# The batch row and its channel count the tries (NOTIFY_PAUSE_AFTER_FAILURES), not Celery.
+@shared_task(bind=True, max_retries=None)
+def send_notification_batch(self, batch_id: int) -> str:
+    """One message to one channel, exactly once; a failure retried with backoff until the
+    channel is paused."""
+    result = notifications.batch_deliver(batch_id=batch_id)
+    if result.outcome == notifications.Outcome.RETRY:
+        raise self.retry(countdown=notifications.retry_countdown(result.attempts))
     return str(result.outcome)

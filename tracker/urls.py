@@ -18,6 +18,7 @@ from .views import (
     health,
     imports,
     inbox,
+    notifications,
     open_data,
     overdue,
     preferences,
@@ -58,6 +59,11 @@ app_patterns = [
     path("account/api-token/", api_token.api_token, name="api-token"),
     path("agreements/<slug:slug>/follow/", preferences.agreement_follow, name="agreement-follow"),
     path("preferences/", preferences.preferences, name="preferences"),
+    path(
+        "preferences/notifications/",
+        notifications.notification_preferences,
+        name="notifications",
+    ),
     path("unsubscribe/<str:token>/", preferences.unsubscribe, name="unsubscribe"),
 ]
 

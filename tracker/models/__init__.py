@@ -21,6 +21,17 @@ from .commitments import (
 from .digests import FINAL_DIGEST_STATUSES, DigestDelivery, DigestPlan, DigestStatus
 from .evidence import Credibility, Evidence, Reliability, Stance
 from .jobs import JobName, JobRun
+from .notifications import (
+    BatchStatus,
+    ChannelKind,
+    EventKind,
+    Notification,
+    NotificationBatch,
+    NotificationChannel,
+    NotificationCursor,
+    NotificationSettings,
+    ReminderOffset,
+)
 from .sources import (
     CommitmentKeywords,
     FeedItem,
@@ -38,6 +49,8 @@ __all__ = [
     "FINAL_DIGEST_STATUSES",
     "Agreement",
     "AgreementStatus",
+    "BatchStatus",
+    "ChannelKind",
     "Commitment",
     "CommitmentKeywords",
     "CommitmentStatus",
@@ -47,6 +60,7 @@ __all__ = [
     "DigestPlan",
     "DigestScope",
     "DigestStatus",
+    "EventKind",
     "Evidence",
     "FeedItem",
     "FetchOutcome",
@@ -56,12 +70,18 @@ __all__ = [
     "Language",
     "Milestone",
     "MilestoneKind",
+    "Notification",
+    "NotificationBatch",
+    "NotificationChannel",
+    "NotificationCursor",
+    "NotificationSettings",
     "OverdueFlag",
     "Party",
     "Priority",
     "Proposal",
     "ProposalState",
     "Reliability",
+    "ReminderOffset",
     "Role",
     "Source",
     "SourceFetch",

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import digests, selectors, services
 from ..forms import DigestPreferencesForm
-from ..models import DigestDelivery
+from ..models import DigestDelivery, NotificationChannel
 from .common import get_agreement_for_user, member_required, vary_on_htmx
 
 RECENT_DELIVERIES = 5
@@ -37,7 +37,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your digest preferences are saved.")
         return redirect("tracker:preferences")
     deliveries = DigestDelivery.objects.filter(user=user).order_by("-week")[:RECENT_DELIVERIES]
-    return render(request, "tracker/preferences.html", {"form": form, "deliveries": deliveries})
+    # A channel paused after failing again and again is told here as well as by e-mail.
+    paused = NotificationChannel.objects.filter(user=user, paused_at__isnull=False)
+    context = {"form": form, "deliveries": deliveries, "paused_channels": paused}
+    return render(request, "tracker/preferences.html", context)
 
 
 @member_required
