@@ -9,9 +9,10 @@ found in three kinds of place:
    "Deadline", "By when"…) or an action column ("Action items", "Measure", "Strategy"…);
 2. bullet lists introduced by a line that names components, measures, steps, actions,
    commitments… or says the parties agreed, will or shall;
-3. sentences with "within N days/weeks/months/years", "N months after signing" or
-   "by/before <date>", and those that promise something or schedule a meeting "next
-   month", "in the coming weeks", "by the end of the year"… (`tracker/timephrases.py`).
+3. sentences with "within N days/weeks/months/years", "N months after signing",
+   "by/before <date>" or "dans un délai de trois mois", and those that promise something or
+   schedule a meeting "next month", "by the end of the year", "annually", "every six
+   months", "immediately", "upon ratification", "chaque année"… (`tracker/timephrases.py`).
 
 Each proposal keeps its timeline wording verbatim and says whether the deadline engine can
 read it (`timeline_problem`); the editor reviews every proposal before anything is saved.
@@ -324,30 +325,39 @@ def _sentence_proposals(line: str) -> list[Proposal]:
         match, meeting = timephrases.sentence_timeline(sentence)
         if match is None:
             continue
-        relative = match.re is timephrases.RELATIVE_PHRASE_RE
-        counted_from_event = not relative and not re.match(
-            r"(?i)(?:within|by|before|no|not)\b", match.group()
+        absolute = match.re not in timephrases.PROMISED_PHRASE_RES
+        counted_from_event = absolute and not re.match(
+            r"(?i)(?:within|by|before|no|not|dans)\b", match.group()
         )
         if counted_from_event and (
             not timephrases.ACTION_RE.search(sentence)
             or timephrases.PAST_EVENT_RE.match(sentence, match.end())
         ):
             continue  # "Two years after the war, …" is history, not a promise
-        end, notes = match.end(), ()
-        if not relative and (anchor := timephrases.OTHER_ANCHOR_RE.match(sentence, end)):
-            end = anchor.end()
+        end, anchor = _wording_end(sentence, match, absolute=absolute)
+        notes = ()
+        if anchor:
             notes = (
-                f"The text counts this from “{anchor[1]}”; saved, it waits for that event: "
+                f"The text counts this from “{anchor}”; saved, it waits for that event: "
                 "date its milestone when it happens.",
             )
         wording = sentence[match.start() : end]
-        rest = f"{sentence[: match.start()]} {sentence[end:]}"
+        if end >= len(sentence.rstrip()):
+            wording = wording.rstrip(". ")  # the sentence's full stop, not "1 March."
+        # "agreed to hold quarterly meetings": what recurs stays in the title too.
+        kept = max(
+            (match.end(g) for g in ("recurs", "recurs_fr") if g in match.re.groupindex), default=-1
+        )
+        rest = f"{sentence[: match.start() if kept < 0 else kept]} {sentence[end:]}"
         action = timephrases.ACTION_RE.search(rest)
         title = rest[action.end() :] if action else rest
-        if meeting and (named := timephrases.MEETING_RE.search(rest)):
+        if meeting and (named := timephrases.find_meeting(rest)):
             # "…, another meeting is scheduled next month": the meeting is what is promised.
             title = re.sub(r"(?i)\s+(?:for|in|on|at|by|to)\W*$", "", rest[named.start() :])
-        if len(re.findall(r"[^\W\d_]{2,}", title)) < 2:
+        # "meet" alone, or "be held": who meets, or what is held, makes the title.
+        if len(re.findall(r"[^\W\d_]{2,}", title)) < 2 or re.fullmatch(
+            r"(?i)\s*be\s+\w+\W*", title
+        ):
             title = rest
         # Who acts is named before "will", "agreed to"…; naming no one means every party.
         subject = rest[: action.start()] if action else sentence
@@ -357,6 +367,17 @@ def _sentence_proposals(line: str) -> list[Proposal]:
         if proposal:
             proposals.append(proposal)
     return proposals
+
+
+def _wording_end(sentence: str, match: re.Match, *, absolute: bool) -> tuple[int, str]:
+    """Where a period's wording ends, with the event it counts from when the text names one
+    after it: "(counted from the start of intra-Afghan negotiations)" or "of the conclusion of
+    a final peace accord"."""
+    if note := timephrases.NOTE_RE.match(sentence, match.end()):
+        return note.end(), note["event"]
+    if absolute and (anchor := timephrases.OTHER_ANCHOR_RE.match(sentence, match.end())):
+        return anchor.end(), anchor[1]
+    return match.end(), ""
 
 
 # ---------------------------------------------------------------------------------------------
