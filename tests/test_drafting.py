@@ -451,6 +451,11 @@ def test_it_ignores_recurring_and_prompt_wording_that_promises_nothing(text):
     assert draft_from_text(text).proposals == ()
 
 
+def test_it_reads_immediately_before_a_place_as_no_timeline():
+    text = "Troops will withdraw from the areas immediately adjacent to the border."
+    assert draft_from_text(text).proposals == ()
+
+
 def test_it_prefers_the_promise_to_what_was_done_in_the_same_sentence():
     (proposal,) = draft_from_text(
         "The talks, which were held annually, will resume next week."

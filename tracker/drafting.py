@@ -322,36 +322,19 @@ def _split_item(item: str) -> tuple[str, str]:
 def _sentence_proposals(line: str) -> list[Proposal]:
     proposals = []
     for sentence in split_sentences(line)[: MAX_PROPOSALS * 20]:
-        match, meeting = timephrases.sentence_timeline(sentence)
-        if match is None:
+        found = timephrases.read_sentence(sentence)
+        if found is None:
             continue
-        absolute = match.re not in timephrases.PROMISED_PHRASE_RES
-        counted_from_event = absolute and not re.match(
-            r"(?i)(?:within|by|before|no|not|dans)\b", match.group()
-        )
-        if counted_from_event and (
-            not timephrases.ACTION_RE.search(sentence)
-            or timephrases.PAST_EVENT_RE.match(sentence, match.end())
-        ):
-            continue  # "Two years after the war, …" is history, not a promise
-        end, anchor = _wording_end(sentence, match, absolute=absolute)
         notes = ()
-        if anchor:
+        if found.event:
             notes = (
-                f"The text counts this from “{anchor}”; saved, it waits for that event: "
+                f"The text counts this from “{found.event}”; saved, it waits for that event: "
                 "date its milestone when it happens.",
             )
-        wording = sentence[match.start() : end]
-        if end >= len(sentence.rstrip()):
-            wording = wording.rstrip(". ")  # the sentence's full stop, not "1 March."
-        # "agreed to hold quarterly meetings": what recurs stays in the title too.
-        kept = max(
-            (match.end(g) for g in ("recurs", "recurs_fr") if g in match.re.groupindex), default=-1
-        )
-        rest = f"{sentence[: match.start() if kept < 0 else kept]} {sentence[end:]}"
+        rest = found.rest
         action = timephrases.ACTION_RE.search(rest)
         title = rest[action.end() :] if action else rest
-        if meeting and (named := timephrases.find_meeting(rest)):
+        if found.schedules_meeting and (named := timephrases.find_meeting(rest)):
             # "…, another meeting is scheduled next month": the meeting is what is promised.
             title = re.sub(r"(?i)\s+(?:for|in|on|at|by|to)\W*$", "", rest[named.start() :])
         # "meet" alone, or "be held": who meets, or what is held, makes the title.
@@ -362,22 +345,17 @@ def _sentence_proposals(line: str) -> list[Proposal]:
         # Who acts is named before "will", "agreed to"…; naming no one means every party.
         subject = rest[: action.start()] if action else sentence
         proposal = _proposal(
-            title, sentence, wording, Found.SENTENCE, sentence, party_text=subject, notes=notes
+            title,
+            sentence,
+            found.wording,
+            Found.SENTENCE,
+            sentence,
+            party_text=subject,
+            notes=notes,
         )
         if proposal:
             proposals.append(proposal)
     return proposals
-
-
-def _wording_end(sentence: str, match: re.Match, *, absolute: bool) -> tuple[int, str]:
-    """Where a period's wording ends, with the event it counts from when the text names one
-    after it: "(counted from the start of intra-Afghan negotiations)" or "of the conclusion of
-    a final peace accord"."""
-    if note := timephrases.NOTE_RE.match(sentence, match.end()):
-        return note.end(), note["event"]
-    if absolute and (anchor := timephrases.OTHER_ANCHOR_RE.match(sentence, match.end())):
-        return anchor.end(), anchor[1]
-    return match.end(), ""
 
 
 # ---------------------------------------------------------------------------------------------

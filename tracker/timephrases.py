@@ -12,6 +12,7 @@ the others.
 """
 
 import re
+from dataclasses import dataclass
 
 from . import deadline_events
 from .numbers import SMALL_NUMBERS, TENS
@@ -191,7 +192,8 @@ RECURRING_PHRASE_RE = re.compile(
 )
 # "immediately", "without delay", "as soon as possible after the entry into force".
 PROMPT_PHRASE_RE = re.compile(
-    r"\b(?:(?:immediately|forthwith|promptly|expeditiously|without\s+(?:undue\s+)?delay|"
+    r"\b(?:(?:immediately(?!\s+(?:adjacent|next|north|south|east|west|outside|beyond|behind|"
+    r"around|near|below|above)\b)|forthwith|promptly|expeditiously|without\s+(?:undue\s+)?delay|"
     r"as\s+soon\s+as\s+(?:possible|practicable)|as\s+early\s+as\s+possible|"
     r"at\s+the\s+earliest\s+opportunity)"
     rf"(?:,?\s+(?:after|upon|following)\s+{_EVENT_NOUN})?"
@@ -288,3 +290,47 @@ def sentence_timeline(sentence: str) -> tuple[re.Match | None, re.Match | None]:
         return found, None
     meeting = find_meeting(sentence)
     return (found, meeting) if meeting else (None, None)
+
+
+@dataclass(frozen=True)
+class SentenceTimeline:
+    wording: str  # verbatim, with the event it counts from when the text names one after it
+    event: str  # that event as written ("the start of intra-Afghan negotiations"), or ""
+    rest: str  # the sentence without the wording: what the title is made from
+    schedules_meeting: bool  # dated only because it schedules a meeting, promising nothing
+
+
+def read_sentence(sentence: str) -> SentenceTimeline | None:
+    """The timeline a sentence states for something promised or scheduled; None for none."""
+    match, meeting = sentence_timeline(sentence)
+    if match is None:
+        return None
+    absolute = match.re not in PROMISED_PHRASE_RES
+    counted_from_event = absolute and not re.match(
+        r"(?i)(?:within|by|before|no|not|dans)\b", match.group()
+    )
+    if counted_from_event and (
+        not ACTION_RE.search(sentence) or PAST_EVENT_RE.match(sentence, match.end())
+    ):
+        return None  # "Two years after the war, …" is history, not a promise
+    end, event = _wording_end(sentence, match, absolute=absolute)
+    wording = sentence[match.start() : end]
+    if end >= len(sentence.rstrip()):
+        wording = wording.rstrip(". ")  # the sentence's full stop, not "1 March."
+    # "agreed to hold quarterly meetings": what recurs stays in the title too.
+    kept = max(
+        (match.end(g) for g in ("recurs", "recurs_fr") if g in match.re.groupindex), default=-1
+    )
+    rest = f"{sentence[: match.start() if kept < 0 else kept]} {sentence[end:]}"
+    return SentenceTimeline(wording, event, rest, schedules_meeting=meeting is not None)
+
+
+def _wording_end(sentence: str, match: re.Match, *, absolute: bool) -> tuple[int, str]:
+    """Where a period's wording ends, with the event it counts from when the text names one
+    after it: "(counted from the start of intra-Afghan negotiations)" or "of the conclusion of
+    a final peace accord"."""
+    if note := NOTE_RE.match(sentence, match.end()):
+        return note.end(), note["event"]
+    if absolute and (anchor := OTHER_ANCHOR_RE.match(sentence, match.end())):
+        return anchor.end(), anchor[1]
+    return match.end(), ""
