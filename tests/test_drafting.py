@@ -363,6 +363,18 @@ PROMISED = [
         "30 days after the entry into force",
     ),
     (
+        "The summit will be held annually in Doha.",
+        "Summit will be held in Doha",
+        "annually",
+        "every year (annually)",
+    ),
+    (
+        "Prisoners will be immediately released.",
+        "Prisoners will be released",
+        "immediately",
+        "no fixed date, expected promptly",
+    ),
+    (
         "The commission will be established on the entry into force.",
         "Commission will be established",
         "on the entry into force",
@@ -438,6 +450,8 @@ def test_it_reads_recurring_prompt_and_event_wording_in_a_promise(text, title, w
         "The talks were held annually.",
         "The ministers met quarterly.",
         "The ministers used to meet annually.",
+        "The talks, held annually since 2010, will continue.",
+        "The parties regularly violated the ceasefire, and will now withdraw.",
         "The summit was held on a regular basis.",
         "Immediately after the talks ended, officials said the mood was good.",
         "Immediately after the talks ended, officials said they will stay in Doha.",

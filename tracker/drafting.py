@@ -337,10 +337,8 @@ def _sentence_proposals(line: str) -> list[Proposal]:
         if found.schedules_meeting and (named := timephrases.find_meeting(rest)):
             # "…, another meeting is scheduled next month": the meeting is what is promised.
             title = re.sub(r"(?i)\s+(?:for|in|on|at|by|to)\W*$", "", rest[named.start() :])
-        # "meet" alone, or "be held": who meets, or what is held, makes the title.
-        if len(re.findall(r"[^\W\d_]{2,}", title)) < 2 or re.fullmatch(
-            r"(?i)\s*be\s+\w+\W*", title
-        ):
+        # "meet" alone, or "be held in Doha": who meets, or what is held, makes the title.
+        if len(re.findall(r"[^\W\d_]{2,}", title)) < 2 or re.match(r"(?i)\s*be\s", title):
             title = rest
         # Who acts is named before "will", "agreed to"…; naming no one means every party.
         subject = rest[: action.start()] if action else sentence

@@ -256,15 +256,27 @@ def find_promised_timeline(text: str) -> re.Match | None:
 
 
 # "the talks were held annually", "the ministers met quarterly": how it was, not what is due.
+# "The talks, held annually since 2010", but not "will be held annually".
 _WAS_DONE_BEFORE_RE = re.compile(
-    r"\b(?:met|was|were|had|took place|used)(?:\s+[\w.-]+){0,2}\s*$", re.IGNORECASE
+    r"\b(?:met|was|were|had|took place|used)(?:\s+[\w.-]+){0,2}\s*$|(?<!\bbe\s)\bheld\s*$",
+    re.IGNORECASE,
 )
+# "regularly violated", "immediately released": a past verb after the adverb…
+_DONE_AFTER_RE = re.compile(r"\s+(?:\w+ed|met|held|was|were|had|took)\b", re.IGNORECASE)
+# …unless what comes before makes it due: "will be immediately released".
+_DUE_BEFORE_RE = re.compile(r"\b(?:will|shall|would|must|to|be)(?:\s+[\w-]+)?\s*$", re.IGNORECASE)
 
 
 def _said_of_the_done(text: str, match: re.Match) -> bool:
     start = max(0, match.start() - 200)
     if match.re is not RELATIVE_PHRASE_RE:
-        return bool(_WAS_DONE_BEFORE_RE.search(text, start, match.start()))
+        return bool(
+            _WAS_DONE_BEFORE_RE.search(text, start, match.start())
+            or (
+                _DONE_AFTER_RE.match(text, match.end())
+                and not _DUE_BEFORE_RE.search(text, start, match.start())
+            )
+        )
     if match.group().lower().startswith("on"):  # "signed the agreement on Feb. 29"
         return bool(_DONE_BEFORE_RE.search(text, start, match.start()))
     return False  # "were expected to meet next month" is still due
