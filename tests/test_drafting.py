@@ -375,6 +375,12 @@ PROMISED = [
         "no fixed date, expected promptly",
     ),
     (
+        "Both sides will hold talks on 1 March each year, the foreign ministry said on Friday.",
+        "Hold talks",
+        "on 1 March each year",
+        "each year on 1 March",
+    ),
+    (
         "The commission will be established on the entry into force.",
         "Commission will be established",
         "on the entry into force",
@@ -456,6 +462,7 @@ def test_it_reads_recurring_prompt_and_event_wording_in_a_promise(text, title, w
         "Immediately after the talks ended, officials said the mood was good.",
         "Immediately after the talks ended, officials said they will stay in Doha.",
         "The economy grows annually by 3 percent.",
+        "Indira said the talks happen annually.",
         "The government will pay monthly salaries to the fighters.",
         "The UN calls upon the parties to withdraw.",
         "Les parties se sont réunies chaque année.",

@@ -426,7 +426,10 @@ def timeline_reading(wording: str) -> str:
 # '…missions," the official news agency said on Friday'.
 _ATTRIBUTION_RE = re.compile(
     r"(?:,?\s+according to\b.*|[,.]?\s*[\"”’]\s+(?:the\s+)?[^\"“”]{0,80}?\b(?:said|says|"
-    r"reported|told|announced|added|stated)\b.*)$",
+    r"reported|told|announced|added|stated)\b.*"
+    # unquoted: "…, the ministry said", "…, officials said on Friday"
+    r"|,\s+(?:the\s+|an?\s+)?(?:[\w'’-]+\s+){0,4}?(?:said|says|reported|told reporters|"
+    r"announced|added|stated)(?:\s+(?:on|in|late|early)\s+[\w-]+){0,2}\.?)$",
     re.IGNORECASE,
 )
 _PROPER = gazetteer.proper_names()

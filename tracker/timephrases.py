@@ -181,7 +181,7 @@ RECURRING_PHRASE_RE = re.compile(
     rf"|(?:once|twice|(?:three|four|\d)\s+times)\s+(?:a|per|each|every)\s+{_INTERVAL_UNIT}"
     rf"){_RECURRING_TAIL}"
     # French: "chaque année", "tous les six mois", "deux fois par an", "réunions mensuelles"
-    r"|(?:chaque\s+(?:année|an|mois|semaine|trimestre)"
+    r"|(?P<fr>chaque\s+(?:année|an|mois|semaine|trimestre)"
     r"|tous\s+les\s+(?:[\w-]+\s+)?(?:ans|mois|jours|semaines|trimestres)"
     r"|(?:une|deux|trois|quatre)\s+fois\s+par\s+(?:an|mois|semaine)"
     r"|annuellement|mensuellement|trimestriellement|semestriellement|régulièrement"
@@ -197,8 +197,8 @@ PROMPT_PHRASE_RE = re.compile(
     r"as\s+soon\s+as\s+(?:possible|practicable)|as\s+early\s+as\s+possible|"
     r"at\s+the\s+earliest\s+opportunity)"
     rf"(?:,?\s+(?:after|upon|following)\s+{_EVENT_NOUN})?"
-    r"|immédiatement|sans\s+délai|sans\s+tarder|dès\s+que\s+possible"
-    r"|dans\s+les\s+(?:meilleurs|plus\s+brefs)\s+délais(?:\s+possibles)?)(?!\w)",
+    r"|(?P<fr>immédiatement|sans\s+délai|sans\s+tarder|dès\s+que\s+possible"
+    r"|dans\s+les\s+(?:meilleurs|plus\s+brefs)\s+délais(?:\s+possibles)?))(?!\w)",
     re.IGNORECASE,
 )
 # "upon ratification", "on the entry into force": due on the event's day.
@@ -282,9 +282,15 @@ def _said_of_the_done(text: str, match: re.Match) -> bool:
     return False  # "were expected to meet next month" is still due
 
 
-def promises(sentence: str) -> bool:
-    """Whether someone will, shall or agreed to act, in English or French."""
-    return bool(ACTION_RE.search(sentence) or FRENCH_ACTION_RE.search(sentence))
+def promises(sentence: str, *, french: bool = False) -> bool:
+    """Whether someone will, shall or agreed to act; in French too ("se réuniront") when the
+    wording is French, so that "camera" or "Indira" promise nothing in English."""
+    return bool(ACTION_RE.search(sentence) or (french and FRENCH_ACTION_RE.search(sentence)))
+
+
+def is_french(match: re.Match) -> bool:
+    """Whether a recurring or prompt phrase is French ("chaque année", "sans délai")."""
+    return "fr" in match.re.groupindex and match["fr"] is not None
 
 
 def sentence_timeline(sentence: str) -> tuple[re.Match | None, re.Match | None]:
@@ -298,7 +304,7 @@ def sentence_timeline(sentence: str) -> tuple[re.Match | None, re.Match | None]:
         or _PAST_CLAUSE_RE.match(sentence, found.end())
     ):
         return None, None
-    if promises(sentence):
+    if promises(sentence, french=is_french(found)):
         return found, None
     meeting = find_meeting(sentence)
     return (found, meeting) if meeting else (None, None)
