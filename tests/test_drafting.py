@@ -429,6 +429,12 @@ PROMISED = [
         "90 days after the signing",
     ),
     (
+        "Les otages seront libérés dans les trente (30) jours à compter de l'entrée en vigueur.",
+        "Les otages seront libérés",
+        "dans les trente (30) jours à compter de l'entrée en vigueur",
+        "30 days after the entrée en vigueur",
+    ),
+    (
         "Les parties se réuniront chaque année.",
         "Les parties se réuniront",
         "chaque année",
@@ -466,6 +472,7 @@ def test_it_reads_recurring_prompt_and_event_wording_in_a_promise(text, title, w
         "The government will pay monthly salaries to the fighters.",
         "The UN calls upon the parties to withdraw.",
         "Les parties se sont réunies chaque année.",
+        "La guerre a commencé dans les années 1990.",
     ],
 )
 def test_it_ignores_recurring_and_prompt_wording_that_promises_nothing(text):

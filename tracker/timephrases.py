@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from . import deadline_events
-from .numbers import SMALL_NUMBERS, TENS
+from .numbers import FR_WORDS, SMALL_NUMBERS, TENS
 
 _NUMBER_WORDS = sorted(
     {*SMALL_NUMBERS, *TENS},  # the engine's vocabulary: it can read them
@@ -211,8 +211,9 @@ EVENT_PHRASE_RE = re.compile(
 NOTE_RE = re.compile(deadline_events.NOTE_RE.pattern, re.IGNORECASE)
 # French periods date a sentence on their own, as "within" does.
 FRENCH_PERIOD_RE = re.compile(
-    r"\b(?:dans\s+(?:un\s+délai\s+(?:de\s+|d['’]|n['’]excédant\s+pas\s+)|les\s+)"
-    r"(?:[\w-]+\s+){0,3}?(?:\(\d{1,4}\)\s+)?(?:heures|jours|semaines|mois|ans|années)"
+    rf"\b(?:dans\s+(?:un\s+délai\s+(?:de\s+|d['’]|n['’]excédant\s+pas\s+)|les\s+)"
+    rf"(?:un|une|\d{{1,4}}|{FR_WORDS})\s+(?:\(\d{{1,4}}\)\s+)?(?:premi(?:er|ère)s?\s+)?"
+    r"(?:heures?|jours?|semaines?|mois|ans?|années?)"
     r"(?:\s+ouvrables)?"
     r"(?:\s+(?:suivant|qui\s+suivent|à\s+compter\s+d[eu]|à\s+partir\s+d[eu]|après)\s+"
     r"(?:l['’]|la\s+|le\s+|les\s+|sa\s+)?[\w-]+(?:\s+(?:en\s+vigueur|d[eu]\s+[\w-]+))?)?"
