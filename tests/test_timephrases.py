@@ -18,8 +18,8 @@ PIECES = st.sampled_from(
         "talks ", "meeting ", "every ", "each year ", "on 1 March ", "annually", "quarterly ",
         "regular high-level ", "consultations", "immediately ", "upon the start of ",
         "within three months ", "(counted from ", ")", "dans les ", "dans un délai de ",
-        "trois ", "années ", "chaque ", "tous les ", "will ", "were held ", "after the talks ended", "next month",
-        "starting in 2027", ", ", ". ", " ", "x", "-",
+        "trois ", "années ", "chaque ", "tous les ", "will ", "were held ",
+        "after the talks ended", "next month", "starting in 2027", ", ", ". ", " ", "x", "-",
     ]
 )  # fmt: skip
 # A short text repeated up to the paste limit: the shape that exposes quadratic patterns.
