@@ -479,6 +479,14 @@ def test_it_ignores_recurring_and_prompt_wording_that_promises_nothing(text):
     assert draft_from_text(text).proposals == ()
 
 
+def test_it_keeps_a_bracketed_signing_in_the_wording_without_a_note():
+    text = "Israel will release the prisoners within 10 days (from the date of signature)."
+    (proposal,) = draft_from_text(text).proposals
+    assert proposal.timeline_wording == "within 10 days (from the date of signature)"
+    assert proposal.timeline_reading == "10 days after the signing"
+    assert proposal.notes == ()
+
+
 def test_it_reads_immediately_before_a_place_as_no_timeline():
     text = "Troops will withdraw from the areas immediately adjacent to the border."
     assert draft_from_text(text).proposals == ()

@@ -349,7 +349,9 @@ def _wording_end(sentence: str, match: re.Match, *, absolute: bool) -> tuple[int
     after it: "(counted from the start of intra-Afghan negotiations)" or "of the conclusion of
     a final peace accord"."""
     if note := NOTE_RE.match(sentence, match.end()):
-        return note.end(), note["event"]
+        # "(from the date of signature)" names the signing, where every timeline counts from.
+        signing = deadline_events.read_event(note["event"].lower()) is None
+        return note.end(), "" if signing else note["event"]
     if absolute and (anchor := OTHER_ANCHOR_RE.match(sentence, match.end())):
         return anchor.end(), anchor[1]
     return match.end(), ""
