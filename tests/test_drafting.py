@@ -333,6 +333,18 @@ PROMISED = [
         "no fixed date, expected promptly",
     ),
     (
+        "The council will meet quarterly to review progress.",
+        "Meet to review progress",
+        "quarterly",
+        "every 3 months (quarterly)",
+    ),
+    (
+        "Troops shall be withdrawn forthwith.",
+        "Troops shall be withdrawn",
+        "forthwith",
+        "no fixed date, expected promptly",
+    ),
+    (
         "Israel will release the hostages without delay.",
         "Release the hostages",
         "without delay",

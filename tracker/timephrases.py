@@ -159,6 +159,7 @@ _EVENT_NOUN = (
     r"(?:\s+of\s+(?:the\s+)?[\w-]+(?:\s+(?!(?:and|but|or|while|which|who|according|as|if|"
     r"when|unless|so|said|says|by|to|in|on|at|for|with)\b)[\w-]+){0,4})?"
 )
+_SMALL_WORD = r"(?:to|and|or|in|on|at|for|with|by|of|the|a|an|from|than|as)\b"
 _DAY_OF_YEAR = rf"(?:{_ORDINAL}\s+(?:of\s+)?{_MONTH}|{_MONTH}\s+{_ORDINAL})(?!,?\s+\d{{4}})"
 _INTERVAL_UNIT = r"(?:days?|weeks?|fortnights?|months?|quarters?|years?)"
 _RECURRING_TAIL = (
@@ -171,7 +172,8 @@ RECURRING_PHRASE_RE = re.compile(
     r"\b(?:(?:at\s+least\s+)?(?:"
     rf"(?:on|by|before|not later than|no later than)\s+{_DAY_OF_YEAR}\s+(?:of\s+)?"
     r"(?:each|every)\s+year"
-    rf"|(?P<recurs>{_PERIODIC_ADJECTIVE}\s+(?:[\w-]+\s+){{0,2}}?{_ACTIVITY})"
+    # "regular high-level consultations", not "quarterly to review": no small word between
+    rf"|(?P<recurs>{_PERIODIC_ADJECTIVE}\s+(?:(?!{_SMALL_WORD})[\w-]+\s+){{0,2}}?{_ACTIVITY})"
     r"|on\s+an?\s+(?:annual|yearly|quarterly|monthly|weekly|fortnightly|biannual|"
     r"semi-annual|regular|periodic)\s+basis"
     r"|at\s+regular\s+intervals"
