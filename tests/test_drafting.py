@@ -32,7 +32,15 @@ SEED_PROPOSALS = [
     # reference, title, timeline as found, theme, where, ticked at first
     ("1.1", "Improved intelligence exchange", "", Theme.INTELLIGENCE, Found.LIST, True),
     ("1.2", "Coordinated military operations", "", Theme.JOINT_OPERATIONS, Found.LIST, True),
-    ("1.3", "Regular high-level consultations", "", Theme.DIALOGUE, Found.LIST, True),
+    # "Regular High-Level consultations: A commitment has been made to hold frequent meetings…"
+    (
+        "1.3",
+        "Regular high-level consultations",
+        "Regular High-Level consultations",
+        Theme.DIALOGUE,
+        Found.LIST,
+        True,
+    ),
     # "…, another meeting is scheduled next month with an agenda…"
     (
         "2.1",
@@ -525,6 +533,20 @@ def test_it_keeps_the_bracketed_event_in_the_wording_and_out_of_the_title():
         "The text counts this from “the start of intra-Afghan negotiations”; saved, it waits for "
         "that event: date its milestone when it happens.",
     )
+
+
+def test_it_takes_recurring_and_prompt_wording_out_of_a_list_item():
+    text = (
+        "Key measures:\n- Withdraw troops immediately\n- Hold quarterly meetings\n"
+        "- Exchange prisoners upon ratification\n- Talks were held annually"
+    )
+    found = [(p.title, p.timeline_wording) for p in draft_from_text(text).proposals]
+    assert found == [
+        ("Withdraw troops", "immediately"),
+        ("Hold quarterly meetings", "quarterly meetings"),
+        ("Exchange prisoners", "upon ratification"),
+        ("Talks were held annually", ""),
+    ]
 
 
 FLAGGED = [

@@ -373,11 +373,8 @@ def _proposal(
     title = clean_cell(title)
     if found_in == Found.SENTENCE:
         title = _ATTRIBUTION_RE.sub("", title)
-    if not wording and (
-        match := timephrases.find_timeline(title) or timephrases.find_relative_timeline(title)
-    ):
-        wording = match.group()
-        title = clean_cell(f"{title[: match.start()]} {title[match.end() :]}")
+    if not wording and (found := timephrases.read_item(title)):
+        wording, title = found.wording, clean_cell(found.rest)
     title = re.sub(r"^(?:a|an|the)\s+(?=\w)", "", title.rstrip(". "), flags=re.IGNORECASE)
     title = _title_case_fixed(title)
     if not has_words(title) or len(title.split()) > 60:

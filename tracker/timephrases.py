@@ -321,6 +321,24 @@ class SentenceTimeline:
     schedules_meeting: bool  # dated only because it schedules a meeting, promising nothing
 
 
+def read_item(item: str) -> SentenceTimeline | None:
+    """The timeline in a list item or a table title ("Open a hotline next month", "Hold
+    quarterly meetings"): its block already promises, so no promise is needed."""
+    match = find_timeline(item) or find_promised_timeline(item)
+    if match is None:
+        return None
+    return SentenceTimeline(match.group(), "", _rest(item, match, match.end()), False)
+
+
+def _rest(text: str, match: re.Match, end: int) -> str:
+    """`text` without the wording that `match` starts and `end` ends; what recurs
+    ("quarterly meetings") stays, for the title."""
+    kept = max(
+        (match.end(g) for g in ("recurs", "recurs_fr") if g in match.re.groupindex), default=-1
+    )
+    return f"{text[: match.start() if kept < 0 else kept]} {text[end:]}"
+
+
 def read_sentence(sentence: str) -> SentenceTimeline | None:
     """The timeline a sentence states for something promised or scheduled; None for none."""
     match, meeting = sentence_timeline(sentence)
@@ -338,11 +356,7 @@ def read_sentence(sentence: str) -> SentenceTimeline | None:
     wording = sentence[match.start() : end]
     if end >= len(sentence.rstrip()):
         wording = wording.rstrip(". ")  # the sentence's full stop, not "1 March."
-    # "agreed to hold quarterly meetings": what recurs stays in the title too.
-    kept = max(
-        (match.end(g) for g in ("recurs", "recurs_fr") if g in match.re.groupindex), default=-1
-    )
-    rest = f"{sentence[: match.start() if kept < 0 else kept]} {sentence[end:]}"
+    rest = _rest(sentence, match, end)
     return SentenceTimeline(wording, event, rest, schedules_meeting=meeting is not None)
 
 
