@@ -1,5 +1,6 @@
 """Finding timeline phrases in prose (`tracker.timephrases`): on any text up to the paste limit
-it never raises and never takes long, and a phrase it finds lies inside the text."""
+it never raises and never takes long, and a phrase it finds lies inside the text (sentences,
+list items and table titles alike)."""
 
 import time
 
@@ -36,6 +37,12 @@ def _timed_sentence_timeline(text: str):
     return found, time.perf_counter() - started
 
 
+def _timed(read, text: str) -> float:
+    started = time.perf_counter()
+    read(text)
+    return time.perf_counter() - started
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(), st.lists(st.one_of(PIECES, st.text(max_size=3))).map("".join)))
 def test_finding_phrases_never_raises_and_finds_them_in_the_text(text):
@@ -46,11 +53,24 @@ def test_finding_phrases_never_raises_and_finds_them_in_the_text(text):
     assert meeting is None or match is not None
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.lists(st.one_of(PIECES, st.text(max_size=3))).map("".join)))
+def test_reading_a_sentence_or_an_item_never_raises_and_keeps_its_words(text):
+    for read in (timephrases.read_sentence, timephrases.read_item):
+        found = read(text)
+        if found is not None:
+            assert found.wording.strip()
+            assert found.wording in text
+            assert found.event in text
+
+
 @settings(max_examples=15, deadline=None)
 @given(LONG_TEXT)
 def test_finding_phrases_in_a_paste_at_the_limit_never_takes_long(text):
     _, took = _timed_sentence_timeline(text)
     assert took < SLOW
+    assert _timed(timephrases.read_sentence, text) < SLOW
+    assert _timed(timephrases.read_item, text) < SLOW
 
 
 def test_a_paste_full_of_talks_is_read_in_linear_time():

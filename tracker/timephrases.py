@@ -7,8 +7,9 @@ date a sentence on their own, with the bracketed note naming the event they coun
 the end of the year"), recurring ones ("annually", "every six months", "quarterly meetings",
 "chaque année"), prompt ones ("immediately", "without delay", "sans délai") and an event on
 its own ("upon ratification") count only in a sentence that promises something or schedules
-a meeting. The deadline engine (`tracker.deadlines`) reads most of them; the drafter flags
-the others.
+a meeting (`read_sentence`); a list item or a table title needs no promise (`read_item`).
+Wording said of what was done ("were held annually") dates nothing. The deadline engine
+(`tracker.deadlines`) reads most of them; the drafter flags the others.
 """
 
 import re
