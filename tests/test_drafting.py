@@ -32,7 +32,15 @@ SEED_PROPOSALS = [
     # reference, title, timeline as found, theme, where, ticked at first
     ("1.1", "Improved intelligence exchange", "", Theme.INTELLIGENCE, Found.LIST, True),
     ("1.2", "Coordinated military operations", "", Theme.JOINT_OPERATIONS, Found.LIST, True),
-    ("1.3", "Regular high-level consultations", "", Theme.DIALOGUE, Found.LIST, True),
+    # "Regular High-Level consultations: A commitment has been made to hold frequent meetings…"
+    (
+        "1.3",
+        "Regular high-level consultations",
+        "Regular High-Level consultations",
+        Theme.DIALOGUE,
+        Found.LIST,
+        True,
+    ),
     # "…, another meeting is scheduled next month with an agenda…"
     (
         "2.1",
@@ -276,6 +284,271 @@ def test_it_takes_relative_wording_out_of_a_list_item():
     assert titles == [("Open a hotline", "next month"), ("Share data", "")]
 
 
+PROMISED = [
+    # text, title, wording as found, how the engine reads it
+    (
+        "The ministers will meet annually.",
+        "Ministers will meet",
+        "annually",
+        "every year (annually)",
+    ),
+    (
+        "The two sides agreed to hold quarterly meetings.",
+        "Hold quarterly meetings",
+        "quarterly meetings",
+        "every 3 months (quarterly)",
+    ),
+    (
+        "The commission will report every six months.",
+        "Commission will report",
+        "every six months",
+        "every 6 months (twice a year)",
+    ),
+    (
+        "The parties will review the agreement each year on 1 March.",
+        "Review the agreement",
+        "each year on 1 March",
+        "each year on 1 March",
+    ),
+    (
+        "A summit will be held every two years starting in 2027.",
+        "Summit will be held",
+        "every two years starting in 2027",
+        "every 2 years, starting 1 January 2027",
+    ),
+    (
+        "Both nations agreed to hold regular high-level consultations.",
+        "Hold regular high-level consultations",
+        "regular high-level consultations",
+        "regularly, with no fixed interval",
+    ),
+    (
+        "A follow-up meeting is scheduled annually in Doha.",
+        "Follow-up meeting is scheduled in Doha",
+        "annually",
+        "every year (annually)",
+    ),
+    (
+        "The joint committee will meet every other month, starting from the entry into force.",
+        "Joint committee will meet",
+        "every other month, starting from the entry into force",
+        "every 2 months, from the entry into force",
+    ),
+    (
+        "The parties shall withdraw immediately.",
+        "Parties shall withdraw",
+        "immediately",
+        "no fixed date, expected promptly",
+    ),
+    (
+        "The council will meet quarterly to review progress.",
+        "Meet to review progress",
+        "quarterly",
+        "every 3 months (quarterly)",
+    ),
+    (
+        "Troops shall be withdrawn forthwith.",
+        "Troops shall be withdrawn",
+        "forthwith",
+        "no fixed date, expected promptly",
+    ),
+    (
+        "Israel will release the hostages without delay.",
+        "Release the hostages",
+        "without delay",
+        "no fixed date, expected promptly",
+    ),
+    (
+        "The sides will resume talks at the earliest opportunity.",
+        "Resume talks",
+        "at the earliest opportunity",
+        "no fixed date, expected promptly",
+    ),
+    (
+        "Both sides will withdraw their forces immediately upon entry into force.",
+        "Withdraw their forces",
+        "immediately upon entry into force",
+        "no fixed date, expected promptly after the entry into force",
+    ),
+    (
+        "The ceasefire will take effect upon ratification.",
+        "Take effect",
+        "upon ratification",
+        "on the ratification",
+    ),
+    (
+        "Prisoners will be released 30 days after the entry into force.",
+        "Prisoners will be released",
+        "30 days after the entry into force",
+        "30 days after the entry into force",
+    ),
+    (
+        "The summit will be held annually in Doha.",
+        "Summit will be held in Doha",
+        "annually",
+        "every year (annually)",
+    ),
+    (
+        "Prisoners will be immediately released.",
+        "Prisoners will be released",
+        "immediately",
+        "no fixed date, expected promptly",
+    ),
+    (
+        "Both sides will hold talks on 1 March each year, the foreign ministry said on Friday.",
+        "Hold talks",
+        "on 1 March each year",
+        "each year on 1 March",
+    ),
+    (
+        "The commission will be established on the entry into force.",
+        "Commission will be established",
+        "on the entry into force",
+        "on the entry into force",
+    ),
+    (
+        "The parties will resume talks as soon as possible.",
+        "Resume talks",
+        "as soon as possible",
+        "no fixed date, expected promptly",
+    ),
+    (
+        "The parties will hold consultations at least twice a year.",
+        "Hold consultations",
+        "at least twice a year",
+        "every 6 months (twice a year)",
+    ),
+    (
+        "The commission shall report to the council on 1 March each year.",
+        "Report to the council",
+        "on 1 March each year",
+        "each year on 1 March",
+    ),
+    (
+        "Les ministres se réuniront tous les six mois.",
+        "Les ministres se réuniront",
+        "tous les six mois",
+        "every 6 months (twice a year)",
+    ),
+    (
+        "Les parties ont convenu de tenir des réunions mensuelles.",
+        "Les parties ont convenu de tenir des réunions mensuelles",
+        "réunions mensuelles",
+        "every month (monthly)",
+    ),
+    (
+        "Le gouvernement retirera ses troupes sans délai.",
+        "Le gouvernement retirera ses troupes",
+        "sans délai",
+        "no fixed date, expected promptly",
+    ),
+    (
+        "Les prisonniers seront libérés dans les 90 jours suivant la signature.",
+        "Les prisonniers seront libérés",
+        "dans les 90 jours suivant la signature",
+        "90 days after the signing",
+    ),
+    (
+        "Les otages seront libérés dans les trente (30) jours à compter de l'entrée en vigueur.",
+        "Les otages seront libérés",
+        "dans les trente (30) jours à compter de l'entrée en vigueur",
+        "30 days after the entrée en vigueur",
+    ),
+    (
+        "Les parties se réuniront chaque année.",
+        "Les parties se réuniront",
+        "chaque année",
+        "every year (annually)",
+    ),
+    (
+        "Les troupes seront retirées dans un délai de trois mois.",
+        "Les troupes seront retirées",
+        "dans un délai de trois mois",
+        "3 months after the signing",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "title", "wording", "reading"), PROMISED)
+def test_it_reads_recurring_prompt_and_event_wording_in_a_promise(text, title, wording, reading):
+    (proposal,) = draft_from_text(text).proposals
+    assert (proposal.title, proposal.timeline_wording) == (title, wording)
+    assert (proposal.timeline_reading, proposal.timeline_problem) == (reading, "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The talks were held annually.",
+        "The ministers met quarterly.",
+        "The ministers used to meet annually.",
+        "The talks, held annually since 2010, will continue.",
+        "The parties regularly violated the ceasefire, and will now withdraw.",
+        "The summit was held on a regular basis.",
+        "Immediately after the talks ended, officials said the mood was good.",
+        "Immediately after the talks ended, officials said they will stay in Doha.",
+        "The economy grows annually by 3 percent.",
+        "Indira said the talks happen annually.",
+        "The government will pay monthly salaries to the fighters.",
+        "The UN calls upon the parties to withdraw.",
+        "Les parties se sont réunies chaque année.",
+        "La guerre a commencé dans les années 1990.",
+    ],
+)
+def test_it_ignores_recurring_and_prompt_wording_that_promises_nothing(text):
+    assert draft_from_text(text).proposals == ()
+
+
+def test_it_keeps_a_bracketed_signing_in_the_wording_without_a_note():
+    text = "Israel will release the prisoners within 10 days (from the date of signature)."
+    (proposal,) = draft_from_text(text).proposals
+    assert proposal.timeline_wording == "within 10 days (from the date of signature)"
+    assert proposal.timeline_reading == "10 days after the signing"
+    assert proposal.notes == ()
+
+
+def test_it_reads_immediately_before_a_place_as_no_timeline():
+    text = "Troops will withdraw from the areas immediately adjacent to the border."
+    assert draft_from_text(text).proposals == ()
+
+
+def test_it_prefers_the_promise_to_what_was_done_in_the_same_sentence():
+    (proposal,) = draft_from_text(
+        "The talks, which were held annually, will resume next week."
+    ).proposals
+    assert proposal.timeline_wording == "next week"
+
+
+def test_it_keeps_the_bracketed_event_in_the_wording_and_out_of_the_title():
+    text = (
+        "Talks will open within three months (counted from the start of intra-Afghan negotiations)."
+    )
+    (proposal,) = draft_from_text(text).proposals
+    assert proposal.title == "Talks will open"
+    assert proposal.timeline_wording == (
+        "within three months (counted from the start of intra-Afghan negotiations)"
+    )
+    assert proposal.timeline_reading == "3 months after the start of intra-Afghan negotiations"
+    assert proposal.notes == (
+        "The text counts this from “the start of intra-Afghan negotiations”; saved, it waits for "
+        "that event: date its milestone when it happens.",
+    )
+
+
+def test_it_takes_recurring_and_prompt_wording_out_of_a_list_item():
+    text = (
+        "Key measures:\n- Withdraw troops immediately\n- Hold quarterly meetings\n"
+        "- Exchange prisoners upon ratification\n- Talks were held annually"
+    )
+    found = [(p.title, p.timeline_wording) for p in draft_from_text(text).proposals]
+    assert found == [
+        ("Withdraw troops", "immediately"),
+        ("Hold quarterly meetings", "quarterly meetings"),
+        ("Exchange prisoners", "upon ratification"),
+        ("Talks were held annually", ""),
+    ]
+
+
 FLAGGED = [
     # timeline wording the engine cannot read is proposed with the reason beside it
     ("Pakistan will fence the border by 2021.", "by 2021"),
@@ -395,6 +668,10 @@ FRAGMENTS = st.sampled_from(
         "<table>", "</table>", "<tr>", "<td>", "</td>", "<!--", "&amp;", "Timeline", "Action",
         "within fourteen (14) months", "three months after the talks start", "A", "x",
         "next month", "in the coming weeks", "by the end of the year", "a meeting is scheduled",
+        "annually", "quarterly meetings", "every six months", "each year on 1 March",
+        "immediately", "without delay", "upon ratification", "were held", "used to",
+        "(counted from the start of talks)", "(from", "chaque année", "dans un délai de trois mois",
+        "se réuniront", "starting in 2027", "talks", "met",
     ]
 )  # fmt: skip
 TEXT = st.one_of(

@@ -9,9 +9,10 @@ found in three kinds of place:
    "Deadline", "By when"…) or an action column ("Action items", "Measure", "Strategy"…);
 2. bullet lists introduced by a line that names components, measures, steps, actions,
    commitments… or says the parties agreed, will or shall;
-3. sentences with "within N days/weeks/months/years", "N months after signing" or
-   "by/before <date>", and those that promise something or schedule a meeting "next
-   month", "in the coming weeks", "by the end of the year"… (`tracker/timephrases.py`).
+3. sentences with "within N days/weeks/months/years", "N months after signing",
+   "by/before <date>" or "dans un délai de trois mois", and those that promise something or
+   schedule a meeting "next month", "by the end of the year", "annually", "every six
+   months", "immediately", "upon ratification", "chaque année"… (`tracker/timephrases.py`).
 
 Each proposal keeps its timeline wording verbatim and says whether the deadline engine can
 read it (`timeline_problem`); the editor reviews every proposal before anything is saved.
@@ -321,38 +322,34 @@ def _split_item(item: str) -> tuple[str, str]:
 def _sentence_proposals(line: str) -> list[Proposal]:
     proposals = []
     for sentence in split_sentences(line)[: MAX_PROPOSALS * 20]:
-        match, meeting = timephrases.sentence_timeline(sentence)
-        if match is None:
+        found = timephrases.read_sentence(sentence)
+        if found is None:
             continue
-        relative = match.re is timephrases.RELATIVE_PHRASE_RE
-        counted_from_event = not relative and not re.match(
-            r"(?i)(?:within|by|before|no|not)\b", match.group()
-        )
-        if counted_from_event and (
-            not timephrases.ACTION_RE.search(sentence)
-            or timephrases.PAST_EVENT_RE.match(sentence, match.end())
-        ):
-            continue  # "Two years after the war, …" is history, not a promise
-        end, notes = match.end(), ()
-        if not relative and (anchor := timephrases.OTHER_ANCHOR_RE.match(sentence, end)):
-            end = anchor.end()
+        notes = ()
+        if found.event:
             notes = (
-                f"The text counts this from “{anchor[1]}”; saved, it waits for that event: "
+                f"The text counts this from “{found.event}”; saved, it waits for that event: "
                 "date its milestone when it happens.",
             )
-        wording = sentence[match.start() : end]
-        rest = f"{sentence[: match.start()]} {sentence[end:]}"
+        rest = found.rest
         action = timephrases.ACTION_RE.search(rest)
         title = rest[action.end() :] if action else rest
-        if meeting and (named := timephrases.MEETING_RE.search(rest)):
+        if found.schedules_meeting and (named := timephrases.find_meeting(rest)):
             # "…, another meeting is scheduled next month": the meeting is what is promised.
             title = re.sub(r"(?i)\s+(?:for|in|on|at|by|to)\W*$", "", rest[named.start() :])
-        if len(re.findall(r"[^\W\d_]{2,}", title)) < 2:
+        # "meet" alone, or "be held in Doha": who meets, or what is held, makes the title.
+        if len(re.findall(r"[^\W\d_]{2,}", title)) < 2 or re.match(r"(?i)\s*be\s", title):
             title = rest
         # Who acts is named before "will", "agreed to"…; naming no one means every party.
         subject = rest[: action.start()] if action else sentence
         proposal = _proposal(
-            title, sentence, wording, Found.SENTENCE, sentence, party_text=subject, notes=notes
+            title,
+            sentence,
+            found.wording,
+            Found.SENTENCE,
+            sentence,
+            party_text=subject,
+            notes=notes,
         )
         if proposal:
             proposals.append(proposal)
@@ -376,11 +373,8 @@ def _proposal(
     title = clean_cell(title)
     if found_in == Found.SENTENCE:
         title = _ATTRIBUTION_RE.sub("", title)
-    if not wording and (
-        match := timephrases.find_timeline(title) or timephrases.find_relative_timeline(title)
-    ):
-        wording = match.group()
-        title = clean_cell(f"{title[: match.start()]} {title[match.end() :]}")
+    if not wording and (found := timephrases.read_item(title)):
+        wording, title = found.wording, clean_cell(found.rest)
     title = re.sub(r"^(?:a|an|the)\s+(?=\w)", "", title.rstrip(". "), flags=re.IGNORECASE)
     title = _title_case_fixed(title)
     if not has_words(title) or len(title.split()) > 60:
@@ -429,7 +423,10 @@ def timeline_reading(wording: str) -> str:
 # '…missions," the official news agency said on Friday'.
 _ATTRIBUTION_RE = re.compile(
     r"(?:,?\s+according to\b.*|[,.]?\s*[\"”’]\s+(?:the\s+)?[^\"“”]{0,80}?\b(?:said|says|"
-    r"reported|told|announced|added|stated)\b.*)$",
+    r"reported|told|announced|added|stated)\b.*"
+    # unquoted: "…, the ministry said", "…, officials said on Friday"
+    r"|,\s+(?:the\s+|an?\s+)?(?:[\w'’-]+\s+){0,4}?(?:said|says|reported|told reporters|"
+    r"announced|added|stated)(?:\s+(?:on|in|late|early)\s+[\w-]+){0,2}\.?)$",
     re.IGNORECASE,
 )
 _PROPER = gazetteer.proper_names()

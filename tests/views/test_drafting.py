@@ -468,3 +468,41 @@ def test_each_proposed_timeline_shows_how_the_engine_reads_it(editor_client):
         assert reading, wording
         assert f"Read as: <bdi>{reading}</bdi>".encode() in response.content
     assert readings["Within 3 months"] == "3 months after the signing"
+
+
+PROSE = (
+    "Pakistan and Afghanistan agree to meet\n"
+    "Pakistan and Afghanistan will meet annually. Talks will open within three months "
+    "(counted from the start of intra-Afghan negotiations). Both sides shall withdraw "
+    "immediately."
+)
+
+
+def test_it_shows_how_the_engine_reads_recurring_prompt_and_event_wording(editor_client):
+    response = propose(editor_client, text=PROSE)
+    review = response.context["review"]
+    readings = [
+        (form.proposal.timeline_wording, form.proposal.timeline_reading)
+        for form in review.formset.forms[: review.proposed_count]
+    ]
+    assert readings == [
+        ("annually", "every year (annually)"),
+        (
+            "within three months (counted from the start of intra-Afghan negotiations)",
+            "3 months after the start of intra-Afghan negotiations",
+        ),
+        ("immediately", "no fixed date, expected promptly"),
+    ]
+    for _, reading in readings:
+        assert f"Read as: <bdi>{reading}</bdi>".encode() in response.content
+
+
+def test_it_saves_recurring_prompt_and_event_wording_as_proposed(editor_client):
+    response = propose(editor_client, text=PROSE)
+    saved = editor_client.post(URL, review_data(response, **{"new-signed_on": SIGNED}))
+    assert saved.status_code == 302
+    assert sorted(Commitment.objects.values_list("timeline_wording", flat=True)) == [
+        "annually",
+        "immediately",
+        "within three months (counted from the start of intra-Afghan negotiations)",
+    ]
