@@ -28,6 +28,11 @@ def commitment(agreement):
     return CommitmentFactory(agreement=agreement, reference="2.1", title="Joint patrols")
 
 
+@pytest.fixture
+def other_analyst(db):
+    return UserFactory(username="colleague", role=Role.ANALYST)
+
+
 def _wants_proposals(user, webhook, path="hook"):
     channel = channels.channel_add(user=user, kind="apprise", url=webhook.url(path))
     user.notification_settings.on_proposal = True
@@ -64,6 +69,21 @@ def test_it_tells_new_proposals_once_in_one_line_per_agreement_with_its_inbox(
     assert "http://testserver/agreements/border-accord/inbox/" in body
     assert body.count("evidence inbox") == 1
     assert Notification.objects.filter(kind="proposal").count() == 2
+
+
+def test_a_long_message_counts_the_proposals_it_left_out_one_by_one(
+    hook_channel, webhook, commitment, other_analyst, monkeypatch
+):
+    monkeypatch.setattr("tracker.notifications.messages.ITEMS_PER_MESSAGE", 1)
+    services.evidence_log(commitment=commitment, by=other_analyst, summary="Patrols began")
+    for number in range(3):
+        propose(commitment, f"https://x.example/{number}")
+    _send_round()
+    body = webhook.posts[0]["message"]
+    assert webhook.posts[0]["title"] == "Commitment tracker: 4 updates"
+    assert "Patrols began" in body
+    assert "… and 3 more." in body
+    assert "evidence inbox" not in body
 
 
 def test_it_tells_nothing_of_proposals_to_who_did_not_choose_them(
@@ -146,8 +166,3 @@ def test_it_collects_and_sends_in_the_same_queries_however_many_proposals(
         propose(commitment, f"https://x.example/{number}")
     assert round_queries() == few
     assert "12 new proposals wait" in webhook.posts[-1]["message"]
-
-
-@pytest.fixture
-def other_analyst(db):
-    return UserFactory(username="colleague", role=Role.ANALYST)
