@@ -1,8 +1,7 @@
 """Collection: the events each user chose, for each of their channels, as `Notification` rows,
 in one set-based statement per kind of event, read from the rows the services already write
 (status changes, evidence, overdue flags, the evidence inbox's proposals) and from the due
-dates (reminders). No service
-calls in here, and none calls here.
+dates (reminders). No service calls in here, and none calls here.
 
 Who: the followers of the commitment's agreement (`User.followed_agreements`) who turned the
 event on (`NotificationSettings`), once per channel of theirs; never for what the user did
