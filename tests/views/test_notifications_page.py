@@ -139,6 +139,15 @@ def test_it_saves_the_events_and_reminders(analyst_client, analyst):
     assert sorted(ReminderOffset.objects.values_list("days", flat=True)) == [3, 14]
 
 
+def test_it_saves_the_choice_of_proposals_which_is_off_until_chosen(analyst_client, analyst):
+    analyst_client.post(URL, {"action": "settings", "events-reminder_offsets": "7"})
+    assert NotificationSettings.objects.get(user=analyst).on_proposal is False
+    assert "evidence inbox" in analyst_client.get(URL).content.decode()
+    data = {"action": "settings", "events-on_proposal": "on", "events-reminder_offsets": "7"}
+    assert analyst_client.post(URL, data).status_code == 302
+    assert NotificationSettings.objects.get(user=analyst).on_proposal is True
+
+
 @pytest.mark.parametrize("offsets", ["0", "400", "seven", "1,2,3,4,5,6,7", "٣"])
 def test_bad_reminder_offsets_are_refused_and_nothing_changes(analyst_client, analyst, offsets):
     data = {"action": "settings", "events-on_reminder": "on", "events-reminder_offsets": offsets}

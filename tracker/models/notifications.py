@@ -12,13 +12,14 @@ from .base import TrackerModel
 
 
 class EventKind(models.TextChoices):
-    """What a user may choose to be told about. Evidence-inbox proposals are not here yet:
-    see `tracker.notifications.collect.COLLECTORS`, the place to add them."""
+    """What a user may choose to be told about (`tracker.notifications.collect.COLLECTORS`
+    has a collector for each)."""
 
     STATUS_CHANGE = "status", _("A followed commitment changes status")
     EVIDENCE = "evidence", _("New evidence on a followed commitment")
     REMINDER = "reminder", _("A deadline is near (reminders)")
     OVERDUE = "overdue", _("A followed commitment is flagged overdue")
+    PROPOSAL = "proposal", _("A proposal waits in the evidence inbox")
 
 
 class ChannelKind(models.TextChoices):
@@ -28,7 +29,9 @@ class ChannelKind(models.TextChoices):
 
 class NotificationSettings(TrackerModel):
     """Which events a user wants; the reminder offsets are `ReminderOffset` rows. No row, no
-    notification: the first channel a user adds makes one with every event on."""
+    notification: the first channel a user adds makes one with every event on but proposals,
+    which are asked for (only analysts act on them, and users who chose before they existed
+    are not sent a new kind of message unasked)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
@@ -37,6 +40,9 @@ class NotificationSettings(TrackerModel):
     on_evidence = models.BooleanField(_("new evidence"), default=True)
     on_reminder = models.BooleanField(_("a deadline is near"), default=True)
     on_overdue = models.BooleanField(_("flagged overdue"), default=True)
+    on_proposal = models.BooleanField(
+        _("a proposal waits in the evidence inbox"), default=False, db_default=False
+    )
 
     class Meta:
         verbose_name = _("notification settings")
@@ -173,8 +179,8 @@ class Notification(TrackerModel):
     """One event for one channel. `event_key` names the event (`status:<id>`,
     `reminder:<commitment>:<days>:<due date>` …): the unique (channel, event_key) is what
     makes collection idempotent. Unassigned rows (`batch` null, not withheld) wait for the
-    next message; a row withheld at sending time (its agreement became hidden from the user)
-    is never sent."""
+    next message; a row withheld at sending time (its agreement became hidden from the user,
+    or its proposal was decided meanwhile) is never sent."""
 
     channel = models.ForeignKey(NotificationChannel, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=EventKind.choices)
@@ -188,6 +194,9 @@ class Notification(TrackerModel):
     )
     overdue_flag = models.ForeignKey(
         "tracker.OverdueFlag", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    proposal = models.ForeignKey(
+        "tracker.Proposal", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     reminder_days = models.PositiveSmallIntegerField(null=True, blank=True)
     due_on = models.DateField(null=True, blank=True)

@@ -1,5 +1,5 @@
 """Notifications beyond the weekly digest (issue 23): `collect` turns the rows the services
-write (status changes, evidence, overdue flags) and the due dates (reminders) into
+write (status changes, evidence, overdue flags, inbox proposals) and the due dates (reminders) into
 `Notification` rows per user and channel, set-based; `deliver` sends them in batches,
 exactly once per channel, with retries and pausing; `channels` holds a user's channels and
 choices (the writes, the Apprise URL check, the masking, the send); `messages` the text."""

@@ -1,7 +1,7 @@
 """Collection: the events each user chose, for each of their channels, as `Notification` rows,
 in one set-based statement per kind of event, read from the rows the services already write
-(status changes, evidence, overdue flags) and from the due dates (reminders). No service
-calls in here, and none calls here.
+(status changes, evidence, overdue flags, the evidence inbox's proposals) and from the due
+dates (reminders). No service calls in here, and none calls here.
 
 Who: the followers of the commitment's agreement (`User.followed_agreements`) who turned the
 event on (`NotificationSettings`), once per channel of theirs; never for what the user did
@@ -29,6 +29,8 @@ from ..models import (
     NotificationCursor,
     NotificationSettings,
     OverdueFlag,
+    Proposal,
+    ProposalState,
     ReminderOffset,
     StatusChange,
     User,
@@ -37,7 +39,7 @@ from ..models.commitments import OPEN_STATUSES
 
 _COLUMNS = (
     "channel_id, kind, event_key, commitment_id, status_change_id, evidence_id,"
-    " overdue_flag_id, reminder_days, due_on, occurred_at, collected_at"
+    " overdue_flag_id, proposal_id, reminder_days, due_on, occurred_at, collected_at"
 )
 
 
@@ -52,6 +54,7 @@ def _tables() -> dict[str, str]:
         "status_change": StatusChange._meta.db_table,
         "evidence": Evidence._meta.db_table,
         "flag": OverdueFlag._meta.db_table,
+        "proposal": Proposal._meta.db_table,
     }
 
 
@@ -66,7 +69,7 @@ JOIN {commitment} c ON c.agreement_id = f.agreement_id
 
 _STATUS_CHANGES = """
 INSERT INTO {notification} ({columns})
-SELECT ch.id, %s, 'status:' || CAST(s.id AS TEXT), c.id, s.id, NULL, NULL, NULL, NULL,
+SELECT ch.id, %s, 'status:' || CAST(s.id AS TEXT), c.id, s.id, NULL, NULL, NULL, NULL, NULL,
        s.changed_at, %s
 {followers}
 JOIN {status_change} s ON s.commitment_id = c.id
@@ -77,7 +80,7 @@ ON CONFLICT (channel_id, event_key) DO NOTHING
 
 _EVIDENCE = """
 INSERT INTO {notification} ({columns})
-SELECT ch.id, %s, 'evidence:' || CAST(e.id AS TEXT), c.id, NULL, e.id, NULL, NULL, NULL,
+SELECT ch.id, %s, 'evidence:' || CAST(e.id AS TEXT), c.id, NULL, e.id, NULL, NULL, NULL, NULL,
        e.logged_at, %s
 {followers}
 JOIN {evidence} e ON e.commitment_id = c.id
@@ -88,11 +91,24 @@ ON CONFLICT (channel_id, event_key) DO NOTHING
 
 _OVERDUE = """
 INSERT INTO {notification} ({columns})
-SELECT ch.id, %s, 'overdue:' || CAST(o.id AS TEXT), c.id, NULL, NULL, o.id, NULL, o.due_on,
-       o.flagged_at, %s
+SELECT ch.id, %s, 'overdue:' || CAST(o.id AS TEXT), c.id, NULL, NULL, o.id, NULL, NULL,
+       o.due_on, o.flagged_at, %s
 {followers}
 JOIN {flag} o ON o.commitment_id = c.id
 WHERE o.flagged_at >= %s AND o.flagged_at >= ch.created_at
+ON CONFLICT (channel_id, event_key) DO NOTHING
+"""
+
+# Only a proposal still waiting: one accepted or rejected before the run is not news (the
+# message says it waits). The matcher makes them, so there is no "what the user did" to leave
+# out; a re-targeted proposal is a new row with its first one's `created_at`.
+_PROPOSALS = """
+INSERT INTO {notification} ({columns})
+SELECT ch.id, %s, 'proposal:' || CAST(p.id AS TEXT), c.id, NULL, NULL, NULL, p.id, NULL, NULL,
+       p.created_at, %s
+{followers}
+JOIN {proposal} p ON p.commitment_id = c.id
+WHERE p.created_at >= %s AND p.created_at >= ch.created_at AND p.state = %s
 ON CONFLICT (channel_id, event_key) DO NOTHING
 """
 
@@ -105,7 +121,7 @@ INSERT INTO {notification} ({columns})
 SELECT ch.id, %s,
        'reminder:' || CAST(c.id AS TEXT) || ':' || CAST(r.days AS TEXT) || ':'
            || CAST(c.due_on AS TEXT),
-       c.id, NULL, NULL, NULL, r.days, c.due_on, %s, %s
+       c.id, NULL, NULL, NULL, NULL, r.days, c.due_on, %s, %s
 {followers}
 JOIN {offset} r ON r.user_id = f.user_id
 WHERE c.due_on >= %s AND c.status IN ({open_statuses}) AND {days_left} <= r.days
@@ -145,6 +161,11 @@ def collect_overdue_flags(*, since: datetime, now: datetime, today: date) -> int
     return _insert(_OVERDUE, "on_overdue", [EventKind.OVERDUE, now, True, since])
 
 
+def collect_proposals(*, since: datetime, now: datetime, today: date) -> int:
+    params = [EventKind.PROPOSAL, now, True, since, ProposalState.PROPOSED]
+    return _insert(_PROPOSALS, "on_proposal", params)
+
+
 def collect_reminders(*, since: datetime, now: datetime, today: date) -> int:
     """Reminders read the due dates as they are now: `since` does not narrow them."""
     open_statuses = ", ".join(f"'{status.value}'" for status in OPEN_STATUSES)
@@ -155,14 +176,13 @@ def collect_reminders(*, since: datetime, now: datetime, today: date) -> int:
     )
 
 
-# Every collector, by the name of its cursor. The evidence inbox's proposals (issue 23's
-# "a proposal waiting in the evidence inbox") are collected by adding here a collector that
-# reads the inbox's table, with an `EventKind` for them and their line in
-# `deliver.describe`; nothing collects them until the inbox exists.
+# Every collector, by the name of its cursor: a new kind of event is a collector here, an
+# `EventKind`, a `NotificationSettings` choice and its wording in `messages`.
 COLLECTORS = {
     "status_changes": collect_status_changes,
     "evidence": collect_evidence,
     "overdue_flags": collect_overdue_flags,
+    "proposals": collect_proposals,
     "reminders": collect_reminders,
 }
 

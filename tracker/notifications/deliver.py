@@ -38,6 +38,7 @@ from ..models import (
     Notification,
     NotificationBatch,
     NotificationChannel,
+    ProposalState,
     User,
 )
 from ..models.notifications import OPEN_BATCH_STATUSES
@@ -205,11 +206,12 @@ def batch_deliver(*, batch_id: int, now: datetime | None = None) -> Delivered:
 
 
 def _visible_items(batch: NotificationBatch, user: User, now: datetime) -> list[Notification]:
-    """The batch's notifications whose commitment the user may still see; the others are
-    withheld for good (taken out of the batch, never sent). Two queries."""
+    """The batch's notifications whose commitment the user may still see and, for a proposal,
+    that still waits in the inbox; the others are withheld for good (taken out of the batch,
+    never sent). Two queries."""
     rows = list(
         Notification.objects.filter(batch=batch).select_related(
-            "commitment__agreement", "status_change", "evidence", "overdue_flag"
+            "commitment__agreement", "status_change", "evidence", "overdue_flag", "proposal"
         )
     )
     visible = set(
@@ -217,10 +219,18 @@ def _visible_items(batch: NotificationBatch, user: User, now: datetime) -> list[
         .filter(pk__in=[row.commitment_id for row in rows])
         .values_list("pk", flat=True)
     )
-    hidden = [row.pk for row in rows if row.commitment_id not in visible]
+    kept = [row for row in rows if row.commitment_id in visible and _still_news(row)]
+    hidden = {row.pk for row in rows} - {row.pk for row in kept}
     if hidden:
         Notification.objects.filter(pk__in=hidden).update(withheld_at=now, batch=None)
-    return [row for row in rows if row.commitment_id in visible]
+    return kept
+
+
+def _still_news(row: Notification) -> bool:
+    """A proposal decided between collection and sending no longer waits in the inbox."""
+    return row.kind != EventKind.PROPOSAL or (
+        row.proposal is not None and row.proposal.state == ProposalState.PROPOSED
+    )
 
 
 def _mark_sent(mine, channel: NotificationChannel, count: int) -> None:

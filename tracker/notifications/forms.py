@@ -22,6 +22,10 @@ class NotificationSettingsForm(forms.Form):
     on_reminder = forms.BooleanField(
         label=gettext_lazy("A deadline of a commitment I follow is near"), required=False
     )
+    on_proposal = forms.BooleanField(
+        label=gettext_lazy("New proposals wait in the evidence inbox of an agreement I follow"),
+        required=False,
+    )
     reminder_offsets = forms.CharField(
         label=gettext_lazy("Remind me this many days before a deadline"),
         required=False,
@@ -44,7 +48,7 @@ class NotificationSettingsForm(forms.Form):
         return days
 
     def events(self) -> dict[str, bool]:
-        names = ("on_status_change", "on_evidence", "on_overdue", "on_reminder")
+        names = ("on_status_change", "on_evidence", "on_overdue", "on_reminder", "on_proposal")
         return {name: self.cleaned_data[name] for name in names}
 
 

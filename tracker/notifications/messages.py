@@ -1,7 +1,9 @@
 """What a notification message says: a title and a plain-text body, one paragraph per event,
-oldest first, each with the commitment's link. Every user text (titles, references,
-summaries) is direction-isolated (`isolate`): a plain-text message has no element to do it,
-and a right-to-left title must not reorder the words around it."""
+oldest first, each with the commitment's link; the proposals waiting in the evidence inbox
+are one paragraph per agreement ("3 new proposals wait…") with the link to its inbox. Every
+user text (titles, references, summaries) is direction-isolated (`isolate`): a plain-text
+message has no element to do it, and a right-to-left title must not reorder the words around
+it."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..digests import absolute_url
-from ..models import CommitmentStatus, EventKind, Notification, User
+from ..models import Agreement, CommitmentStatus, EventKind, Notification, User
 from ..templatetags.tracker import isolate
 
 SUMMARY_CHARS = 200
@@ -56,6 +58,8 @@ def describe(item: Notification) -> str:
             "subject": subject,
             "day": _day(item.due_on),
         }
+    if item.kind == EventKind.PROPOSAL:
+        return describe_proposals(commitment.agreement, 1)
     if item.kind == EventKind.REMINDER:
         # The days left when it is sent: a reminder caught up late says how near it is now.
         days = max((item.due_on - timezone.localdate()).days, 0)
@@ -67,19 +71,45 @@ def describe(item: Notification) -> str:
     return subject
 
 
+def describe_proposals(agreement: Agreement, count: int) -> str:
+    """The proposals of one agreement that a message carries, in one sentence."""
+    return ngettext(
+        "%(count)d new proposal waits in the evidence inbox for %(agreement)s.",
+        "%(count)d new proposals wait in the evidence inbox for %(agreement)s.",
+        count,
+    ) % {"count": count, "agreement": isolate(agreement.title)}
+
+
+def _paragraphs(items: list[Notification]) -> list[tuple[str, int]]:
+    """Each paragraph with the number of events it tells: one an event, but one an
+    agreement for the proposals, where its first proposal stands."""
+    proposals: dict[int, list[Notification]] = {}
+    for item in items:
+        if item.kind == EventKind.PROPOSAL:
+            proposals.setdefault(item.commitment.agreement_id, []).append(item)
+    paragraphs = []
+    for item in items:
+        if item.kind != EventKind.PROPOSAL:
+            link = absolute_url(item.commitment.get_absolute_url())
+            paragraphs.append((f"{describe(item)}\n{link}", 1))
+        elif (group := proposals.pop(item.commitment.agreement_id, None)) is not None:
+            agreement = item.commitment.agreement
+            link = absolute_url(reverse("tracker:agreement-inbox", args=[agreement.slug]))
+            paragraphs.append((f"{describe_proposals(agreement, len(group))}\n{link}", len(group)))
+    return paragraphs
+
+
 def notification_message(user: User, items: list[Notification]) -> tuple[str, str]:
-    """The title and body of one message carrying `items`."""
+    """The title and body of one message carrying `items`; the title counts every event."""
     title = ngettext(
         "Commitment tracker: %(count)d update",
         "Commitment tracker: %(count)d updates",
         len(items),
     ) % {"count": len(items)}
-    paragraphs = [
-        f"{describe(item)}\n{absolute_url(item.commitment.get_absolute_url())}"
-        for item in items[:ITEMS_PER_MESSAGE]
-    ]
-    if len(items) > ITEMS_PER_MESSAGE:
-        more = len(items) - ITEMS_PER_MESSAGE
+    told = _paragraphs(items)
+    paragraphs = [text for text, _count in told[:ITEMS_PER_MESSAGE]]
+    if len(told) > ITEMS_PER_MESSAGE:
+        more = sum(count for _text, count in told[ITEMS_PER_MESSAGE:])
         paragraphs.append(
             ngettext("… and %(count)d more.", "… and %(count)d more.", more) % {"count": more}
         )

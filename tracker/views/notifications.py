@@ -35,6 +35,7 @@ def _settings_form(user: User, data=None) -> NotificationSettingsForm:
         "on_evidence": chosen.on_evidence,
         "on_overdue": chosen.on_overdue,
         "on_reminder": chosen.on_reminder,
+        "on_proposal": chosen.on_proposal,
         "reminder_offsets": ", ".join(str(row.days) for row in offsets)
         or ", ".join(str(days) for days in channels.DEFAULT_REMINDER_OFFSETS),
     }
