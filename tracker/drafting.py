@@ -412,11 +412,9 @@ def timeline_reading(wording: str) -> str:
     if not wording.strip():
         return ""
     timeline = deadlines.parse_timeline(wording)
-    reading = timeline.describe()
     if timeline.event:
-        written = deadlines.event_as_written(wording, timeline.event) or timeline.event
-        reading = reading.replace(timeline.event, written)
-    return reading
+        timeline = replace(timeline, event=deadlines.event_as_written(wording, timeline.event))
+    return timeline.describe()
 
 
 # What a reporter adds after the promise: ", according to a joint statement…",

@@ -11,7 +11,7 @@ from typing import Protocol, TypeVar
 
 from rapidfuzz import fuzz
 
-from . import deadlines
+from .deadlines import event_as_written
 
 # A milestone name this close (rapidfuzz `ratio`, 0-100, after `normalise_event`) to the
 # event named in the wording is that event: "Entry into force" for "the entry-into-force".
@@ -44,21 +44,6 @@ def matching_milestone(event: str, milestones: Iterable[M]) -> M | None:
         if score > best_score:
             best, best_score = milestone, score
     return best
-
-
-def _event_as_written(wording: str, event: str) -> str:
-    """`event` (lower case, as `parse_timeline` gives it) with the wording's own capitals:
-    "start of intra-Afghan negotiations". Stands in until the engine has its own
-    `deadlines.event_as_written`; then that one is used."""
-    words = [re.escape(word) for word in event.split()]
-    if words:
-        found = re.search(r"[\s\-–—]+".join(words), wording, flags=re.IGNORECASE)
-        if found:
-            return found.group()
-    return event
-
-
-event_as_written = getattr(deadlines, "event_as_written", _event_as_written)
 
 
 def milestone_name(wording: str, event: str) -> str:
