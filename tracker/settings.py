@@ -159,6 +159,9 @@ if not SECRET_KEY:
             "(for the demo, `make run` sets DJANGO_DEBUG=1 in var/.env)."
         )
     SECRET_KEY = "insecure-development-key-set-DJANGO_SECRET_KEY-in-production"
+# Former keys, newest first, while what they signed or encrypted is still in use (sessions,
+# signed links, the channels' Apprise URLs: `manage.py reencrypt_channels` moves those).
+SECRET_KEY_FALLBACKS = envlist("DJANGO_SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
