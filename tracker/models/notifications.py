@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .base import TrackerModel
+from .secrets import EncryptedTextField, Unreadable
 
 
 class EventKind(models.TextChoices):
@@ -75,13 +76,14 @@ class ReminderOffset(TrackerModel):
 
 class NotificationChannel(TrackerModel):
     """Where a user's notifications go: their e-mail address, or an Apprise URL (which holds
-    the service's token: shown masked, never logged, `tracker.notifications.channels`)."""
+    the service's token: encrypted at rest, `models.secrets`; shown masked, never logged,
+    `tracker.notifications.channels`)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_channels"
     )
     kind = models.CharField(max_length=10, choices=ChannelKind.choices)
-    url = models.CharField(max_length=2000, blank=True, editable=False)
+    url = EncryptedTextField(max_length=2000, blank=True, editable=False)
     label = models.CharField(_("name"), max_length=100, blank=True)
     created_at = models.DateTimeField()
     # Failed sends in a row; at NOTIFY_PAUSE_AFTER_FAILURES the channel is paused (and the
@@ -108,6 +110,12 @@ class NotificationChannel(TrackerModel):
                 name="notificationchannel_one_email",
             ),
         ]
+
+    @property
+    def url_unreadable(self) -> bool:
+        """No key decrypts the stored URL (SECRET_KEY changed without the old one in
+        SECRET_KEY_FALLBACKS): the user must add the channel again; sending to it fails."""
+        return isinstance(self.url, Unreadable)
 
     def __str__(self) -> str:
         from ..notifications.channels import channel_display

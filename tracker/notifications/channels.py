@@ -7,6 +7,7 @@ import ipaddress
 import logging
 import socket
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -15,8 +16,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import (
     ChannelKind,
@@ -24,6 +28,7 @@ from ..models import (
     NotificationSettings,
     ReminderOffset,
     User,
+    secrets,
 )
 
 logger = logging.getLogger(__name__)
@@ -35,6 +40,12 @@ MAX_CHANNELS_PER_USER = 10
 
 class ChannelError(Exception):
     """A message could not be handed to the channel's service; the text never holds the URL."""
+
+
+UNREADABLE_URL = gettext_lazy(
+    "this channel's Apprise URL can no longer be read (the site's secret key was changed): "
+    "delete the channel and add it again with its URL"
+)
 
 
 def apprise_target(url: str):
@@ -122,7 +133,10 @@ def _port(parts) -> int | None:
 def channel_display(channel: NotificationChannel) -> str:
     if channel.kind == ChannelKind.EMAIL:
         return _("E-mail to my address")
-    masked = mask_url(channel.url)
+    if channel.url_unreadable:
+        masked = _("Apprise URL unreadable: add the channel again")
+    else:
+        masked = mask_url(channel.url)
     return f"{channel.label} ({masked})" if channel.label else masked
 
 
@@ -191,6 +205,31 @@ def channel_resume(*, channel: NotificationChannel) -> bool:
     return resumed == 1
 
 
+@dataclass(frozen=True)
+class Reencrypted:
+    reencrypted: int  # every readable Apprise URL, now under the current SECRET_KEY
+    from_fallback: int  # of those, how many were under a key of SECRET_KEY_FALLBACKS
+    unreadable: int  # under no key of either: their users must add them again
+
+
+@transaction.atomic
+def channels_reencrypt() -> Reencrypted:
+    """Encrypt every channel's Apprise URL again with the current SECRET_KEY, after a rotation
+    (docs/operations.md), so that the old key can leave SECRET_KEY_FALLBACKS. One read (each
+    URL decrypted, and its stored token beside it) and one transaction; an unreadable URL is
+    left as it is."""
+    rows = list(
+        NotificationChannel.objects.exclude(url="")
+        .annotate(stored=Cast("url", TextField()))
+        .only("pk", "url")
+        .order_by("pk")
+    )
+    readable = [row for row in rows if not row.url_unreadable]
+    old_key = sum(not secrets.under_current_key(row.stored) for row in readable)
+    NotificationChannel.objects.bulk_update(readable, ["url"], batch_size=500)
+    return Reencrypted(len(readable), old_key, len(rows) - len(readable))
+
+
 @transaction.atomic
 def notification_settings_save(
     *, user: User, events: dict[str, bool], offsets: Iterable[int]
@@ -225,6 +264,8 @@ def channel_send(channel: NotificationChannel, *, title: str, body: str, email: 
         except Exception as error:
             raise ChannelError(f"{type(error).__name__}: {error}") from None
         return
+    if channel.url_unreadable:
+        raise ChannelError(UNREADABLE_URL)
     try:
         plugin = apprise_target(channel.url)  # again: a name may now resolve elsewhere
     except ValidationError as error:
