@@ -9,6 +9,13 @@ and the API's `HasRole`); `agreements_visible_to`, `commitments_visible_to` and
 list get it as a subquery), and every read for a user starts from them.
 """
 
+from .comparison import (
+    AgreementComparison,
+    ComparisonRefused,
+    compared_slugs,
+    comparison,
+    comparison_choices,
+)
 from .data import (
     agreement_for_export,
     agreements_for_export,
@@ -116,7 +123,9 @@ __all__ = [
     "COMMITMENT_SORTS",
     "PRIORITY_RANK",
     "WARNINGS",
+    "AgreementComparison",
     "AgreementSummary",
+    "ComparisonRefused",
     "FigureDifference",
     "FiguresCheck",
     "HistoryEntry",
@@ -157,6 +166,9 @@ __all__ = [
     "commitments_public",
     "commitments_visible_count",
     "commitments_visible_to",
+    "compared_slugs",
+    "comparison",
+    "comparison_choices",
     "current_claims",
     "evidence_latest",
     "evidence_visible_to",
