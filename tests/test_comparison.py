@@ -24,7 +24,7 @@ def _frozen_today(time_machine):
 @pytest.fixture
 def compared(analyst):
     build(analyst)
-    border, trade = selectors.comparison(analyst, ["border-accord", "trade-pact"], today=TODAY)
+    border, trade = selectors.comparison_for(analyst, ["border-accord", "trade-pact"], today=TODAY)
     return border, trade
 
 
@@ -90,7 +90,7 @@ def test_an_implementation_with_no_recorded_change_is_left_out_and_counted(analy
     agreement = AgreementFactory(slug="imported")
     CommitmentFactory(agreement=agreement, timeline_wording="by 1 March 2026", status="implemented")
     other = AgreementFactory(slug="other")
-    first, _ = selectors.comparison(analyst, ["imported", "other"], today=TODAY)
+    first, _ = selectors.comparison_for(analyst, ["imported", "other"], today=TODAY)
     assert (first.timeliness.undated, first.timeliness.decided) == (1, 0)
     assert first.timeliness.share is None
     assert other.slug == "other"
@@ -100,7 +100,7 @@ def test_a_recurring_commitment_has_no_single_deadline_here(analyst):
     agreement = AgreementFactory(slug="yearly")
     CommitmentFactory(agreement=agreement, timeline_wording="annually")
     AgreementFactory(slug="other")
-    first, _ = selectors.comparison(analyst, ["yearly", "other"], today=TODAY)
+    first, _ = selectors.comparison_for(analyst, ["yearly", "other"], today=TODAY)
     assert first.timeliness.dated == 0
 
 
@@ -146,9 +146,9 @@ def test_any_parameters_give_two_or_three_different_addresses_or_a_refusal(value
 def test_a_hidden_agreement_is_refused_as_an_unknown_one(analyst, restricted_agreement):
     AgreementFactory(slug="open-one")
     with pytest.raises(selectors.ComparisonRefused) as hidden:
-        selectors.comparison(analyst, ["open-one", "secret-protocol"], today=TODAY)
+        selectors.comparison_for(analyst, ["open-one", "secret-protocol"], today=TODAY)
     with pytest.raises(selectors.ComparisonRefused) as unknown:
-        selectors.comparison(analyst, ["open-one", "never-was"], today=TODAY)
+        selectors.comparison_for(analyst, ["open-one", "never-was"], today=TODAY)
     assert str(hidden.value).replace("secret-protocol", "X") == str(unknown.value).replace(
         "never-was", "X"
     )
@@ -180,4 +180,4 @@ def test_the_queries_do_not_grow_with_the_data(
     agreements = [AgreementFactory(slug=f"size-{n}") for n in range(3)]
     _grow(analyst, agreements, commitments_each)
     with django_assert_max_num_queries(5):
-        selectors.comparison(analyst, ["size-0", "size-1", "size-2"], today=TODAY)
+        selectors.comparison_for(analyst, ["size-0", "size-1", "size-2"], today=TODAY)

@@ -13,8 +13,8 @@ from .comparison import (
     AgreementComparison,
     ComparisonRefused,
     compared_slugs,
-    comparison,
     comparison_choices,
+    comparison_for,
 )
 from .data import (
     agreement_for_export,
@@ -167,8 +167,8 @@ __all__ = [
     "commitments_visible_count",
     "commitments_visible_to",
     "compared_slugs",
-    "comparison",
     "comparison_choices",
+    "comparison_for",
     "current_claims",
     "evidence_latest",
     "evidence_visible_to",

@@ -321,7 +321,7 @@ class AgreementComparison:
     timeliness: Timeliness
 
 
-def comparison(user: User, values: Iterable[str], *, today: date) -> list[AgreementComparison]:
+def comparison_for(user: User, values: Iterable[str], *, today: date) -> list[AgreementComparison]:
     """The agreements the `a` parameters name, each with its figures: five queries whatever
     the data. Raises `ComparisonRefused` for anything but two or three agreements `user` may
     see."""
