@@ -10,6 +10,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tracker.templatetags.compare import days
+
 from ..comparison_data import build
 from ..factories import AgreementFactory, CommitmentFactory
 
@@ -185,3 +187,11 @@ def test_the_agreements_list_and_an_agreement_page_link_to_it(viewer_client, dat
     assert f'href="{PAGE}"' in listing
     page = viewer_client.get(data["border"].get_absolute_url()).content.decode()
     assert f'href="{PAGE}?with=border-accord"' in page
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [(1, "1 day"), (1.0, "1 day"), (42.5, "42.5 days"), (3, "3 days"), (None, "—")],
+)
+def test_a_delay_is_written_in_days(value, words):
+    assert days(value) == words
