@@ -179,5 +179,6 @@ def test_the_queries_do_not_grow_with_the_data(
 ):
     agreements = [AgreementFactory(slug=f"size-{n}") for n in range(3)]
     _grow(analyst, agreements, commitments_each)
+    # the reader's role; the agreements; their commitments; responsible parties; changes
     with django_assert_max_num_queries(5):
         selectors.comparison_for(analyst, ["size-0", "size-1", "size-2"], today=TODAY)

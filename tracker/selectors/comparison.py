@@ -76,7 +76,7 @@ def comparison_choices(user: User) -> list[tuple[str, str]]:
 
 
 # ---------------------------------------------------------------------------------------------
-# What the figures read: four queries whatever the number of commitments and changes.
+# What the figures read: three queries whatever the number of commitments and changes.
 
 
 @dataclass(frozen=True)
@@ -322,7 +322,7 @@ class AgreementComparison:
 
 
 def comparison_for(user: User, values: Iterable[str], *, today: date) -> list[AgreementComparison]:
-    """The agreements the `a` parameters name, each with its figures: five queries whatever
+    """The agreements the `a` parameters name, each with its figures: four queries whatever
     the data. Raises `ComparisonRefused` for anything but two or three agreements `user` may
     see."""
     agreements = comparison_agreements(user, compared_slugs(values))
