@@ -346,59 +346,50 @@ def agreements_compared(agreements: list[Agreement], *, today: date) -> list[Agr
 
 
 def _compared(agreement, facts, parties, changes, *, today) -> AgreementComparison:
+    """One agreement's figures from its commitments' facts, parties and changes."""
     start = min(agreement.signed_on, today)
+    statuses = {fact.id: fact.status for fact in facts}
+    themes = {fact.id: theme_of(fact) for fact in facts}
     by_commitment = scores_by_month(
         start=start,
         today=today,
-        current={fact.id: fact.status for fact in facts},
+        current=statuses,
         changes=changes,
-        groups_of=_commitment_groups({fact.id: theme_of(fact) for fact in facts}),
+        groups_of=lambda commitment_id: (None, themes[commitment_id]),  # None: the whole
     )
+    shares = party_statuses(facts, parties)
     by_party = scores_by_month(
         start=start,
         today=today,
-        current=party_statuses(facts, parties),
+        current=shares,
         changes=party_changes(changes, parties),
-        groups_of=lambda key: (key[1],),
-    )
-    themes = _group_scores(
-        {fact.id: fact.status for fact in facts},
-        {fact.id: theme_of(fact) for fact in facts},
-        by_commitment,
-        label=lambda theme: Theme(theme).label,
-    )
-    statuses = party_statuses(facts, parties)
-    party_scores = _group_scores(
-        statuses, {key: key[1] for key in statuses}, by_party, label=lambda party: party.name
+        groups_of=lambda share: (share[1],),
     )
     return AgreementComparison(
         agreement=agreement,
         commitments=len(facts),
-        score=score_of(_counts(fact.status for fact in facts)),
+        score=score_of(_counts(statuses.values())),
         history=by_commitment.get(None, [ScorePoint(start, 0)]),
-        themes=themes,
+        themes=[
+            GroupScore(theme, Theme(theme).label, len(keys), score_of(counts), by_commitment[theme])
+            for theme, keys, counts in _grouped(statuses, themes)
+        ],
         parties=[
-            GroupScore(group.key.code, group.label, group.commitments, group.score, group.history)
-            for group in party_scores
+            GroupScore(party.code, party.name, len(keys), score_of(counts), by_party[party])
+            for party, keys, counts in _grouped(shares, {share: share[1] for share in shares})
         ],
         timeliness=timeliness(facts, today=today),
     )
 
 
-def _commitment_groups(themes: dict[int, str]) -> Callable[[int], tuple]:
-    """A commitment counts for its agreement's score (group None) and its theme's."""
-    return lambda commitment_id: (None, themes[commitment_id])
-
-
-def _group_scores(statuses: dict, group_of: dict, history: dict, *, label) -> list[GroupScore]:
-    """Each group's score now, from the current statuses, with its replayed history."""
-    by_group: dict[Hashable, dict[str, int]] = {}
-    for key, status in statuses.items():
-        counts = by_group.setdefault(group_of[key], {})
-        counts[status] = counts.get(status, 0) + 1
+def _grouped(statuses: dict, group_of: dict) -> list[tuple[Hashable, list, dict[str, int]]]:
+    """(group, its keys, their counts by status now) for each group, in the groups' order."""
+    keys: dict[Hashable, list] = {}
+    for key in statuses:
+        keys.setdefault(group_of[key], []).append(key)
     return [
-        GroupScore(group, label(group), sum(counts.values()), score_of(counts), history[group])
-        for group, counts in sorted(by_group.items())
+        (group, members, _counts(statuses[key] for key in members))
+        for group, members in sorted(keys.items())
     ]
 
 
