@@ -9,8 +9,9 @@ import pytest
 from tracker.models import Role
 
 from ..comparison_data import build
-from ..factories import AgreementFactory, CommitmentFactory, UserFactory
+from ..factories import AgreementFactory, CommitmentFactory, PartyFactory, UserFactory
 from .test_accessibility import _violations
+from .test_text_direction import HOSTILE_TITLE, OUT_OF_ORDER
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -69,3 +70,23 @@ def test_on_a_phone_they_are_stacked_and_nothing_is_wider_than_the_screen(reader
         ".compare-column, .compare-column svg, #compare-form select"
     ).evaluate_all("elements => elements.map(element => element.getBoundingClientRect().right)")
     assert max(rights) <= PHONE["width"]
+
+
+def test_long_names_and_a_hostile_title_stay_within_a_phone_and_in_order(
+    page, sign_in, live_server
+):
+    long_word = "W" * 200
+    parties = [
+        PartyFactory(code="LONGA", name=long_word),
+        PartyFactory(code="LONGB", name="V" * 200),
+    ]
+    first = AgreementFactory(title="T" * 300, slug="s" * 80, parties=parties)
+    CommitmentFactory(agreement=first, timeline_wording="by 1 March 2026")
+    second = AgreementFactory(title=HOSTILE_TITLE, slug="hostile")
+    CommitmentFactory(agreement=second, timeline_wording="by 1 March 2026")
+    page.set_viewport_size(PHONE)
+    sign_in(UserFactory(username="r" * 150, role=Role.VIEWER))
+    page.goto(f"{live_server.url}/compare/?a={'s' * 80}&a=hostile")
+    assert page.locator(".compare-column").count() == 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.locator(".compare-column").nth(1).evaluate(OUT_OF_ORDER) == []
