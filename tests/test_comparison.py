@@ -86,6 +86,24 @@ def test_it_scores_each_party_now_and_over_time(compared):
     assert [point.score for point in parties["PAK"].history] == [0, 25, 33, 33, 33, 33]
 
 
+def test_the_deadline_day_is_the_apps_time_zones(analyst, settings):
+    settings.TIME_ZONE = "Asia/Karachi"  # UTC+5: 18:30 UTC is 23:30 there, 19:30 UTC 00:30
+    agreement = AgreementFactory(slug="edge")
+    AgreementFactory(slug="other")
+    for hour in (18, 19):
+        item = CommitmentFactory(agreement=agreement, timeline_wording="by 1 March 2026")
+        services.commitment_set_status(
+            commitment=item,
+            status="implemented",
+            reason="Reported",
+            by=analyst,
+            at=datetime.datetime(2026, 3, 1, hour, 30, tzinfo=datetime.UTC),
+        )
+    first, _ = selectors.comparison_for(analyst, ["edge", "other"], today=TODAY)
+    assert first.timeliness.met == 1
+    assert first.timeliness.late_implemented == (1,)
+
+
 def test_an_implementation_with_no_recorded_change_is_left_out_and_counted(analyst):
     agreement = AgreementFactory(slug="imported")
     CommitmentFactory(agreement=agreement, timeline_wording="by 1 March 2026", status="implemented")

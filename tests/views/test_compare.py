@@ -62,6 +62,7 @@ def test_it_shows_the_figures_side_by_side(viewer_client, data):
     assert "Median delay 42.5 days of 1 implemented late and 1 still open" in border
     assert "Implemented late: 10 days · open, as of today: 75 days" in border
     assert "Met on time 0 % 0 of 1 decided" in trade
+    assert "on or before the deadline first agreed (extensions do not move it)" in words
     assert "Median delay 31 days" in trade
 
 
