@@ -12,6 +12,7 @@ list get it as a subquery), and every read for a user starts from them.
 from .comparison import (
     AgreementComparison,
     ComparisonRefused,
+    GroupScore,
     compared_slugs,
     comparison_choices,
     comparison_for,
@@ -128,6 +129,7 @@ __all__ = [
     "ComparisonRefused",
     "FigureDifference",
     "FiguresCheck",
+    "GroupScore",
     "HistoryEntry",
     "OverdueGroup",
     "PartyScore",

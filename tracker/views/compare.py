@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .. import charts, exports, selectors
-from ..selectors.comparison import GroupScore
 from .common import member_required
 
 TEMPLATE = "tracker/compare.html"
@@ -28,8 +27,8 @@ class Column:
 
     figures: selectors.AgreementComparison
     chart: charts.ScoreChart
-    themes: list[tuple[GroupScore, charts.ScoreChart]]
-    parties: list[tuple[GroupScore, charts.ScoreChart]]
+    themes: list[tuple[selectors.GroupScore, charts.ScoreChart]]
+    parties: list[tuple[selectors.GroupScore, charts.ScoreChart]]
 
 
 @member_required
