@@ -44,6 +44,23 @@ below follows what each side has done since, and updates itself.</p>
 <p>Both governments say talks continue.</p></body></html>"""
 
 
+# The comparison page (issue 21, item 5) needs a second agreement: the demo's, imported again
+# under another name with every date 200 days earlier, added after the other pictures.
+COMPARED = "pak-afg-counter-terrorism-earlier"
+SECOND_AGREEMENT = f"""
+from datetime import timedelta
+from django.utils import timezone
+from tracker.dev.demo import demo_document
+from tracker.importer import run_import
+from tracker.models import User
+document = demo_document(timezone.localdate() - timedelta(days=200))
+agreement = document["agreements"][0]
+agreement["slug"] = "{COMPARED}"
+agreement["title"] = "Pakistan–Afghanistan accord, an earlier round (demo copy)"
+run_import(document, file_name="earlier.yaml", by=User.objects.get(username="editor"))
+"""
+
+
 def main() -> None:
     only = set(sys.argv[1:])
     var = tempfile.mkdtemp(prefix="tracker-shots-")
@@ -64,7 +81,7 @@ def main() -> None:
     )
     try:
         _wait_for(f"http://127.0.0.1:{PORT}/healthz")
-        _photograph(f"http://127.0.0.1:{PORT}", only)
+        _photograph(f"http://127.0.0.1:{PORT}", only, env)
     finally:
         server.terminate()
 
@@ -79,7 +96,7 @@ def _wait_for(url: str) -> None:
     raise SystemExit(f"{url} did not answer")
 
 
-def _photograph(base: str, only: set[str]) -> None:
+def _photograph(base: str, only: set[str], env: dict) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
@@ -97,15 +114,29 @@ def _photograph(base: str, only: set[str]) -> None:
         patrols = page.locator(".commitment-list a", has_text="Create joint border patrols")
         PAGES["commitment"] = patrols.first.get_attribute("href")
         for name, path in PAGES.items():
+            if only and name not in only:
+                continue
             page.goto(base + path)
             page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
             print(f"wrote {OUT / f'{name}.png'}")
-        # A phone: the agreement's commitments as one card per row.
-        page.set_viewport_size({"width": 375, "height": 812})
-        page.goto(base + PAGES["agreement"] + "#commitments-table")
-        page.screenshot(path=str(OUT / "agreement-phone.png"))
-        print(f"wrote {OUT / 'agreement-phone.png'}")
+        if not only or "agreement-phone" in only:
+            # A phone: the agreement's commitments as one card per row.
+            page.set_viewport_size({"width": 375, "height": 812})
+            page.goto(base + PAGES["agreement"] + "#commitments-table")
+            page.screenshot(path=str(OUT / "agreement-phone.png"))
+            print(f"wrote {OUT / 'agreement-phone.png'}")
+        if not only or "compare" in only:
+            _photograph_compare(base, page, env)
         browser.close()
+
+
+def _photograph_compare(base: str, page, env: dict) -> None:
+    command = [sys.executable, "manage.py", "shell", "-c", SECOND_AGREEMENT]
+    subprocess.run(command, cwd=ROOT, env=env, check=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/compare/?a=pak-afg-counter-terrorism&a={COMPARED}")
+    page.screenshot(path=str(OUT / "compare.png"), full_page=True)
+    print(f"wrote {OUT / 'compare.png'}")
 
 
 def _photograph_public(base: str, page, names: set[str]) -> None:

@@ -148,6 +148,11 @@ EXPECTED: dict[str, Entry] = {
         _url("tracker:evidence-attachment", pk=_evidence), restricted(), read_only()
     ),
     "tracker:overdue": Entry(_url("tracker:overdue"), page(), read_only()),
+    # The form without `a`; one agreement is refused (400) alike for members and outsiders.
+    "tracker:compare": Entry(_url("tracker:compare"), page(), read_only()),
+    "tracker:compare-csv": Entry(
+        lambda w: reverse("tracker:compare-csv") + "?a=restricted", page(400), read_only()
+    ),
     "tracker:inbox": Entry(_url("tracker:inbox"), page(), _decide(), _reject_post),
     # Signed by the feed reader, not a session: the world's source has no secret (404).
     "tracker:source-webhook": Entry(
@@ -213,6 +218,9 @@ EXPECTED: dict[str, Entry] = {
         api=True,
     ),
     "api-agreement-list": Entry(_url("api-agreement-list"), api(), api_read_only(), api=True),
+    "api-compare": Entry(
+        lambda w: reverse("api-compare") + "?a=restricted", api(400), api_read_only(), api=True
+    ),
     "api-agreement-detail": Entry(
         _url("api-agreement-detail", slug=_slug), api(outsider=404), api_read_only(), api=True
     ),

@@ -10,6 +10,7 @@ from .views import (
     api_token,
     calendar,
     commitments,
+    compare,
     dashboard,
     drafting,
     evidence,
@@ -42,6 +43,9 @@ app_patterns = [
         name="evidence-attachment",
     ),
     path("overdue/", overdue.overdue, name="overdue"),
+    # Agreements side by side (issue 21, item 5)
+    path("compare/", compare.compare, name="compare"),
+    path("compare/export.csv", compare.compare_csv, name="compare-csv"),
     # The evidence inbox (issue 20)
     path("inbox/", inbox.inbox, name="inbox"),
     path("agreements/<slug:slug>/inbox/", inbox.agreement_inbox, name="agreement-inbox"),

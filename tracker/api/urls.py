@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import proposals, views
+from . import compare, proposals, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -14,5 +14,6 @@ router.register("proposals", proposals.ProposalViewSet, basename="api-proposal")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token-obtain"),
+    path("compare/", compare.CompareView.as_view(), name="api-compare"),
     *router.urls,
 ]

@@ -9,6 +9,14 @@ and the API's `HasRole`); `agreements_visible_to`, `commitments_visible_to` and
 list get it as a subquery), and every read for a user starts from them.
 """
 
+from .comparison import (
+    AgreementComparison,
+    ComparisonRefused,
+    GroupScore,
+    compared_slugs,
+    comparison_choices,
+    comparison_for,
+)
 from .data import (
     agreement_for_export,
     agreements_for_export,
@@ -116,9 +124,12 @@ __all__ = [
     "COMMITMENT_SORTS",
     "PRIORITY_RANK",
     "WARNINGS",
+    "AgreementComparison",
     "AgreementSummary",
+    "ComparisonRefused",
     "FigureDifference",
     "FiguresCheck",
+    "GroupScore",
     "HistoryEntry",
     "OverdueGroup",
     "PartyScore",
@@ -157,6 +168,9 @@ __all__ = [
     "commitments_public",
     "commitments_visible_count",
     "commitments_visible_to",
+    "compared_slugs",
+    "comparison_choices",
+    "comparison_for",
     "current_claims",
     "evidence_latest",
     "evidence_visible_to",

@@ -441,9 +441,7 @@ def score_history(agreement: Agreement, current: dict[int, str]) -> list[ScorePo
         .order_by("changed_at", "id")
         .values_list("commitment_id", "changed_at", "from_status", "to_status")
     )
-    status = dict(current)
-    for commitment_id, _, from_status, _ in reversed(changes):
-        status[commitment_id] = from_status
+    status = statuses_before_changes(current, changes)
     points = [ScorePoint(day=agreement.signed_on, score=_score_of(status.values()) or 0)]
     for commitment_id, changed_at, _, to_status in changes:
         status[commitment_id] = to_status
@@ -453,6 +451,16 @@ def score_history(agreement: Agreement, current: dict[int, str]) -> list[ScorePo
         else:
             points.append(point)
     return points
+
+
+def statuses_before_changes(current: dict, changes: list[tuple]) -> dict:
+    """Where a replay of the status history starts: each key (a commitment) at its status
+    before its first recorded change, or at its status now if it never changed. `changes`
+    are (key, changed_at, from_status, to_status) in time order."""
+    status = dict(current)
+    for key, _, from_status, _ in reversed(changes):
+        status[key] = from_status
+    return status
 
 
 def _score_of(statuses) -> int | None:

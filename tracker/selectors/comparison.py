@@ -1,0 +1,400 @@
+"""Two or three agreements side by side (issue 21, item 5): their scores over time, by theme
+and by party, the share of commitments met on time and the median delay, in a number of
+queries that does not grow with the data (docs/comparison.md has the definitions).
+
+The lookups that say which statuses count for a theme or a party are small named functions
+(`theme_of`, `party_statuses`, `party_changes`): today a responsible party shares its
+commitment's status and history; with per-party statuses only those change.
+"""
+
+import re
+import statistics
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..deadlines import TimelineKind
+from ..models import Agreement, Commitment, StatusChange, User
+from ..models.commitments import OPEN_STATUSES, CommitmentStatus, Theme
+from .pages import ScorePoint, score_of, statuses_before_changes
+from .visibility import agreements_visible_to
+
+MIN_COMPARED = 2
+MAX_COMPARED = 3
+# An agreement's address as its URLs take it (`slug` in tracker/urls.py), no longer than the
+# field: anything else cannot name an agreement, and is refused before any query.
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,80}")
+
+
+class ComparisonRefused(ValueError):
+    """The agreements asked for cannot be compared; the message says why, in the reader's
+    words, and never names an agreement the reader may not see."""
+
+
+def compared_slugs(values: Iterable[str]) -> list[str]:
+    """The addresses of the agreements to compare, from the `a` parameters as given: empty
+    ones (an unused choice of the form) are skipped; there must be two or three, different,
+    each an address an agreement could have. Raises `ComparisonRefused`."""
+    slugs = [value.strip() for value in values if value.strip()]
+    if len(slugs) < MIN_COMPARED:
+        raise ComparisonRefused(_("Choose two or three agreements to compare."))
+    if len(slugs) > MAX_COMPARED:
+        raise ComparisonRefused(_("Choose at most three agreements to compare."))
+    for slug in slugs:
+        if not SLUG.fullmatch(slug):
+            raise ComparisonRefused(_("An agreement asked for is not an agreement's address."))
+    if len(set(slugs)) != len(slugs):
+        raise ComparisonRefused(_("The same agreement was chosen twice: choose different ones."))
+    return slugs
+
+
+def comparison_agreements(user: User, slugs: list[str]) -> list[Agreement]:
+    """The agreements of `slugs` that `user` may see, in that order, in one query. An unknown
+    address and one of a hidden agreement are refused with the same message."""
+    found = {
+        agreement.slug: agreement
+        for agreement in agreements_visible_to(user)
+        .filter(slug__in=slugs)
+        .only("id", "slug", "title", "signed_on")
+    }
+    for slug in slugs:
+        if slug not in found:
+            raise ComparisonRefused(
+                _("No agreement you may see has the address “%(slug)s”.") % {"slug": slug}
+            )
+    return [found[slug] for slug in slugs]
+
+
+def comparison_choices(user: User) -> list[tuple[str, str]]:
+    """(slug, title) of every agreement `user` may see, by title: what the form offers."""
+    return list(agreements_visible_to(user).order_by("title", "slug").values_list("slug", "title"))
+
+
+# ---------------------------------------------------------------------------------------------
+# What the figures read: three queries whatever the number of commitments and changes.
+
+
+@dataclass(frozen=True)
+class CommitmentFacts:
+    id: int
+    agreement_id: int
+    theme: str
+    status: str
+    deadline: date | None  # the deadline first agreed (`first_deadline`)
+    implemented_at: datetime | None  # the change that made it implemented, if it is
+
+
+def first_deadline():
+    """The deadline first agreed: the due date before any extension, else the due date.
+    Extensions do not make a late commitment timely; recurring commitments, whose deadlines
+    are periods, have none here."""
+    return Coalesce("original_due_on", "due_on")
+
+
+def commitment_facts(agreement_ids: list[int]) -> list[CommitmentFacts]:
+    """Each commitment of the agreements with its theme, status, first deadline and, when it
+    is implemented, the moment of the latest change to implemented (the one that stands)."""
+    implemented = (
+        StatusChange.objects.filter(
+            commitment_id=OuterRef("pk"), to_status=CommitmentStatus.IMPLEMENTED
+        )
+        .order_by()
+        .values("commitment_id")
+        .annotate(at=Max("changed_at"))
+        .values("at")
+    )
+    rows = (
+        Commitment.objects.filter(agreement_id__in=agreement_ids)
+        .annotate(
+            deadline=first_deadline(),
+            implemented_at=Subquery(implemented),
+        )
+        .order_by()
+        .values_list(
+            "id", "agreement_id", "theme", "status", "deadline", "implemented_at", "timeline_kind"
+        )
+    )
+    return [
+        CommitmentFacts(
+            id=pk,
+            agreement_id=agreement_id,
+            theme=theme,
+            status=status,
+            deadline=None if kind == TimelineKind.RECURRING else deadline,
+            implemented_at=implemented_at if status == CommitmentStatus.IMPLEMENTED else None,
+        )
+        for pk, agreement_id, theme, status, deadline, implemented_at, kind in rows
+    ]
+
+
+@dataclass(frozen=True, order=True)
+class PartyKey:
+    name: str
+    code: str
+
+
+def commitment_parties(agreement_ids: list[int]) -> dict[int, list[PartyKey]]:
+    """The responsible parties of each commitment of the agreements."""
+    rows = (
+        Commitment.responsible_parties.through.objects.filter(
+            commitment__agreement_id__in=agreement_ids
+        )
+        .order_by()
+        .values_list("commitment_id", "party__code", "party__name")
+    )
+    parties: dict[int, list[PartyKey]] = {}
+    for commitment_id, code, name in rows:
+        parties.setdefault(commitment_id, []).append(PartyKey(name, code))
+    return parties
+
+
+def status_changes(agreement_ids: list[int]) -> list[tuple[int, datetime, str, str]]:
+    """Every status change of the agreements' commitments, in time order:
+    (commitment id, changed_at, from_status, to_status)."""
+    return list(
+        StatusChange.objects.filter(commitment__agreement_id__in=agreement_ids)
+        .order_by("changed_at", "id")
+        .values_list("commitment_id", "changed_at", "from_status", "to_status")
+    )
+
+
+def theme_of(fact: CommitmentFacts) -> str:
+    """The theme a commitment's status counts for."""
+    return fact.theme
+
+
+def party_statuses(
+    facts: list[CommitmentFacts], parties: dict[int, list[PartyKey]]
+) -> dict[tuple[int, PartyKey], str]:
+    """Each responsible party's status on each commitment: today, its commitment's."""
+    return {(fact.id, party): fact.status for fact in facts for party in parties.get(fact.id, [])}
+
+
+def party_changes(
+    changes: list[tuple[int, datetime, str, str]], parties: dict[int, list[PartyKey]]
+) -> list[tuple[tuple[int, PartyKey], datetime, str, str]]:
+    """Each responsible party's status changes, in time order: today, every change of its
+    commitment."""
+    return [
+        ((commitment_id, party), at, from_status, to_status)
+        for commitment_id, at, from_status, to_status in changes
+        for party in parties.get(commitment_id, [])
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The figures, computed from what was read.
+
+
+def month_ends(start: date, today: date) -> list[date]:
+    """The last day of each month from `start`'s to today's, the current month's cut at
+    today (none when `start` is after today)."""
+    ends, year, month = [], start.year, start.month
+    while date(year, month, 1) <= today:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        ends.append(min(date(year, month, 1) - timedelta(days=1), today))
+    return ends
+
+
+def scores_by_month(
+    *,
+    start: date,
+    today: date,
+    current: dict[Hashable, str],
+    changes: list[tuple],
+    groups_of: Callable[[Hashable], Iterable[Hashable]],
+) -> dict[Hashable, list[ScorePoint]]:
+    """Each group's score at `start` (before any recorded change), then at the end of every
+    month to today: the status history replayed (`statuses_before_changes`, as the agreement
+    page's chart), each key (a commitment, or a party's share of one) counting for the groups
+    `groups_of` names."""
+    status = statuses_before_changes(current, changes)
+    counts: dict[Hashable, dict[str, int]] = {}
+    for key, value in status.items():
+        for group in groups_of(key):
+            by_status = counts.setdefault(group, {})
+            by_status[value] = by_status.get(value, 0) + 1
+    series = {group: [ScorePoint(start, score_of(c) or 0)] for group, c in counts.items()}
+    upcoming = iter(changes)
+    change = next(upcoming, None)
+    for end in month_ends(start, today):
+        while change is not None and timezone.localtime(change[1]).date() <= end:
+            key, _, _, to_status = change
+            change = next(upcoming, None)
+            for group in groups_of(key):
+                counts[group][status[key]] -= 1
+                counts[group][to_status] = counts[group].get(to_status, 0) + 1
+            status[key] = to_status
+        for group, by_status in counts.items():
+            points = series[group]
+            if points[-1].day == end:  # signed on the last day of a month
+                points.pop()
+            points.append(ScorePoint(end, score_of(by_status) or 0))
+    return series
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """Whether commitments with a deadline were met on it (docs/comparison.md)."""
+
+    dated: int  # commitments with a first-agreed deadline (recurring ones aside)
+    decided: int  # of those: implemented, abandoned, or still open after the deadline
+    met: int  # implemented on or before the deadline
+    undated: int  # implemented without a recorded change to implemented: left out
+    late_implemented: tuple[int, ...]  # days late of those implemented after the deadline
+    open_overdue: tuple[int, ...]  # days late, as of today, of those open after it
+
+    @property
+    def share(self) -> int | None:
+        return round(100 * self.met / self.decided) if self.decided else None
+
+    @property
+    def median_delay(self) -> float | None:
+        return _median(self.late_implemented + self.open_overdue)
+
+    @property
+    def median_late_implemented(self) -> float | None:
+        return _median(self.late_implemented)
+
+    @property
+    def median_open_overdue(self) -> float | None:
+        return _median(self.open_overdue)
+
+
+def _median(days: tuple[int, ...]) -> float | None:
+    return statistics.median(days) if days else None
+
+
+def timeliness(facts: Iterable[CommitmentFacts], *, today: date) -> Timeliness:
+    """Met on time: implemented, by the change that stands, on a day (in the app's time zone)
+    on or before the deadline first agreed. Abandoned commitments and those still open after
+    that deadline were not; open ones not due yet are not decided and left out."""
+    dated = decided = met = undated = 0
+    late, overdue = [], []
+    for fact in facts:
+        if fact.deadline is None:
+            continue
+        dated += 1
+        if fact.status == CommitmentStatus.IMPLEMENTED:
+            if fact.implemented_at is None:
+                undated += 1
+                continue
+            decided += 1
+            days = (timezone.localtime(fact.implemented_at).date() - fact.deadline).days
+            if days <= 0:
+                met += 1
+            else:
+                late.append(days)
+        elif fact.status in OPEN_STATUSES:
+            if fact.deadline < today:
+                decided += 1
+                overdue.append((today - fact.deadline).days)
+        else:
+            decided += 1
+    return Timeliness(dated, decided, met, undated, tuple(sorted(late)), tuple(sorted(overdue)))
+
+
+@dataclass(frozen=True)
+class GroupScore:
+    """A theme's or a party's score within one agreement, now and month by month."""
+
+    key: str  # the theme's value or the party's code
+    label: str
+    commitments: int
+    score: int | None
+    history: list[ScorePoint]
+
+
+@dataclass(frozen=True)
+class AgreementComparison:
+    agreement: Agreement
+    commitments: int
+    score: int | None
+    history: list[ScorePoint]
+    themes: list[GroupScore]
+    parties: list[GroupScore]
+    timeliness: Timeliness
+
+
+def comparison_for(user: User, values: Iterable[str], *, today: date) -> list[AgreementComparison]:
+    """The agreements the `a` parameters name, each with its figures: four queries whatever
+    the data. Raises `ComparisonRefused` for anything but two or three agreements `user` may
+    see."""
+    agreements = comparison_agreements(user, compared_slugs(values))
+    return agreements_compared(agreements, today=today)
+
+
+def agreements_compared(agreements: list[Agreement], *, today: date) -> list[AgreementComparison]:
+    ids = [agreement.pk for agreement in agreements]
+    facts, parties, changes = commitment_facts(ids), commitment_parties(ids), status_changes(ids)
+    agreement_of = {fact.id: fact.agreement_id for fact in facts}
+    return [
+        _compared(
+            agreement,
+            [fact for fact in facts if fact.agreement_id == agreement.pk],
+            parties,
+            [change for change in changes if agreement_of.get(change[0]) == agreement.pk],
+            today=today,
+        )
+        for agreement in agreements
+    ]
+
+
+def _compared(agreement, facts, parties, changes, *, today) -> AgreementComparison:
+    """One agreement's figures from its commitments' facts, parties and changes."""
+    start = min(agreement.signed_on, today)
+    statuses = {fact.id: fact.status for fact in facts}
+    themes = {fact.id: theme_of(fact) for fact in facts}
+    by_commitment = scores_by_month(
+        start=start,
+        today=today,
+        current=statuses,
+        changes=changes,
+        groups_of=lambda commitment_id: (None, themes[commitment_id]),  # None: the whole
+    )
+    shares = party_statuses(facts, parties)
+    by_party = scores_by_month(
+        start=start,
+        today=today,
+        current=shares,
+        changes=party_changes(changes, parties),
+        groups_of=lambda share: (share[1],),
+    )
+    return AgreementComparison(
+        agreement=agreement,
+        commitments=len(facts),
+        score=score_of(_counts(statuses.values())),
+        history=by_commitment.get(None, [ScorePoint(start, 0)]),
+        themes=[
+            GroupScore(theme, Theme(theme).label, len(keys), score_of(counts), by_commitment[theme])
+            for theme, keys, counts in _grouped(statuses, themes)
+        ],
+        parties=[
+            GroupScore(party.code, party.name, len(keys), score_of(counts), by_party[party])
+            for party, keys, counts in _grouped(shares, {share: share[1] for share in shares})
+        ],
+        timeliness=timeliness(facts, today=today),
+    )
+
+
+def _grouped(statuses: dict, group_of: dict) -> list[tuple[Hashable, list, dict[str, int]]]:
+    """(group, its keys, their counts by status now) for each group, in the groups' order."""
+    keys: dict[Hashable, list] = {}
+    for key in statuses:
+        keys.setdefault(group_of[key], []).append(key)
+    return [
+        (group, members, _counts(statuses[key] for key in members))
+        for group, members in sorted(keys.items())
+    ]
+
+
+def _counts(statuses: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for status in statuses:
+        counts[status] = counts.get(status, 0) + 1
+    return counts
