@@ -41,6 +41,7 @@ from .commitments import (
 from .evidence import (
     EVIDENCE_FIELDS,
     evidence_check_claimant,
+    evidence_check_concerns,
     evidence_check_dates,
     evidence_log,
     evidence_retract,
@@ -116,6 +117,7 @@ __all__ = [
     "commitments_delete",
     "derived_status",
     "evidence_check_claimant",
+    "evidence_check_concerns",
     "evidence_check_dates",
     "evidence_log",
     "evidence_retract",
