@@ -21,6 +21,7 @@ from ..models import (
     Commitment,
     DeadlineExtension,
     Evidence,
+    Obligation,
     StatusChange,
     User,
 )
@@ -147,7 +148,13 @@ def api_commitments(user: User) -> QuerySet[Commitment]:
         commitments_visible_to(user)
         .annotate(is_overdue=open_overdue_flag(probe=True))
         .select_related("agreement", "deadline_milestone")
-        .prefetch_related("responsible_parties", "depends_on")
+        .prefetch_related(
+            Prefetch(
+                "obligations",
+                queryset=Obligation.objects.select_related("party").order_by("party__name"),
+            ),
+            "depends_on",
+        )
     )
 
 
@@ -175,7 +182,9 @@ def with_page_warnings(commitments: list[Commitment]) -> list[Commitment]:
 def api_evidence(user: User) -> QuerySet[Evidence]:
     return (
         evidence_visible_to(user)
-        .select_related("commitment__agreement", "logged_by", "retracted_by", "claimed_by")
+        .select_related(
+            "commitment__agreement", "logged_by", "retracted_by", "claimed_by", "concerns_party"
+        )
         .order_by("-logged_at", "-id")
     )
 
@@ -183,6 +192,6 @@ def api_evidence(user: User) -> QuerySet[Evidence]:
 def api_status_changes(user: User) -> QuerySet[StatusChange]:
     return (
         StatusChange.objects.filter(commitment__agreement__in=agreements_visible_to(user))
-        .select_related("commitment__agreement", "changed_by")
+        .select_related("commitment__agreement", "changed_by", "party")
         .order_by("-changed_at", "-id")
     )
