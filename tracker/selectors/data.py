@@ -108,8 +108,11 @@ def agreement_for_export(agreement: Agreement) -> Agreement:
 def agreements_for_export(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
     """Agreements with everything the import format holds: a fixed number of queries however
     many they are (the open dataset reads every public agreement so)."""
-    evidence = Evidence.objects.select_related("claimed_by").order_by("logged_at", "id")
-    changes = StatusChange.objects.select_related("evidence").order_by("changed_at", "id")
+    evidence = Evidence.objects.select_related("claimed_by", "concerns_party").order_by(
+        "logged_at", "id"
+    )
+    changes = StatusChange.objects.select_related("evidence", "party").order_by("changed_at", "id")
+    obligations = Obligation.objects.select_related("party").order_by("party__code")
     extensions = DeadlineExtension.objects.select_related(
         "previous_milestone", "new_milestone"
     ).order_by("recorded_at", "id")
@@ -120,6 +123,7 @@ def agreements_for_export(agreements: QuerySet[Agreement]) -> QuerySet[Agreement
             Prefetch("depends_on", queryset=Commitment.objects.order_by("sort_key")),
             Prefetch("evidence", queryset=evidence),
             Prefetch("status_changes", queryset=changes),
+            Prefetch("obligations", queryset=obligations),
             Prefetch("extensions", queryset=extensions),
         )
         .order_by("sort_key")
