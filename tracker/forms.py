@@ -200,6 +200,11 @@ class StatusChangeForm(FastWidgetsMixin, forms.Form):
         kwargs.setdefault("initial", {"version": commitment.version})
         super().__init__(*args, **kwargs)
         self.commitment = commitment
+        if len(commitment.responsible_parties.all()) > 1:
+            self.fields["status"].help_text = _(
+                "Moves every responsible party's status to it, with this reason; to move "
+                "one party's, use its form under “Status by party”."
+            )
         self.fields["status"].choices = [("", "— choose —")] + [
             choice for choice in CommitmentStatus.choices if choice[0] != commitment.status
         ]
@@ -229,6 +234,7 @@ class ObligationStatusForm(StatusChangeForm):
         kwargs.setdefault("prefix", f"party-{obligation.party_id}")
         super().__init__(*args, commitment=obligation.commitment, evidence=evidence, **kwargs)
         self.obligation = obligation
+        self.fields["status"].help_text = ""
         self.fields["status"].label = _("New status of %(party)s") % {
             "party": obligation.party.code
         }
