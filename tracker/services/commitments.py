@@ -122,7 +122,14 @@ def commitment_due_date(
 def commitment_lock(commitment: Commitment) -> None:
     """Lock a commitment's row (FOR NO KEY UPDATE: evidence inserted beside it holds FOR KEY
     SHARE on it through its foreign key, which a plain FOR UPDATE would wait on)."""
-    list(Commitment.objects.select_for_update(no_key=True).filter(pk=commitment.pk).values("pk"))
+    # No ordering: the default one joins the agreement, whose row FOR NO KEY UPDATE would
+    # lock too, ahead of the flags (the writers' lock order puts the figures last).
+    list(
+        Commitment.objects.select_for_update(no_key=True)
+        .filter(pk=commitment.pk)
+        .order_by()
+        .values("pk")
+    )
 
 
 @transaction.atomic
@@ -433,9 +440,12 @@ def commitment_set_status(
     # figures, which the triggers lock): two changes of one commitment queue on its row,
     # and neither the scan nor a deletion can meet this one in the opposite order.
     seen = Commitment.objects.filter(pk=commitment.pk, version=version)
-    stored = seen.select_for_update(no_key=True).values_list("status", flat=True).first()
-    if stored is None:
+    # No ordering (`first()` would add the default one, which joins the agreement and would
+    # lock its row too, ahead of the flags).
+    stored = list(seen.select_for_update(no_key=True).order_by().values_list("status", flat=True))
+    if not stored:
         raise StatusConflict(commitment)
+    stored = stored[0]
     commitment.status = stored
     obligations = list(Obligation.objects.filter(commitment=commitment).order_by("pk"))
     moving = [obligation for obligation in obligations if obligation.status != status]

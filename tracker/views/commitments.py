@@ -146,7 +146,7 @@ def _change_party_status(request: HttpRequest, commitment: Commitment) -> tuple[
         Obligation.objects.filter(commitment=commitment, party_id=party)
         .select_related("party", "commitment")
         .first()
-        if party.isdigit()
+        if party.isascii() and party.isdigit() and len(party) < 10
         else None
     )
     if obligation is None:
