@@ -326,3 +326,26 @@ def test_two_parties_changed_at_once_leave_the_status_and_figures_as_a_recount()
     assert not errors
     assert not mismatches
     assert not selectors.agreement_figures_check().differences
+
+
+# The data migration
+
+
+def test_the_migration_gives_each_responsible_party_the_commitments_status(parties):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("tracker.migrations.0025_obligations")
+    afg, pak = parties
+    agreement = AgreementFactory(parties=list(parties))
+    joint = CommitmentFactory(agreement=agreement, status=S.PARTIAL)
+    alone = CommitmentFactory(agreement=agreement, status=S.STALLED, responsible=[pak])
+    Obligation.objects.all().delete()
+    with connection.schema_editor() as editor:
+        migration.obligations_from_responsible_parties(apps, editor)
+    assert set(Obligation.objects.values_list("commitment_id", "party_id", "status")) == {
+        (joint.pk, afg.pk, S.PARTIAL),
+        (joint.pk, pak.pk, S.PARTIAL),
+        (alone.pk, pak.pk, S.STALLED),
+    }
