@@ -72,10 +72,10 @@ class ObligationConflict(Exception):
 
 def commitment_sync_obligations(*, commitment: Commitment, by: User | None) -> None:
     """One obligation per responsible party: the one writer of obligations' existence, called
-    by `commitment_save` (so by the admin, the importer, the drafting page and the API) on
-    every save, after it sets the responsible parties, in its transaction and under the
-    commitment's row lock. It also puts back the derived status over whatever status the
-    saved instance carried.
+    by `commitment_save` (so by the admin's commitment page and agreement inline, the
+    importer and the drafting page) on every save, after it sets the responsible parties,
+    in its transaction and under the commitment's row lock. It also puts back the derived
+    status over whatever status the saved instance carried.
 
     A party no longer responsible loses its obligation (its history stays in `StatusChange`).
     A party added to a commitment that has no obligation yet (a new one) starts at the
