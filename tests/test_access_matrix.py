@@ -251,6 +251,17 @@ EXPECTED: dict[str, Entry] = {
         lambda w: {"status": "stalled", "reason": "matrix", "version": w["commitment"].version},
         api=True,
     ),
+    "api-commitment-change-party-status": Entry(
+        _url("api-commitment-change-party-status", pk=_commitment, party=lambda w: "PAK"),
+        api_read_only(),
+        api(201, viewer=403, outsider=404),
+        lambda w: {
+            "status": "stalled",
+            "reason": "matrix",
+            "version": w["commitment"].obligations.get(party__code="PAK").version,
+        },
+        api=True,
+    ),
     "api-commitment-log-evidence": Entry(
         _url("api-commitment-log-evidence", pk=_commitment),
         api_read_only(),

@@ -181,7 +181,7 @@ def test_it_says_who_is_responsible_for_each_overdue_item(world, mailoutbox):
     message = mailoutbox[0]
     overdue = message.body.split("OVERDUE (3)")[1].split("BECAME OVERDUE")[0]
     for key in ("alpha-latest", "alpha-new", "open-late"):
-        assert f"responsible: \u2068{_codes(c[key])}\u2069" in overdue, key
+        assert f"late: \u2068{_codes(c[key])}\u2069" in overdue, key
     became = message.body.split("BECAME OVERDUE")[1].split("IMPLEMENTED")[0]
     assert f"responsible: \u2068{_codes(c['alpha-new'])}\u2069" in became
     assert f"responsible: <bdi>{_codes(c['alpha-new'])}</bdi>" in message.alternatives[0].content

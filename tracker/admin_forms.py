@@ -183,6 +183,16 @@ class EvidenceAdminForm(forms.ModelForm):
                 services.evidence_check_dates,
                 {"occurred_on": evidence.occurred_on, "source_date": evidence.source_date},
             ),
+            *(
+                [
+                    (
+                        services.evidence_check_concerns,
+                        {"commitment": commitment, "party": evidence.concerns_party},
+                    )
+                ]
+                if commitment.pk is not None
+                else []
+            ),
         ):
             try:
                 check(**kwargs)

@@ -73,22 +73,37 @@ ForeignObject.register_lookup(AnyOf)  # a foreign key takes only lookups registe
 
 class ResponsiblePartyCodes(Func):
     """A commitment's responsible parties' codes, by party name, joined by " · ", as one
-    column of the commitment's own query (the digest lists them for each overdue item)."""
+    column of the commitment's own query (the digest lists them for each item). With
+    `open_only`, only the parties whose own status (obligation) is still open: those late
+    on an overdue commitment."""
 
     output_field = CharField()
     arity = 1
 
+    def __init__(self, *expressions, open_only: bool = False, **extra):
+        super().__init__(*expressions, **extra)
+        self.open_only = open_only
+
     def _from(self, compiler, connection) -> tuple[str, list]:
-        from .models import Commitment, Party
+        from .models import Commitment, Obligation, Party
+        from .models.commitments import OPEN_STATUSES
 
         quote = connection.ops.quote_name
-        through = quote(Commitment.responsible_parties.through._meta.db_table)
         (commitment,) = self.source_expressions
         sql, params = compiler.compile(commitment)
+        if not self.open_only:
+            through = quote(Commitment.responsible_parties.through._meta.db_table)
+            return (
+                f"FROM {through} r JOIN {quote(Party._meta.db_table)} p ON p.id = r.party_id "
+                f"WHERE r.commitment_id = {sql}",
+                list(params),
+            )
+        placeholders = ", ".join(["%s"] * len(OPEN_STATUSES))
         return (
-            f"FROM {through} r JOIN {quote(Party._meta.db_table)} p ON p.id = r.party_id "
-            f"WHERE r.commitment_id = {sql}",
-            list(params),
+            f"FROM {quote(Obligation._meta.db_table)} r "
+            f"JOIN {quote(Party._meta.db_table)} p ON p.id = r.party_id "
+            f"WHERE r.commitment_id = {sql} AND r.status IN ({placeholders})",
+            [*params, *(str(status) for status in OPEN_STATUSES)],
         )
 
     def as_postgresql(self, compiler, connection, **extra):

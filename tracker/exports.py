@@ -252,10 +252,12 @@ def _commitment(commitment: Commitment) -> dict:
             "timeline": commitment.timeline_wording,
             "counted_from": milestone.name if milestone else None,
             "status": commitment.status,
+            "obligations": _obligations(commitment),
             "history": [
                 _compact(
                     {
                         "at": _moment(change.changed_at),
+                        "party": change.party.code if change.party else None,
                         "status": change.to_status,
                         "reason": change.reason,
                         "cites": position.get(change.evidence_id),
@@ -268,6 +270,15 @@ def _commitment(commitment: Commitment) -> dict:
             "extensions": [_extension(extension) for extension in commitment.extensions.all()],
         }
     )
+
+
+def _obligations(commitment: Commitment) -> dict[str, str] | None:
+    """Each party's own status, by code; left out when every party stands at the
+    commitment's status (then `status` says it all)."""
+    statuses = {o.party.code: o.status for o in commitment.obligations.all()}
+    if all(status == commitment.status for status in statuses.values()):
+        return None
+    return statuses
 
 
 def _extension(extension) -> dict:
@@ -298,6 +309,7 @@ def _evidence(evidence) -> dict:
             "quote": evidence.quote,
             "stance": evidence.stance,
             "claimed_by": evidence.claimed_by.code if evidence.claimed_by else None,
+            "concerns_party": evidence.concerns_party.code if evidence.concerns_party else None,
             "reliability": evidence.reliability,
             "credibility": evidence.credibility,
             "logged_at": _moment(evidence.logged_at),

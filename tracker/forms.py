@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Agreement,
@@ -125,9 +126,16 @@ class EvidenceForm(FastWidgetsMixin, forms.ModelForm):
             "credibility": "How far this information is confirmed.",
         }
 
-    def __init__(self, *args, parties=(), **kwargs):
+    def __init__(self, *args, parties=(), responsible=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source_url"].assume_scheme = "https"
+        responsible = list(parties if responsible is None else responsible)
+        concerns = self.fields["concerns_party"]
+        concerns.queryset = Party.objects.filter(pk__in=[party.pk for party in responsible])
+        concerns.choices = [("", _("— the whole commitment —"))] + [
+            (party.pk, f"{party.name} ({party.code})") for party in responsible
+        ]
+        concerns.label = _("Concerns party")
         claimed_by = self.fields["claimed_by"]
         claimed_by.queryset = Party.objects.filter(pk__in=[party.pk for party in parties])
         claimed_by.choices = [("", "— nobody: an independent observation —")] + [
@@ -192,6 +200,11 @@ class StatusChangeForm(FastWidgetsMixin, forms.Form):
         kwargs.setdefault("initial", {"version": commitment.version})
         super().__init__(*args, **kwargs)
         self.commitment = commitment
+        if len(commitment.responsible_parties.all()) > 1:
+            self.fields["status"].help_text = _(
+                "Moves every responsible party's status to it, with this reason; to move "
+                "one party's, use its form under “Status by party”."
+            )
         self.fields["status"].choices = [("", "— choose —")] + [
             choice for choice in CommitmentStatus.choices if choice[0] != commitment.status
         ]
@@ -209,6 +222,34 @@ class StatusChangeForm(FastWidgetsMixin, forms.Form):
         if not reason:
             raise ValidationError("Give a reason for the change.")
         return reason
+
+
+class ObligationStatusForm(StatusChangeForm):
+    """One party's status on a commitment (`services.obligation_set_status`): the status
+    form's fields, prefixed by the party so that each party's form on the page has its own
+    ids, with the obligation's version."""
+
+    def __init__(self, *args, obligation, evidence: list[Evidence], **kwargs):
+        kwargs.setdefault("initial", {"version": obligation.version})
+        kwargs.setdefault("prefix", f"party-{obligation.party_id}")
+        super().__init__(*args, commitment=obligation.commitment, evidence=evidence, **kwargs)
+        self.obligation = obligation
+        self.fields["status"].help_text = ""
+        self.fields["status"].label = _("New status of %(party)s") % {
+            "party": obligation.party.code
+        }
+        self.fields["status"].choices = [("", _("— choose —"))] + [
+            choice for choice in CommitmentStatus.choices if choice[0] != obligation.status
+        ]
+        usable = [
+            item
+            for item in evidence
+            if not item.is_retracted and item.concerns_party_id in (None, obligation.party_id)
+        ]
+        self.fields["evidence"].choices = [("", _("— none —"))] + [
+            (item.pk, f"{item.logged_at:%d %b %Y} · {item.grading} · {item.summary[:70]}")
+            for item in usable
+        ]
 
 
 class RetractForm(forms.Form):

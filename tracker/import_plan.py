@@ -174,6 +174,7 @@ class EvidencePlan:
     where: str
     values: dict
     claimed_by: str | None
+    concerns_party: str | None
     retraction_reason: str | None
     retracted_at: datetime | None
 
@@ -185,6 +186,7 @@ class HistoryPlan:
     status: str | None
     reason: str | None
     cites: int | None
+    party: str | None = None
 
 
 @dataclass
@@ -212,6 +214,8 @@ class CommitmentPlan:
     evidence: list[EvidencePlan]
     depends_on: list[str] | None
     extensions: list[ExtensionPlan]
+    # Each responsible party's own status, by party code (None: not given).
+    obligations: dict[str, str] | None = None
 
 
 @dataclass
@@ -274,12 +278,13 @@ COMMITMENT_KEYS = (
     "timeline",
     "counted_from",
     "status",
+    "obligations",
     "history",
     "evidence",
     "depends_on",
     "extensions",
 )
-HISTORY_KEYS = ("at", "status", "reason", "cites")
+HISTORY_KEYS = ("at", "status", "reason", "cites", "party")
 EXTENSION_KEYS = (
     "from_timeline",
     "from_counted_from",
@@ -300,6 +305,7 @@ EVIDENCE_KEYS = (
     "quote",
     "stance",
     "claimed_by",
+    "concerns_party",
     "reliability",
     "credibility",
     "logged_at",
@@ -483,6 +489,7 @@ def _read_commitment(errors, file_name: str, parent: str, number: int, data) -> 
                 status=part.choice("status", CommitmentStatus),
                 reason=part.text("reason", required=True),
                 cites=part.integer("cites", low=1, high=10_000),
+                party=part.text("party"),
             )
         )
     evidence = [
@@ -522,7 +529,29 @@ def _read_commitment(errors, file_name: str, parent: str, number: int, data) -> 
         evidence=evidence,
         depends_on=item.names("depends_on"),
         extensions=extensions,
+        obligations=_read_obligations(item),
     )
+
+
+def _read_obligations(item: _Item) -> dict[str, str] | None:
+    """`obligations: {PARTY_CODE: status, ...}`: each party's own status."""
+    value = item.data.get("obligations")
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        item.fail("obligations", "should be a mapping of party codes to statuses")
+        return None
+    part = _Item(item.errors, item.file_name, f"{item.where}, obligations", value, tuple(value))
+    statuses = {}
+    for code in value:
+        if code == WHERE:
+            continue
+        status = part.choice(code, CommitmentStatus)
+        if status is None and not part.has(code):
+            part.fail(code, "is required")
+        if status is not None:
+            statuses[str(code).strip()] = status
+    return statuses
 
 
 def _read_evidence(item: _Item) -> EvidencePlan:
@@ -546,6 +575,7 @@ def _read_evidence(item: _Item) -> EvidencePlan:
         where=item.where,
         values=values,
         claimed_by=item.text("claimed_by"),
+        concerns_party=item.text("concerns_party"),
         retraction_reason=item.text("retraction_reason"),
         retracted_at=item.moment("retracted_at"),
     )

@@ -442,6 +442,12 @@ class _Writer:
             values["claimed_by"] = self.party(entry.claimed_by, entry.where, "claimed_by")
             if values["claimed_by"] is None:
                 raise _Refused
+        if entry.concerns_party:
+            values["concerns_party"] = self.party(
+                entry.concerns_party, entry.where, "concerns_party"
+            )
+            if values["concerns_party"] is None:
+                raise _Refused
 
         def log() -> Evidence:
             services.evidence_check_dates(
@@ -468,8 +474,11 @@ class _Writer:
         self.report.add("evidence", f"{label}: {evidence.summary[:60]}", "retracted")
 
     def _status(self, commitment, label: str, plan: CommitmentPlan, logged, created) -> None:
-        """A new commitment replays its history; then the status the file gives, if it
-        differs, is set with the reason "Imported from FILE". Never written directly."""
+        """A new commitment replays its history (an entry naming a party moves that party's
+        status, one without moves the whole commitment); then the parties' statuses the file
+        gives (`obligations`), else its `status`, each that differs set with the reason
+        "Imported from FILE". Never written directly. With both, `status` must be what the
+        parties' statuses derive."""
         steps = []
         if created:
             for entry in plan.history:
@@ -477,21 +486,76 @@ class _Writer:
                     self.fail(entry.where, "cites", f"there is no evidence {entry.cites}")
                     raise _Refused
                 cited = logged[entry.cites - 1] if entry.cites else None
-                steps.append((entry.where, entry.status, entry.reason, cited, entry.at))
-        final = plan.status or (steps[-1][1] if steps else None)
-        if final is not None and final != (steps[-1][1] if steps else commitment.status):
-            steps.append((plan.where, final, f"Imported from {self.file_name}", None, None))
-        if steps and not self.may("tracker.add_statuschange"):
+                steps.append(
+                    (entry.where, entry.party, entry.status, entry.reason, cited, entry.at)
+                )
+        if (steps or plan.status or plan.obligations) and not self.may("tracker.add_statuschange"):
             self.fail(plan.where, "status", "you may not change statuses")
             raise _Refused
-        for where, status, reason, cited, at in steps:
+        for where, party, status, reason, cited, at in steps:
+            self._move(commitment, label, where, party, status, reason, cited, at)
+        imported = f"Imported from {self.file_name}"
+        if plan.obligations is not None:
+            current = dict(commitment.obligations.values_list("party__code", "status"))
+            for code, status in sorted(plan.obligations.items()):
+                if code not in current:
+                    self.fail(plan.where, "obligations", f"{code} is not responsible for it")
+                    raise _Refused
+                if current[code] != status:
+                    self._move(commitment, label, plan.where, code, status, imported, None, None)
+            commitment.refresh_from_db(fields=["status", "version"])
+            if plan.status is not None and plan.status != commitment.status:
+                derived = CommitmentStatus(commitment.status).label
+                self.fail(
+                    plan.where,
+                    "status",
+                    f"“{plan.status}” does not follow from the parties' statuses "
+                    f"(obligations), which give “{derived}”; change those instead",
+                )
+                raise _Refused
+            return
+        commitment.refresh_from_db(fields=["status", "version"])
+        if plan.status is not None and plan.status != commitment.status:
+            self._move(commitment, label, plan.where, None, plan.status, imported, None, None)
+
+    def _move(self, commitment, label, where, party, status, reason, cited, at) -> None:
+        """One status change: a party's (`party`, its code) or the whole commitment's."""
+        if party is None:
             self.attempt(
                 where,
-                lambda s=status, r=reason, c=cited, a=at: services.commitment_set_status(
-                    commitment=commitment, status=s, reason=r, evidence=c, by=self.by, at=a
+                lambda: services.commitment_set_status(
+                    commitment=commitment,
+                    status=status,
+                    reason=reason,
+                    evidence=cited,
+                    by=self.by,
+                    at=at,
                 ),
             )
             self.report.add("status", f"{label} → {CommitmentStatus(status).label}", "changed")
+            return
+        found = self.party(party, where, "party")
+        if found is None:
+            raise _Refused
+        standing = commitment.obligations.filter(party=found).values_list("status", flat=True)
+        if standing.first() in (status, None):
+            # A replayed entry that moves nothing: the party was added at that status, or is
+            # no longer responsible (its history is kept where it was recorded).
+            self.report.add("status", f"{label}: {party}", "already so, or not responsible")
+            return
+        self.attempt(
+            where,
+            lambda: services.obligation_set_status(
+                commitment=commitment,
+                party=found,
+                status=status,
+                reason=reason,
+                evidence=cited,
+                by=self.by,
+                at=at,
+            ),
+        )
+        self.report.add("status", f"{label}: {party} → {CommitmentStatus(status).label}", "changed")
 
 
 def _assign(instance, values: dict) -> bool:

@@ -19,6 +19,7 @@ from tracker.models import (
     CommitmentStatus,
     Evidence,
     Milestone,
+    Obligation,
     Party,
     Stance,
 )
@@ -130,6 +131,9 @@ def _state() -> dict:
             )
         ),
         "status_changes": list(Commitment.objects.values_list("status_changes")),
+        "obligations": list(
+            Obligation.objects.order_by("pk").values_list("pk", "party_id", "status", "version")
+        ),
         "extensions": list(Commitment.objects.values_list("extensions")),
     }
 
@@ -157,6 +161,16 @@ def _set_status(w: World):
         commitment=w.fresh(w.commitment),
         status=CommitmentStatus.IMPLEMENTED,
         reason="Done",
+        by=w.user,
+    )
+
+
+def _set_party_status(w: World):
+    services.obligation_set_status(
+        commitment=w.fresh(w.commitment),
+        party=w.progress.claimed_by,
+        status=CommitmentStatus.IMPLEMENTED,
+        reason="A's part done",
         by=w.user,
     )
 
@@ -230,7 +244,16 @@ CASES = [
     ("evidence_retract", _retract, "tracker_historicalevidence"),
     ("commitment_set_status", _set_status, "tracker_historicalcommitment"),
     ("commitment_set_status, its status change", _set_status, "tracker_statuschange"),
+    ("obligation_set_status", _set_party_status, "tracker_historicalobligation"),
+    ("obligation_set_status, its status change", _set_party_status, "tracker_statuschange"),
+    (
+        "obligation_set_status, the commitment's record",
+        _set_party_status,
+        "tracker_historicalcommitment",
+    ),
+    ("commitment_set_status, the obligations' record", _set_status, "tracker_historicalobligation"),
     ("commitment_save, new", _save_new, "tracker_historicalcommitment"),
+    ("commitment_save, new, its obligations' record", _save_new, "tracker_historicalobligation"),
     (
         "commitment_save, parties' record",
         _save_new,

@@ -58,6 +58,33 @@ def test_the_commitment_forms_never_fail(analyst_client, commitment, action, fie
     _never_500(response)
 
 
+@FUZZ
+@given(
+    party=st.one_of(st.sampled_from([0, 1]), value),
+    fields=st.dictionaries(
+        st.sampled_from(["status", "reason", "evidence", "version", "concerns_party"]), value
+    ),
+    htmx=st.booleans(),
+)
+def test_the_per_party_status_form_never_fails(analyst_client, commitment, party, fields, htmx):
+    """The party posted is one of the commitment's (by position), or anything at all."""
+    parties = [obligation.party_id for obligation in commitment.obligations.order_by("pk")]
+    if party in (0, 1):
+        party = parties[party]
+    prefix = f"party-{party}-"
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = analyst_client.post(
+        commitment.get_absolute_url(),
+        {
+            "action": "change-party-status",
+            "party": party,
+            **{prefix + name: item for name, item in fields.items()},
+        },
+        **headers,
+    )
+    _never_500(response)
+
+
 FILTERS = [
     "q",
     "status",

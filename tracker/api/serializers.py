@@ -149,6 +149,33 @@ class AgreementDetailSerializer(AgreementSerializer):
         fields = [*AgreementSerializer.Meta.fields, "milestones", "holidays", "sources"]
 
 
+class ObligationSerializer(serializers.Serializer):
+    party = serializers.CharField(help_text="The responsible party's code.")
+    status = serializers.ChoiceField(
+        choices=CommitmentStatus.choices, help_text="That party's own status."
+    )
+    version = serializers.IntegerField(
+        help_text="Its version: send it back when changing this party's status."
+    )
+    is_late = serializers.BooleanField(
+        help_text="The commitment is flagged overdue and this party's status is still open."
+    )
+
+
+def _obligations(commitment: Commitment) -> list[dict]:
+    """Each party's status, from the prefetched obligations (by party name)."""
+    late = bool(getattr(commitment, "is_overdue", False))
+    return [
+        {
+            "party": obligation.party.code,
+            "status": obligation.status,
+            "version": obligation.version,
+            "is_late": late and not obligation.is_closed,
+        }
+        for obligation in commitment.obligations.all()
+    ]
+
+
 class CommitmentSerializer(serializers.ModelSerializer):
     url = PageUrlField()
     agreement = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -219,6 +246,10 @@ class CommitmentSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="References of the commitments (same agreement) that must happen first.",
     )
+    obligations = serializers.SerializerMethodField(
+        help_text="Each responsible party's own status, by party name; `status` is derived "
+        "from them (docs/api.md)."
+    )
 
     class Meta:
         model = Commitment
@@ -242,6 +273,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "period",
             "status",
             "version",
+            "obligations",
             "is_overdue",
             "original_due_on",
             "days_overdue",
@@ -252,6 +284,10 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "is_disputed",
             "depends_on",
         ]
+
+    @extend_schema_field(ObligationSerializer(many=True))
+    def get_obligations(self, commitment: Commitment) -> list[dict]:
+        return _obligations(commitment)
 
     def get_recurrence(self, commitment: Commitment) -> str | None:
         return selectors.recurring_reading(commitment) or None
@@ -280,7 +316,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "description": commitment.description,
             "theme": commitment.theme,
             "priority": commitment.priority,
-            "responsible_parties": [party.code for party in commitment.responsible_parties.all()],
+            # The obligations are in step with the responsible parties, and prefetched.
+            "responsible_parties": [o.party.code for o in commitment.obligations.all()],
             "timeline": commitment.timeline_wording,
             "counted_from": milestone.name if milestone is not None else None,
             "recurrence": self.get_recurrence(commitment),
@@ -291,6 +328,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "period": self.get_period(commitment),
             "status": commitment.status,
             "version": commitment.version,
+            "obligations": _obligations(commitment),
             "is_overdue": commitment.is_overdue,
             "original_due_on": _iso(commitment.original_due_on),
             "days_overdue": commitment.days_overdue(today),
@@ -370,6 +408,12 @@ class EvidenceSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="The party whose claim this is; null for independent observations.",
     )
+    concerns_party = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="The responsible party whose part it shows; null for the whole commitment.",
+    )
 
     class Meta:
         model = Evidence
@@ -400,6 +444,14 @@ class EvidenceLogSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="The code of the party making this claim, if it is a party's claim.",
     )
+    concerns_party = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Party.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The code of the responsible party whose part it shows; null or absent for "
+        "the whole commitment.",
+    )
 
     class Meta:
         model = Evidence
@@ -417,6 +469,13 @@ class StatusChangeSerializer(serializers.ModelSerializer):
     agreement = serializers.CharField(source="commitment.agreement.slug", read_only=True)
     reference = serializers.CharField(source="commitment.reference", read_only=True)
     changed_by = UsernameField(allow_null=True)
+    party = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        help_text="The party whose status moved; null for a change of the whole commitment "
+        "(or one recorded before per-party statuses), which counts for every party.",
+    )
 
     class Meta:
         model = StatusChange
@@ -425,6 +484,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
             "commitment",
             "agreement",
             "reference",
+            "party",
             "from_status",
             "to_status",
             "reason",
@@ -448,6 +508,14 @@ class StatusChangeRequestSerializer(serializers.Serializer):
         min_value=1,
         help_text="The commitment's version as you read it; if it moved since, the answer is "
         "409 and nothing changes.",
+    )
+
+
+class ObligationStatusRequestSerializer(StatusChangeRequestSerializer):
+    version = serializers.IntegerField(
+        min_value=1,
+        help_text="That party's version (`obligations[].version`) as you read it; if it moved "
+        "since, the answer is 409 and nothing changes.",
     )
 
 

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .. import selectors, services
-from ..models import Commitment, Party
+from ..models import Commitment, Obligation, Party
 from . import filters, serializers
 from .permissions import require_permission
 from .schema import ErrorSerializer
@@ -200,6 +200,60 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
             )
         except services.StatusConflict as conflict:
             current = Commitment.objects.values("status", "version").get(pk=commitment.pk)
+            return Response({"detail": str(conflict), **current}, status=status.HTTP_409_CONFLICT)
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        return Response(
+            serializers.StatusChangeSerializer(change).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="Change one responsible party's status (analysts): a reason, optionally cited "
+        "evidence, and that party's version you read; the commitment's status is derived",
+        tags=["commitments"],
+        request=serializers.ObligationStatusRequestSerializer,
+        responses={
+            201: serializers.StatusChangeSerializer,
+            409: OpenApiResponse(
+                serializers.StatusConflictSerializer,
+                description="Someone moved this party's status since you read it; nothing "
+                "was saved. The answer gives its current status and version.",
+            ),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"obligations/(?P<party>[A-Z0-9][A-Z0-9-]*)/status",
+        filter_backends=[],
+    )
+    def change_party_status(self, request: Request, pk: str, party: str) -> Response:
+        commitment = self._commitment()
+        require_permission(request.user, "tracker.add_statuschange")
+        obligation = (
+            commitment.obligations.select_related("party").filter(party__code=party).first()
+        )
+        if obligation is None:
+            raise NotFound(f"{party} is not responsible for this commitment.")
+        data = serializers.ObligationStatusRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        evidence = None
+        if data.validated_data.get("evidence") is not None:
+            evidence = commitment.evidence.filter(pk=data.validated_data["evidence"]).first()
+            if evidence is None:
+                raise ValidationError({"evidence": ["No such evidence on this commitment."]})
+        try:
+            change = services.obligation_set_status(
+                commitment=commitment,
+                party=obligation.party,
+                status=data.validated_data["status"],
+                reason=data.validated_data["reason"],
+                evidence=evidence,
+                expected_version=data.validated_data["version"],
+                by=request.user,
+            )
+        except services.ObligationConflict as conflict:
+            current = Obligation.objects.values("status", "version").get(pk=obligation.pk)
             return Response({"detail": str(conflict), **current}, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as error:
             raise _refused(error) from None

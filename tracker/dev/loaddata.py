@@ -346,6 +346,18 @@ def _commitments(step, size: LoadSize) -> None:
         ) ap ON ap.n = 1 OR {_hash(_NUMBER, 18, 3)} = 0
         """,
     )
+    # Each responsible party's obligation, at its commitment's status (as migration 0025
+    # made them), so that the per-party scores and the overdue page see every party.
+    step(
+        "obligations",
+        """
+        INSERT INTO tracker_obligation (commitment_id, party_id, status, version, updated_at)
+        SELECT r.commitment_id, r.party_id, c.status, 1, c.updated_at
+        FROM tracker_commitment_responsible_parties r
+        JOIN tracker_commitment c ON c.id = r.commitment_id
+        JOIN tracker_agreement a ON a.id = c.agreement_id AND a.slug LIKE %(prefix)s || '-%%'
+        """,
+    )
 
 
 def _evidence(step, size: LoadSize, number: int) -> None:

@@ -48,6 +48,8 @@ class DigestItem:
     days_left: int | None
     # Who is responsible ("AFG · PAK"), for the overdue items: the reader's next question.
     party_codes: str = ""
+    # Of those, who is late on it: whose own status is still open.
+    late_codes: str = ""
     # A recurring commitment's period owed ("Q3 2027"): "Q3 2027 missing" once it is late.
     period: str = ""
 
@@ -182,6 +184,7 @@ def digest_commitments(
             became_overdue=Exists(became_overdue),
             implemented_lately=Exists(implemented),
             responsible_codes=ResponsiblePartyCodes("pk"),
+            late_codes=ResponsiblePartyCodes("pk", open_only=True),
         )
         .filter(
             Q(is_overdue=True, due_on__lt=today)
@@ -231,6 +234,7 @@ def digest_build(user: User, *, week: str, today: date) -> Digest:
             days_overdue=commitment.days_overdue(today),
             days_left=commitment.days_left(today),
             party_codes=commitment.responsible_codes or "",
+            late_codes=commitment.late_codes or "",
             period=selectors.commitment_period_label(commitment, commitment.due_on),
         )
         # Ordered by due date, so each agreement first appears with its most overdue item.

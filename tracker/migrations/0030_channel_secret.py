@@ -49,7 +49,7 @@ def decrypt_urls(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0024_proposal_notifications"),
+        ("tracker", "0025_obligations"),
     ]
 
     operations = [

@@ -32,6 +32,7 @@ from .notifications import (
     NotificationSettings,
     ReminderOffset,
 )
+from .obligations import Obligation
 from .sources import (
     CommitmentKeywords,
     FeedItem,
@@ -75,6 +76,7 @@ __all__ = [
     "NotificationChannel",
     "NotificationCursor",
     "NotificationSettings",
+    "Obligation",
     "OverdueFlag",
     "Party",
     "Priority",

@@ -294,6 +294,12 @@ class StatusChange(TrackerModel):
         related_name="cited_by",
         help_text="The evidence this change rests on.",
     )
+    # Which party's obligation moved: the per-party history. Null on a change recorded before
+    # obligations existed, which counts for every responsible party
+    # (`selectors.obligation_statuses_as_of`).
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="status_changes"
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..uploads import validate_attachment
@@ -79,6 +80,18 @@ class Evidence(TrackerModel):
         related_name="claims",
         help_text="The party whose claim this is (an official statement, say); "
         "empty for independent observations.",
+    )
+    concerns_party = models.ForeignKey(
+        "tracker.Party",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="concerning_evidence",
+        verbose_name=_("concerns party"),
+        help_text=_(
+            "The responsible party whose part of the commitment this shows; empty when it "
+            "concerns the commitment as a whole."
+        ),
     )
     reliability = models.CharField(
         "source reliability", max_length=1, choices=Reliability.choices, default=Reliability.F

@@ -55,6 +55,11 @@ from .filters import (
     commitments_filtered,
     sort_choices,
 )
+from .obligations import (
+    PartyObligation,
+    commitment_obligations,
+    obligation_statuses_as_of,
+)
 from .overdue import (
     OverdueGroup,
     overdue_agreements,
@@ -132,6 +137,7 @@ __all__ = [
     "GroupScore",
     "HistoryEntry",
     "OverdueGroup",
+    "PartyObligation",
     "PartyScore",
     "ScorePoint",
     "Sort",
@@ -157,6 +163,7 @@ __all__ = [
     "calendar_window",
     "commitment_history",
     "commitment_links",
+    "commitment_obligations",
     "commitment_period_label",
     "commitment_recent_periods",
     "commitment_series",
@@ -178,6 +185,7 @@ __all__ = [
     "inbox_proposals",
     "last_evidence_at",
     "last_job_run",
+    "obligation_statuses_as_of",
     "open_overdue_flag",
     "overdue_agreements",
     "overdue_by_party",

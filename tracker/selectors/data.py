@@ -21,6 +21,7 @@ from ..models import (
     Commitment,
     DeadlineExtension,
     Evidence,
+    Obligation,
     StatusChange,
     User,
 )
@@ -107,8 +108,11 @@ def agreement_for_export(agreement: Agreement) -> Agreement:
 def agreements_for_export(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
     """Agreements with everything the import format holds: a fixed number of queries however
     many they are (the open dataset reads every public agreement so)."""
-    evidence = Evidence.objects.select_related("claimed_by").order_by("logged_at", "id")
-    changes = StatusChange.objects.select_related("evidence").order_by("changed_at", "id")
+    evidence = Evidence.objects.select_related("claimed_by", "concerns_party").order_by(
+        "logged_at", "id"
+    )
+    changes = StatusChange.objects.select_related("evidence", "party").order_by("changed_at", "id")
+    obligations = Obligation.objects.select_related("party").order_by("party__code")
     extensions = DeadlineExtension.objects.select_related(
         "previous_milestone", "new_milestone"
     ).order_by("recorded_at", "id")
@@ -119,6 +123,7 @@ def agreements_for_export(agreements: QuerySet[Agreement]) -> QuerySet[Agreement
             Prefetch("depends_on", queryset=Commitment.objects.order_by("sort_key")),
             Prefetch("evidence", queryset=evidence),
             Prefetch("status_changes", queryset=changes),
+            Prefetch("obligations", queryset=obligations),
             Prefetch("extensions", queryset=extensions),
         )
         .order_by("sort_key")
@@ -147,7 +152,13 @@ def api_commitments(user: User) -> QuerySet[Commitment]:
         commitments_visible_to(user)
         .annotate(is_overdue=open_overdue_flag(probe=True))
         .select_related("agreement", "deadline_milestone")
-        .prefetch_related("responsible_parties", "depends_on")
+        .prefetch_related(
+            Prefetch(
+                "obligations",
+                queryset=Obligation.objects.select_related("party").order_by("party__name"),
+            ),
+            "depends_on",
+        )
     )
 
 
@@ -175,7 +186,9 @@ def with_page_warnings(commitments: list[Commitment]) -> list[Commitment]:
 def api_evidence(user: User) -> QuerySet[Evidence]:
     return (
         evidence_visible_to(user)
-        .select_related("commitment__agreement", "logged_by", "retracted_by", "claimed_by")
+        .select_related(
+            "commitment__agreement", "logged_by", "retracted_by", "claimed_by", "concerns_party"
+        )
         .order_by("-logged_at", "-id")
     )
 
@@ -183,6 +196,6 @@ def api_evidence(user: User) -> QuerySet[Evidence]:
 def api_status_changes(user: User) -> QuerySet[StatusChange]:
     return (
         StatusChange.objects.filter(commitment__agreement__in=agreements_visible_to(user))
-        .select_related("commitment__agreement", "changed_by")
+        .select_related("commitment__agreement", "changed_by", "party")
         .order_by("-changed_at", "-id")
     )

@@ -7,22 +7,24 @@ from datetime import date
 from django.db.models import Exists, OuterRef, QuerySet
 
 from .. import series
-from ..models import Agreement, Commitment, OverdueFlag, User
-from ..models.commitments import CLOSED_STATUSES, describe_lateness
+from ..models import Agreement, Commitment, Obligation, OverdueFlag, User
+from ..models.commitments import CLOSED_STATUSES, OPEN_STATUSES, describe_lateness
 from ..routes import object_url
 from .pages import party_codes_by
 from .visibility import agreements_visible_to
 
 
-def _overdue_rows(filters: dict, *, agreements=None) -> QuerySet:
-    """(commitment, responsible party) rows of commitments flagged overdue, filtered, of
-    `agreements` if given (a page of them, or the visible ones).
+def _overdue_rows(filters: dict, *, agreements=None) -> QuerySet[Obligation]:
+    """The late obligations: (commitment, party) rows of commitments flagged overdue whose
+    party's own status is still open (a party that implemented its part is not late, though
+    the joint commitment is), filtered, of `agreements` if given (a page of them, or the
+    visible ones).
 
     The open flags are reached from those agreements' commitments: as an EXISTS over all
     flags, PostgreSQL hashed every open flag in the database to keep the few hundred of one
     page."""
     open_flags = OverdueFlag.objects.filter(cleared_at__isnull=True)
-    rows = Commitment.responsible_parties.through.objects.all()
+    rows = Obligation.objects.filter(status__in=OPEN_STATUSES)
     if agreements is not None:
         open_flags = open_flags.filter(commitment__agreement__in=agreements)
         rows = rows.filter(commitment__agreement__in=agreements)
@@ -57,8 +59,9 @@ _ROW_ORDER = (
 
 
 def overdue_by_party(user: User, *, filters: dict, agreements=None) -> QuerySet:
-    """One row per (overdue commitment, responsible party), ordered for grouping by agreement,
-    then party, then most overdue first. A joint commitment appears under each party.
+    """One row (an `Obligation`) per (overdue commitment, party late on it), ordered for
+    grouping by agreement, then party, then most overdue first. A joint commitment appears
+    under each party whose part is still open, and only under those.
     `agreements` narrows it to some visible agreements."""
     if agreements is None:
         agreements = agreements_visible_to(user)
@@ -76,7 +79,7 @@ class OverdueRow:
     title: str
     timeline: str
     due_on: date
-    status: str
+    status: str  # the party's own status
     lateness: str
     joint: str  # the codes of all its responsible parties when there are several
     period: str = ""  # a recurring commitment's period missed ("Q1 2026")
@@ -119,7 +122,7 @@ def overdue_groups(
         "commitment__title",
         "commitment__timeline_wording",
         "commitment__due_on",
-        "commitment__status",
+        "status",
         "commitment__deadline_milestone__date",
         "commitment__agreement__signed_on",
     )

@@ -21,6 +21,7 @@ from ..models import (
     Evidence,
     JobName,
     JobRun,
+    Obligation,
     OverdueFlag,
     StatusChange,
     User,
@@ -55,12 +56,12 @@ def commitment_history(commitment: Commitment) -> tuple[list[HistoryEntry], list
     """Status changes, overdue flags, extensions and evidence, newest first (ties: the later
     recorded first), in four queries; and the evidence, oldest first."""
     evidence = list(
-        commitment.evidence.select_related("logged_by", "retracted_by", "claimed_by").order_by(
-            "logged_at", "id"
-        )
+        commitment.evidence.select_related(
+            "logged_by", "retracted_by", "claimed_by", "concerns_party"
+        ).order_by("logged_at", "id")
     )
     entries = [HistoryEntry(item.logged_at, "evidence", item) for item in evidence]
-    changes = commitment.status_changes.select_related("changed_by", "evidence").order_by(
+    changes = commitment.status_changes.select_related("changed_by", "evidence", "party").order_by(
         "changed_at", "id"
     )
     entries += [HistoryEntry(change.changed_at, "status", change) for change in changes]
@@ -228,13 +229,12 @@ def score_of(counts: dict[str, int]) -> int | None:
 
 
 def party_scores(agreement_ids: list[int]) -> dict[int, list[PartyScore]]:
-    """Score per responsible party, for each of the given agreements, by name: one query of
-    counts per (agreement, party, status)."""
+    """Score per responsible party, for each of the given agreements, by name, from that
+    party's own statuses (its obligations): one query of counts per (agreement, party,
+    status)."""
     rows = (
-        Commitment.responsible_parties.through.objects.filter(
-            commitment__agreement_id__in=agreement_ids
-        )
-        .values_list("commitment__agreement_id", "party__code", "party__name", "commitment__status")
+        Obligation.objects.filter(commitment__agreement_id__in=agreement_ids)
+        .values_list("commitment__agreement_id", "party__code", "party__name", "status")
         .annotate(n=Count("pk"))
         .order_by()
     )

@@ -41,6 +41,7 @@ from .commitments import (
 from .evidence import (
     EVIDENCE_FIELDS,
     evidence_check_claimant,
+    evidence_check_concerns,
     evidence_check_dates,
     evidence_log,
     evidence_retract,
@@ -48,6 +49,13 @@ from .evidence import (
 )
 from .jobs import (
     overdue_scan,
+)
+from .obligations import (
+    ObligationConflict,
+    commitment_derive_status,
+    commitment_sync_obligations,
+    derived_status,
+    obligation_set_status,
 )
 from .sources import (
     Match,
@@ -79,6 +87,7 @@ __all__ = [
     "DraftRowInvalid",
     "Match",
     "NewItem",
+    "ObligationConflict",
     "StatusConflict",
     "agreement_accept_draft",
     "agreement_check_parties",
@@ -97,14 +106,18 @@ __all__ = [
     "commitment_check_parties",
     "commitment_claims",
     "commitment_delete",
+    "commitment_derive_status",
     "commitment_due_date",
     "commitment_extend_deadline",
     "commitment_refresh_dispute",
     "commitment_save",
     "commitment_set_dependencies",
     "commitment_set_status",
+    "commitment_sync_obligations",
     "commitments_delete",
+    "derived_status",
     "evidence_check_claimant",
+    "evidence_check_concerns",
     "evidence_check_dates",
     "evidence_log",
     "evidence_retract",
@@ -113,6 +126,7 @@ __all__ = [
     "keywords_save",
     "milestone_save",
     "milestone_set_date",
+    "obligation_set_status",
     "overdue_scan",
     "party_get_or_create",
     "proposal_accept",

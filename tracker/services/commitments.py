@@ -6,7 +6,6 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from .. import deadlines, series
@@ -18,17 +17,23 @@ from ..models import (
     Evidence,
     Milestone,
     MilestoneKind,
+    Obligation,
     OverdueFlag,
     Party,
     StatusChange,
     User,
 )
-from ..models.commitments import CLOSED_STATUSES
 from ..models.evidence import CLAIM_STANCES
 from ..selectors.pages import current_claims
 from ..selectors.recurring import recurring_latest_met
 from ..timeline_events import matching_milestone, milestone_name
-from .history import history_by, text_check
+from .history import history_by
+from .obligations import (
+    commitment_derive_status,
+    commitment_sync_obligations,
+    obligation_write,
+    status_change_check,
+)
 
 
 class StatusConflict(Exception):
@@ -117,7 +122,14 @@ def commitment_due_date(
 def commitment_lock(commitment: Commitment) -> None:
     """Lock a commitment's row (FOR NO KEY UPDATE: evidence inserted beside it holds FOR KEY
     SHARE on it through its foreign key, which a plain FOR UPDATE would wait on)."""
-    list(Commitment.objects.select_for_update(no_key=True).filter(pk=commitment.pk).values("pk"))
+    # No ordering: the default one joins the agreement, whose row FOR NO KEY UPDATE would
+    # lock too, ahead of the flags (the writers' lock order puts the figures last).
+    list(
+        Commitment.objects.select_for_update(no_key=True)
+        .filter(pk=commitment.pk)
+        .order_by()
+        .values("pk")
+    )
 
 
 @transaction.atomic
@@ -384,6 +396,7 @@ def commitment_save(
     commitment.save()
     if responsible is not None:
         commitment.responsible_parties.set(responsible)
+    commitment_sync_obligations(commitment=commitment, by=by)
     if prerequisites is not None:
         commitment.depends_on.set(prerequisites)
     return commitment
@@ -408,57 +421,67 @@ def commitment_set_status(
     expected_version: int | None = None,
     at: datetime | None = None,
 ) -> StatusChange:
-    """Move a commitment to a new status, with a reason and optionally the evidence cited.
+    """Move a whole commitment to a new status, with a reason and optionally the evidence
+    cited: every responsible party's obligation that is not there yet moves to it, with the
+    same reason (one party's change is `obligation_set_status`).
 
-    `expected_version` is the version the user saw; if someone changed the commitment since,
+    When every party stood at the commitment's status, one `StatusChange` with no party
+    records it (it counts for every party); otherwise one per party moved, naming it. A
+    commitment without responsible parties moves alone. `expected_version` is the
+    commitment's version the user saw: if someone changed it (or one of its parties) since,
     `StatusConflict` is raised and nothing is written. Closing a commitment clears its
     overdue flag at once rather than at the next scan.
     """
     status = CommitmentStatus(status)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Give a reason for the change."})
-    text_check(StatusChange, "reason", reason)
-    if status == commitment.status:
-        raise ValidationError({"status": f"It is already “{status.label}”."})
-    if evidence is not None and (evidence.commitment_id != commitment.pk or evidence.is_retracted):
-        raise ValidationError(
-            {"evidence": "Cite evidence logged against this commitment and not retracted."}
-        )
+    reason = status_change_check(commitment=commitment, reason=reason, evidence=evidence)
     version = commitment.version if expected_version is None else expected_version
     now = at or timezone.now()
     # The lock order every writer keeps (the commitment, its flags, then its agreement's
     # figures, which the triggers lock): two changes of one commitment queue on its row,
     # and neither the scan nor a deletion can meet this one in the opposite order.
     seen = Commitment.objects.filter(pk=commitment.pk, version=version)
-    if not seen.select_for_update(no_key=True).exists():
+    # No ordering (`first()` would add the default one, which joins the agreement and would
+    # lock its row too, ahead of the flags).
+    stored = list(seen.select_for_update(no_key=True).order_by().values_list("status", flat=True))
+    if not stored:
         raise StatusConflict(commitment)
-    if status in CLOSED_STATUSES:
-        OverdueFlag.objects.filter(commitment=commitment, cleared_at__isnull=True).update(
-            cleared_at=now, clear_reason=OverdueFlag.ClearReason.CLOSED
+    stored = stored[0]
+    commitment.status = stored
+    obligations = list(Obligation.objects.filter(commitment=commitment).order_by("pk"))
+    moving = [obligation for obligation in obligations if obligation.status != status]
+    if not moving and (obligations or status == stored):
+        raise ValidationError({"status": f"It is already “{status.label}”."})
+    uniform = all(obligation.status == stored for obligation in obligations)
+    changes = [
+        obligation_write(
+            obligation=obligation,
+            status=status,
+            by=by,
+            reason=reason,
+            evidence=evidence,
+            at=now,
+            record=not uniform,
         )
-    updated = seen.update(status=status, version=F("version") + 1, updated_at=now)
-    if updated != 1:
-        raise StatusConflict(commitment)
-    change = StatusChange.objects.create(
-        commitment=commitment,
-        from_status=commitment.status,
-        to_status=status,
-        reason=reason,
-        evidence=evidence,
-        changed_by=by,
-        changed_at=now,
-    )
+        for obligation in moving
+    ]
+    if uniform:
+        changes = [
+            StatusChange.objects.create(
+                commitment=commitment,
+                from_status=stored,
+                to_status=status,
+                reason=reason,
+                evidence=evidence,
+                changed_by=by,
+                changed_at=now,
+            )
+        ]
+    # Without responsible parties, the commitment's own status is what derives.
     commitment.status = status
-    commitment.version = version + 1
-    commitment.updated_at = now
-    # The conditional update bypasses save(); the audit trail gets its record here.
-    Commitment.history.bulk_history_create(
-        [commitment], update=True, default_user=by, default_change_reason=reason
-    )
+    commitment_derive_status(commitment=commitment, by=by, reason=reason, at=now)
     # A status change may meet a period of a recurring commitment.
     commitment_recompute_due(commitment=commitment, by=by)
-    return change
+    return changes[-1]
 
 
 @transaction.atomic

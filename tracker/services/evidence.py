@@ -5,6 +5,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import (
     Commitment,
@@ -27,6 +28,7 @@ EVIDENCE_FIELDS = (
     "attachment",
     "stance",
     "claimed_by",
+    "concerns_party",
     "reliability",
     "credibility",
 )
@@ -44,6 +46,7 @@ def evidence_log(
     )
     _name_attachment(evidence, fields)
     evidence_check_claimant(commitment=commitment, claimant=evidence.claimed_by)
+    evidence_check_concerns(commitment=commitment, party=evidence.concerns_party)
     evidence_check_dates(occurred_on=evidence.occurred_on, source_date=evidence.source_date)
     evidence.full_clean()
     history_by(evidence, by)
@@ -66,6 +69,7 @@ def evidence_update(*, evidence: Evidence, by: User | None, **fields) -> Evidenc
         setattr(evidence, name, value)
     _name_attachment(evidence, fields)
     evidence_check_claimant(commitment=evidence.commitment, claimant=evidence.claimed_by)
+    evidence_check_concerns(commitment=evidence.commitment, party=evidence.concerns_party)
     evidence_check_dates(occurred_on=evidence.occurred_on, source_date=evidence.source_date)
     evidence.full_clean()
     history_by(evidence, by)
@@ -98,6 +102,17 @@ def evidence_check_claimant(*, commitment: Commitment, claimant: Party | None) -
     """A claim is made by a party to the commitment's agreement."""
     if claimant is not None and not commitment.agreement.parties.filter(pk=claimant.pk).exists():
         raise ValidationError({"claimed_by": f"{claimant.code} is not a party to this agreement."})
+
+
+def evidence_check_concerns(*, commitment: Commitment, party: Party | None) -> None:
+    """Evidence concerns one of the commitment's responsible parties, or the whole of it."""
+    if party is not None and not commitment.responsible_parties.filter(pk=party.pk).exists():
+        raise ValidationError(
+            {
+                "concerns_party": _("%(party)s is not responsible for this commitment.")
+                % {"party": party.code}
+            }
+        )
 
 
 @transaction.atomic

@@ -7,21 +7,29 @@ with the errors); an htmx POST gets the `activity` fragment back, rebuilt from f
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import audit, selectors, services
-from ..forms import EvidenceForm, ExtensionForm, RetractForm, StatusChangeForm
-from ..models import Commitment, Evidence, User
+from ..forms import (
+    EvidenceForm,
+    ExtensionForm,
+    ObligationStatusForm,
+    RetractForm,
+    StatusChangeForm,
+)
+from ..models import Commitment, Evidence, Obligation, User
 from .common import get_commitment_for_user, member_required, vary_on_htmx
 
 # action -> the permission it needs
 ACTIONS = {
     "log-evidence": "tracker.add_evidence",
     "change-status": "tracker.add_statuschange",
+    "change-party-status": "tracker.add_statuschange",
     "retract-evidence": "tracker.change_evidence",
     "extend-deadline": "tracker.add_deadlineextension",
 }
@@ -86,6 +94,7 @@ def _perform(request: HttpRequest, commitment: Commitment, action: str) -> tuple
     return {
         "log-evidence": _log_evidence,
         "change-status": _change_status,
+        "change-party-status": _change_party_status,
         "retract-evidence": _retract_evidence,
         "extend-deadline": _extend_deadline,
     }[action](request, commitment)
@@ -93,7 +102,10 @@ def _perform(request: HttpRequest, commitment: Commitment, action: str) -> tuple
 
 def _log_evidence(request: HttpRequest, commitment: Commitment) -> tuple[dict, str]:
     form = EvidenceForm(
-        request.POST, request.FILES, parties=list(commitment.agreement.parties.all())
+        request.POST,
+        request.FILES,
+        parties=list(commitment.agreement.parties.all()),
+        responsible=list(commitment.responsible_parties.all()),
     )
     if form.is_valid():
         try:
@@ -124,6 +136,40 @@ def _change_status(request: HttpRequest, commitment: Commitment) -> tuple[dict, 
         else:
             return {}, "Status changed."
     return {"status_form": form}, ""
+
+
+def _change_party_status(request: HttpRequest, commitment: Commitment) -> tuple[dict, str]:
+    """One party's status (`services.obligation_set_status`): the party is named by a field
+    outside the form's prefix, and must be one of the commitment's responsible parties."""
+    party = request.POST.get("party", "")
+    obligation = (
+        Obligation.objects.filter(commitment=commitment, party_id=party)
+        .select_related("party", "commitment")
+        .first()
+        if party.isascii() and party.isdigit() and len(party) < 10
+        else None
+    )
+    if obligation is None:
+        raise BadRequest(_("That party is not responsible for this commitment."))
+    evidence = list(commitment.evidence.all())
+    form = ObligationStatusForm(request.POST, obligation=obligation, evidence=evidence)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.obligation_set_status(
+                commitment=commitment,
+                party=obligation.party,
+                status=data["status"],
+                reason=data["reason"],
+                evidence=data["evidence"],
+                expected_version=data["version"],
+                by=request.user,
+            )
+        except (ValidationError, services.ObligationConflict) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        else:
+            return {}, _("Status of %(party)s changed.") % {"party": obligation.party.code}
+    return {"party_status_form": form}, ""
 
 
 def _retract_evidence(request: HttpRequest, commitment: Commitment) -> tuple[dict, str]:
@@ -187,7 +233,8 @@ def _context(user: User, commitment: Commitment, forms: dict) -> dict:
         "can_change_status": user.has_perm("tracker.add_statuschange"),
         "can_retract": user.has_perm("tracker.change_evidence"),
         "can_extend": can_extend,
-        "evidence_form": forms.get("evidence_form") or EvidenceForm(parties=parties),
+        "evidence_form": forms.get("evidence_form")
+        or EvidenceForm(parties=parties, responsible=list(commitment.responsible_parties.all())),
         "extension_form": forms.get("extension_form")
         or (
             ExtensionForm(milestones=commitment.agreement.milestones.all()) if can_extend else None
@@ -195,7 +242,21 @@ def _context(user: User, commitment: Commitment, forms: dict) -> dict:
         "status_form": forms.get("status_form")
         or StatusChangeForm(commitment=commitment, evidence=evidence),
         "retract_form": forms.get("retract_form"),
+        "obligations": _obligations(commitment, evidence, forms.get("party_status_form")),
     }
+
+
+def _obligations(commitment: Commitment, evidence: list, bound) -> list:
+    """Each party's status and history, each with its form: the one posted, when it came
+    back with errors, else a fresh one."""
+    obligations = selectors.commitment_obligations(commitment)
+    for entry in obligations:
+        if bound is not None and bound.obligation.pk == entry.obligation.pk:
+            entry.form = bound
+        else:
+            entry.obligation.commitment = commitment
+            entry.form = ObligationStatusForm(obligation=entry.obligation, evidence=evidence)
+    return obligations
 
 
 def _recurring(commitment: Commitment, history: list, evidence: list, today) -> dict:

@@ -29,7 +29,8 @@ CSV_COMMITMENT_FIELDS = ("reference", "title", "status", "timeline_wording", "du
 @member_required
 @require_GET
 def overdue(request: HttpRequest) -> HttpResponse:
-    """Every overdue commitment the user may see, by agreement then responsible party.
+    """Every overdue commitment the user may see, by agreement then party late on it (its
+    own status still open), with that party's status.
 
     A page is a few whole agreements, as many as their kept overdue counts fit
     OVERDUE_PER_PAGE, so that no agreement is cut between two pages, a page has about as many
@@ -67,6 +68,7 @@ def _table(request: HttpRequest, rows, fmt: str) -> HttpResponse:
         *(f"commitment__{name}" for name in CSV_COMMITMENT_FIELDS),
         "commitment__agreement__title",
         "party__code",
+        "status",
     )
     url = commitment_url(request)
 
@@ -78,7 +80,7 @@ def _table(request: HttpRequest, rows, fmt: str) -> HttpResponse:
                 row.party.code,
                 commitment.reference,
                 commitment.title,
-                commitment.get_status_display(),
+                row.get_status_display(),
                 commitment.timeline_wording,
                 commitment.due_on,
                 commitment.days_overdue(today),
