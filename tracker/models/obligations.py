@@ -1,5 +1,7 @@
 """A responsible party's own part of a commitment: its status and version. The commitment's
-status is derived from its obligations' (`services.obligations.derived_status`)."""
+status is derived from its obligations' (`derived_status`, below)."""
+
+from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Q
@@ -8,7 +10,40 @@ from simple_history.models import HistoricalRecords
 
 from .agreements import Party
 from .base import TrackerModel
-from .commitments import CLOSED_STATUSES, Commitment, CommitmentStatus
+from .commitments import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    STATUS_WEIGHTS,
+    Commitment,
+    CommitmentStatus,
+)
+
+# The order ties are broken in: the vocabulary's own (not started, in progress, stalled, …).
+_ORDER = {status: index for index, status in enumerate(CommitmentStatus.values)}
+
+
+def derived_status(statuses: Iterable[str]) -> str | None:
+    """The commitment's status from its parties' statuses (None when it has no party):
+
+    - every party the same: that status;
+    - every party closed: implemented if any party implemented, else abandoned;
+    - otherwise the least advanced open status, by weight, a tie going to the earlier in
+      the vocabulary (in progress before stalled): a joint commitment is as far as its
+      slowest party still working on it.
+
+    So it is always one of the parties' statuses, and closed only when every party is.
+    """
+    statuses = set(statuses)
+    if not statuses:
+        return None
+    if len(statuses) == 1:
+        return next(iter(statuses))
+    open_ = [status for status in statuses if status in OPEN_STATUSES]
+    if not open_:
+        if CommitmentStatus.IMPLEMENTED in statuses:
+            return CommitmentStatus.IMPLEMENTED.value
+        return CommitmentStatus.ABANDONED.value
+    return min(open_, key=lambda status: (STATUS_WEIGHTS[status], _ORDER[status]))
 
 
 class Obligation(TrackerModel):

@@ -3,8 +3,9 @@ and by party, the share of commitments met on time and the median delay, in a nu
 queries that does not grow with the data (docs/comparison.md has the definitions).
 
 The lookups that say which statuses count for a theme or a party are small named functions
-(`theme_of`, `party_statuses`, `party_changes`): today a responsible party shares its
-commitment's status and history; with per-party statuses only those change.
+(`theme_of`, `party_statuses`, `derived_changes`): each responsible party counts with its own
+status (its obligation) and history; a commitment with the status the services derive from
+its parties'.
 """
 
 import re
@@ -19,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..deadlines import TimelineKind
-from ..models import Agreement, Commitment, StatusChange, User
+from ..models import Agreement, Commitment, Obligation, StatusChange, User
 from ..models.commitments import OPEN_STATUSES, CommitmentStatus, Theme
+from .obligations import commitment_changes
 from .pages import ScorePoint, score_of, statuses_before_changes
 from .visibility import agreements_visible_to
 
@@ -138,28 +140,26 @@ class PartyKey:
     code: str
 
 
-def commitment_parties(agreement_ids: list[int]) -> dict[int, list[PartyKey]]:
-    """The responsible parties of each commitment of the agreements."""
+def commitment_parties(agreement_ids: list[int]) -> dict[int, dict[int, tuple[PartyKey, str]]]:
+    """Each commitment's obligations: party id → (the party, its status now). One query."""
     rows = (
-        Commitment.responsible_parties.through.objects.filter(
-            commitment__agreement_id__in=agreement_ids
-        )
+        Obligation.objects.filter(commitment__agreement_id__in=agreement_ids)
         .order_by()
-        .values_list("commitment_id", "party__code", "party__name")
+        .values_list("commitment_id", "party_id", "party__code", "party__name", "status")
     )
-    parties: dict[int, list[PartyKey]] = {}
-    for commitment_id, code, name in rows:
-        parties.setdefault(commitment_id, []).append(PartyKey(name, code))
+    parties: dict[int, dict[int, tuple[PartyKey, str]]] = {}
+    for commitment_id, party_id, code, name, status in rows:
+        parties.setdefault(commitment_id, {})[party_id] = (PartyKey(name, code), status)
     return parties
 
 
-def status_changes(agreement_ids: list[int]) -> list[tuple[int, datetime, str, str]]:
-    """Every status change of the agreements' commitments, in time order:
-    (commitment id, changed_at, from_status, to_status)."""
+def status_changes(agreement_ids: list[int]) -> list[tuple[int, int | None, datetime, str, str]]:
+    """Every recorded status change of the agreements' commitments, in time order:
+    (commitment id, party id or None, changed_at, from_status, to_status)."""
     return list(
         StatusChange.objects.filter(commitment__agreement_id__in=agreement_ids)
         .order_by("changed_at", "id")
-        .values_list("commitment_id", "changed_at", "from_status", "to_status")
+        .values_list("commitment_id", "party_id", "changed_at", "from_status", "to_status")
     )
 
 
@@ -169,22 +169,38 @@ def theme_of(fact: CommitmentFacts) -> str:
 
 
 def party_statuses(
-    facts: list[CommitmentFacts], parties: dict[int, list[PartyKey]]
+    facts: list[CommitmentFacts], parties: dict[int, dict[int, tuple[PartyKey, str]]]
 ) -> dict[tuple[int, PartyKey], str]:
-    """Each responsible party's status on each commitment: today, its commitment's."""
-    return {(fact.id, party): fact.status for fact in facts for party in parties.get(fact.id, [])}
+    """Each responsible party's own status on each commitment (its obligation's)."""
+    return {
+        (fact.id, party): status
+        for fact in facts
+        for party, status in parties.get(fact.id, {}).values()
+    }
 
 
-def party_changes(
-    changes: list[tuple[int, datetime, str, str]], parties: dict[int, list[PartyKey]]
-) -> list[tuple[tuple[int, PartyKey], datetime, str, str]]:
-    """Each responsible party's status changes, in time order: today, every change of its
-    commitment."""
-    return [
-        ((commitment_id, party), at, from_status, to_status)
-        for commitment_id, at, from_status, to_status in changes
-        for party in parties.get(commitment_id, [])
+def derived_changes(
+    facts: list[CommitmentFacts],
+    parties: dict[int, dict[int, tuple[PartyKey, str]]],
+    changes: list[tuple[int, int | None, datetime, str, str]],
+) -> tuple[
+    list[tuple[int, datetime, str, str]], list[tuple[tuple[int, PartyKey], datetime, str, str]]
+]:
+    """The commitments' changes as the services derive their statuses, and each party's
+    own changes keyed by (commitment id, party) (`obligations.commitment_changes`)."""
+    shares = {
+        (commitment_id, party_id): status
+        for commitment_id, by_party in parties.items()
+        for party_id, (_, status) in by_party.items()
+    }
+    current = {fact.id: fact.status for fact in facts}
+    commitment_level, share_level = commitment_changes(changes, shares, current)
+    by_party = [
+        ((commitment_id, parties[commitment_id][party_id][0]), at, from_status, to_status)
+        for (commitment_id, party_id), at, from_status, to_status in share_level
+        if party_id is not None
     ]
+    return commitment_level, by_party
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,22 +347,25 @@ def comparison_for(user: User, values: Iterable[str], *, today: date) -> list[Ag
 
 def agreements_compared(agreements: list[Agreement], *, today: date) -> list[AgreementComparison]:
     ids = [agreement.pk for agreement in agreements]
-    facts, parties, changes = commitment_facts(ids), commitment_parties(ids), status_changes(ids)
+    facts, parties, recorded = commitment_facts(ids), commitment_parties(ids), status_changes(ids)
     agreement_of = {fact.id: fact.agreement_id for fact in facts}
+    changes, by_party = derived_changes(facts, parties, recorded)
     return [
         _compared(
             agreement,
             [fact for fact in facts if fact.agreement_id == agreement.pk],
             parties,
             [change for change in changes if agreement_of.get(change[0]) == agreement.pk],
+            [change for change in by_party if agreement_of.get(change[0][0]) == agreement.pk],
             today=today,
         )
         for agreement in agreements
     ]
 
 
-def _compared(agreement, facts, parties, changes, *, today) -> AgreementComparison:
-    """One agreement's figures from its commitments' facts, parties and changes."""
+def _compared(agreement, facts, parties, changes, party_changes, *, today) -> AgreementComparison:
+    """One agreement's figures from its commitments' facts, obligations, derived changes and
+    each party's own changes."""
     start = min(agreement.signed_on, today)
     statuses = {fact.id: fact.status for fact in facts}
     themes = {fact.id: theme_of(fact) for fact in facts}
@@ -362,7 +381,7 @@ def _compared(agreement, facts, parties, changes, *, today) -> AgreementComparis
         start=start,
         today=today,
         current=shares,
-        changes=party_changes(changes, parties),
+        changes=party_changes,
         groups_of=lambda share: (share[1],),
     )
     return AgreementComparison(

@@ -75,3 +75,90 @@ def obligation_statuses_as_of(
             if (commitment_id, party) in statuses:
                 statuses[commitment_id, party] = to_status
     return statuses
+
+
+# A status-history replay works on keys: (commitment id, party id) for a party's obligation,
+# (commitment id, None) for a commitment with no obligation (no responsible party).
+ShareKey = tuple[int, int | None]
+
+
+def share_changes(
+    rows, parties_of: dict[int, list[int]]
+) -> list[tuple[ShareKey, datetime, str, str]]:
+    """Status changes `(commitment id, party id, changed_at, from, to)`, in time order, as
+    changes of shares: one naming a party moves that party's share; one naming none (recorded
+    before obligations, or a change of the whole commitment) moves every current party's
+    share of its commitment, or the commitment's own key when it has no obligation. Changes
+    of a party no longer responsible are left out (its share is gone)."""
+    out = []
+    for commitment_id, party_id, at, from_status, to_status in rows:
+        current = parties_of.get(commitment_id)
+        if party_id is None:
+            keys = (
+                [(commitment_id, party) for party in current]
+                if current
+                else [(commitment_id, None)]
+            )
+        elif current and party_id in current:
+            keys = [(commitment_id, party_id)]
+        else:
+            keys = []
+        out.extend((key, at, from_status, to_status) for key in keys)
+    return out
+
+
+def agreement_shares(agreement_ids: list[int]) -> dict[tuple[int, int], str]:
+    """Every obligation of the agreements' commitments: (commitment id, party id) → status.
+    One query."""
+    return {
+        (commitment_id, party_id): status
+        for commitment_id, party_id, status in Obligation.objects.filter(
+            commitment__agreement_id__in=agreement_ids
+        )
+        .order_by()
+        .values_list("commitment_id", "party_id", "status")
+    }
+
+
+def parties_by_commitment(shares) -> dict[int, list[int]]:
+    parties: dict[int, list[int]] = {}
+    for commitment_id, party_id in shares:
+        parties.setdefault(commitment_id, []).append(party_id)
+    return parties
+
+
+def commitment_changes(
+    rows, shares: dict[tuple[int, int], str], current: dict[int, str]
+) -> tuple[list[tuple[int, datetime, str, str]], list[tuple[ShareKey, datetime, str, str]]]:
+    """The commitments' status changes as the services derive them, from the recorded ones:
+    `rows` are `(commitment id, party id, changed_at, from, to)` in time order, `shares`
+    every obligation's status now, `current` every commitment's status now. Each share is
+    replayed from its status before its first change (`share_changes`), and a commitment's
+    status is `derived_status` of its parties' shares (its own key without obligations);
+    a change is listed when it moved the derived status. Returns the commitments' changes
+    `(commitment id, changed_at, from, to)` and the shares' changes."""
+    from ..models.obligations import derived_status
+
+    parties_of = parties_by_commitment(shares)
+    changes = share_changes(rows, parties_of)
+    state: dict[ShareKey, str] = {
+        **shares,
+        **{(pk, None): status for pk, status in current.items() if pk not in parties_of},
+    }
+    for key, _, from_status, _ in reversed(changes):
+        state[key] = from_status
+
+    def status_of(commitment_id: int) -> str:
+        parties = parties_of.get(commitment_id)
+        if parties:
+            return derived_status(state[commitment_id, party] for party in parties)
+        return state[commitment_id, None]
+
+    derived = []
+    for key, at, _, to_status in changes:
+        before = status_of(key[0])
+        state[key] = to_status
+        after = status_of(key[0])
+        if before != after:
+            derived.append((key[0], at, before, after))
+    return derived, changes

@@ -430,17 +430,24 @@ class ScorePoint:
 
 
 def score_history(agreement: Agreement, current: dict[int, str]) -> list[ScorePoint]:
-    """The agreement's score after each day on which a status changed, replayed in one query.
+    """The agreement's score after each day on which a status changed, replayed in two
+    queries (its obligations, its status changes).
 
-    `current` maps each commitment of the agreement to its status now. Every commitment
-    counts from its status before its first recorded change (its current status if it never
-    changed), so the first point is the score before any change.
+    `current` maps each commitment of the agreement to its status now. The commitments'
+    changes are derived from the recorded ones as the services derive a status from its
+    parties' (`obligations.commitment_changes`: a party's own change moves its commitment
+    only as far as the rule says). Every commitment counts from its status before its first
+    change (its current status if it never changed), so the first point is the score before
+    any change.
     """
-    changes = list(
+    from .obligations import agreement_shares, commitment_changes
+
+    rows = (
         StatusChange.objects.filter(commitment__agreement=agreement)
         .order_by("changed_at", "id")
-        .values_list("commitment_id", "changed_at", "from_status", "to_status")
+        .values_list("commitment_id", "party_id", "changed_at", "from_status", "to_status")
     )
+    changes, _ = commitment_changes(rows, agreement_shares([agreement.pk]), current)
     status = statuses_before_changes(current, changes)
     points = [ScorePoint(day=agreement.signed_on, score=_score_of(status.values()) or 0)]
     for commitment_id, changed_at, _, to_status in changes:

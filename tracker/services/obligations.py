@@ -5,7 +5,6 @@ The commitment's `status` column stays the stored, derived value (the figures' t
 it); after obligations exist, only `commitment_derive_status` writes it.
 """
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -24,35 +23,9 @@ from ..models import (
     StatusChange,
     User,
 )
-from ..models.commitments import CLOSED_STATUSES, OPEN_STATUSES, STATUS_WEIGHTS
+from ..models.commitments import CLOSED_STATUSES
+from ..models.obligations import derived_status
 from .history import history_by, text_check
-
-# The order ties are broken in: the vocabulary's own (not started, in progress, stalled, …).
-_ORDER = {status: index for index, status in enumerate(CommitmentStatus.values)}
-
-
-def derived_status(statuses: Iterable[str]) -> str | None:
-    """The commitment's status from its parties' statuses (None when it has no party):
-
-    - every party the same: that status;
-    - every party closed: implemented if any party implemented, else abandoned;
-    - otherwise the least advanced open status, by weight, a tie going to the earlier in
-      the vocabulary (in progress before stalled): a joint commitment is as far as its
-      slowest party still working on it.
-
-    So it is always one of the parties' statuses, and closed only when every party is.
-    """
-    statuses = set(statuses)
-    if not statuses:
-        return None
-    if len(statuses) == 1:
-        return next(iter(statuses))
-    open_ = [status for status in statuses if status in OPEN_STATUSES]
-    if not open_:
-        if CommitmentStatus.IMPLEMENTED in statuses:
-            return CommitmentStatus.IMPLEMENTED.value
-        return CommitmentStatus.ABANDONED.value
-    return min(open_, key=lambda status: (STATUS_WEIGHTS[status], _ORDER[status]))
 
 
 class ObligationConflict(Exception):
