@@ -32,6 +32,7 @@ from .notifications import (
     NotificationSettings,
     ReminderOffset,
 )
+from .rounds import AssessmentRound, RoundKind, RoundReply, RoundState
 from .sources import (
     CommitmentKeywords,
     FeedItem,
@@ -49,6 +50,7 @@ __all__ = [
     "FINAL_DIGEST_STATUSES",
     "Agreement",
     "AgreementStatus",
+    "AssessmentRound",
     "BatchStatus",
     "ChannelKind",
     "Commitment",
@@ -83,6 +85,9 @@ __all__ = [
     "Reliability",
     "ReminderOffset",
     "Role",
+    "RoundKind",
+    "RoundReply",
+    "RoundState",
     "Source",
     "SourceFetch",
     "Stance",

@@ -49,6 +49,14 @@ from .evidence import (
 from .jobs import (
     overdue_scan,
 )
+from .rounds import (
+    round_may_reply,
+    round_open,
+    round_publish,
+    round_reply,
+    round_set_cutoff,
+    round_to_review,
+)
 from .sources import (
     Match,
     NewItem,
@@ -119,6 +127,12 @@ __all__ = [
     "proposal_reject",
     "proposal_retarget",
     "proposals_reject",
+    "round_may_reply",
+    "round_open",
+    "round_publish",
+    "round_reply",
+    "round_set_cutoff",
+    "round_to_review",
     "source_fetch_record",
     "source_save",
     "stats_refresh",
