@@ -110,3 +110,9 @@ def accord(pak, afg, analyst):
         at=moment(datetime.date(2026, 5, 3)),
     )
     return agreement
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    client.force_login(viewer)
+    return client

@@ -23,8 +23,8 @@ class CutoffForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    """A reply about one commitment; the party is chosen by an editor, fixed for a party's
-    representative. The choices come from the round's snapshot."""
+    """A reply about one commitment; the party is chosen by an editor, fixed (`fixed_party`)
+    for a party's representative. The choices come from the round's snapshot."""
 
     commitment_id = forms.TypedChoiceField(label=_("Commitment"), coerce=int)
     party = forms.TypedChoiceField(label=_("For the party"), coerce=int)
@@ -41,16 +41,18 @@ class ReplyForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, snapshot: dict, parties: list[dict], **kwargs):
+    def __init__(self, *args, snapshot: dict, fixed_party: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commitment_id"].choices = [
             (item["id"], f"{item['reference']} {item['title']}"[:120])
             for item in snapshot["commitments"]
         ]
+        parties = snapshot["agreement"]["parties"]
         self.fields["party"].choices = [(party["id"], party["name"]) for party in parties]
-        if len(parties) == 1:
+        if fixed_party is not None:
+            # A representative's own party; the service refuses any other posted.
             self.fields["party"].widget = forms.HiddenInput()
-            self.fields["party"].initial = parties[0]["id"]
+            self.fields["party"].initial = fixed_party
         scale = snapshot["scale"]
         self.fields["recalibrated_score"].choices = [("", _("No change"))] + [
             (points, str(points)) for points in range(scale["min"], scale["max"] + 1)

@@ -87,16 +87,20 @@ def round_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return vary_on_htmx(render(request, template, context))
 
 
-def _reply_parties(user: User, round_: AssessmentRound) -> list[dict]:
-    """The parties the user may reply for: their own, or any as an editor."""
-    parties = round_.snapshot["agreement"]["parties"]
-    if user.has_perm("tracker.add_roundreply"):
-        return parties
-    return [party for party in parties if party["id"] == user.represents_party_id]
+def _may_reply(user: User, round_: AssessmentRound) -> bool:
+    """Editors reply for any party, a representative for theirs, while the round is in review."""
+    if round_.state != RoundState.IN_REVIEW:
+        return False
+    parties = {party["id"] for party in round_.snapshot["agreement"]["parties"]}
+    return user.has_perm("tracker.add_roundreply") or user.represents_party_id in parties
+
+
+def _reply_form(user: User, round_: AssessmentRound, data=None) -> ReplyForm:
+    fixed = None if user.has_perm("tracker.add_roundreply") else user.represents_party_id
+    return ReplyForm(data, snapshot=round_.snapshot, fixed_party=fixed)
 
 
 def _context(user: User, round_: AssessmentRound, forms: dict) -> dict:
-    reply_parties = _reply_parties(user, round_) if round_.state == RoundState.IN_REVIEW else []
     may_edit = user.has_perm(EDIT) and round_.state != RoundState.PUBLISHED
     others = round_.agreement.rounds.exclude(pk=round_.pk).order_by("number")
     return {
@@ -107,7 +111,7 @@ def _context(user: User, round_: AssessmentRound, forms: dict) -> dict:
         "cutoff_form": forms.get("cutoff_form")
         or (CutoffForm(initial={"cutoff": round_.cutoff}) if may_edit else None),
         "reply_form": forms.get("reply_form")
-        or (ReplyForm(snapshot=round_.snapshot, parties=reply_parties) if reply_parties else None),
+        or (_reply_form(user, round_) if _may_reply(user, round_) else None),
         "action_error": forms.get("error"),
         "other_rounds": others,
         "formats": output.FORMATS,
@@ -147,10 +151,9 @@ def _step(service, done: str):
 
 
 def _reply(request: HttpRequest, round_: AssessmentRound) -> tuple[dict, str]:
-    parties = _reply_parties(request.user, round_)
-    if not parties:
+    if not (_may_reply(request.user, round_) or round_.state == RoundState.PUBLISHED):
         raise PermissionDenied(_("You may reply only for the party you represent."))
-    form = ReplyForm(request.POST, snapshot=round_.snapshot, parties=parties)
+    form = _reply_form(request.user, round_, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:
