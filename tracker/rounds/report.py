@@ -61,6 +61,11 @@ class Report:
     methodology: dict
 
 
+def report_of(round_: AssessmentRound) -> Report:
+    """The round's report, its replies read in one query, in the order they were made."""
+    return round_report(round_, list(round_.replies.select_related("by").order_by("at", "id")))
+
+
 def round_report(round_: AssessmentRound, replies: list[RoundReply]) -> Report:
     """The round as its page and its report show it."""
     snapshot = round_.snapshot

@@ -20,7 +20,7 @@ from ..models import AssessmentRound, Party, RoundState, User
 from ..rounds import output
 from ..rounds.compare import rounds_compared
 from ..rounds.forms import CutoffForm, ReplyForm, RoundOpenForm
-from ..rounds.report import round_report
+from ..rounds.report import report_of
 from .common import get_agreement_for_user, member_required, vary_on_htmx
 
 EDIT = "tracker.change_assessmentround"
@@ -32,11 +32,6 @@ def _get_round_for_user(user: User, slug: str, number: int) -> AssessmentRound:
     return get_object_or_404(
         AssessmentRound.objects.select_related("agreement"), agreement=agreement, number=number
     )
-
-
-def _report(round_: AssessmentRound):
-    replies = list(round_.replies.select_related("by").order_by("at", "id"))
-    return round_report(round_, replies)
 
 
 @member_required
@@ -106,7 +101,7 @@ def _context(user: User, round_: AssessmentRound, forms: dict) -> dict:
     return {
         "round": round_,
         "agreement": round_.agreement,
-        "report": _report(round_),
+        "report": report_of(round_),
         "may_edit": may_edit,
         "cutoff_form": forms.get("cutoff_form")
         or (CutoffForm(initial={"cutoff": round_.cutoff}) if may_edit else None),
@@ -195,7 +190,7 @@ def round_report_file(request: HttpRequest, slug: str, number: int, fmt: str) ->
     if fmt not in output.FORMATS:
         raise Http404
     round_ = _get_round_for_user(request.user, slug, number)
-    report = _report(round_)
+    report = report_of(round_)
     response = HttpResponse(output.report_file(report, fmt), content_type=output.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = (
         f'attachment; filename="{output.report_filename(report, fmt)}"'
@@ -212,8 +207,8 @@ def round_compare(request: HttpRequest, slug: str, number: int, other: int) -> H
     earlier, later = sorted((first, second), key=lambda r: r.number)
     context = {
         "agreement": first.agreement,
-        "earlier": _report(earlier),
-        "later": _report(later),
+        "earlier": report_of(earlier),
+        "later": report_of(later),
     }
     context["moves"] = rounds_compared(context["earlier"], context["later"])
     return render(request, "tracker/round_compare.html", context)

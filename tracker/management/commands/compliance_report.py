@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from tracker.models import AssessmentRound
+from tracker.rounds.output import FORMATS, report_file
+from tracker.rounds.report import report_of
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the compliance report of an agreement's assessment round as PDF, XLSX or CSV "
+        "(docs/rounds.md): what the round's page offers for download."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("slug", help="the agreement")
+        parser.add_argument("--round", type=int, required=True, dest="number", help="its number")
+        parser.add_argument("--format", choices=FORMATS, default="pdf")
+        parser.add_argument("-o", "--output", required=True, help="the file to write")
+
+    def handle(self, *args, slug: str, number: int, format: str, output: str, **options):
+        found = AssessmentRound.objects.select_related("agreement")
+        round_ = found.filter(agreement__slug=slug, number=number).first()
+        if round_ is None:
+            raise CommandError(f"The agreement “{slug}” has no round {number}.")
+        content = report_file(report_of(round_), format)
+        with open(output, "wb") as file:
+            file.write(content)
+        self.stdout.write(f"Wrote round {number} of “{slug}” as {format.upper()} to {output}.")
