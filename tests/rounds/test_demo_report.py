@@ -75,3 +75,8 @@ def test_the_command_writes_xlsx_and_csv(demo, tmp_path):
 def test_the_command_refuses_a_round_that_does_not_exist(demo, tmp_path):
     with pytest.raises(CommandError, match="has no round 2"):
         call_command("compliance_report", SLUG, "--round", "2", "-o", str(tmp_path / "x.pdf"))
+
+
+def test_without_a_file_the_command_writes_to_standard_output(demo, capsysbinary):
+    call_command("compliance_report", SLUG, "--round", "1", "--format", "csv")
+    assert capsysbinary.readouterr().out.decode("utf-8-sig").startswith("round,cutoff,reference")

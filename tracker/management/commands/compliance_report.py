@@ -1,3 +1,5 @@
+import sys
+
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker.models import AssessmentRound
@@ -15,14 +17,17 @@ class Command(BaseCommand):
         parser.add_argument("slug", help="the agreement")
         parser.add_argument("--round", type=int, required=True, dest="number", help="its number")
         parser.add_argument("--format", choices=FORMATS, default="pdf")
-        parser.add_argument("-o", "--output", required=True, help="the file to write")
+        parser.add_argument("-o", "--output", help="a file to write (default: standard output)")
 
-    def handle(self, *args, slug: str, number: int, format: str, output: str, **options):
+    def handle(self, *args, slug: str, number: int, format: str, output: str | None, **options):
         found = AssessmentRound.objects.select_related("agreement")
         round_ = found.filter(agreement__slug=slug, number=number).first()
         if round_ is None:
             raise CommandError(f"The agreement “{slug}” has no round {number}.")
         content = report_file(report_of(round_), format)
+        if not output:
+            sys.stdout.buffer.write(content)
+            return
         with open(output, "wb") as file:
             file.write(content)
         self.stdout.write(f"Wrote round {number} of “{slug}” as {format.upper()} to {output}.")
