@@ -18,8 +18,6 @@ from .agreements import Agreement, Party
 from .base import TrackerModel
 from .limits import limited_text
 
-REPLY = 5_000  # a party's reply to a round, per commitment
-
 
 class RoundKind(models.TextChoices):
     INTERIM = "interim", _("Interim")
@@ -103,7 +101,7 @@ class RoundReply(TrackerModel):
     # live commitment, which may since have been deleted.
     commitment_id = models.PositiveBigIntegerField()
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
-    text = limited_text(_("reply"), limit=REPLY)
+    text = limited_text(_("reply"), limit=limits.REPLY)
     recalibrated_score = models.SmallIntegerField(_("recalibrated score"), null=True, blank=True)
     recalibration_reason = limited_text(_("why the score changes"), limit=limits.REASON, blank=True)
     by = models.ForeignKey(

@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..forms import DATE_INPUT
 from ..models import RoundKind
-from ..models.limits import REASON
-from ..models.rounds import REPLY
+from ..models.limits import REASON, REPLY
 
 
 class RoundOpenForm(forms.Form):
