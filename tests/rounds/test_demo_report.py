@@ -78,5 +78,10 @@ def test_the_command_refuses_a_round_that_does_not_exist(demo, tmp_path):
 
 
 def test_without_a_file_the_command_writes_to_standard_output(demo, capsysbinary):
-    call_command("compliance_report", SLUG, "--round", "1", "--format", "csv")
+    call_command("compliance_report", SLUG, "--round", "1")
     assert capsysbinary.readouterr().out.decode("utf-8-sig").startswith("round,cutoff,reference")
+
+
+def test_the_format_follows_the_files_suffix(demo, tmp_path):
+    call_command("compliance_report", SLUG, "--round", "1", "-o", str(tmp_path / "r.pdf"))
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
