@@ -90,6 +90,7 @@ def test_the_xlsx_holds_the_obligations_the_evidence_and_the_replies(published):
     obligations = list(workbook["Obligations"].values)
     assert len(obligations) == 5
     assert obligations[1][7] == "Afghanistan"
+    assert obligations[1][1] == datetime.datetime(2026, 4, 1)  # a date cell
     evidence = list(workbook["Evidence"].values)
     assert evidence[1][4] == "B2"
     assert evidence[1][9] == "https://dawn.example/patrol"

@@ -6,6 +6,7 @@ and refuses every other address, so a source's URL in the report stays a link on
 
 import csv
 import io
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -24,6 +25,8 @@ from .report import (
 )
 
 FORMATS = ("pdf", "xlsx", "csv")
+# The columns that hold a day (ISO text in the snapshot and the CSV): date cells in the XLSX.
+DATE_COLUMNS = {"cutoff", "due_on", "last_change_on", "happened_on", "logged_on"}
 CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX_TYPE, "csv": "text/csv; charset=utf-8"}
 STYLESHEETS = ("css/print.css", "css/report.css")
 
@@ -84,7 +87,10 @@ def report_xlsx(report: Report) -> bytes:
         sheet = workbook.create_sheet(title)
         sheet.freeze_panes = "A2"
         sheet.append([_heading(sheet, name, bold) for name in columns])
+        dates = [index for index, name in enumerate(columns) if name in DATE_COLUMNS]
         for row in rows:
+            for index in dates:
+                row[index] = date.fromisoformat(row[index]) if row[index] else None
             sheet.append([_xlsx_cell(cell) for cell in row])
     content = io.BytesIO()
     workbook.save(content)
