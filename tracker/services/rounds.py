@@ -27,7 +27,7 @@ def _check_cutoff(agreement: Agreement, cutoff: date) -> None:
 
 def _locked(round_: AssessmentRound) -> AssessmentRound:
     """The round's row, locked, read afresh: its state is the one that counts."""
-    locked = AssessmentRound.objects.select_for_update().select_related("agreement")
+    locked = AssessmentRound.objects.select_for_update(of=("self",)).select_related("agreement")
     return locked.get(pk=round_.pk)
 
 
