@@ -63,6 +63,8 @@ def round_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @member_required
 def round_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """A round's page, and its actions as POSTs (`ACTIONS`): who may do what is checked by
+    each action and again by its service; a refusal is shown on the page, never a 500."""
     round_ = _get_round_for_user(request.user, slug, number)
     forms, done = {}, ""
     if request.method == "POST":
