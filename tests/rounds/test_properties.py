@@ -1,15 +1,19 @@
 """Hypothesis throws generated input at the rounds' forms and services: the answer is never
 a 500, and a refused reply writes nothing."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tracker import services
-from tracker.models import Commitment, RoundReply
+from tracker.models import Commitment, CommitmentStatus, RoundReply
+from tracker.rounds.snapshot import build_round_snapshot
 
-from .conftest import CUTOFF
+from ..factories import CommitmentFactory
+from .conftest import CUTOFF, moment
 
 FUZZ = settings(
     max_examples=40,
@@ -90,3 +94,36 @@ def test_a_reply_is_recorded_whole_or_refused_with_nothing_written(
         made.refresh_from_db()
         assert made.text == reply.strip()
         assert made.recalibrated_score == score
+
+
+@FUZZ
+@given(
+    moves=st.lists(
+        st.tuples(st.integers(0, 120), st.sampled_from(list(CommitmentStatus))),
+        max_size=6,
+    ),
+    cutoff_day=st.integers(0, 130),
+)
+def test_the_frozen_status_is_the_history_replayed_to_the_cutoff(
+    accord, analyst, moves, cutoff_day
+):
+    """Whatever the history, each party's frozen status is the commitment's status at the
+    end of the cut-off day: the last move by then, else the status before the first move."""
+    start = datetime.date(2026, 2, 1)
+    commitment = CommitmentFactory(agreement=accord)
+    initial, status, history = commitment.status, commitment.status, []
+    for offset, wanted in sorted(moves, key=lambda move: move[0]):
+        if wanted == status:
+            continue
+        day = start + datetime.timedelta(days=offset)
+        services.commitment_set_status(
+            commitment=commitment, status=wanted, reason="moved", by=analyst, at=moment(day)
+        )
+        status = wanted
+        history.append((day, wanted))
+    cutoff = start + datetime.timedelta(days=cutoff_day)
+    expected = next((s for day, s in reversed(history) if day <= cutoff), initial)
+    item = next(
+        i for i in build_round_snapshot(accord, cutoff)["commitments"] if i["id"] == commitment.pk
+    )
+    assert {party["status"] for party in item["parties"]} == {expected}
