@@ -27,10 +27,15 @@ ARGS = [
 ]
 PAGES = {
     "overview": "/",
+    "round": "/agreements/pak-afg-counter-terrorism/rounds/1/",
     "agreement": "/agreements/pak-afg-counter-terrorism/",
     "commitment": None,  # the first overdue commitment, found on the overview
 }
 
+
+# The compliance report of the demo's round 1 (issue 21): its first pages, drawn by pypdfium2.
+REPORT_PAGES = 3
+REPORT = tuple(f"report-page-{n}" for n in range(1, REPORT_PAGES + 1))
 
 # The public pages (issue 22): the agreement as anyone reads it, and its card in another site.
 PUBLIC = ("public-agreement", "public-embed")
@@ -72,6 +77,10 @@ def main() -> None:
     python = sys.executable
     for command in (["migrate", "-v0"], ["load_demo"]):
         subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    if not only or only & set(REPORT):
+        _draw_report(python, env, Path(var) / "report.pdf")
+    if only and not only - set(REPORT):
+        return
     server = subprocess.Popen(
         [python, "manage.py", "runserver", "--noreload", f"127.0.0.1:{PORT}"],
         cwd=ROOT,
@@ -117,7 +126,8 @@ def _photograph(base: str, only: set[str], env: dict) -> None:
             if only and name not in only:
                 continue
             page.goto(base + path)
-            page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+            # The round's page is long (a section per commitment): its head and table suffice.
+            page.screenshot(path=str(OUT / f"{name}.png"), full_page=name != "round")
             print(f"wrote {OUT / f'{name}.png'}")
         if not only or "agreement-phone" in only:
             # A phone: the agreement's commitments as one card per row.
@@ -137,6 +147,24 @@ def _photograph_compare(base: str, page, env: dict) -> None:
     page.goto(f"{base}/compare/?a=pak-afg-counter-terrorism&a={COMPARED}")
     page.screenshot(path=str(OUT / "compare.png"), full_page=True)
     print(f"wrote {OUT / 'compare.png'}")
+
+
+def _draw_report(python: str, env: dict, pdf: Path) -> None:
+    """The demo round's compliance report, written by its command, its first pages as PNG."""
+    import pypdfium2
+
+    command = ["compliance_report", "pak-afg-counter-terrorism", "--round", "1"]
+    subprocess.run(
+        [python, "manage.py", *command, "--format", "pdf", "-o", str(pdf)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    document = pypdfium2.PdfDocument(str(pdf))
+    for number in range(1, REPORT_PAGES + 1):
+        image = document[number - 1].render(scale=1.5).to_pil()
+        image.save(OUT / f"report-page-{number}.png")
+        print(f"wrote {OUT / f'report-page-{number}.png'}")
 
 
 def _photograph_public(base: str, page, names: set[str]) -> None:

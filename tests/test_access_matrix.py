@@ -7,6 +7,7 @@ team: the viewer, analyst and editor are members; the outsider (an analyst) is n
 sees everything.
 """
 
+import datetime
 import io
 from dataclasses import dataclass, field
 
@@ -121,6 +122,12 @@ def _decide() -> Expect:
     return Expect(302, {"anonymous": 302, "norole": 403, "viewer": 403, "outsider": 404})
 
 
+def _round_editors(ok: int) -> Expect:
+    """A round's actions: editors and admins; the outsider cannot find the round."""
+    by_role = {"anonymous": 302, "norole": 403, "outsider": 404, "editor": ok, "admin": ok}
+    return Expect(403, by_role)
+
+
 def _evidence_post(world):
     return {"action": "log-evidence", "summary": "Seen", "stance": "context",
             "reliability": "F", "credibility": "6"}  # fmt: skip
@@ -162,6 +169,29 @@ EXPECTED: dict[str, Entry] = {
     ),
     "tracker:agreement-inbox": Entry(
         _url("tracker:agreement-inbox", slug=_slug), restricted(), _decide(), _reject_post
+    ),
+    # Assessment rounds (issue 21): round 1 published, round 2 open.
+    "tracker:round-list": Entry(
+        _url("tracker:round-list", slug=_slug),
+        restricted(),
+        _round_editors(200),  # the form's refusal: round 2 is not yet published
+        lambda world: {"kind": "interim", "cutoff": "2026-06-01"},
+    ),
+    "tracker:round-detail": Entry(
+        lambda world: reverse("tracker:round-detail", args=[_slug(world), 2]),
+        restricted(),
+        _round_editors(302),
+        lambda world: {"action": "to-review"},
+    ),
+    "tracker:round-report": Entry(
+        lambda world: reverse("tracker:round-report", args=[_slug(world), 1, "csv"]),
+        restricted(),
+        read_only(),
+    ),
+    "tracker:round-compare": Entry(
+        lambda world: reverse("tracker:round-compare", args=[_slug(world), 1, 2]),
+        restricted(),
+        read_only(),
     ),
     "tracker:search": Entry(_url("tracker:search"), page(), read_only()),
     "tracker:draft": Entry(_url("tracker:draft"), editors_only(), editors_only(), lambda w: {}),
@@ -401,6 +431,7 @@ def world(settings, tmp_path):
     )
     source = WatchedSource.objects.create(name="News", feed_url="https://news.example/feed")
     services.items_record(source=source, item=item, at=timezone.now())
+    _rounds(agreement, users["admin"])
     return {
         "users": users,
         "agreement": agreement,
@@ -410,6 +441,17 @@ def world(settings, tmp_path):
         "proposal": commitment.proposals.get(),
         "source": source,
     }
+
+
+def _rounds(agreement, admin) -> None:
+    first = services.round_open(
+        agreement=agreement, kind="interim", cutoff=datetime.date(2026, 3, 1), by=admin
+    )
+    services.round_to_review(round_=first, by=admin)
+    services.round_publish(round_=first, by=admin)
+    services.round_open(
+        agreement=agreement, kind="final", cutoff=datetime.date(2026, 6, 1), by=admin
+    )
 
 
 def _client(client, world, role: str, entry: Entry):

@@ -154,6 +154,7 @@ def _with_options(command: str, out_dir: Path) -> str:
         "NAME": "editor",
         "SLUG …": "pak-afg-counter-terrorism",
         "json|yaml": "yaml",
+        "pdf|xlsx|csv": "xlsx",
         "YYYY-MM-DD": datetime.date.today().isoformat(),
         "YYYY-Www": "2026-W48",
     }

@@ -680,5 +680,8 @@ class DigestDeliveryAdmin(ReadOnlyMixin, LargeTableMixin, admin.ModelAdmin):
 # Watched sources, their runs and the commitments' keywords (issue 20).
 from . import admin_sources  # noqa: E402, F401
 
+# Assessment rounds and their replies, read-only (issue 21).
+from .admin_rounds import AssessmentRoundAdmin  # noqa: E402, F401
+
 # Notifications' channels and delivery log (issue 23), registered from their package.
 from .notifications import admin as notifications_admin  # noqa: E402, F401

@@ -20,6 +20,8 @@ _READ = [
     "view_watchedsource",
     "view_feeditem",
     "view_proposal",
+    "view_assessmentround",
+    "view_roundreply",
 ]
 _ANALYST = ["add_evidence", "change_evidence", "add_statuschange"]
 _EDITOR = [
@@ -50,6 +52,9 @@ _EDITOR = [
     "add_commitmentkeywords",
     "change_commitmentkeywords",
     "delete_commitmentkeywords",
+    "add_assessmentround",
+    "change_assessmentround",
+    "add_roundreply",
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str] | None] = {

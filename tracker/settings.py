@@ -500,6 +500,9 @@ LOGGING = {
         # (notifications, issue 23): never below warnings, whatever LOG_LEVEL says.
         "apprise": {"level": "WARNING"},
         "urllib3": {"level": "WARNING"},
+        # WeasyPrint logs each step of each compliance report (issue 21) at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

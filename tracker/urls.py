@@ -26,6 +26,7 @@ from .views import (
     public,
     public_embed,
     public_feeds,
+    rounds,
     search,
     source_webhook,
 )
@@ -57,6 +58,19 @@ app_patterns = [
         "agreements/<slug:slug>/export.json", agreements.agreement_export, name="agreement-export"
     ),
     path("import/", imports.import_page, name="import"),
+    # Assessment rounds and the compliance report (issue 21)
+    path("agreements/<slug:slug>/rounds/", rounds.round_list, name="round-list"),
+    path("agreements/<slug:slug>/rounds/<int:number>/", rounds.round_detail, name="round-detail"),
+    path(
+        "agreements/<slug:slug>/rounds/<int:number>/report.<str:fmt>",
+        rounds.round_report_file,
+        name="round-report",
+    ),
+    path(
+        "agreements/<slug:slug>/rounds/<int:number>/compare/<int:other>/",
+        rounds.round_compare,
+        name="round-compare",
+    ),
     path("calendar/<slug:token>.ics", calendar.calendar_feed, name="calendar-feed"),
     path("feed/<slug:token>.atom", followed_feed.followed_feed, name="followed-feed"),
     path("account/calendar/", calendar.calendar_settings, name="calendar-settings"),

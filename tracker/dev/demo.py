@@ -3,8 +3,9 @@
 One source: the agreement is `docs/examples/pak-afg.yaml`, imported through the importer as
 any file is. The file is dated as if loaded on `EXAMPLE_DAY`; every date in it is moved by
 as many days as today is after that, so that whenever it is loaded the demo has overdue,
-due-soon and implemented commitments. The agreement is public (its pages under /public/).
-Loading it again changes nothing.
+due-soon and implemented commitments. The agreement is public (its pages under /public/), and
+has a published interim assessment round 1, cut off four weeks ago, with a reply from
+Afghanistan's representative (docs/rounds.md). Loading it again changes nothing.
 """
 
 import re
@@ -19,7 +20,7 @@ from django.utils import timezone
 from .. import services
 from ..import_files import read_document
 from ..importer import run_import
-from ..models import Agreement, Role, User
+from ..models import Agreement, Party, Role, RoundKind, User
 
 SLUG = "pak-afg-counter-terrorism"
 FOLLOW_UP = "Follow-up meeting on benchmarks and timelines"
@@ -42,6 +43,9 @@ DATE_KEYS = {"signed_on", "published_on", "date", "occurred_on", "source_date"}
 MOMENT_KEYS = {"at", "logged_at", "retracted_at"}
 TIMELINE_KEYS = {"timeline", "from_timeline"}
 BY_DAY = re.compile(r"by (\d{1,2} \w+ \d{4})")
+# Afghanistan's representative, who replies to the assessment rounds for Afghanistan.
+REPRESENTATIVE = ("afg-rep", "AFG", "afg-rep-demo")
+ROUND_CUTOFF_DAYS = 28
 
 
 def load_demo(*, today: date | None = None) -> tuple[bool, list[tuple[str, str, str]]]:
@@ -50,15 +54,62 @@ def load_demo(*, today: date | None = None) -> tuple[bool, list[tuple[str, str, 
     with transaction.atomic():
         users = _users()
         if Agreement.objects.filter(slug=SLUG).exists():
-            return False, users
+            return False, users + _representative()
         editor = User.objects.get(username="editor")
         run_import(demo_document(today), file_name=EXAMPLE.name, by=editor)
         # Public (issue 22), so that the demo shows /public/, its feeds and its card.
         agreement = Agreement.objects.get(slug=SLUG)
         agreement.is_public = True
         services.agreement_save(agreement=agreement, parties=agreement.parties.all(), by=editor)
+        users += _representative()
+        _published_round(agreement, editor, today)
     services.overdue_scan(today=today)
     return True, users
+
+
+def _representative() -> list[tuple[str, str, str]]:
+    """Afghanistan's representative: a viewer who replies to rounds for Afghanistan."""
+    username, code, password = REPRESENTATIVE
+    party = Party.objects.filter(code=code).first()
+    if party is None:
+        return []
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"email": f"{username}@example.org", "represents_party": party}
+    )
+    if created:
+        user.set_password(password)
+        user.save()
+        user.groups.add(Group.objects.get(name=Role.VIEWER.label))
+    return [(username, f"{Role.VIEWER.label}, replies for {party.name}", password)]
+
+
+def _published_round(agreement: Agreement, editor: User, today: date) -> None:
+    """Round 1, interim, cut off four weeks ago: reviewed, replied to by Afghanistan's
+    representative about the joint border patrols, and published."""
+    round_ = services.round_open(
+        agreement=agreement,
+        kind=RoundKind.INTERIM,
+        cutoff=today - timedelta(days=ROUND_CUTOFF_DAYS),
+        by=editor,
+    )
+    services.round_to_review(round_=round_, by=editor)
+    representative = User.objects.get(username=REPRESENTATIVE[0])
+    patrols = next(
+        item
+        for item in round_.snapshot["commitments"]
+        if item["title"] == "Create joint border patrols"
+    )
+    services.round_reply(
+        round_=round_,
+        commitment_id=patrols["id"],
+        party=representative.represents_party,
+        text="Afghan border police joined the first patrols near Torkham; two of the four "
+        "agreed sectors are patrolled jointly.",
+        recalibrated_score=2,
+        recalibration_reason="Two of the four sectors are patrolled: partly implemented.",
+        by=representative,
+    )
+    services.round_publish(round_=round_, by=editor)
 
 
 def demo_document(today: date) -> dict:

@@ -33,6 +33,7 @@ from .notifications import (
     ReminderOffset,
 )
 from .obligations import Obligation
+from .rounds import AssessmentRound, RoundKind, RoundReply, RoundState
 from .sources import (
     CommitmentKeywords,
     FeedItem,
@@ -50,6 +51,7 @@ __all__ = [
     "FINAL_DIGEST_STATUSES",
     "Agreement",
     "AgreementStatus",
+    "AssessmentRound",
     "BatchStatus",
     "ChannelKind",
     "Commitment",
@@ -85,6 +87,9 @@ __all__ = [
     "Reliability",
     "ReminderOffset",
     "Role",
+    "RoundKind",
+    "RoundReply",
+    "RoundState",
     "Source",
     "SourceFetch",
     "Stance",

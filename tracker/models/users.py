@@ -56,6 +56,15 @@ class User(AbstractUser):
     followed_agreements = models.ManyToManyField(
         "tracker.Agreement", related_name="followers", blank=True
     )
+    # A party's representative replies to assessment rounds for this party alone (issue 21).
+    represents_party = models.ForeignKey(
+        "tracker.Party",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="representatives",
+        help_text="Replies to assessment rounds in review for this party, and no other.",
+    )
 
     class Meta:
         db_table = "tracker_user"

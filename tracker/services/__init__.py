@@ -57,6 +57,14 @@ from .obligations import (
     derived_status,
     obligation_set_status,
 )
+from .rounds import (
+    round_may_reply,
+    round_open,
+    round_publish,
+    round_reply,
+    round_set_cutoff,
+    round_to_review,
+)
 from .sources import (
     Match,
     NewItem,
@@ -133,6 +141,12 @@ __all__ = [
     "proposal_reject",
     "proposal_retarget",
     "proposals_reject",
+    "round_may_reply",
+    "round_open",
+    "round_publish",
+    "round_reply",
+    "round_set_cutoff",
+    "round_to_review",
     "source_fetch_record",
     "source_save",
     "stats_refresh",

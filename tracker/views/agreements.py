@@ -94,6 +94,7 @@ def _summary(agreement, today) -> dict:
         "milestones": agreement.milestones.all(),
         "holidays": agreement.holidays.all(),
         "sources": agreement.sources.all(),
+        "rounds": agreement.rounds.order_by("number"),
     }
 
 

@@ -1,0 +1,252 @@
+"""A round's frozen data: `build_round_snapshot(agreement, cutoff)`, the one function that
+writes it (docs/rounds.md has the schema, `SCHEMA` its version).
+
+Each part is a small function over the whole agreement, so that the obligations per party
+and the completion criteria (issue 21, items 1 and 2) replace one function each:
+`party_statuses_as_of` (by `selectors.obligation_statuses_as_of`), `last_changes_as_of`,
+`criteria_as_of`, `verifiable` and `score_of_status` (by the agreement's score rule). Every
+part reads a constant number of queries, whatever the agreement's size.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from ..deadlines import TimelineKind
+from ..models import Agreement, Commitment, CommitmentStatus, Evidence, StatusChange
+from ..models.commitments import MAX_WEIGHT, STATUS_WEIGHTS
+
+SCHEMA = 1
+PAM = "pam"
+
+
+def day_end(cutoff: date) -> datetime:
+    """The first moment after the cut-off day, in the site's time zone: what happened on the
+    cut-off day counts."""
+    return timezone.make_aware(datetime.combine(cutoff + timedelta(days=1), time.min))
+
+
+def build_round_snapshot(agreement: Agreement, cutoff: date) -> dict:
+    """The agreement as it stood at the end of `cutoff`: each commitment with its wording, its
+    criteria, each responsible party's status and score, and its evidence, with the scores."""
+    rule = score_rule(agreement)
+    parties = list(agreement.parties.order_by("name"))
+    commitments = list(
+        agreement.commitments.order_by("sort_key", "id")
+        .select_related("deadline_milestone")
+        .prefetch_related("responsible_parties")
+    )
+    statuses = party_statuses_as_of(agreement, cutoff)
+    changes = last_changes_as_of(agreement, cutoff)
+    criteria = criteria_as_of(agreement, cutoff)
+    evidence = evidence_as_of(agreement, cutoff)
+    items = []
+    for commitment in commitments:
+        counted = verifiable(commitment)
+        items.append(
+            {
+                "id": commitment.pk,
+                "reference": commitment.reference,
+                "title": commitment.title,
+                "description": commitment.description,
+                "theme": commitment.theme,
+                "timeline_wording": commitment.timeline_wording,
+                "due_on": _day(commitment.due_on),
+                "verifiable": counted,
+                "criteria": criteria.get(commitment.pk, []),
+                "parties": [
+                    _party_entry(commitment, party.pk, statuses, changes, rule)
+                    for party in sorted(commitment.responsible_parties.all(), key=_by_name)
+                ],
+                "evidence": evidence.get(commitment.pk, []),
+            }
+        )
+    return {
+        "schema": SCHEMA,
+        "agreement": {
+            "slug": agreement.slug,
+            "title": agreement.title,
+            "signed_on": _day(agreement.signed_on),
+            "parties": [{"id": p.pk, "name": p.name, "short": p.code} for p in parties],
+        },
+        "cutoff": _day(cutoff),
+        "score_rule": rule,
+        "scale": scale_of(rule),
+        "commitments": items,
+        "scores": snapshot_scores(items, [p.pk for p in parties], scale_of(rule)),
+    }
+
+
+def _by_name(party) -> str:
+    return party.name
+
+
+def _party_entry(commitment, party_id: int, statuses: dict, changes: dict, rule: str) -> dict:
+    status = statuses.get((commitment.pk, party_id), commitment.status)
+    return {
+        "party_id": party_id,
+        "status": status,
+        "score": score_of_status(rule, status),
+        "last_change": changes.get((commitment.pk, party_id)),
+    }
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def score_rule(agreement: Agreement) -> str:
+    """The agreement's score rule; PAM's 0–3 until agreements choose theirs (item 2)."""
+    return getattr(agreement, "score_rule", None) or PAM
+
+
+def scale_of(rule: str) -> dict:
+    """The rule's levels, points and bounds, for the scores and the methodology appendix."""
+    levels = [
+        {"status": status.value, "label": str(status.label), "points": STATUS_WEIGHTS[status]}
+        for status in CommitmentStatus
+    ]
+    return {
+        "rule": rule,
+        "name": "Peace Accords Matrix",
+        "min": 0,
+        "max": MAX_WEIGHT,
+        "levels": levels,
+    }
+
+
+def score_of_status(rule: str, status: str) -> int:
+    """A status's points on the rule's scale (PAM: `STATUS_WEIGHTS`, 0–3)."""
+    return STATUS_WEIGHTS.get(status, 0)
+
+
+def percent(points: list[int], scale: dict) -> int | None:
+    """Scores shown in percent of the scale's range; None when nothing is scored."""
+    if not points:
+        return None
+    low, high = scale["min"], scale["max"]
+    return round(100 * sum(p - low for p in points) / ((high - low) * len(points)))
+
+
+def snapshot_scores(items: list[dict], party_ids: list[int], scale: dict, overrides=None) -> dict:
+    """The overall score and each party's, over the verifiable commitments' obligations; a
+    recalibrated score (`overrides[(commitment_id, party_id)]`) replaces the frozen one."""
+    overrides = overrides or {}
+    by_party: dict[int, list[int]] = {party_id: [] for party_id in party_ids}
+    overall = []
+    for item in items:
+        if not item["verifiable"]:
+            continue
+        for entry in item["parties"]:
+            score = overrides.get((item["id"], entry["party_id"]), entry["score"])
+            overall.append(score)
+            by_party.setdefault(entry["party_id"], []).append(score)
+    return {
+        "overall": percent(overall, scale),
+        "by_party": {
+            str(party_id): percent(scores, scale) for party_id, scores in by_party.items()
+        },
+    }
+
+
+def verifiable(commitment: Commitment) -> bool:
+    """Whether the commitment can be checked: it has a due date, or is pending or recurring
+    (item 2 adds: or has criteria)."""
+    return (
+        commitment.due_on is not None
+        or commitment.is_pending
+        or commitment.timeline_kind == TimelineKind.RECURRING
+    )
+
+
+def _history(agreement: Agreement) -> dict[int, list]:
+    """Each commitment's status changes, in time order (one query)."""
+    changes: dict[int, list] = {}
+    rows = StatusChange.objects.filter(commitment__agreement=agreement).order_by("changed_at", "id")
+    for change in rows.only(
+        "commitment_id", "from_status", "to_status", "changed_at", "reason", "evidence_id"
+    ):
+        changes.setdefault(change.commitment_id, []).append(change)
+    return changes
+
+
+def _status_as_of(changes: list, current: str, end: datetime) -> str:
+    before = [change for change in changes if change.changed_at < end]
+    if before:
+        return before[-1].to_status
+    if changes:
+        return changes[0].from_status
+    return current
+
+
+def party_statuses_as_of(agreement: Agreement, cutoff: date) -> dict[tuple[int, int], str]:
+    """{(commitment id, party id): status at the end of the cut-off day}. Until obligations
+    per party exist, each responsible party has the commitment's status, replayed from its
+    history: the last change by then, else where the first later change started, else the
+    status now."""
+    end = day_end(cutoff)
+    history = _history(agreement)
+    links = Commitment.responsible_parties.through.objects.filter(
+        commitment__agreement=agreement
+    ).values_list("commitment_id", "party_id", "commitment__status")
+    return {
+        (commitment_id, party_id): _status_as_of(history.get(commitment_id, []), status, end)
+        for commitment_id, party_id, status in links
+    }
+
+
+def last_changes_as_of(agreement: Agreement, cutoff: date) -> dict[tuple[int, int], dict]:
+    """{(commitment id, party id): the last status change by the cut-off day}, as
+    {"on", "reason", "evidence_id"}; absent when there was none."""
+    end = day_end(cutoff)
+    history = _history(agreement)
+    links = Commitment.responsible_parties.through.objects.filter(
+        commitment__agreement=agreement
+    ).values_list("commitment_id", "party_id")
+    found = {}
+    for commitment_id, party_id in links:
+        before = [c for c in history.get(commitment_id, []) if c.changed_at < end]
+        if before:
+            change = before[-1]
+            found[(commitment_id, party_id)] = {
+                "on": timezone.localdate(change.changed_at).isoformat(),
+                "reason": change.reason,
+                "evidence_id": change.evidence_id,
+            }
+    return found
+
+
+def criteria_as_of(agreement: Agreement, cutoff: date) -> dict[int, list[dict]]:
+    """{commitment id: [{"text", "met_on", "evidence_id"}]}: none until criteria exist."""
+    return {}
+
+
+def evidence_as_of(agreement: Agreement, cutoff: date) -> dict[int, list[dict]]:
+    """{commitment id: its evidence as it stood at the cut-off}: logged by the end of the day
+    and not retracted by then (retracted later, it counts as it was)."""
+    end = day_end(cutoff)
+    rows = (
+        Evidence.objects.filter(commitment__agreement=agreement, logged_at__lt=end)
+        .exclude(retracted_at__lt=end)
+        .order_by("logged_at", "id")
+    )
+    found: dict[int, list[dict]] = {}
+    for evidence in rows:
+        found.setdefault(evidence.commitment_id, []).append(
+            {
+                "id": evidence.pk,
+                "happened_on": _day(evidence.occurred_on),
+                "logged_on": timezone.localdate(evidence.logged_at).isoformat(),
+                "summary": evidence.summary,
+                "grade": evidence.grading,
+                "reliability": evidence.reliability,
+                "credibility": evidence.credibility,
+                "source_title": evidence.source_title,
+                "source_url": evidence.source_url,
+                "claimed_by": evidence.claimed_by_id,
+                "concerns_party": getattr(evidence, "concerns_party_id", None),
+                "stance": evidence.stance,
+                "retracted": False,
+            }
+        )
+    return found
