@@ -65,3 +65,33 @@ def test_it_reads_a_constant_number_of_queries(accord, django_assert_max_num_que
     CommitmentFactory.create_batch(5, agreement=accord)
     with django_assert_max_num_queries(8):
         build_round_snapshot(accord, CUTOFF)
+
+
+def test_each_party_keeps_its_own_status_and_reason(accord, pak, afg, analyst):
+    """One party's own change (an obligation) moves that party alone in the snapshot; the
+    change of the whole commitment before it still counts for both."""
+    from tracker import services
+    from tracker.models import CommitmentStatus
+
+    from .conftest import moment
+
+    patrols = Commitment.objects.get(agreement=accord, reference="2.1")
+    services.obligation_set_status(
+        commitment=patrols,
+        party=pak,
+        status=CommitmentStatus.PARTIAL,
+        reason="Pakistan's sectors patrolled",
+        by=analyst,
+        at=moment(datetime.date(2026, 3, 20)),
+    )
+    parties = {
+        p["party_id"]: p for p in _item(build_round_snapshot(accord, CUTOFF), "2.1")["parties"]
+    }
+    assert (parties[pak.pk]["status"], parties[afg.pk]["status"]) == ("partial", "in_progress")
+    assert parties[pak.pk]["last_change"]["reason"] == "Pakistan's sectors patrolled"
+    assert parties[afg.pk]["last_change"]["reason"] == "Patrols announced"
+    before = {
+        p["party_id"]: p["status"]
+        for p in _item(build_round_snapshot(accord, datetime.date(2026, 3, 15)), "2.1")["parties"]
+    }
+    assert before == {pak.pk: "in_progress", afg.pk: "in_progress"}

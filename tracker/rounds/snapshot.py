@@ -1,11 +1,11 @@
 """A round's frozen data: `build_round_snapshot(agreement, cutoff)`, the one function that
 writes it (docs/rounds.md has the schema, `SCHEMA` its version).
 
-Each part is a small function over the whole agreement, so that the obligations per party
-and the completion criteria (issue 21, items 1 and 2) replace one function each:
-`party_statuses_as_of` (by `selectors.obligation_statuses_as_of`), `last_changes_as_of`,
-`criteria_as_of`, `verifiable` and `score_of_status` (by the agreement's score rule). Every
-part reads a constant number of queries, whatever the agreement's size.
+Each part is a small function over the whole agreement: each party's own status and its
+last change (`party_statuses_as_of`, `last_changes_as_of`: its obligation's history, where a
+change naming no party moved every party's), `criteria_as_of`, `verifiable` and
+`score_of_status` (by the agreement's score rule). Every part reads a constant number of
+queries, whatever the agreement's size.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -15,6 +15,7 @@ from django.utils import timezone
 from ..deadlines import TimelineKind
 from ..models import Agreement, Commitment, CommitmentStatus, Evidence, StatusChange
 from ..models.commitments import MAX_WEIGHT, STATUS_WEIGHTS
+from ..selectors.obligations import agreement_shares, parties_by_commitment, share_changes
 
 SCHEMA = 1
 PAM = "pam"
@@ -159,15 +160,29 @@ def verifiable(commitment: Commitment) -> bool:
     )
 
 
-def _history(agreement: Agreement) -> dict[int, list]:
-    """Each commitment's status changes, in time order (one query)."""
-    changes: dict[int, list] = {}
-    rows = StatusChange.objects.filter(commitment__agreement=agreement).order_by("changed_at", "id")
-    for change in rows.only(
-        "commitment_id", "from_status", "to_status", "changed_at", "reason", "evidence_id"
-    ):
-        changes.setdefault(change.commitment_id, []).append(change)
-    return changes
+def _history(agreement: Agreement) -> tuple[dict[tuple[int, int], str], dict[tuple, list]]:
+    """Every obligation's status now, and each obligation's status changes in time order
+    (`selectors.obligations.share_changes`: a change naming no party moved every party's).
+    Two queries."""
+    shares = agreement_shares([agreement.pk])
+    rows = [
+        (change.commitment_id, change.party_id, change, change.from_status, change.to_status)
+        for change in StatusChange.objects.filter(commitment__agreement=agreement)
+        .order_by("changed_at", "id")
+        .only(
+            "commitment_id",
+            "party_id",
+            "from_status",
+            "to_status",
+            "changed_at",
+            "reason",
+            "evidence_id",
+        )
+    ]
+    history: dict[tuple, list] = {}
+    for key, change, _, _ in share_changes(rows, parties_by_commitment(shares)):
+        history.setdefault(key, []).append(change)
+    return shares, history
 
 
 def _status_as_of(changes: list, current: str, end: datetime) -> str:
@@ -180,35 +195,25 @@ def _status_as_of(changes: list, current: str, end: datetime) -> str:
 
 
 def party_statuses_as_of(agreement: Agreement, cutoff: date) -> dict[tuple[int, int], str]:
-    """{(commitment id, party id): status at the end of the cut-off day}. Until obligations
-    per party exist, each responsible party has the commitment's status, replayed from its
-    history: the last change by then, else where the first later change started, else the
-    status now."""
+    """{(commitment id, party id): that party's own status (its obligation's) at the end of
+    the cut-off day}, replayed from its history: the last change by then, else where the
+    first later change started, else its status now."""
     end = day_end(cutoff)
-    history = _history(agreement)
-    links = Commitment.responsible_parties.through.objects.filter(
-        commitment__agreement=agreement
-    ).values_list("commitment_id", "party_id", "commitment__status")
-    return {
-        (commitment_id, party_id): _status_as_of(history.get(commitment_id, []), status, end)
-        for commitment_id, party_id, status in links
-    }
+    shares, history = _history(agreement)
+    return {key: _status_as_of(history.get(key, []), status, end) for key, status in shares.items()}
 
 
 def last_changes_as_of(agreement: Agreement, cutoff: date) -> dict[tuple[int, int], dict]:
-    """{(commitment id, party id): the last status change by the cut-off day}, as
-    {"on", "reason", "evidence_id"}; absent when there was none."""
+    """{(commitment id, party id): the last change of that party's status by the cut-off
+    day}, as {"on", "reason", "evidence_id"}; absent when there was none."""
     end = day_end(cutoff)
-    history = _history(agreement)
-    links = Commitment.responsible_parties.through.objects.filter(
-        commitment__agreement=agreement
-    ).values_list("commitment_id", "party_id")
+    shares, history = _history(agreement)
     found = {}
-    for commitment_id, party_id in links:
-        before = [c for c in history.get(commitment_id, []) if c.changed_at < end]
+    for key in shares:
+        before = [change for change in history.get(key, []) if change.changed_at < end]
         if before:
             change = before[-1]
-            found[(commitment_id, party_id)] = {
+            found[key] = {
                 "on": timezone.localdate(change.changed_at).isoformat(),
                 "reason": change.reason,
                 "evidence_id": change.evidence_id,
@@ -244,7 +249,7 @@ def evidence_as_of(agreement: Agreement, cutoff: date) -> dict[int, list[dict]]:
                 "source_title": evidence.source_title,
                 "source_url": evidence.source_url,
                 "claimed_by": evidence.claimed_by_id,
-                "concerns_party": getattr(evidence, "concerns_party_id", None),
+                "concerns_party": evidence.concerns_party_id,
                 "stance": evidence.stance,
                 "retracted": False,
             }
