@@ -4,10 +4,12 @@ from datetime import date
 from functools import cache
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Agreement,
@@ -290,6 +292,23 @@ class SearchForm(FastWidgetsMixin, forms.Form):
         ],
         required=False,
     )
+
+
+class LanguageForm(forms.Form):
+    """The preferences page's language: one of the site's, or the browser's."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_("Of the pages, the weekly digest and your notifications."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            ("", _("Follow my browser")),
+            *settings.LANGUAGES,
+        ]
 
 
 class DigestPreferencesForm(forms.Form):

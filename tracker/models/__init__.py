@@ -3,6 +3,7 @@
 from .agreements import (
     Agreement,
     AgreementStatus,
+    AgreementText,
     Holiday,
     Milestone,
     MilestoneKind,
@@ -49,6 +50,7 @@ __all__ = [
     "FINAL_DIGEST_STATUSES",
     "Agreement",
     "AgreementStatus",
+    "AgreementText",
     "BatchStatus",
     "ChannelKind",
     "Commitment",
