@@ -102,6 +102,7 @@ from .recurring import (
     recurring_reading,
     with_periods,
 )
+from .texts import AgreementTexts, TextShown, agreement_texts
 from .visibility import (
     agreement_free_slug,
     agreements_visible_to,
@@ -117,6 +118,7 @@ __all__ = [
     "PRIORITY_RANK",
     "WARNINGS",
     "AgreementSummary",
+    "AgreementTexts",
     "FigureDifference",
     "FiguresCheck",
     "HistoryEntry",
@@ -124,12 +126,14 @@ __all__ = [
     "PartyScore",
     "ScorePoint",
     "Sort",
+    "TextShown",
     "ThemeScore",
     "agreement_commitments",
     "agreement_figures_check",
     "agreement_for_export",
     "agreement_free_slug",
     "agreement_summary",
+    "agreement_texts",
     "agreements_filtered",
     "agreements_for_export",
     "agreements_like",
