@@ -32,6 +32,9 @@ PAGES = {
 }
 
 
+# The interface in French and in Urdu (issue 23), chosen with the header's switcher.
+IN_LANGUAGES = {"overview-fr": ("fr", "/"), "agreement-ur": ("ur", PAGES["agreement"])}
+
 # The public pages (issue 22): the agreement as anyone reads it, and its card in another site.
 PUBLIC = ("public-agreement", "public-embed")
 ARTICLE = """<!DOCTYPE html><html lang="en"><head><title>A news site</title></head>
@@ -105,7 +108,20 @@ def _photograph(base: str, only: set[str]) -> None:
         page.goto(base + PAGES["agreement"] + "#commitments-table")
         page.screenshot(path=str(OUT / "agreement-phone.png"))
         print(f"wrote {OUT / 'agreement-phone.png'}")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        _photograph_languages(base, page)
         browser.close()
+
+
+def _photograph_languages(base: str, page) -> None:
+    for name, (language, path) in IN_LANGUAGES.items():
+        page.goto(base + path)
+        page.locator(f".language-switch button[value={language}]").click()
+        page.wait_for_load_state()
+        page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+        print(f"wrote {OUT / f'{name}.png'}")
+    page.locator(".language-switch button[value=en]").click()
+    page.wait_for_load_state()
 
 
 def _photograph_public(base: str, page, names: set[str]) -> None:

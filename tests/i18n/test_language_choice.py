@@ -106,11 +106,11 @@ def test_the_switcher_refuses_an_unknown_language_and_changes_nothing(analyst_cl
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
 
 
-def test_the_header_offers_every_language(analyst_client):
-    html = analyst_client.get(OVERVIEW).content.decode()
+def test_the_header_offers_every_language_named_in_itself(analyst_client):
+    html = analyst_client.get(OVERVIEW, headers={"accept-language": "ur"}).content.decode()
     for code, name in settings.LANGUAGES:
-        assert f'value="{code}" lang="{code}"' in html
-        assert name in html
+        assert f'value="{code}" lang="{code}" class="link-button"' in html
+        assert f">{name}</button>" in html
 
 
 def test_the_preferences_page_saves_the_language(analyst_client, analyst):
