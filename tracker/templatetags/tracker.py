@@ -132,13 +132,14 @@ def score_meter(score: float | None, label: str = "Implementation score") -> str
     if score is None:
         return mark_safe('<span class="muted">no scored commitments</span>')
     score = round(score)
+    shown = formats.number_format(score)  # the reader's digits; the attribute keeps Python's
     return format_html(
         '<span class="score"><meter min="0" max="100" low="34" high="67" optimum="100" '
         'value="{}" aria-label="{}">{} %</meter> <span class="score-value">{} %</span></span>',
         score,
         label,
-        score,
-        score,
+        shown,
+        shown,
     )
 
 
