@@ -38,7 +38,10 @@ def language_from_accept(header: str) -> str:
 def language_for(request: HttpRequest) -> str:
     if request.path_info.startswith(SHARED_PREFIXES):
         return language_from_accept(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
-    user = getattr(request, "user", None)
+    # Only a request with a session can have a signed-in user: the others (calendar apps,
+    # health probes) are answered without reading a session, so without `Vary: Cookie`.
+    has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
+    user = getattr(request, "user", None) if has_session else None
     if (
         user is not None
         and user.is_authenticated

@@ -171,3 +171,9 @@ def test_any_accept_language_header_gives_one_of_the_languages(header):
 def test_the_switcher_never_fails_on_any_language_value(client, language):
     response = client.post(SWITCH, {"language": language, "next": LOGIN})
     assert response.status_code in (302, 400)
+
+
+def test_a_request_without_a_session_is_answered_without_reading_one(client):
+    response = client.get(reverse("favicon"), headers={"accept-language": "fr"})
+    assert response["Content-Language"] == "fr"
+    assert "Cookie" not in response.get("Vary", "")
