@@ -8,6 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tracker import exports, selectors, services
 from tracker.import_files import read_document
@@ -160,3 +162,12 @@ def test_the_agreement_page_reads_the_texts_in_one_query(analyst_client, bilingu
     with CaptureQueriesContext(connection) as queries:
         analyst_client.get(bilingual.get_absolute_url())
     assert sum("tracker_agreementtext" in q["sql"] for q in queries.captured_queries) == 1
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(wanted=st.text(max_size=30))
+def test_any_lang_parameter_shows_a_page(analyst_client, bilingual, wanted):
+    response = analyst_client.get(bilingual.get_absolute_url(), {"lang": wanted})
+    assert response.status_code == 200
