@@ -36,6 +36,8 @@ PAGES = {
 # The compliance report of the demo's round 1 (issue 21): its first pages, drawn by pypdfium2.
 REPORT_PAGES = 3
 REPORT = tuple(f"report-page-{n}" for n in range(1, REPORT_PAGES + 1))
+# The interface in French and in Urdu (issue 23), chosen with the header's switcher.
+IN_LANGUAGES = {"overview-fr": ("fr", "/"), "agreement-ur": ("ur", PAGES["agreement"])}
 
 # The public pages (issue 22): the agreement as anyone reads it, and its card in another site.
 PUBLIC = ("public-agreement", "public-embed")
@@ -135,6 +137,9 @@ def _photograph(base: str, only: set[str], env: dict) -> None:
             page.goto(base + PAGES["agreement"] + "#commitments-table")
             page.screenshot(path=str(OUT / "agreement-phone.png"))
             print(f"wrote {OUT / 'agreement-phone.png'}")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        if not only or only & set(IN_LANGUAGES):
+            _photograph_languages(base, page)
         if not only or "compare" in only:
             _photograph_compare(base, page, env)
         browser.close()
@@ -165,6 +170,17 @@ def _draw_report(python: str, env: dict, pdf: Path) -> None:
         image = document[number - 1].render(scale=1.5).to_pil()
         image.save(OUT / f"report-page-{number}.png")
         print(f"wrote {OUT / f'report-page-{number}.png'}")
+
+
+def _photograph_languages(base: str, page) -> None:
+    for name, (language, path) in IN_LANGUAGES.items():
+        page.goto(base + path)
+        page.locator(f".language-switch button[value={language}]").click()
+        page.wait_for_load_state()
+        page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+        print(f"wrote {OUT / f'{name}.png'}")
+    page.locator(".language-switch button[value=en]").click()
+    page.wait_for_load_state()
 
 
 def _photograph_public(base: str, page, names: set[str]) -> None:

@@ -205,6 +205,10 @@ EXPECTED: dict[str, Entry] = {
     "tracker:preferences": Entry(
         _url("tracker:preferences"), page(), page(302), lambda w: {"digest_scope": "all"}
     ),
+    # The language switcher: anyone, signed in or not (a cookie; a signed-in user's choice).
+    "tracker:set-language": Entry(
+        _url("tracker:set-language"), everyone(405), everyone(302), lambda w: {"language": "fr"}
+    ),
     "tracker:notifications": Entry(
         _url("tracker:notifications"),
         page(),

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 EMPTY_INLINES = {
     f"{prefix}-{field}": value
-    for prefix in ("sources", "milestones", "holidays", "commitments")
+    for prefix in ("sources", "texts", "milestones", "holidays", "commitments")
     for field, value in (
         ("TOTAL_FORMS", "0"),
         ("INITIAL_FORMS", "0"),

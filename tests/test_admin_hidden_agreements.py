@@ -220,7 +220,7 @@ def _agreement_post(slug: str, party_ids: list[int]) -> dict:
         "parties": party_ids,
         **{
             f"{prefix}-{key}": "0"
-            for prefix in ("sources", "milestones", "holidays", "commitments")
+            for prefix in ("sources", "texts", "milestones", "holidays", "commitments")
             for key in ("TOTAL_FORMS", "INITIAL_FORMS")
         },
     }

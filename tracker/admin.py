@@ -31,6 +31,7 @@ from .admin_forms import (
 )
 from .models import (
     Agreement,
+    AgreementText,
     Commitment,
     DeadlineExtension,
     DigestDelivery,
@@ -125,6 +126,16 @@ class HolidayInline(admin.TabularInline):
     extra = 0
     fields = ["date", "name"]
     verbose_name_plural = "public holidays (working days skip them, besides weekends)"
+
+
+class AgreementTextInline(admin.StackedInline):
+    """The agreement's text in the site's languages (issue 23), as the parties wrote it:
+    saved through `services.agreement_text_save` and `agreement_text_delete`."""
+
+    model = AgreementText
+    extra = 0
+    fields = ["language", "title", "is_authentic", "source_url", "text"]
+    verbose_name_plural = "texts of the agreement, one per language (never machine-translated)"
 
 
 class DueDatePreviewMixin:
@@ -259,7 +270,7 @@ class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
     filter_horizontal = ["teams"]
     formfield_overrides = DATE_INPUT
     date_hierarchy = "signed_on"
-    inlines = [SourceInline, MilestoneInline, HolidayInline, CommitmentInline]
+    inlines = [SourceInline, AgreementTextInline, MilestoneInline, HolidayInline, CommitmentInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", ("signed_on", "signed_on_kind")]}),
         ("Parties and access", {"fields": ["parties", "teams"]}),
@@ -342,6 +353,11 @@ class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
                 holidays={row["date"]: row.get("name", "") for row in kept},
                 by=request.user,
             )
+        elif formset.model is AgreementText:
+            for text in formset.deleted_objects:
+                services.agreement_text_delete(text=text, by=request.user)
+            for text_form in _saved_forms(formset):
+                services.agreement_text_save(text=text_form.instance, by=request.user)
         else:  # sources: nothing derived from them, saved (with history) as they are
             formset.save()
 

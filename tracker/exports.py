@@ -232,6 +232,18 @@ def _agreement(agreement: Agreement) -> dict:
                 _compact({"date": holiday.date, "name": holiday.name})
                 for holiday in agreement.holidays.all()
             ],
+            "texts": [
+                _compact(
+                    {
+                        "language": text.language,
+                        "title": text.title,
+                        "is_authentic": text.is_authentic or None,
+                        "source_url": text.source_url,
+                        "text": text.text,
+                    }
+                )
+                for text in agreement.texts.all()
+            ],
             "commitments": [_commitment(commitment) for commitment in agreement.commitments.all()],
         }
     )

@@ -4,6 +4,7 @@ from datetime import date
 from functools import cache
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -331,6 +332,23 @@ class SearchForm(FastWidgetsMixin, forms.Form):
         ],
         required=False,
     )
+
+
+class LanguageForm(forms.Form):
+    """The preferences page's language: one of the site's, or the browser's."""
+
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_("Of the pages, the weekly digest and your notifications."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            ("", _("Follow my browser")),
+            *settings.LANGUAGES,
+        ]
 
 
 class DigestPreferencesForm(forms.Form):

@@ -8,9 +8,10 @@ place (agreement 1 “…”, commitment 3 (ref 2.1), or a spreadsheet's row) an
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import TextChoices
 from django.utils import timezone
 
@@ -236,6 +237,7 @@ class AgreementPlan:
     milestones: list[tuple[str, dict]]
     holidays: dict[date, str] | None
     commitments: list[CommitmentPlan]
+    texts: list[tuple[str, dict]] = field(default_factory=list)  # (language, values)
 
 
 @dataclass
@@ -263,11 +265,13 @@ AGREEMENT_KEYS = (
     "sources",
     "milestones",
     "holidays",
+    "texts",
     "commitments",
 )
 SOURCE_KEYS = ("title", "kind", "url", "publisher", "published_on")
 MILESTONE_KEYS = ("name", "kind", "date", "date_is_estimate", "note")
 HOLIDAY_KEYS = ("date", "name")
+TEXT_KEYS = ("language", "title", "is_authentic", "source_url", "text")
 COMMITMENT_KEYS = (
     "reference",
     "title",
@@ -400,6 +404,7 @@ def _read_agreement(errors, file_name: str, number: int, data) -> AgreementPlan:
     )
     _no_repeats(errors, file_name, "milestone name", [(name, item.where) for name, _ in milestones])
     holidays = _read_holidays(errors, file_name, item)
+    texts = _read_texts(errors, file_name, item)
     return AgreementPlan(
         where=item.where,
         slug=slug,
@@ -410,6 +415,7 @@ def _read_agreement(errors, file_name: str, number: int, data) -> AgreementPlan:
         milestones=milestones,
         holidays=holidays,
         commitments=commitments,
+        texts=texts,
     )
 
 
@@ -446,6 +452,35 @@ def _read_holidays(errors, file_name: str, item: _Item) -> dict[date, str] | Non
             continue
         holidays[day] = part.text("name") or ""
     return holidays
+
+
+def _read_texts(errors, file_name: str, item: _Item) -> list[tuple[str, dict]]:
+    """The agreement's texts, one per language, each matched by its language (added or
+    changed; a text not listed is kept)."""
+    texts: list[tuple[str, dict]] = []
+    for n, entry in enumerate(item.items("texts"), start=1):
+        part = _Item(errors, file_name, f"{item.where}, text {n}", entry, TEXT_KEYS)
+        language = part.text("language", required=True)
+        if language is None:
+            continue
+        if language not in {code for code, _name in settings.LANGUAGES}:
+            codes = ", ".join(code for code, _name in settings.LANGUAGES)
+            part.fail("language", f"“{language}” is not one of {codes}")
+            continue
+        if language in {seen for seen, _values in texts}:
+            part.fail("language", f"{language} is listed twice")
+            continue
+        values = _collect(
+            part,
+            {
+                "title": lambda part=part: part.text("title"),
+                "text": lambda part=part: part.text("text"),
+                "is_authentic": lambda part=part: part.boolean("is_authentic"),
+                "source_url": lambda part=part: part.text("source_url"),
+            },
+        )
+        texts.append((language, values))
+    return texts
 
 
 def _read_milestone(item: _Item) -> dict:

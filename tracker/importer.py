@@ -36,6 +36,7 @@ from .import_plan import (
 )
 from .models import (
     Agreement,
+    AgreementText,
     Commitment,
     CommitmentStatus,
     Evidence,
@@ -60,7 +61,8 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # party, team, agreement, source, milestone, holidays, commitment, status, evidence
+    # party, team, agreement, source, milestone, holidays, text, commitment, status, evidence
+    kind: str
     label: str
     action: str  # created, updated, unchanged, changed, logged, retracted
 
@@ -249,6 +251,8 @@ class _Writer:
             self._milestone(agreement, milestones, plan.where, name, values)
         if plan.holidays is not None:
             self._holidays(agreement, plan.where, plan.holidays)
+        for language, values in plan.texts:
+            self._text(agreement, plan.where, language, values)
         for commitment in plan.commitments:
             self._commitment_guarded(agreement, milestones, commitment, set(wanted))
             progress()
@@ -292,6 +296,20 @@ class _Writer:
         except _Refused:
             return
         milestones[name] = milestone
+
+    def _text(self, agreement: Agreement, where: str, language: str, values: dict) -> None:
+        text = agreement.texts.filter(language=language).first() or AgreementText(
+            agreement=agreement, language=language
+        )
+        with contextlib.suppress(_Refused):
+            self.save(
+                "text",
+                f"{agreement.slug}: {language}",
+                where,
+                text,
+                values,
+                lambda: services.agreement_text_save(text=text, by=self.by),
+            )
 
     def _holidays(self, agreement, where: str, holidays: dict) -> None:
         current = dict(agreement.holidays.values_list("date", "name"))

@@ -150,6 +150,18 @@ def _time_zone(name: str) -> str:
     return name
 
 
+def _language_code(code: str) -> str:
+    """DJANGO_LANGUAGE_CODE: the language of a reader whose browser asks for none we have."""
+    code = code.strip().lower()
+    if code not in {language for language, _ in LANGUAGES}:
+        raise ImproperlyConfigured(
+            f"DJANGO_LANGUAGE_CODE={code!r} is not one of the languages: "
+            + ", ".join(language for language, _ in LANGUAGES)
+            + "."
+        )
+    return code
+
+
 DEBUG = envbool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -214,6 +226,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known: their chosen language, else the browser's (tracker/locale.py).
+    "tracker.locale.UserLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -240,6 +254,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -330,7 +345,14 @@ IMPORT_MAX_DEPTH = envint("IMPORT_MAX_DEPTH", 20, low=7, high=100)
 IMPORT_TIME_LIMIT_SECONDS = envint("IMPORT_TIME_LIMIT_SECONDS", 20, low=1, high=3600)
 IMPORT_COMMAND_TIME_LIMIT_SECONDS = envint("IMPORT_COMMAND_TIME_LIMIT_SECONDS", 3600, low=1)
 
-LANGUAGE_CODE = "en-gb"
+# The interface's languages (issue 23): a signed-in user's choice (`User.language`), else the
+# browser's Accept-Language, else LANGUAGE_CODE (`tracker.locale.UserLocaleMiddleware`).
+# Adding one: docs/operations.md, "Languages".
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("ur", "اردو")]
+LANGUAGE_CODE = _language_code(envstr("DJANGO_LANGUAGE_CODE", "en"))
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers per language (`day`, `long_day`, the `date` filter): tracker/formats/.
+FORMAT_MODULE_PATH = ["tracker.formats"]
 TIME_ZONE = _time_zone(envstr("TIME_ZONE", "UTC"))
 USE_I18N = True
 USE_TZ = True

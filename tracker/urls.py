@@ -19,6 +19,7 @@ from .views import (
     health,
     imports,
     inbox,
+    language,
     notifications,
     open_data,
     overdue,
@@ -77,6 +78,7 @@ app_patterns = [
     path("account/api-token/", api_token.api_token, name="api-token"),
     path("agreements/<slug:slug>/follow/", preferences.agreement_follow, name="agreement-follow"),
     path("preferences/", preferences.preferences, name="preferences"),
+    path("language/", language.language_set, name="set-language"),
     path(
         "preferences/notifications/",
         notifications.notification_preferences,

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from .. import selectors
 from ..models import (
     Agreement,
+    AgreementText,
     Commitment,
     CommitmentStatus,
     Evidence,
@@ -135,8 +136,19 @@ class AgreementSerializer(serializers.ModelSerializer):
         return None if agreement.score is None else round(agreement.score)
 
 
+class AgreementTextSerializer(serializers.ModelSerializer):
+    """The agreement's text in one language, as entered (never machine-translated)."""
+
+    source_url = OptionalUrlField()
+
+    class Meta:
+        model = AgreementText
+        fields = ["language", "title", "is_authentic", "source_url", "text"]
+
+
 class AgreementDetailSerializer(AgreementSerializer):
     milestones = MilestoneSerializer(many=True, read_only=True)
+    texts = AgreementTextSerializer(many=True, read_only=True)
     sources = SourceSerializer(many=True, read_only=True)
     holidays = serializers.SlugRelatedField(
         slug_field="date",
@@ -146,7 +158,7 @@ class AgreementDetailSerializer(AgreementSerializer):
     )
 
     class Meta(AgreementSerializer.Meta):
-        fields = [*AgreementSerializer.Meta.fields, "milestones", "holidays", "sources"]
+        fields = [*AgreementSerializer.Meta.fields, "milestones", "holidays", "sources", "texts"]
 
 
 class ObligationSerializer(serializers.Serializer):

@@ -57,7 +57,7 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         agreements = selectors.api_agreements(self.request.user)
         if self.action in DETAIL_ACTIONS:
-            agreements = agreements.prefetch_related("milestones", "holidays", "sources")
+            agreements = agreements.prefetch_related("milestones", "holidays", "sources", "texts")
         return agreements
 
     def get_serializer_class(self):

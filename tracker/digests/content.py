@@ -12,6 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import translation
 
 from .. import emails, selectors
 from ..db import ResponsiblePartyCodes
@@ -304,8 +305,14 @@ def user_for_unsubscribe_token(token: str) -> User | None:
 
 
 def digest_message(digest: Digest) -> EmailMultiAlternatives:
-    """The multipart e-mail, with RFC 8058 one-click unsubscribe headers and a Message-ID
-    fixed per (user, week), so that receivers can fold a duplicate from the crash window."""
+    """The multipart e-mail, in the user's language, with RFC 8058 one-click unsubscribe
+    headers and a Message-ID fixed per (user, week), so that receivers can fold a duplicate
+    from the crash window."""
+    with translation.override(digest.user.language_or_default):
+        return _digest_message(digest)
+
+
+def _digest_message(digest: Digest) -> EmailMultiAlternatives:
     user = digest.user
     unsubscribe = absolute_url(reverse("tracker:unsubscribe", args=[unsubscribe_token(user)]))
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"

@@ -49,7 +49,7 @@ def decrypt_urls(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracker", "0027_rounds"),
+        ("tracker", "0028_languages"),
     ]
 
     operations = [

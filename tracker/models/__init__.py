@@ -3,6 +3,7 @@
 from .agreements import (
     Agreement,
     AgreementStatus,
+    AgreementText,
     Holiday,
     Milestone,
     MilestoneKind,
@@ -51,6 +52,7 @@ __all__ = [
     "FINAL_DIGEST_STATUSES",
     "Agreement",
     "AgreementStatus",
+    "AgreementText",
     "AssessmentRound",
     "BatchStatus",
     "ChannelKind",

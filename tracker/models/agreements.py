@@ -1,5 +1,6 @@
 import re
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -226,6 +227,54 @@ class Source(TrackerModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class AgreementText(TrackerModel):
+    """The agreement's text in one of the site's languages, as an editor entered it (issue 23):
+    never machine-translated. The pages show the reader's language's text, else the original
+    (`AgreementText.pick`)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    title = models.CharField(max_length=300)
+    text = limited_text(limit=limits.AGREEMENT_TEXT)
+    is_authentic = models.BooleanField(
+        "authentic text",
+        default=False,
+        help_text="The parties signed this language's text as authentic (not a translation).",
+    )
+    source_url = models.URLField("source", max_length=500, blank=True, validators=[web_url])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "language"]
+        constraints = [
+            # Also the index of "an agreement's texts" (the pages' and the API's one query).
+            models.UniqueConstraint(
+                fields=["agreement", "language"],
+                name="agreementtext_one_per_language",
+                violation_error_message="The agreement already has a text in this language.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
+
+    @staticmethod
+    def pick(texts: list["AgreementText"], wanted: str | None, reader: str):
+        """The text to show of an agreement's `texts`: the one in the `wanted` language (the
+        page's `?lang=`), else in the `reader`'s, else the original (an authentic text, the
+        first in the site's order of languages), else None when there is none."""
+        by_language = {text.language: text for text in texts}
+        order = [code for code, _name in settings.LANGUAGES]
+        originals = sorted(
+            texts,
+            key=lambda text: (
+                not text.is_authentic,
+                order.index(text.language) if text.language in order else len(order),
+            ),
+        )
+        return by_language.get(wanted) or by_language.get(reader) or next(iter(originals), None)
 
 
 class MilestoneKind(models.TextChoices):

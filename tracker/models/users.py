@@ -1,6 +1,7 @@
 import secrets
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -65,6 +66,16 @@ class User(AbstractUser):
         related_name="representatives",
         help_text="Replies to assessment rounds in review for this party, and no other.",
     )
+    # Blank: follow the browser's Accept-Language (tracker/locale.py). The pages, the digest
+    # and the notifications are in this language (`User.language_or_default`).
+    language = models.CharField(
+        "language",
+        max_length=10,
+        blank=True,
+        default="",
+        choices=settings.LANGUAGES,
+        help_text="The language of the pages, the weekly digest and your notifications.",
+    )
 
     class Meta:
         db_table = "tracker_user"
@@ -76,6 +87,13 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return self.role.label if self.role else "No role"
+
+    @property
+    def language_or_default(self) -> str:
+        """The language to write to this user in when there is no browser to ask (e-mails,
+        notifications): their choice, else the site's."""
+        codes = {code for code, _name in settings.LANGUAGES}
+        return self.language if self.language in codes else settings.LANGUAGE_CODE
 
     @property
     def enters_data(self) -> bool:

@@ -26,7 +26,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db import connection as db_connection
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .. import emails, selectors
 from ..digests import absolute_url, claimer
@@ -291,7 +291,9 @@ def _tell_paused(channel: NotificationChannel, user: User) -> None:
         "notifications_url": absolute_url(reverse("tracker:notifications")),
     }
     try:
-        emails.notification_channel_paused(user.email, context).send()
+        with translation.override(user.language_or_default):
+            message = emails.notification_channel_paused(user.email, context)
+        message.send()
     except Exception:
         logger.warning("Telling user %s that a channel is paused failed", user.pk, exc_info=True)
 

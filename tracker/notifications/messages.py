@@ -6,7 +6,7 @@ message has no element to do it, and a right-to-left title must not reorder the 
 it."""
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -100,7 +100,13 @@ def _paragraphs(items: list[Notification]) -> list[tuple[str, int]]:
 
 
 def notification_message(user: User, items: list[Notification]) -> tuple[str, str]:
-    """The title and body of one message carrying `items`; the title counts every event."""
+    """The title and body of one message carrying `items`, in the user's language; the
+    title counts every event."""
+    with translation.override(user.language_or_default):
+        return _message(items)
+
+
+def _message(items: list[Notification]) -> tuple[str, str]:
     title = ngettext(
         "Commitment tracker: %(count)d update",
         "Commitment tracker: %(count)d updates",

@@ -115,6 +115,7 @@ from .recurring import (
     recurring_reading,
     with_periods,
 )
+from .texts import AgreementTexts, TextShown, agreement_texts
 from .visibility import (
     agreement_free_slug,
     agreements_visible_to,
@@ -131,6 +132,7 @@ __all__ = [
     "WARNINGS",
     "AgreementComparison",
     "AgreementSummary",
+    "AgreementTexts",
     "ComparisonRefused",
     "FigureDifference",
     "FiguresCheck",
@@ -141,12 +143,14 @@ __all__ = [
     "PartyScore",
     "ScorePoint",
     "Sort",
+    "TextShown",
     "ThemeScore",
     "agreement_commitments",
     "agreement_figures_check",
     "agreement_for_export",
     "agreement_free_slug",
     "agreement_summary",
+    "agreement_texts",
     "agreements_filtered",
     "agreements_for_export",
     "agreements_like",

@@ -134,6 +134,7 @@ def agreements_for_export(agreements: QuerySet[Agreement]) -> QuerySet[Agreement
         "sources",
         "milestones",
         "holidays",
+        "texts",
         Prefetch("commitments", queryset=commitments),
     )
 

@@ -5,6 +5,7 @@ Views, the admin, the importer, the API and the demo loader call these (as
 `services.<name>`); none of them writes rows that carry a business rule on its own.
 """
 
+from .agreement_texts import agreement_text_delete, agreement_text_save
 from .agreements import (
     MIN_PARTIES,
     SIGNING_NAME,
@@ -85,6 +86,7 @@ from .users import (
     user_reset_api_token,
     user_reset_calendar_token,
     user_set_digest_preferences,
+    user_set_language,
     user_unsubscribe_digest,
 )
 
@@ -108,6 +110,8 @@ __all__ = [
     "agreement_set_holidays",
     "agreement_stats_refresh",
     "agreement_sync_signing",
+    "agreement_text_delete",
+    "agreement_text_save",
     "commitment_check",
     "commitment_check_dependencies",
     "commitment_check_milestone",
@@ -153,6 +157,7 @@ __all__ = [
     "user_reset_api_token",
     "user_reset_calendar_token",
     "user_set_digest_preferences",
+    "user_set_language",
     "user_unsubscribe_digest",
     "watch_run_finish",
     "watch_run_start",

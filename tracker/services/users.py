@@ -52,6 +52,15 @@ def user_set_digest_preferences(
     return user
 
 
+def user_set_language(*, user: User, language: str) -> User:
+    """The language of the user's pages, digest and notifications; "" follows the browser.
+    One of settings.LANGUAGES, else ValidationError and nothing saved (no history: a user's
+    own settings have none)."""
+    user.language = User._meta.get_field("language").clean(language, user)
+    user.save(update_fields=["language"])
+    return user
+
+
 def user_unsubscribe_digest(*, user: User) -> bool:
     """Turn the digest off (the one-click link); True if it was on."""
     return User.objects.filter(pk=user.pk, digest_enabled=True).update(digest_enabled=False) == 1

@@ -2,8 +2,8 @@ from datetime import date
 from functools import cache
 
 from django import template
-from django.utils import translation
-from django.utils.dates import MONTHS, MONTHS_3
+from django.conf import settings
+from django.utils import dateformat, formats, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -13,31 +13,63 @@ from ..models.commitments import describe_lateness
 register = template.Library()
 
 
+# What a day's pattern may hold and be written without Django's formatter: the day, the
+# month's number and year as numbers; the month's names, looked up once per language.
+_NUMBER_PARTS = {
+    "j": lambda value: str(value.day),
+    "d": lambda value: f"{value.day:02d}",
+    "n": lambda value: str(value.month),
+    "m": lambda value: f"{value.month:02d}",
+    "Y": lambda value: f"{value.year:04d}",
+    "y": lambda value: f"{value.year % 100:02d}",
+}
+_MONTH_PARTS = "bEFMN"
+
+
 @cache
-def _month_names(language: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The months' short and full names in a language (Django's own translations)."""
+def _day_writer(language: str, kind: str):
+    """A function writing a date in `language` by its `kind` of format (`DAY_FORMAT`,
+    `LONG_DAY_FORMAT`: tracker/formats/, else the language's DATE_FORMAT). The pattern is
+    read once per language, so a table of dates builds no formatter per value; a pattern
+    with anything else (a weekday) goes through Django's `dateformat`."""
     with translation.override(language):
-        return (
-            ("", *(str(MONTHS_3[month]).title() for month in range(1, 13))),
-            ("", *(str(MONTHS[month]) for month in range(1, 13))),
-        )
+        pattern = formats.get_format(kind)
+        if pattern == kind:  # a language with no module in tracker/formats
+            pattern = formats.get_format("DATE_FORMAT")
+        months = {
+            char: ("", *(dateformat.format(date(2000, month, 1), char) for month in range(1, 13)))
+            for char in _MONTH_PARTS
+        }
+    parts = []
+    for index, piece in enumerate(dateformat.re_formatchars.split(pattern)):
+        if index % 2 == 0:
+            literal = dateformat.re_escaped.sub(r"\1", piece)
+            parts.append(lambda value, literal=literal: literal)
+        elif piece in _NUMBER_PARTS:
+            parts.append(_NUMBER_PARTS[piece])
+        elif piece in months:
+            parts.append(lambda value, names=months[piece]: names[value.month])
+        else:
+            return lambda value: dateformat.format(value, pattern)
+    return lambda value: "".join(part(value) for part in parts)
 
 
 @register.filter(expects_localtime=True)
 def day(value) -> str:
-    """`5 Dec 2026`: the `date:"j M Y"` filter, without building a formatter per value (a
-    table formats two dates a row). Empty for None."""
+    """`5 Dec 2026`, `5 déc. 2026`, `5 دسمبر 2026`: the reader's language's `DAY_FORMAT`.
+    Empty for None."""
     if not value:
         return ""
-    return f"{value.day} {_month_names(translation.get_language())[0][value.month]} {value.year}"
+    return _day_writer(translation.get_language() or settings.LANGUAGE_CODE, "DAY_FORMAT")(value)
 
 
 @register.filter(expects_localtime=True)
 def long_day(value) -> str:
-    """`5 December 2026`: the `date:"j F Y"` filter, as `day`."""
+    """`5 December 2026`, `5 décembre 2026`: the language's `LONG_DAY_FORMAT`, as `day`."""
     if not value:
         return ""
-    return f"{value.day} {_month_names(translation.get_language())[1][value.month]} {value.year}"
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return _day_writer(language, "LONG_DAY_FORMAT")(value)
 
 
 FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
@@ -100,13 +132,14 @@ def score_meter(score: float | None, label: str = "Implementation score") -> str
     if score is None:
         return mark_safe('<span class="muted">no scored commitments</span>')
     score = round(score)
+    shown = formats.number_format(score)  # the reader's digits; the attribute keeps Python's
     return format_html(
         '<span class="score"><meter min="0" max="100" low="34" high="67" optimum="100" '
         'value="{}" aria-label="{}">{} %</meter> <span class="score-value">{} %</span></span>',
         score,
         label,
-        score,
-        score,
+        shown,
+        shown,
     )
 
 

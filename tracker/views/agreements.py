@@ -11,6 +11,7 @@ from .common import (
     member_required,
     paginate,
     query_without_page,
+    texts_for,
     vary_on_htmx,
 )
 
@@ -79,6 +80,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
     selectors.with_team_names([agreement])
     context |= _summary(agreement, today) | {"parties": parties, "form": form}
+    context["texts"] = texts_for(request, agreement)
     return vary_on_htmx(render(request, "tracker/agreement_detail.html", context))
 
 

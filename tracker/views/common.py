@@ -3,13 +3,14 @@
 from collections.abc import Callable
 from functools import cached_property, wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 from .. import selectors
@@ -129,3 +130,12 @@ def query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def texts_for(request: HttpRequest, agreement) -> selectors.AgreementTexts:
+    """The agreement's text in `?lang=` (a language it has), else the reader's, else the
+    original: never a machine translation. Shared by the public agreement page."""
+    wanted = request.GET.get("lang")
+    return selectors.agreement_texts(
+        agreement, wanted=wanted, reader=translation.get_language() or settings.LANGUAGE_CODE
+    )

@@ -20,7 +20,7 @@ from .. import charts, selectors
 from ..forms import AgreementFilterForm, CommitmentFilterForm
 from ..models import Agreement, Commitment
 from ..routes import object_url
-from .common import paginate, query_without_page, vary_on_htmx
+from .common import paginate, query_without_page, texts_for, vary_on_htmx
 
 PUBLIC_ROWS = 25
 NOT_FOUND = "No such page."
@@ -134,6 +134,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "milestones": agreement.milestones.all(),
         "sources": agreement.sources.all(),
         "site_url": settings.SITE_URL,
+        "texts": texts_for(request, agreement),
     }
     return vary_on_htmx(render(request, "tracker/public_agreement_detail.html", context))
 
