@@ -328,6 +328,9 @@ IMPORT_TIME_LIMIT_SECONDS = envint("IMPORT_TIME_LIMIT_SECONDS", 20, low=1, high=
 IMPORT_COMMAND_TIME_LIMIT_SECONDS = envint("IMPORT_COMMAND_TIME_LIMIT_SECONDS", 3600, low=1)
 
 LANGUAGE_CODE = "en-gb"
+# The interface's languages; their catalogs live in locale/ (`make messages` refreshes them).
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("ur", "اردو")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = _time_zone(envstr("TIME_ZONE", "UTC"))
 USE_I18N = True
 USE_TZ = True
