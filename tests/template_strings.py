@@ -39,6 +39,7 @@ _SUBMIT_VALUE = re.compile(
 _HIDDEN = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>|<![^>]*>")
 _LETTER = re.compile(r"[^\W\d_]")
+_SHOWN_LITERAL = re.compile(r"""\|(?:default|default_if_none|yesno):(?:"([^"]*)"|'([^']*)')""")
 _TRANSLATE_OPEN = ("blocktranslate", "blocktrans")
 _TRANSLATE_CLOSE = ("endblocktranslate", "endblocktrans")
 
@@ -59,6 +60,9 @@ def visible_text(source: str) -> str:
             parts.append(token.contents)
             continue
         parts.append(HOLE)
+        if token.token_type == TokenType.VAR:
+            # {{ name|default:"someone" }} shows its literal: it must be _("someone").
+            parts.extend(f"{a}{b}{HOLE}" for a, b in _SHOWN_LITERAL.findall(token.contents))
         if token.token_type != TokenType.BLOCK:
             continue
         if name in _TRANSLATE_OPEN:
