@@ -44,13 +44,6 @@ NOT_YET_MARKED: dict[str, str] = {
     "tracker/api_token.html": "not marked yet",
     "tracker/calendar_settings.html": "not marked yet",
     "tracker/commitment_audit.html": "not marked yet",
-    "tracker/commitment_detail.html": "not marked yet",
-    "tracker/draft_paste.html": "not marked yet",
-    "tracker/draft_review.html": "not marked yet",
-    "tracker/import.html": "not marked yet",
-    "tracker/inbox.html": "not marked yet",
-    "tracker/overdue.html": "not marked yet",
-    "tracker/preferences.html": "not marked yet",
     "tracker/public_agreement_detail.html": "not marked yet",
     "tracker/public_agreement_list.html": "not marked yet",
     "tracker/public_base.html": "not marked yet",
@@ -58,7 +51,6 @@ NOT_YET_MARKED: dict[str, str] = {
     "tracker/public_commitment_detail.html": "not marked yet",
     "tracker/public_embed.html": "not marked yet",
     "tracker/public_open_data.html": "not marked yet",
-    "tracker/search.html": "not marked yet",
     "tracker/unsubscribe.html": "not marked yet",
 }
 
