@@ -36,7 +36,7 @@ _SUBMIT_VALUE = re.compile(
     r"""<input\b(?=[^>]*\btype\s*=\s*["']?(?:submit|button|reset)\b)[^>]*?\svalue\s*=\s*("[^"]*"|'[^']*')""",
     re.I,
 )
-_HIDDEN = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_HIDDEN = re.compile(r"<(script|style|code)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>|<![^>]*>")
 _LETTER = re.compile(r"[^\W\d_]")
 _SHOWN_LITERAL = re.compile(r"""\|(?:default|default_if_none|yesno):(?:"([^"]*)"|'([^']*)')""")
