@@ -15,6 +15,7 @@ from datetime import date
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from . import exports, selectors
 from .models import Agreement, Commitment, Party
@@ -209,7 +210,9 @@ def codebook() -> dict:
 
 
 def codebook_text() -> str:
-    return render_to_string("tracker/public_codebook.md", codebook())
+    # A file of the dataset: in English, as its columns and the JSON's values are.
+    with translation.override(None):
+        return render_to_string("tracker/public_codebook.md", codebook())
 
 
 def write_files(directory, site_url: str) -> list[str]:

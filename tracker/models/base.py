@@ -2,12 +2,21 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.encoding import force_str
 
 
 @cache
 def _labels(field: models.Field) -> dict:
     return dict(field.flatchoices)
+
+
+def english(label) -> str:
+    """A label as the code writes it, whatever the reader's language: for the files other
+    programs read back (CSV and XLSX exports, the calendar, the import's vocabulary), which
+    stay in English as their column names do."""
+    with translation.override(None):
+        return str(label)
 
 
 class TrackerModel(models.Model):
