@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from .. import audit, selectors, services
@@ -101,7 +102,7 @@ def _log_evidence(request: HttpRequest, commitment: Commitment) -> tuple[dict, s
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return {}, "Evidence logged."
+            return {}, _("Evidence logged.")
     return {"evidence_form": form}, ""
 
 
@@ -122,7 +123,7 @@ def _change_status(request: HttpRequest, commitment: Commitment) -> tuple[dict, 
         except (ValidationError, services.StatusConflict) as error:
             form.add_error(None, error if isinstance(error, ValidationError) else str(error))
         else:
-            return {}, "Status changed."
+            return {}, _("Status changed.")
     return {"status_form": form}, ""
 
 
@@ -132,14 +133,14 @@ def _retract_evidence(request: HttpRequest, commitment: Commitment) -> tuple[dic
         evidence = commitment.evidence.filter(pk=form.cleaned_data["evidence"]).first()
         try:
             if evidence is None:
-                raise ValidationError("That evidence does not belong to this commitment.")
+                raise ValidationError(_("That evidence does not belong to this commitment."))
             services.evidence_retract(
                 evidence=evidence, reason=form.cleaned_data["retraction_reason"], by=request.user
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return {}, "Evidence retracted; it stays in the record."
+            return {}, _("Evidence retracted; it stays in the record.")
     return {"retract_form": form}, ""
 
 
@@ -160,7 +161,7 @@ def _extend_deadline(request: HttpRequest, commitment: Commitment) -> tuple[dict
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return {}, "Deadline extended; the original date is kept."
+            return {}, _("Deadline extended; the original date is kept.")
     return {"extension_form": form}, ""
 
 

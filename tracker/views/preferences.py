@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -34,7 +35,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             scope=form.cleaned_data["digest_scope"],
             followed=form.cleaned_data["followed_agreements"],
         )
-        messages.success(request, "Your digest preferences are saved.")
+        messages.success(request, _("Your digest preferences are saved."))
         return redirect("tracker:preferences")
     deliveries = DigestDelivery.objects.filter(user=user).order_by("-week")[:RECENT_DELIVERIES]
     # A channel paused after failing again and again is told here as well as by e-mail.
@@ -56,7 +57,9 @@ def agreement_follow(request: HttpRequest, slug: str) -> HttpResponse:
         context = {"agreement": agreement, "is_following": follow}
         return vary_on_htmx(render(request, "tracker/_follow_button.html", context))
     messages.success(
-        request, f"You {'follow' if follow else 'no longer follow'} “{agreement.title}”."
+        request,
+        (_("You follow “%(title)s”.") if follow else _("You no longer follow “%(title)s”."))
+        % {"title": agreement.title},
     )
     return redirect(agreement)
 
