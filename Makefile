@@ -60,6 +60,7 @@ test: install  ## the whole suite against PostgreSQL and Redis (started or insta
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 # The same options as tracker/catalogs.py's MAKEMESSAGES_OPTIONS, which the catalog test uses.
+messages: export DJANGO_DEBUG ?= 1
 messages: install  ## extract the strings into locale/fr and locale/ur, then compile the .mo files
 	$(BIN)/python manage.py makemessages -l fr -l ur -e html,txt,py --add-location=file --no-obsolete --ignore=tests/* --ignore=bench/* --ignore=docs/* --ignore=bin/* --ignore=var/*
 	$(BIN)/python manage.py compilemessages -l fr -l ur

@@ -83,7 +83,7 @@ def parse_po(text: str) -> list[Entry]:
         match = _KEYWORD.match(line)
         if match:
             keyword, index, quoted = match.groups()
-            if keyword == "msgid" and started:
+            if keyword == "msgid" and (started and target != ("msgctxt", 0)):
                 finish()
             started = True
             entry.obsolete = entry.obsolete or obsolete

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ..routes import object_url
@@ -18,8 +19,8 @@ class Party(TrackerModel):
     """A state or organisation bound by agreements."""
 
     class Kind(models.TextChoices):
-        STATE = "state", _("State")
-        ORGANISATION = "organisation", _("Organisation")
+        STATE = "state", pgettext_lazy("kind of party", "State")
+        ORGANISATION = "organisation", pgettext_lazy("kind of party", "Organisation")
 
     name = models.CharField(max_length=200, unique=True)
     code = models.CharField(
