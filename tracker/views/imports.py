@@ -106,7 +106,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
     messages.success(
         request,
         _("Imported %(name)s. %(summary)s.")
-        % {"name": report.file_name, "summary": report.summary()},
+        % {"name": report.file_name, "summary": report.summary(_)},
     )
     if len(report.agreement_slugs) == 1:
         return redirect("tracker:agreement-detail", report.agreement_slugs[0])
