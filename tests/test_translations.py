@@ -333,3 +333,48 @@ def test_english_is_the_code_s_own_wording():
         html = _get(overview, user)
     assert "<h1>Overview</h1>" in html
     assert "Latest evidence" in html
+
+
+# What other programs read stays in English, whatever the reader's language.
+
+
+@pytest.mark.django_db
+def test_the_commitments_export_keeps_english_labels_in_french():
+    from django.utils import translation
+
+    from tracker import exports
+
+    from .factories import CommitmentFactory
+
+    commitment = CommitmentFactory(status="in_progress", theme="border", priority="high")
+    commitment.is_overdue = False
+    with translation.override("fr"):
+        [row] = exports.commitment_rows([commitment], url=lambda pk: f"/c/{pk}")
+        assert commitment.get_status_display() == "En cours"
+    assert row[4:6] == ["Border management", "High"]
+    assert row[9] == "In progress"
+
+
+def test_the_calendar_labels_stay_english_in_urdu():
+    from django.utils import translation
+
+    from tracker import ical
+
+    ical._labels.cache_clear()
+    with translation.override("ur"):
+        statuses, themes = ical._labels()
+    assert statuses["not_started"] == "Not started"
+    assert themes["border"] == "Border management"
+
+
+def test_the_import_reads_english_labels_whatever_the_language():
+    from django.utils import translation
+
+    from tracker.import_plan import _Item
+    from tracker.models import CommitmentStatus
+
+    errors = []
+    reader = _Item(errors, "f.json", "row 1", {"status": "In progress"}, ("status",))
+    with translation.override("fr"):
+        assert reader.choice("status", CommitmentStatus) == "in_progress"
+    assert errors == []

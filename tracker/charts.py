@@ -8,6 +8,8 @@ template would otherwise write a float in the reader's locale ("12,5" in French)
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils import dateformat
+
 from .selectors import ScorePoint
 
 
@@ -128,7 +130,7 @@ def _month_ticks(axis: Axis) -> list[tuple[str, str]]:
     ticks, day = [], date(axis.start.year, axis.start.month, 1)
     while day <= axis.end:
         if day >= axis.start:
-            ticks.append((svg_number(axis.x(day)), day.strftime("%b %y")))
+            ticks.append((svg_number(axis.x(day)), dateformat.format(day, "M y")))
         month = day.month - 1 + step
         day = date(day.year + month // 12, month % 12 + 1, 1)
     return ticks

@@ -19,6 +19,13 @@ def english(label) -> str:
         return str(label)
 
 
+def english_display(instance: models.Model, name: str) -> str:
+    """`get_FOO_display()` in English (`english`), for a file."""
+    field = instance._meta.get_field(name)
+    value = getattr(instance, field.attname)
+    return english(_labels(field).get(value, value))
+
+
 class TrackerModel(models.Model):
     """Every model of the app. `get_FOO_display()` looks the label up in a dictionary made once
     per field; Django's own rebuilds it from the choices at every call, and a table shows a

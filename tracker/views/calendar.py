@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from .. import selectors, services
@@ -82,9 +83,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 def _duration(seconds: int) -> str:
     if seconds % 60:
-        return f"{seconds} seconds"
+        return ngettext("%(count)s second", "%(count)s seconds", seconds) % {"count": seconds}
     minutes = seconds // 60
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
 
 
 def calendar_feed_url(user: User) -> str:

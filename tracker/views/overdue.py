@@ -7,7 +7,7 @@ from .. import selectors
 from ..exports import TABLE_FORMATS, commitment_url, table_response
 from ..forms import OverdueFilterForm
 from ..models import Party
-from ..models.base import english
+from ..models.base import english_display
 from .common import WeightedPaginator, member_required, query_without_page
 
 # A page holds whole agreements, as many as have about this many overdue commitments.
@@ -79,7 +79,7 @@ def _table(request: HttpRequest, rows, fmt: str) -> HttpResponse:
                 row.party.code,
                 commitment.reference,
                 commitment.title,
-                english(commitment.get_status_display()),
+                english_display(commitment, "status"),
                 commitment.timeline_wording,
                 commitment.due_on,
                 commitment.days_overdue(today),
