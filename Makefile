@@ -13,7 +13,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test lint format check screenshots bench clean
+.PHONY: install run test lint format check messages screenshots bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -58,6 +58,13 @@ PYTEST_WORKERS ?= 2
 test: install  ## the whole suite against PostgreSQL and Redis (started or installed if need be)
 	bin/test-services
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+# The same options as tracker/catalogs.py's MAKEMESSAGES_OPTIONS, which the catalog test uses.
+messages: export DJANGO_DEBUG ?= 1
+messages: install  ## extract the strings into locale/fr and locale/ur, then compile the .mo files
+	$(BIN)/python manage.py makemessages -l fr -l ur -e html,txt,py --add-location=file --no-obsolete --ignore=tests/* --ignore=bench/* --ignore=docs/* --ignore=bin/* --ignore=var/*
+	$(BIN)/python manage.py compilemessages -l fr -l ur
+	@bin/untranslated || true
 
 lint: install  ## ruff lint and format check
 	$(BIN)/ruff check .

@@ -16,6 +16,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.translation import gettext, gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import forms as forms_app
@@ -233,7 +234,9 @@ class VisibleAgreementsMixin:
     def history_form_view(self, request: HttpRequest, object_id: str, version_id: str, **kwargs):
         self._check_visible(request, object_id)
         if request.method == "POST":
-            raise PermissionDenied("Earlier versions are shown, not restored: edit the object.")
+            raise PermissionDenied(
+                gettext("Earlier versions are shown, not restored: edit the object.")
+            )
         return super().history_form_view(request, object_id, version_id, **kwargs)
 
     def revert_disabled(self, request: HttpRequest, obj=None) -> bool:
@@ -273,11 +276,11 @@ class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
     inlines = [SourceInline, AgreementTextInline, MilestoneInline, HolidayInline, CommitmentInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", ("signed_on", "signed_on_kind")]}),
-        ("Parties and access", {"fields": ["parties", "teams"]}),
-        ("Deadlines", {"fields": ["prompt_grace_days"]}),
+        (gettext_lazy("Parties and access"), {"fields": ["parties", "teams"]}),
+        (gettext_lazy("Deadlines"), {"fields": ["prompt_grace_days"]}),
         (None, {"fields": ["summary"]}),
         (
-            "Public pages",
+            gettext_lazy("Public pages"),
             {
                 "fields": [
                     "is_public",
@@ -285,9 +288,11 @@ class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
                     "public_milestone_notes",
                     "public_retracted_content",
                 ],
-                "description": "A public agreement is readable without signing in under "
-                "/public/ (its feeds, embeddable card and the open dataset too). What is "
-                "left unticked below stays internal.",
+                "description": gettext_lazy(
+                    "A public agreement is readable without signing in under "
+                    "/public/ (its feeds, embeddable card and the open dataset too). What is "
+                    "left unticked below stays internal."
+                ),
             },
         ),
     ]
@@ -298,14 +303,14 @@ class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Agreement]:
         return super().get_queryset(request).prefetch_related("parties", "teams")
 
-    @admin.display(description="parties")
+    @admin.display(description=gettext_lazy("parties"))
     def party_codes(self, agreement: Agreement) -> str:
         return " · ".join(party.code for party in agreement.parties.all())
 
-    @admin.display(description="restricted to")
+    @admin.display(description=gettext_lazy("restricted to"))
     def restricted_to(self, agreement: Agreement) -> str:
         """The teams whose members alone see it (by name, as `Team` orders), or "open to all"."""
-        return ", ".join(team.name for team in agreement.teams.all()) or "open to all"
+        return ", ".join(team.name for team in agreement.teams.all()) or gettext("open to all")
 
     def save_model(self, request, obj, form, change) -> None:
         """Through the service, with the parties posted and those it had: a party leaves only
@@ -504,7 +509,7 @@ class CommitmentAdmin(
                 kwargs["help_text"] = "Chosen once the commitment is saved, from its agreement."
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    @admin.display(description="parties")
+    @admin.display(description=gettext_lazy("parties"))
     def party_codes(self, commitment: Commitment) -> str:
         return " · ".join(party.code for party in commitment.responsible_parties.all())
 
@@ -599,10 +604,12 @@ class EvidenceAdmin(LargeTableMixin, VisibleAgreementsMixin, SimpleHistoryAdmin)
     def add_view(self, request, form_url="", extra_context=None):
         messages.info(
             request,
-            "Evidence is logged on its commitment's page in the app (“Log evidence”), "
-            "where the claimant, the dates and the attachment are checked against that "
-            "commitment; it can also be added below a commitment here. This page corrects "
-            "evidence already logged.",
+            gettext(
+                "Evidence is logged on its commitment's page in the app (“Log evidence”), "
+                "where the claimant, the dates and the attachment are checked against that "
+                "commitment; it can also be added below a commitment here. This page corrects "
+                "evidence already logged."
+            ),
         )
         return redirect("admin:tracker_evidence_changelist")
 
@@ -649,7 +656,7 @@ class TeamAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Team]:
         return super().get_queryset(request).annotate(member_total=Count("members"))
 
-    @admin.display(description="members", ordering="member_total")
+    @admin.display(description=gettext_lazy("members"), ordering="member_total")
     def member_count(self, team: Team) -> int:
         return team.member_total
 
@@ -662,7 +669,7 @@ class UserAdmin(BaseUserAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("groups")
 
-    @admin.display(description="roles")
+    @admin.display(description=gettext_lazy("roles"))
     def roles(self, user: User) -> str:
         return ", ".join(group.name for group in user.groups.all()) or "—"
 
@@ -688,7 +695,7 @@ class DigestDeliveryAdmin(ReadOnlyMixin, LargeTableMixin, admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username", "user__email", "week"]
 
-    @admin.display(description="last error")
+    @admin.display(description=gettext_lazy("last error"))
     def short_error(self, delivery: DigestDelivery) -> str:
         return delivery.last_error[:80]
 

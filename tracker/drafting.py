@@ -25,6 +25,8 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from enum import StrEnum
 
+from django.utils.translation import gettext
+
 from . import deadlines, gazetteer, partyroles, timephrases
 from .models.commitments import Theme
 from .textlines import clean_cell, has_words, last_sentence, split_sentences, text_lines, tidy
@@ -40,7 +42,11 @@ class Found(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"table": "table", "list": "bullet list", "sentence": "sentence"}[self]
+        return {
+            "table": gettext("table"),
+            "list": gettext("bullet list"),
+            "sentence": gettext("sentence"),
+        }[self]
 
 
 @dataclass(frozen=True)
@@ -328,8 +334,11 @@ def _sentence_proposals(line: str) -> list[Proposal]:
         notes = ()
         if found.event:
             notes = (
-                f"The text counts this from “{found.event}”; saved, it waits for that event: "
-                "date its milestone when it happens.",
+                gettext(
+                    "The text counts this from “%(event)s”; saved, it waits for that event: "
+                    "date its milestone when it happens."
+                )
+                % {"event": found.event},
             )
         rest = found.rest
         action = timephrases.ACTION_RE.search(rest)
@@ -389,7 +398,7 @@ def _proposal(
         problem = str(error)
     hedged = found_in != Found.SENTENCE and bool(_HEDGE_RE.search(block))
     if hedged:
-        notes = (*notes, "Unticked: the text only says these might be done.")
+        notes = (*notes, gettext("Unticked: the text only says these might be done."))
     return Proposal(
         reference="",
         title=title,
@@ -517,7 +526,10 @@ def _deduplicate(proposals: list[Proposal]) -> list[Proposal]:
             keys.append(key)
             continue
         first = kept[twin]
-        note = f"Also found in a {proposal.found_in.label}: “{proposal.title}”."
+        note = gettext("Also found in a %(found_in)s: “%(title)s”.") % {
+            "found_in": proposal.found_in.label,
+            "title": proposal.title,
+        }
         if not first.timeline_wording and proposal.timeline_wording:
             first = replace(
                 first,

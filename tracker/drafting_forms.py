@@ -11,6 +11,8 @@ from functools import cached_property
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import deadlines, drafting, gazetteer, selectors, services
 from .forms import DATE_INPUT
@@ -23,19 +25,21 @@ MAX_PASTE = 100_000
 
 class PasteForm(forms.Form):
     text = forms.CharField(
-        label="Article or agreement text",
+        label=_("Article or agreement text"),
         max_length=MAX_PASTE,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
-        help_text="Paste the whole text, stray HTML and all. Nothing is saved until you "
-        "accept the commitments on the next page.",
+        help_text=_(
+            "Paste the whole text, stray HTML and all. Nothing is saved until you "
+            "accept the commitments on the next page."
+        ),
     )
     agreement = forms.ModelChoiceField(
         queryset=Agreement.objects.none(),
         to_field_name="slug",
         required=False,
-        label="Add the commitments to",
-        empty_label="— a new agreement —",
+        label=_("Add the commitments to"),
+        empty_label=_("— a new agreement —"),
     )
 
     def __init__(self, *args, agreements: QuerySet[Agreement], **kwargs):
@@ -45,21 +49,36 @@ class PasteForm(forms.Form):
     def clean_text(self) -> str:
         text = self.cleaned_data["text"]
         if not text.strip():
-            raise ValidationError("Paste the text of an article or an agreement.")
+            raise ValidationError(_("Paste the text of an article or an agreement."))
         return text
 
 
 class NewAgreementForm(forms.ModelForm):
     parties = forms.MultipleChoiceField(
+        label=_("Parties"),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Ticked: the parties the text names in its headline or most often.",
+        help_text=_("Ticked: the parties the text names in its headline or most often."),
     )
 
     class Meta:
         model = Agreement
         fields = ["title", "slug", "signed_on", "signed_on_kind", "status", "summary"]
         widgets = {"signed_on": DATE_INPUT, "summary": forms.Textarea(attrs={"rows": 3})}
-        labels = {"signed_on": "Signed or announced on"}
+        labels = {
+            "title": _("Title"),
+            "slug": _("Slug"),
+            "signed_on": _("Signed or announced on"),
+            "signed_on_kind": _("Date is"),
+            "status": _("Status"),
+            "summary": _("Summary"),
+        }
+        help_texts = {
+            "slug": _("Stable short name used in URLs and imports."),
+            "signed_on": _(
+                "The day it was signed, or announced if it never was. "
+                "Deadlines counted from the signing follow this date."
+            ),
+        }
 
     def __init__(self, *args, party_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,19 +97,19 @@ class NewAgreementForm(forms.ModelForm):
     def clean_parties(self) -> list[str]:
         codes = self.cleaned_data["parties"]
         if len(codes) < 2:
-            raise ValidationError("An agreement binds two or more parties: tick at least two.")
+            raise ValidationError(_("An agreement binds two or more parties: tick at least two."))
         return codes
 
 
 class SourceForm(forms.Form):
     title = forms.CharField(
-        label="Record the article as a source, titled",
+        label=_("Record the article as a source, titled"),
         max_length=300,
         required=False,
-        help_text="Leave empty to record no source.",
+        help_text=_("Leave empty to record no source."),
     )
     url = forms.URLField(
-        label="Its address",
+        label=_("Its address"),
         max_length=500,
         required=False,
         assume_scheme="https",
@@ -99,16 +118,19 @@ class SourceForm(forms.Form):
 
 
 class ProposalForm(forms.Form):
-    include = forms.BooleanField(label="Accept", required=False)
-    reference = forms.CharField(max_length=30, required=False)
-    title = forms.CharField(max_length=300, required=False)
+    include = forms.BooleanField(label=_("Accept"), required=False)
+    reference = forms.CharField(label=_("Reference"), max_length=30, required=False)
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
     description = forms.CharField(
-        required=False, max_length=limits.DESCRIPTION, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Description"),
+        required=False,
+        max_length=limits.DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-    timeline_wording = forms.CharField(label="Timeline", max_length=200, required=False)
-    theme = forms.ChoiceField(choices=Theme.choices, initial=Theme.OTHER)
+    timeline_wording = forms.CharField(label=_("Timeline"), max_length=200, required=False)
+    theme = forms.ChoiceField(label=_("Theme"), choices=Theme.choices, initial=Theme.OTHER)
     responsible_parties = forms.MultipleChoiceField(
-        label="Responsible", required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Responsible"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, party_choices: list[tuple[str, str]], **kwargs):
@@ -121,9 +143,9 @@ class ProposalForm(forms.Form):
         if not data.get("include"):
             return data  # dropped: nothing else matters
         if not data.get("reference", "").strip():
-            self.add_error("reference", "Give it a reference, such as 2.1.")
+            self.add_error("reference", _("Give it a reference, such as 2.1."))
         if not data.get("title", "").strip():
-            self.add_error("title", "Give the commitment a title.")
+            self.add_error("title", _("Give the commitment a title."))
         try:
             deadlines.parse_timeline(data.get("timeline_wording", ""))
         except deadlines.TimelineError as error:
@@ -151,9 +173,17 @@ class BaseProposalFormSet(forms.BaseFormSet):
                 continue
             reference = form.cleaned_data.get("reference", "").strip()
             if reference in self.taken_references:
-                form.add_error("reference", f"The agreement already has a commitment {reference}.")
+                form.add_error(
+                    "reference",
+                    _("The agreement already has a commitment %(reference)s.")
+                    % {"reference": reference},
+                )
             elif reference and reference in seen:
-                form.add_error("reference", f"Row {seen[reference]} already uses {reference}.")
+                form.add_error(
+                    "reference",
+                    _("Row %(row)s already uses %(reference)s.")
+                    % {"row": seen[reference], "reference": reference},
+                )
             seen.setdefault(reference, number)
             outsiders = sorted(
                 set(form.cleaned_data.get("responsible_parties", [])) - self.agreement_codes
@@ -161,11 +191,17 @@ class BaseProposalFormSet(forms.BaseFormSet):
             if outsiders:
                 form.add_error(
                     "responsible_parties",
-                    f"{', '.join(outsiders)} {'is' if len(outsiders) == 1 else 'are'} not a "
-                    "party to this agreement; tick it among the agreement's parties first.",
+                    ngettext(
+                        "%(parties)s is not a party to this agreement; tick it among the "
+                        "agreement's parties first.",
+                        "%(parties)s are not a party to this agreement; tick it among the "
+                        "agreement's parties first.",
+                        len(outsiders),
+                    )
+                    % {"parties": ", ".join(outsiders)},
                 )
         if not included:
-            raise ValidationError("Tick “Accept” on at least one commitment.")
+            raise ValidationError(_("Tick “Accept” on at least one commitment."))
 
 
 ProposalFormSet = forms.formset_factory(ProposalForm, formset=BaseProposalFormSet, extra=1)

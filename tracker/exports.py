@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from .models import Agreement, Commitment
+from .models.base import english_display
 from .routes import object_url
 
 # The import/export document format (docs/import-format.md), written as its `format` key.
@@ -157,12 +158,12 @@ def commitment_rows(
             commitment.reference,
             commitment.title,
             ", ".join(party.code for party in commitment.responsible_parties.all()),
-            commitment.get_theme_display(),
-            commitment.get_priority_display(),
+            english_display(commitment, "theme"),
+            english_display(commitment, "priority"),
             commitment.timeline_wording,
             milestone.name if milestone else "",
             commitment.due_on,
-            commitment.get_status_display(),
+            english_display(commitment, "status"),
             "yes" if commitment.is_overdue else "no",
             url(commitment.pk),
         ]

@@ -121,10 +121,29 @@ class EvidenceForm(FastWidgetsMixin, forms.ModelForm):
             "source_url": forms.URLInput(attrs={"placeholder": "https://"}),
         }
         help_texts = {
-            "summary": "What was seen or reported, in your words.",
-            "quote": "A short quote from the source (up to 2,000 characters).",
-            "reliability": "How far the source has been reliable (NATO / Admiralty scale).",
-            "credibility": "How far this information is confirmed.",
+            "summary": _("What was seen or reported, in your words."),
+            "quote": _("A short quote from the source (up to 2,000 characters)."),
+            "reliability": _("How far the source has been reliable (NATO / Admiralty scale)."),
+            "credibility": _("How far this information is confirmed."),
+            "claimed_by": _(
+                "The party whose claim this is (an official statement, say); "
+                "empty for independent observations."
+            ),
+        }
+        # The models' own names, in the reader's language (marking the models' would change
+        # their migrations).
+        labels = {
+            "summary": _("What was observed"),
+            "occurred_on": _("When it happened"),
+            "source_url": _("Source URL"),
+            "source_publisher": _("Publisher"),
+            "source_title": _("Source title"),
+            "source_date": _("Source date"),
+            "quote": _("Quote"),
+            "attachment": _("Attachment"),
+            "stance": _("Stance"),
+            "reliability": _("Source reliability"),
+            "credibility": _("Information credibility"),
         }
 
     def __init__(self, *args, parties=(), responsible=None, **kwargs):
@@ -139,15 +158,15 @@ class EvidenceForm(FastWidgetsMixin, forms.ModelForm):
         concerns.label = _("Concerns party")
         claimed_by = self.fields["claimed_by"]
         claimed_by.queryset = Party.objects.filter(pk__in=[party.pk for party in parties])
-        claimed_by.choices = [("", "— nobody: an independent observation —")] + [
+        claimed_by.choices = [("", _("— nobody: an independent observation —"))] + [
             (party.pk, f"{party.name} ({party.code})") for party in parties
         ]
-        claimed_by.label = "Claim made by"
+        claimed_by.label = _("Claim made by")
 
     def _not_in_future(self, name: str) -> date | None:
         value = self.cleaned_data.get(name)
         if value and value > timezone.localdate():
-            raise ValidationError("This date is in the future.")
+            raise ValidationError(_("This date is in the future."))
         return value
 
     def clean_occurred_on(self) -> date | None:
@@ -161,19 +180,21 @@ class ExtensionForm(FastWidgetsMixin, forms.Form):
     """An editor records a deadline the parties agreed to move."""
 
     timeline_wording = forms.CharField(
-        label="New timeline",
+        label=_("New timeline"),
         max_length=200,
-        help_text="As the parties word it: 'by 30 June 2027', 'within 6 months'.",
+        help_text=_("As the parties word it: 'by 30 June 2027', 'within 6 months'."),
     )
     milestone = forms.ModelChoiceField(
         queryset=Milestone.objects.none(),
         required=False,
-        label="Counted from",
-        empty_label="the signing",
+        label=_("Counted from"),
+        empty_label=_("the signing"),
     )
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=limits.REASON)
-    source_title = forms.CharField(label="Source", max_length=300, required=False)
-    source_url = forms.URLField(label="Source URL", max_length=500, required=False)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=limits.REASON
+    )
+    source_title = forms.CharField(label=_("Source"), max_length=300, required=False)
+    source_url = forms.URLField(label=_("Source URL"), max_length=500, required=False)
 
     def __init__(self, *args, milestones, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,17 +204,18 @@ class ExtensionForm(FastWidgetsMixin, forms.Form):
 
 
 class StatusChangeForm(FastWidgetsMixin, forms.Form):
-    status = forms.ChoiceField(label="New status", choices=CommitmentStatus.choices)
+    status = forms.ChoiceField(label=_("New status"), choices=CommitmentStatus.choices)
     reason = forms.CharField(
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=limits.REASON,
-        help_text="Why the status moves; it stays in the commitment's history.",
+        help_text=_("Why the status moves; it stays in the commitment's history."),
     )
     evidence = forms.ModelChoiceField(
         queryset=Evidence.objects.none(),
         required=False,
-        label="Cited evidence",
-        empty_label="— none —",
+        label=_("Cited evidence"),
+        empty_label=_("— none —"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -206,14 +228,14 @@ class StatusChangeForm(FastWidgetsMixin, forms.Form):
                 "Moves every responsible party's status to it, with this reason; to move "
                 "one party's, use its form under “Status by party”."
             )
-        self.fields["status"].choices = [("", "— choose —")] + [
+        self.fields["status"].choices = [("", _("— choose —"))] + [
             choice for choice in CommitmentStatus.choices if choice[0] != commitment.status
         ]
         usable = [item for item in evidence if not item.is_retracted]
         self.fields["evidence"].queryset = Evidence.objects.filter(
             pk__in=[item.pk for item in usable]
         )
-        self.fields["evidence"].choices = [("", "— none —")] + [
+        self.fields["evidence"].choices = [("", _("— none —"))] + [
             (item.pk, f"{item.logged_at:%d %b %Y} · {item.grading} · {item.summary[:70]}")
             for item in usable
         ]
@@ -221,7 +243,7 @@ class StatusChangeForm(FastWidgetsMixin, forms.Form):
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
         if not reason:
-            raise ValidationError("Give a reason for the change.")
+            raise ValidationError(_("Give a reason for the change."))
         return reason
 
 
@@ -256,7 +278,7 @@ class ObligationStatusForm(StatusChangeForm):
 class RetractForm(forms.Form):
     evidence = forms.IntegerField(widget=forms.HiddenInput)
     retraction_reason = forms.CharField(
-        label="Why is it retracted?",
+        label=_("Why is it retracted?"),
         max_length=limits.REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -264,11 +286,11 @@ class RetractForm(forms.Form):
     def clean_retraction_reason(self) -> str:
         reason = self.cleaned_data["retraction_reason"].strip()
         if not reason:
-            raise ValidationError("Say why this evidence is retracted.")
+            raise ValidationError(_("Say why this evidence is retracted."))
         return reason
 
 
-ANY = [("", "Any")]
+ANY = [("", _("Any"))]
 
 
 class FilterForm(FastWidgetsMixin, forms.Form):
@@ -290,45 +312,56 @@ class FilterForm(FastWidgetsMixin, forms.Form):
 class CommitmentFilterForm(FilterForm):
     """The agreement page's table filters; they live in the URL so a view can be shared."""
 
-    q = forms.CharField(label="Text", required=False, max_length=100)
-    status = forms.ChoiceField(choices=ANY + CommitmentStatus.choices, required=False)
-    party = forms.ChoiceField(label="Responsible", required=False)
-    theme = forms.ChoiceField(choices=ANY + Theme.choices, required=False)
+    q = forms.CharField(label=_("Text"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=ANY + CommitmentStatus.choices, required=False
+    )
+    party = forms.ChoiceField(label=_("Responsible"), required=False)
+    theme = forms.ChoiceField(label=_("Theme"), choices=ANY + Theme.choices, required=False)
     overdue = forms.ChoiceField(
-        choices=[("", "Any"), ("yes", "Overdue"), ("no", "Not overdue")], required=False
+        label=_("Overdue"),
+        choices=[("", _("Any")), ("yes", _("Overdue")), ("no", _("Not overdue"))],
+        required=False,
     )
     due_within = forms.IntegerField(
-        label="Due within (days)", required=False, min_value=0, max_value=3650
+        label=_("Due within (days)"), required=False, min_value=0, max_value=3650
     )
     warning = forms.ChoiceField(
-        label="Warning",
+        label=_("Warning"),
         choices=ANY + list(WARNINGS.items()),
         required=False,
     )
-    sort = forms.ChoiceField(choices=sort_choices(COMMITMENT_SORTS), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort"), choices=sort_choices(COMMITMENT_SORTS), required=False
+    )
 
 
 class AgreementFilterForm(FilterForm):
-    q = forms.CharField(label="Search", required=False, max_length=100)
-    party = forms.ChoiceField(required=False)
-    status = forms.ChoiceField(choices=ANY + AgreementStatus.choices, required=False)
-    sort = forms.ChoiceField(choices=sort_choices(AGREEMENT_SORTS), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    party = forms.ChoiceField(label=_("Party"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=ANY + AgreementStatus.choices, required=False
+    )
+    sort = forms.ChoiceField(label=_("Sort"), choices=sort_choices(AGREEMENT_SORTS), required=False)
 
 
 class OverdueFilterForm(FilterForm):
-    party = forms.ChoiceField(required=False)
-    theme = forms.ChoiceField(choices=ANY + Theme.choices, required=False)
-    priority = forms.ChoiceField(choices=ANY + Priority.choices, required=False)
+    party = forms.ChoiceField(label=_("Party"), required=False)
+    theme = forms.ChoiceField(label=_("Theme"), choices=ANY + Theme.choices, required=False)
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=ANY + Priority.choices, required=False
+    )
 
 
 class SearchForm(FastWidgetsMixin, forms.Form):
-    q = forms.CharField(label="Search", max_length=200, required=False)
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
     kind = forms.ChoiceField(
+        label=_("Kind"),
         choices=[
-            ("", "Everything"),
-            ("agreements", "Agreements"),
-            ("commitments", "Commitments"),
-            ("evidence", "Evidence"),
+            ("", _("Everything")),
+            ("agreements", _("Agreements")),
+            ("commitments", _("Commitments")),
+            ("evidence", _("Evidence")),
         ],
         required=False,
     )
@@ -355,16 +388,18 @@ class DigestPreferencesForm(forms.Form):
     """The weekly digest's settings; only agreements the user may see can be followed."""
 
     digest_enabled = forms.BooleanField(
-        label="Send me the weekly digest",
+        label=_("Send me the weekly digest"),
         required=False,
-        help_text="One e-mail a week: what is overdue, what became overdue or was implemented "
-        "since the last one, and what falls due in the next 14 days.",
+        help_text=_(
+            "One e-mail a week: what is overdue, what became overdue or was implemented "
+            "since the last one, and what falls due in the next 14 days."
+        ),
     )
     digest_scope = forms.ChoiceField(
-        label="The digest covers", choices=DigestScope.choices, widget=forms.RadioSelect
+        label=_("The digest covers"), choices=DigestScope.choices, widget=forms.RadioSelect
     )
     followed_agreements = forms.ModelMultipleChoiceField(
-        label="Agreements I follow",
+        label=_("Agreements I follow"),
         queryset=Agreement.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -383,6 +418,6 @@ class DigestPreferencesForm(forms.Form):
         ):
             self.add_error(
                 "followed_agreements",
-                "Follow at least one agreement, or let the digest cover all of them.",
+                _("Follow at least one agreement, or let the digest cover all of them."),
             )
         return cleaned

@@ -16,21 +16,34 @@ import calendar
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from .models import CommitmentStatus, Theme
+from .models.base import english
 from .recurrence import Recurrence
 
 PRODID = "-//Commitment tracker//Deadlines//EN"
 REFRESH = "PT1H"
-_STATUS = dict(CommitmentStatus.choices)
-_THEME = dict(Theme.choices)
 _CLOSED = {CommitmentStatus.IMPLEMENTED.value, CommitmentStatus.ABANDONED.value}
 # What the body depends on besides the feed's data: this module and the labels it prints.
 # Part of every ETag, so that a deployment that changes the output does not leave calendar
 # apps with the old one.
-_CODE = hashlib.sha256(Path(__file__).read_bytes() + repr((_STATUS, _THEME)).encode()).hexdigest()
+
+
+@cache
+def _labels() -> tuple[dict[str, str], dict[str, str]]:
+    """The status and theme labels in English (`english`): a calendar is a file."""
+    return (
+        {value: english(label) for value, label in CommitmentStatus.choices},
+        {value: english(label) for value, label in Theme.choices},
+    )
+
+
+@cache
+def _code() -> str:
+    return hashlib.sha256(Path(__file__).read_bytes() + repr(_labels()).encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +112,7 @@ def feed_etag(feed: DeadlinesFeed) -> str:
     """A strong ETag: the same for the same feed, different whenever the body would differ
     (two feeds that differ only where the body does not show, as in a time's microseconds,
     get a full answer where a 304 would have done)."""
-    return '"' + hashlib.sha256(repr((_CODE, feed)).encode()).hexdigest()[:40] + '"'
+    return '"' + hashlib.sha256(repr((_code(), feed)).encode()).hexdigest()[:40] + '"'
 
 
 def feed_description(feed: DeadlinesFeed) -> str:
@@ -146,7 +159,7 @@ def deadlines_calendar(feed: DeadlinesFeed) -> bytes:
 
 def _event(deadline: Deadline, *, site_url: str, host: str) -> list[str]:
     url = site_url + deadline.path
-    status = _STATUS.get(deadline.status, deadline.status)
+    status = _labels()[0].get(deadline.status, deadline.status)
     closed = f" ({status.lower()})" if deadline.status in _CLOSED else ""
     stamp = _utc(deadline.updated_at)
     recurring = (
@@ -174,7 +187,7 @@ def _event(deadline: Deadline, *, site_url: str, host: str) -> list[str]:
         f"SUMMARY:{_text(f'Due: {deadline.reference} {deadline.title}{closed}')}",
         f"DESCRIPTION:{_text(description)}",
         f"URL:{url}",
-        f"CATEGORIES:{_text(_THEME.get(deadline.theme, deadline.theme))}",
+        f"CATEGORIES:{_text(_labels()[1].get(deadline.theme, deadline.theme))}",
         f"LAST-MODIFIED:{stamp}",
         "TRANSP:TRANSPARENT",  # a deadline does not make anyone busy
         "END:VEVENT",

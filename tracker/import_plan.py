@@ -30,6 +30,7 @@ from .models import (
     Theme,
 )
 from .models.agreements import MAX_GRACE_DAYS
+from .models.base import english
 
 PARTY_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]*$")  # as the party_code_capitals constraint
 MAX_ERRORS = 100
@@ -103,7 +104,7 @@ class _Item:
         if text is None:
             return None
         for value, label in choices.choices:
-            if text.lower() in (str(value).lower(), str(label).lower()):
+            if text.lower() in (str(value).lower(), english(label).lower(), str(label).lower()):
                 return value
         allowed = ", ".join(str(value) for value in choices.values)
         self.fail(key, f"“{text}” is not one of {allowed}")

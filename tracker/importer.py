@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from . import selectors, services
 from .import_limits import ImportFailed, ImportLimits
@@ -59,6 +60,31 @@ FILE_KEYS = {
 Progress = Callable[[int, int], None]
 
 
+# The report's words: the import page shows them translated (`{% translate change.kind %}`,
+# `summary(gettext)`); the command prints them as written.
+REPORT_WORDS = (
+    gettext_noop("party"),
+    gettext_noop("team"),
+    gettext_noop("agreement"),
+    gettext_noop("source"),
+    gettext_noop("milestone"),
+    gettext_noop("holidays"),
+    gettext_noop("commitment"),
+    gettext_noop("status"),
+    gettext_noop("evidence"),
+    gettext_noop("extension"),
+    gettext_noop("dependencies"),
+    gettext_noop("created"),
+    gettext_noop("updated"),
+    gettext_noop("unchanged"),
+    gettext_noop("changed"),
+    gettext_noop("logged"),
+    gettext_noop("retracted"),
+    gettext_noop("recorded"),
+    gettext_noop("set"),
+)
+
+
 @dataclass(frozen=True)
 class Change:
     # party, team, agreement, source, milestone, holidays, text, commitment, status, evidence
@@ -82,8 +108,9 @@ class ImportReport:
         counted = Counter((change.kind, change.action) for change in self.changes)
         return [(kind, action, n) for (kind, action), n in counted.items()]
 
-    def summary(self) -> str:
-        return "; ".join(f"{kind}: {n} {action}" for kind, action, n in self.counts())
+    def summary(self, word: Callable[[str], str] = str) -> str:
+        """`party: 2 created; ...`, each word through `word` (gettext, for a page)."""
+        return "; ".join(f"{word(kind)}: {n} {word(action)}" for kind, action, n in self.counts())
 
     @property
     def made_changes(self) -> list[Change]:

@@ -7,42 +7,46 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .forms import DATE_INPUT, FastWidgetsMixin
 from .models import Credibility, Party, Proposal, Reliability, Stance, limits
 from .models.validators import web_url
 
-CHOOSE = [("", "— choose —")]
+CHOOSE = [("", _("— choose —"))]
 NOBODY = "nobody"
 
 
 class AcceptForm(FastWidgetsMixin, forms.Form):
     summary = forms.CharField(
-        label="What was observed",
+        label=_("What was observed"),
         max_length=limits.EVIDENCE_SUMMARY,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="In your words; the item's title to start with.",
+        help_text=_("In your words; the item's title to start with."),
     )
-    occurred_on = forms.DateField(label="When it happened", required=False, widget=DATE_INPUT)
+    occurred_on = forms.DateField(label=_("When it happened"), required=False, widget=DATE_INPUT)
     source_url = forms.URLField(
-        label="Source URL", max_length=500, validators=[web_url], assume_scheme="https"
+        label=_("Source URL"), max_length=500, validators=[web_url], assume_scheme="https"
     )
-    source_title = forms.CharField(label="Source title", max_length=300, required=False)
-    source_publisher = forms.CharField(label="Publisher", max_length=200, required=False)
-    source_date = forms.DateField(label="Source date", required=False, widget=DATE_INPUT)
+    source_title = forms.CharField(label=_("Source title"), max_length=300, required=False)
+    source_publisher = forms.CharField(label=_("Publisher"), max_length=200, required=False)
+    source_date = forms.DateField(label=_("Source date"), required=False, widget=DATE_INPUT)
     quote = forms.CharField(
-        max_length=limits.QUOTE, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Quote"),
+        max_length=limits.QUOTE,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-    stance = forms.ChoiceField(choices=CHOOSE + Stance.choices)
+    stance = forms.ChoiceField(label=_("Stance"), choices=CHOOSE + Stance.choices)
     reliability = forms.ChoiceField(
-        label="Source reliability",
+        label=_("Source reliability"),
         choices=Reliability.choices,
-        help_text="The source's default grade; change it if this item deserves another.",
+        help_text=_("The source's default grade; change it if this item deserves another."),
     )
     credibility = forms.TypedChoiceField(
-        label="Information credibility", choices=CHOOSE + Credibility.choices, coerce=int
+        label=_("Information credibility"), choices=CHOOSE + Credibility.choices, coerce=int
     )
-    claimed_by = forms.ChoiceField(label="Claim made by")
+    claimed_by = forms.ChoiceField(label=_("Claim made by"))
 
     def __init__(self, *args, proposal: Proposal, parties: list[Party], **kwargs):
         item = proposal.item
@@ -64,14 +68,14 @@ class AcceptForm(FastWidgetsMixin, forms.Form):
         self.parties = {str(party.pk): party for party in parties}
         self.fields["claimed_by"].choices = (
             CHOOSE
-            + [(NOBODY, "nobody: an independent observation")]
+            + [(NOBODY, _("nobody: an independent observation"))]
             + [(str(party.pk), f"{party.name} ({party.code})") for party in parties]
         )
 
     def _not_in_future(self, name: str) -> date | None:
         value = self.cleaned_data.get(name)
         if value and value > timezone.localdate():
-            raise ValidationError("This date is in the future.")
+            raise ValidationError(_("This date is in the future."))
         return value
 
     def clean_occurred_on(self) -> date | None:
@@ -86,7 +90,7 @@ class AcceptForm(FastWidgetsMixin, forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(max_length=limits.REASON, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=limits.REASON, required=False)
 
 
 class RetargetForm(forms.Form):
@@ -97,4 +101,4 @@ class BulkRejectForm(forms.Form):
     """The ticked proposals are read by the view (`proposal`, repeated), among those waiting
     that the user may see."""
 
-    reason = forms.CharField(max_length=limits.REASON, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=limits.REASON, required=False)

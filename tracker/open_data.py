@@ -15,6 +15,9 @@ from datetime import date
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from . import exports, selectors
 from .models import Agreement, Commitment, Party
@@ -29,33 +32,68 @@ JSON_NAME = "agreements.json"
 CODEBOOK_NAME = "codebook.md"
 
 # Every column of the CSV, in order, with what it holds: the codebook's first table.
+# The meanings, in the reader's language on the codebook page; the file (`codebook_text`) is
+# in English.
 CSV_COLUMNS = [
     (
         "agreement_slug",
-        "The agreement's stable short name (its public page: /public/agreements/<slug>/).",
+        gettext_lazy(
+            "The agreement's stable short name (its public page: /public/agreements/<slug>/)."
+        ),
     ),
-    ("agreement_title", "The agreement's title."),
-    ("agreement_status", "The agreement's status: one of the agreement statuses below."),
-    ("signed_on", "The day the agreement was signed (or announced), YYYY-MM-DD."),
-    ("reference", "The commitment's reference in the agreement, such as 2.A.1."),
-    ("commitment_title", "What was promised, in short."),
-    ("theme", "The commitment's theme: one of the themes below."),
-    ("priority", "high, medium or low."),
-    ("party_code", "The responsible party's short code: one row per commitment and party."),
-    ("party_name", "The responsible party's name."),
-    ("responsible_count", "How many parties share this commitment (rows with the same reference)."),
-    ("timeline", "The deadline as the text words it, verbatim; empty for an ongoing commitment."),
-    ("counted_from", "The milestone a relative deadline counts from; empty: the signing."),
-    ("due_on", "The due date computed from the timeline, YYYY-MM-DD; empty when none or pending."),
-    ("original_due_on", "The first agreed due date, when the deadline was extended."),
-    ("status", "The commitment's status: one of the statuses below."),
-    ("status_weight", f"The status's points in the score, 0 to {MAX_WEIGHT}."),
+    ("agreement_title", gettext_lazy("The agreement's title.")),
+    (
+        "agreement_status",
+        gettext_lazy("The agreement's status: one of the agreement statuses below."),
+    ),
+    ("signed_on", gettext_lazy("The day the agreement was signed (or announced), YYYY-MM-DD.")),
+    ("reference", gettext_lazy("The commitment's reference in the agreement, such as 2.A.1.")),
+    ("commitment_title", gettext_lazy("What was promised, in short.")),
+    ("theme", gettext_lazy("The commitment's theme: one of the themes below.")),
+    ("priority", gettext_lazy("high, medium or low.")),
+    (
+        "party_code",
+        gettext_lazy("The responsible party's short code: one row per commitment and party."),
+    ),
+    ("party_name", gettext_lazy("The responsible party's name.")),
+    (
+        "responsible_count",
+        gettext_lazy("How many parties share this commitment (rows with the same reference)."),
+    ),
+    (
+        "timeline",
+        gettext_lazy(
+            "The deadline as the text words it, verbatim; empty for an ongoing commitment."
+        ),
+    ),
+    (
+        "counted_from",
+        gettext_lazy("The milestone a relative deadline counts from; empty: the signing."),
+    ),
+    (
+        "due_on",
+        gettext_lazy(
+            "The due date computed from the timeline, YYYY-MM-DD; empty when none or pending."
+        ),
+    ),
+    ("original_due_on", gettext_lazy("The first agreed due date, when the deadline was extended.")),
+    ("status", gettext_lazy("The commitment's status: one of the statuses below.")),
+    (
+        "status_weight",
+        format_lazy(
+            gettext_lazy("The status's points in the score, 0 to {max_weight}."),
+            max_weight=MAX_WEIGHT,
+        ),
+    ),
     (
         "overdue",
-        "yes when flagged overdue by the last scan (past due, neither implemented nor abandoned).",
+        gettext_lazy(
+            "yes when flagged overdue by the last scan (past due, neither implemented nor "
+            "abandoned)."
+        ),
     ),
-    ("disputed", "yes when the parties' current claims about it disagree."),
-    ("url", "The commitment's public page."),
+    ("disputed", gettext_lazy("yes when the parties' current claims about it disagree.")),
+    ("url", gettext_lazy("The commitment's public page.")),
 ]
 
 
@@ -209,7 +247,9 @@ def codebook() -> dict:
 
 
 def codebook_text() -> str:
-    return render_to_string("tracker/public_codebook.md", codebook())
+    # A file of the dataset: in English, as its columns and the JSON's values are.
+    with translation.override(None):
+        return render_to_string("tracker/public_codebook.md", codebook())
 
 
 def write_files(directory, site_url: str) -> list[str]:

@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from .. import emails, selectors
 from ..db import ResponsiblePartyCodes
@@ -326,13 +327,22 @@ def _digest_message(digest: Digest) -> EmailMultiAlternatives:
         "digest": digest,
         "sections": digest.shown(),
         "warning_sections": [
-            ("at_risk", "At risk", "not yet due, but at this pace the deadline will be missed"),
-            ("blocked", "Blocked", "a commitment it depends on is overdue"),
-            ("disputed", "Disputed", "the parties' latest claims disagree"),
+            (
+                "at_risk",
+                gettext("At risk"),
+                gettext("not yet due, but at this pace the deadline will be missed"),
+            ),
+            ("blocked", gettext("Blocked"), gettext("a commitment it depends on is overdue")),
+            ("disputed", gettext("Disputed"), gettext("the parties' latest claims disagree")),
             (
                 "stale",
-                "Stale",
-                f"no new evidence for {settings.STALE_AFTER_DAYS} days or more",
+                gettext("Stale"),
+                ngettext(
+                    "no new evidence for %(days)s day or more",
+                    "no new evidence for %(days)s days or more",
+                    settings.STALE_AFTER_DAYS,
+                )
+                % {"days": settings.STALE_AFTER_DAYS},
             ),
         ],
         "user": user,

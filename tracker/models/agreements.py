@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ..routes import object_url
@@ -18,8 +20,8 @@ class Party(TrackerModel):
     """A state or organisation bound by agreements."""
 
     class Kind(models.TextChoices):
-        STATE = "state", "State"
-        ORGANISATION = "organisation", "Organisation"
+        STATE = "state", pgettext_lazy("kind of party", "State")
+        ORGANISATION = "organisation", pgettext_lazy("kind of party", "Organisation")
 
     name = models.CharField(max_length=200, unique=True)
     code = models.CharField(
@@ -55,10 +57,10 @@ MAX_GRACE_DAYS = 3650
 
 
 class AgreementStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_FORCE = "in_force", "In force"
-    SUSPENDED = "suspended", "Suspended"
-    TERMINATED = "terminated", "Terminated"
+    DRAFT = "draft", _("Draft")
+    IN_FORCE = "in_force", _("In force")
+    SUSPENDED = "suspended", _("Suspended")
+    TERMINATED = "terminated", _("Terminated")
 
 
 def slug_from_title(title: str) -> str:
@@ -73,8 +75,8 @@ class Agreement(TrackerModel):
     """An agreement between two or more parties, and the commitments it holds them to."""
 
     class DateKind(models.TextChoices):
-        SIGNED = "signed", "Signed"
-        ANNOUNCED = "announced", "Announced"
+        SIGNED = "signed", _("Signed")
+        ANNOUNCED = "announced", _("Announced")
 
     title = models.CharField(max_length=300)
     slug = models.SlugField(
@@ -210,9 +212,9 @@ class Source(TrackerModel):
     """A document or article about an agreement: its text, a report, the announcement."""
 
     class Kind(models.TextChoices):
-        DOCUMENT = "document", "Agreement text or official document"
-        ARTICLE = "article", "Article or report"
-        STATEMENT = "statement", "Official statement"
+        DOCUMENT = "document", _("Agreement text or official document")
+        ARTICLE = "article", _("Article or report")
+        STATEMENT = "statement", _("Official statement")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="sources")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
@@ -278,10 +280,10 @@ class AgreementText(TrackerModel):
 
 
 class MilestoneKind(models.TextChoices):
-    SIGNING = "signing", "Signing"
-    MEETING = "meeting", "Meeting"
-    NEGOTIATIONS = "negotiations", "Start of negotiations"
-    OTHER = "other", "Other event"
+    SIGNING = "signing", _("Signing")
+    MEETING = "meeting", _("Meeting")
+    NEGOTIATIONS = "negotiations", _("Start of negotiations")
+    OTHER = "other", _("Other event")
 
 
 class Milestone(TrackerModel):

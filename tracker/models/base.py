@@ -2,12 +2,28 @@ from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.encoding import force_str
 
 
 @cache
 def _labels(field: models.Field) -> dict:
     return dict(field.flatchoices)
+
+
+def english(label) -> str:
+    """A label as the code writes it, whatever the reader's language: for the files other
+    programs read back (CSV and XLSX exports, the calendar, the import's vocabulary), which
+    stay in English as their column names do."""
+    with translation.override(None):
+        return str(label)
+
+
+def english_display(instance: models.Model, name: str) -> str:
+    """`get_FOO_display()` in English (`english`), for a file."""
+    field = instance._meta.get_field(name)
+    value = getattr(instance, field.attname)
+    return english(_labels(field).get(value, value))
 
 
 class TrackerModel(models.Model):

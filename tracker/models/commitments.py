@@ -5,6 +5,8 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .. import deadlines
@@ -18,12 +20,12 @@ from .validators import web_url
 
 
 class CommitmentStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    STALLED = "stalled", "Stalled"
-    PARTIAL = "partial", "Partially implemented"
-    IMPLEMENTED = "implemented", "Implemented"
-    ABANDONED = "abandoned", "Abandoned / not applicable"
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    STALLED = "stalled", _("Stalled")
+    PARTIAL = "partial", _("Partially implemented")
+    IMPLEMENTED = "implemented", _("Implemented")
+    ABANDONED = "abandoned", _("Abandoned / not applicable")
 
     @property
     def weight(self) -> int:
@@ -53,21 +55,21 @@ OPEN_STATUSES = tuple(status for status in CommitmentStatus if status not in CLO
 
 
 class Theme(models.TextChoices):
-    INTELLIGENCE = "intelligence", "Intelligence sharing"
-    JOINT_OPERATIONS = "joint_operations", "Joint operations"
-    BORDER = "border", "Border management"
-    DIALOGUE = "dialogue", "Dialogue and consultations"
-    TRADE = "trade", "Trade and economy"
-    COMMUNITY = "community", "Community outreach"
-    PUBLIC_AWARENESS = "public_awareness", "Public awareness"
-    COMMUNICATIONS = "communications", "Communications"
-    OTHER = "other", "Other"
+    INTELLIGENCE = "intelligence", _("Intelligence sharing")
+    JOINT_OPERATIONS = "joint_operations", _("Joint operations")
+    BORDER = "border", _("Border management")
+    DIALOGUE = "dialogue", _("Dialogue and consultations")
+    TRADE = "trade", _("Trade and economy")
+    COMMUNITY = "community", _("Community outreach")
+    PUBLIC_AWARENESS = "public_awareness", _("Public awareness")
+    COMMUNICATIONS = "communications", _("Communications")
+    OTHER = "other", _("Other")
 
 
 class Priority(models.TextChoices):
-    HIGH = "high", "High"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
+    HIGH = "high", _("High")
+    MEDIUM = "medium", _("Medium")
+    LOW = "low", _("Low")
 
 
 # How the wording was read (`deadlines.TimelineKind`), kept by `services.commitment_due_date`.
@@ -91,15 +93,15 @@ def pending_condition() -> Q:
 def describe_lateness(*, due_on: date | None, closed: bool, today: date) -> str:
     """'12 days overdue', 'due today', 'due in 3 days', 'closed', or 'no deadline'."""
     if due_on is None:
-        return "no deadline"
+        return gettext("no deadline")
     if closed:
-        return "closed"
+        return gettext("closed")
     days = (due_on - today).days
     if days < 0:
-        return f"{-days} day{'s' if days != -1 else ''} overdue"
+        return ngettext("%(count)s day overdue", "%(count)s days overdue", -days) % {"count": -days}
     if days == 0:
-        return "due today"
-    return f"due in {days} day{'s' if days != 1 else ''}"
+        return gettext("due today")
+    return ngettext("due in %(count)s day", "due in %(count)s days", days) % {"count": days}
 
 
 def natural_sort_key(reference: str) -> str:
@@ -331,8 +333,8 @@ class OverdueFlag(TrackerModel):
     """One period during which a commitment was late: flagged by the scan, cleared later."""
 
     class ClearReason(models.TextChoices):
-        CLOSED = "closed", "Implemented or abandoned"
-        DEADLINE_MOVED = "deadline_moved", "Deadline moved or removed"
+        CLOSED = "closed", _("Implemented or abandoned")
+        DEADLINE_MOVED = "deadline_moved", _("Deadline moved or removed")
 
     commitment = models.ForeignKey(
         Commitment, on_delete=models.CASCADE, related_name="overdue_flags"

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .base import TrackerModel
 
@@ -14,12 +15,12 @@ class DigestStatus(models.TextChoices):
     claims it again.
     """
 
-    PENDING = "pending", "Queued"
-    SENDING = "sending", "Being sent"
-    RETRYING = "retrying", "Waiting to retry"
-    SENT = "sent", "Sent"
-    SKIPPED = "skipped", "Nothing to say"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Queued")
+    SENDING = "sending", _("Being sent")
+    RETRYING = "retrying", _("Waiting to retry")
+    SENT = "sent", _("Sent")
+    SKIPPED = "skipped", _("Nothing to say")
+    FAILED = "failed", _("Failed")
 
 
 FINAL_DIGEST_STATUSES = (DigestStatus.SENT, DigestStatus.SKIPPED, DigestStatus.FAILED)

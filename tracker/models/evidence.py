@@ -17,9 +17,9 @@ from .validators import web_url
 
 
 class Stance(models.TextChoices):
-    PROGRESS = "progress", "Shows progress"
-    SETBACK = "setback", "Shows a setback"
-    CONTEXT = "context", "Context only"
+    PROGRESS = "progress", _("Shows progress")
+    SETBACK = "setback", _("Shows a setback")
+    CONTEXT = "context", _("Context only")
 
 
 # The stances that make a party's claim: the dispute flag compares them.
@@ -29,23 +29,23 @@ CLAIM_STANCES = (Stance.PROGRESS, Stance.SETBACK)
 class Reliability(models.TextChoices):
     """NATO / Admiralty grading of the source."""
 
-    A = "A", "A: completely reliable"
-    B = "B", "B: usually reliable"
-    C = "C", "C: fairly reliable"
-    D = "D", "D: not usually reliable"
-    E = "E", "E: unreliable"
-    F = "F", "F: reliability cannot be judged"
+    A = "A", _("A: completely reliable")
+    B = "B", _("B: usually reliable")
+    C = "C", _("C: fairly reliable")
+    D = "D", _("D: not usually reliable")
+    E = "E", _("E: unreliable")
+    F = "F", _("F: reliability cannot be judged")
 
 
 class Credibility(models.IntegerChoices):
     """NATO / Admiralty grading of the information itself."""
 
-    CONFIRMED = 1, "1: confirmed by other sources"
-    PROBABLE = 2, "2: probably true"
-    POSSIBLE = 3, "3: possibly true"
-    DOUBTFUL = 4, "4: doubtful"
-    IMPROBABLE = 5, "5: improbable"
-    UNKNOWN = 6, "6: truth cannot be judged"
+    CONFIRMED = 1, _("1: confirmed by other sources")
+    PROBABLE = 2, _("2: probably true")
+    POSSIBLE = 3, _("3: possibly true")
+    DOUBTFUL = 4, _("4: doubtful")
+    IMPROBABLE = 5, _("5: improbable")
+    UNKNOWN = 6, _("6: truth cannot be judged")
 
 
 def attachment_path(instance: "Evidence", filename: str) -> str:

@@ -1,11 +1,12 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .base import TrackerModel
 
 
 class JobName(models.TextChoices):
-    FLAG_OVERDUE = "flag_overdue", "Overdue scan"
-    SEND_DIGESTS = "send_digests", "Weekly digests"
+    FLAG_OVERDUE = "flag_overdue", _("Overdue scan")
+    SEND_DIGESTS = "send_digests", _("Weekly digests")
 
 
 class JobRun(TrackerModel):

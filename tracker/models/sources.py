@@ -5,6 +5,7 @@ evidence. Named `WatchedSource` because `Source` is an agreement's own document.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import limits
@@ -22,9 +23,9 @@ KEYWORDS = 1_000  # a commitment's keyword list in one language
 class Language(models.TextChoices):
     """The languages PostgreSQL stems (`FTS_CONFIGS`); any other reads as `simple`."""
 
-    EN = "en", "English"
-    FR = "fr", "French"
-    OTHER = "other", "Other (words matched as written)"
+    EN = "en", _("English")
+    FR = "fr", _("French")
+    OTHER = "other", _("Other (words matched as written)")
 
 
 # The PostgreSQL text search configuration of each language.
@@ -105,9 +106,9 @@ class WatchRun(TrackerModel):
 
 
 class FetchOutcome(models.TextChoices):
-    OK = "ok", "Fetched"
-    NOT_MODIFIED = "not_modified", "Not modified"
-    FAILED = "failed", "Failed"
+    OK = "ok", _("Fetched")
+    NOT_MODIFIED = "not_modified", _("Not modified")
+    FAILED = "failed", _("Failed")
 
 
 class SourceFetch(TrackerModel):
@@ -160,9 +161,9 @@ class FeedItem(TrackerModel):
 
 
 class ProposalState(models.TextChoices):
-    PROPOSED = "proposed", "Waiting"
-    ACCEPTED = "accepted", "Accepted as evidence"
-    REJECTED = "rejected", "Rejected"
+    PROPOSED = "proposed", _("Waiting")
+    ACCEPTED = "accepted", _("Accepted as evidence")
+    REJECTED = "rejected", _("Rejected")
 
 
 class Proposal(TrackerModel):

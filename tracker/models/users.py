@@ -4,6 +4,8 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
@@ -18,9 +20,18 @@ class Role(models.TextChoices):
 class DigestScope(models.TextChoices):
     """Which agreements the weekly digest covers (always within those the user may see)."""
 
-    ALL = "all", "All agreements I can see"
-    FOLLOWED = "followed", "Only agreements I follow"
+    ALL = "all", _("All agreements I can see")
+    FOLLOWED = "followed", _("Only agreements I follow")
 
+
+# The roles' names as readers see them: Role's labels are the names of its groups, which
+# must not change with the language.
+ROLE_NAMES = {
+    Role.VIEWER: _("Viewer"),
+    Role.ANALYST: _("Analyst"),
+    Role.EDITOR: _("Editor"),
+    Role.ADMIN: _("Admin"),
+}
 
 # Highest first: a user in several role groups has the highest of them.
 ROLE_ORDER = [Role.ADMIN, Role.EDITOR, Role.ANALYST, Role.VIEWER]
@@ -86,7 +97,9 @@ class User(AbstractUser):
 
     @property
     def role_label(self) -> str:
-        return self.role.label if self.role else "No role"
+        """The role's name in the reader's language (the label itself names the role's group,
+        so it stays as written)."""
+        return str(ROLE_NAMES[self.role]) if self.role else gettext("No role")
 
     @property
     def language_or_default(self) -> str:

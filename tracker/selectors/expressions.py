@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.db.models.lookups import GreaterThan
+from django.utils.translation import gettext_lazy as _
 
 from ..db import DaysBetween
 from ..models import (
@@ -181,11 +182,11 @@ def with_warnings(commitments: QuerySet[Commitment], *, today: date, now: dateti
 
 
 WARNINGS = {
-    "at_risk": "At risk",
-    "stale": "Stale",
-    "blocked": "Blocked",
-    "disputed": "Disputed",
-    "extended": "Deadline extended",
+    "at_risk": _("At risk"),
+    "stale": _("Stale"),
+    "blocked": _("Blocked"),
+    "disputed": _("Disputed"),
+    "extended": _("Deadline extended"),
 }
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Agreement, Commitment
 from ..models.commitments import OPEN_STATUSES
@@ -22,22 +23,26 @@ class Sort:
 
 # Each ends with the primary key, so that pages neither repeat nor skip a row.
 AGREEMENT_SORTS = {
-    "-signed": Sort("Newest first", ("-signed_on", "title", "pk")),
-    "signed": Sort("Oldest first", ("signed_on", "title", "pk")),
-    "title": Sort("Title", ("title", "pk")),
-    "-score": Sort("Score, highest first", (F("score_value").desc(nulls_last=True), "title", "pk")),
-    "score": Sort("Score, lowest first", (F("score_value").asc(nulls_last=True), "title", "pk")),
-    "-overdue": Sort("Most overdue", ("-overdue_count", "title", "pk")),
+    "-signed": Sort(_("Newest first"), ("-signed_on", "title", "pk")),
+    "signed": Sort(_("Oldest first"), ("signed_on", "title", "pk")),
+    "title": Sort(_("Title"), ("title", "pk")),
+    "-score": Sort(
+        _("Score, highest first"), (F("score_value").desc(nulls_last=True), "title", "pk")
+    ),
+    "score": Sort(_("Score, lowest first"), (F("score_value").asc(nulls_last=True), "title", "pk")),
+    "-overdue": Sort(_("Most overdue"), ("-overdue_count", "title", "pk")),
 }
 COMMITMENT_SORTS = {
-    "reference": Sort("Reference", ("agreement_id", "sort_key", "pk")),
-    "due": Sort("Due date, soonest first", (F("due_on").asc(nulls_last=True), "sort_key", "pk")),
-    "-due": Sort("Due date, latest first", (F("due_on").desc(nulls_last=True), "sort_key", "pk")),
-    "status": Sort("Status", ("status", "sort_key", "pk")),
-    "priority": Sort(
-        "Priority", (PRIORITY_RANK, F("due_on").asc(nulls_last=True), "sort_key", "pk")
+    "reference": Sort(_("Reference"), ("agreement_id", "sort_key", "pk")),
+    "due": Sort(_("Due date, soonest first"), (F("due_on").asc(nulls_last=True), "sort_key", "pk")),
+    "-due": Sort(
+        _("Due date, latest first"), (F("due_on").desc(nulls_last=True), "sort_key", "pk")
     ),
-    "title": Sort("Title", ("title", "sort_key", "pk")),
+    "status": Sort(_("Status"), ("status", "sort_key", "pk")),
+    "priority": Sort(
+        _("Priority"), (PRIORITY_RANK, F("due_on").asc(nulls_last=True), "sort_key", "pk")
+    ),
+    "title": Sort(_("Title"), ("title", "sort_key", "pk")),
 }
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from ..models import Agreement, Commitment, Evidence, Party, StatusChange, User
 from .pages import commitment_history
@@ -227,11 +228,14 @@ def _evidence_entry(evidence, internal: bool) -> FeedEntry:
     shown = public_evidence(evidence, agreement, internal=internal)
     text = shown.summary
     if shown.source_url or shown.source_title:
-        text += f"\n\nSource: {shown.source_title or shown.source_url}"
+        text += "\n\n" + gettext("Source: %(source)s") % {
+            "source": shown.source_title or shown.source_url
+        }
         text += f" ({shown.source_url})" if shown.source_url and shown.source_title else ""
     if shown.retracted_at:
-        withheld = " Its content is not published." if shown.withheld else ""
-        text = f"{text}\n\nRetracted: {shown.retraction_reason}.{withheld}".strip()
+        withheld = " " + gettext("Its content is not published.") if shown.withheld else ""
+        retracted = gettext("Retracted: %(reason)s.") % {"reason": shown.retraction_reason}
+        text = f"{text}\n\n{retracted}{withheld}".strip()
     return FeedEntry(
         uid=f"evidence-{evidence.pk}",
         at=evidence.logged_at,
@@ -242,8 +246,13 @@ def _evidence_entry(evidence, internal: bool) -> FeedEntry:
         reference=commitment.reference,
         commitment_title=commitment.title,
         who=shown.who,
-        title=f"{commitment.reference} {commitment.title}: evidence "
-        f"({shown.stance_label.lower()}, graded {shown.grading})",
+        title=gettext("%(reference)s %(title)s: evidence (%(stance)s, graded %(grading)s)")
+        % {
+            "reference": commitment.reference,
+            "title": commitment.title,
+            "stance": shown.stance_label.lower(),
+            "grading": shown.grading,
+        },
         text=text,
     )
 

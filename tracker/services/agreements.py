@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from .. import series
@@ -108,7 +109,7 @@ def milestone_set_date(*, milestone: Milestone, date: date | None, by: User | No
     in the same transaction, and those pending on it get theirs."""
     if milestone.is_signing:
         if date is None:
-            raise ValidationError({"date": "The signing has a date: the agreement's."})
+            raise ValidationError({"date": _("The signing has a date: the agreement's.")})
         agreement = milestone.agreement
         agreement.signed_on = date
         history_by(agreement, by)
@@ -192,7 +193,7 @@ def agreement_accept_draft(
     """
     if agreement.pk is None:
         if len({party.code for party in parties}) < 2:
-            raise ValidationError({"parties": "An agreement binds two or more parties."})
+            raise ValidationError({"parties": _("An agreement binds two or more parties.")})
         agreement_check_slug(agreement=agreement, slug=agreement.slug)
         agreement.full_clean(exclude=["parties", "teams"])
         history_by(agreement, by)
@@ -230,7 +231,10 @@ def agreement_check_slug(*, agreement: Agreement, slug: str) -> None:
     an agreement the user may not see, with a free one proposed."""
     if Agreement.objects.filter(slug=slug).exclude(pk=agreement.pk).exists():
         raise ValidationError(
-            {"slug": f"This slug is not available: try “{agreement_free_slug(slug)}”."}
+            {
+                "slug": _("This slug is not available: try “%(slug)s”.")
+                % {"slug": agreement_free_slug(slug)}
+            }
         )
 
 
@@ -240,15 +244,17 @@ def agreement_restrict_check(*, is_public: bool, teams: Iterable[Team]) -> None:
     if is_public and list(teams):
         raise ValidationError(
             {
-                "is_public": "An agreement restricted to teams cannot be public: "
-                "untick “public” or remove the teams."
+                "is_public": _(
+                    "An agreement restricted to teams cannot be public: "
+                    "untick “public” or remove the teams."
+                )
             }
         )
 
 
 def agreement_check_parties(*, parties: Iterable[Party]) -> None:
     if len({party.pk for party in parties}) < MIN_PARTIES:
-        raise ValidationError({"parties": "An agreement has at least two parties."})
+        raise ValidationError({"parties": _("An agreement has at least two parties.")})
 
 
 @transaction.atomic
@@ -295,8 +301,10 @@ def agreement_save(
         still = sorted({f"{row.party.code} (for {row.commitment.reference})" for row in leaving})
         raise ValidationError(
             {
-                "parties": f"{', '.join(still)} cannot leave the agreement while responsible "
-                "for its commitments."
+                "parties": _(
+                    "%(parties)s cannot leave the agreement while responsible for its commitments."
+                )
+                % {"parties": ", ".join(still)}
             }
         )
     agreement.parties.set(parties)
@@ -315,7 +323,7 @@ def milestone_save(*, milestone: Milestone, by: User | None = None) -> Milestone
     from it, in the same transaction."""
     if milestone.is_signing:
         raise ValidationError(
-            {"kind": "The signing milestone follows the agreement's date; change that instead."}
+            {"kind": _("The signing milestone follows the agreement's date; change that instead.")}
         )
     previous = (
         Milestone.objects.filter(pk=milestone.pk).values_list("date").first()

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .. import deadlines, series
 from ..models import (
@@ -252,9 +254,14 @@ def commitment_check_parties(
     if outsiders:
         raise ValidationError(
             {
-                "responsible_parties": f"{', '.join(outsiders)} "
-                f"{'is' if len(outsiders) == 1 else 'are'} not a party to this agreement; "
-                "add it to the agreement's parties first."
+                "responsible_parties": ngettext(
+                    "%(parties)s is not a party to this agreement; "
+                    "add it to the agreement's parties first.",
+                    "%(parties)s are not a party to this agreement; "
+                    "add it to the agreement's parties first.",
+                    len(outsiders),
+                )
+                % {"parties": ", ".join(outsiders)}
             }
         )
 
@@ -262,7 +269,7 @@ def commitment_check_parties(
 def commitment_check_milestone(*, agreement: Agreement, milestone: Milestone | None) -> None:
     if milestone is not None and milestone.agreement_id != agreement.pk:
         raise ValidationError(
-            {"deadline_milestone": "This milestone belongs to another agreement."}
+            {"deadline_milestone": _("This milestone belongs to another agreement.")}
         )
 
 
@@ -332,8 +339,11 @@ def _check_claimants_follow(*, commitment: Commitment) -> None:
     if outsiders:
         raise ValidationError(
             {
-                "agreement": f"Its evidence holds claims by {', '.join(outsiders)}, not a party "
-                "to that agreement; add them to its parties first."
+                "agreement": _(
+                    "Its evidence holds claims by %(parties)s, not a party "
+                    "to that agreement; add them to its parties first."
+                )
+                % {"parties": ", ".join(outsiders)}
             }
         )
 
@@ -343,9 +353,14 @@ def _check_prerequisites_cleared(*, prerequisites: list[Commitment], moved_from:
     if left:
         raise ValidationError(
             {
-                "depends_on": f"{', '.join(left)} {'is' if len(left) == 1 else 'are'} of the "
-                "agreement it leaves, and prerequisites never cross agreements; clear its "
-                "prerequisites to move it."
+                "depends_on": ngettext(
+                    "%(commitments)s is of the agreement it leaves, and prerequisites never "
+                    "cross agreements; clear its prerequisites to move it.",
+                    "%(commitments)s are of the agreement it leaves, and prerequisites never "
+                    "cross agreements; clear its prerequisites to move it.",
+                    len(left),
+                )
+                % {"commitments": ", ".join(left)}
             }
         )
 
@@ -357,9 +372,14 @@ def _check_dependents_stay(*, commitment: Commitment, moved_from: int) -> None:
     if waiting:
         raise ValidationError(
             {
-                "agreement": f"{', '.join(waiting)} of its agreement "
-                f"{'waits' if len(waiting) == 1 else 'wait'} on it, and prerequisites never "
-                "cross agreements; remove it from their prerequisites before moving it."
+                "agreement": ngettext(
+                    "%(commitments)s of its agreement waits on it, and prerequisites never "
+                    "cross agreements; remove it from their prerequisites before moving it.",
+                    "%(commitments)s of its agreement wait on it, and prerequisites never "
+                    "cross agreements; remove it from their prerequisites before moving it.",
+                    len(waiting),
+                )
+                % {"commitments": ", ".join(waiting)}
             }
         )
 
@@ -450,7 +470,9 @@ def commitment_set_status(
     obligations = list(Obligation.objects.filter(commitment=commitment).order_by("pk"))
     moving = [obligation for obligation in obligations if obligation.status != status]
     if not moving and (obligations or status == stored):
-        raise ValidationError({"status": f"It is already “{status.label}”."})
+        raise ValidationError(
+            {"status": _("It is already “%(status)s”.") % {"status": status.label}}
+        )
     uniform = all(obligation.status == stored for obligation in obligations)
     changes = [
         obligation_write(
@@ -545,7 +567,7 @@ def commitment_extend_deadline(
     the new wording replaces the commitment's timeline and its due date follows."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the deadline moved."})
+        raise ValidationError({"reason": _("Say why the deadline moved.")})
     commitment_check_milestone(agreement=commitment.agreement, milestone=milestone)
     commitment_lock(commitment)
     previous_wording, previous_due_on = commitment.timeline_wording, commitment.due_on
@@ -568,19 +590,24 @@ def commitment_extend_deadline(
     if new_due_on is None and extended.is_pending:
         raise ValidationError(
             {
-                "timeline_wording": f"It counts from “{milestone.name}”, which has not happened: "
-                "an extension needs a date; date that milestone first, or count from another."
+                "timeline_wording": _(
+                    "It counts from “%(milestone)s”, which has not happened: "
+                    "an extension needs a date; date that milestone first, or count from another."
+                )
+                % {"milestone": milestone.name}
             }
         )
     if new_due_on is None:
         raise ValidationError(
-            {"timeline_wording": "An extension needs a deadline; to drop it, edit the timeline."}
+            {"timeline_wording": _("An extension needs a deadline; to drop it, edit the timeline.")}
         )
     if previous_due_on is not None and new_due_on <= previous_due_on:
         raise ValidationError(
             {
-                "timeline_wording": f"The new deadline ({new_due_on:%d %B %Y}) is not later than "
-                f"the current one ({previous_due_on:%d %B %Y})."
+                "timeline_wording": _(
+                    "The new deadline (%(new)s) is not later than the current one (%(current)s)."
+                )
+                % {"new": f"{new_due_on:%d %B %Y}", "current": f"{previous_due_on:%d %B %Y}"}
             }
         )
     extension = DeadlineExtension(
@@ -629,10 +656,13 @@ def commitment_check_dependencies(
     outsiders = [p.reference for p in prerequisites if p.agreement_id != commitment.agreement_id]
     if outsiders:
         raise ValidationError(
-            {"depends_on": f"{', '.join(outsiders)}: only commitments of the same agreement."}
+            {
+                "depends_on": _("%(commitments)s: only commitments of the same agreement.")
+                % {"commitments": ", ".join(outsiders)}
+            }
         )
     if any(p.pk == commitment.pk for p in prerequisites):
-        raise ValidationError({"depends_on": "A commitment cannot depend on itself."})
+        raise ValidationError({"depends_on": _("A commitment cannot depend on itself.")})
     edges = Commitment.depends_on.through.objects.filter(
         from_commitment__agreement_id=commitment.agreement_id
     ).exclude(from_commitment_id=commitment.pk)
@@ -644,7 +674,12 @@ def commitment_check_dependencies(
     if cycle:
         references = dict(Commitment.objects.filter(pk__in=cycle).values_list("pk", "reference"))
         path = " → ".join(references[pk] for pk in cycle)
-        raise ValidationError({"depends_on": f"That would make a circle of prerequisites: {path}."})
+        raise ValidationError(
+            {
+                "depends_on": _("That would make a circle of prerequisites: %(path)s.")
+                % {"path": path}
+            }
+        )
 
 
 def _find_cycle(graph: dict[int, set[int]], start: int) -> list[int] | None:

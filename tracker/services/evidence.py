@@ -101,7 +101,12 @@ def _name_attachment(evidence: Evidence, fields: dict) -> None:
 def evidence_check_claimant(*, commitment: Commitment, claimant: Party | None) -> None:
     """A claim is made by a party to the commitment's agreement."""
     if claimant is not None and not commitment.agreement.parties.filter(pk=claimant.pk).exists():
-        raise ValidationError({"claimed_by": f"{claimant.code} is not a party to this agreement."})
+        raise ValidationError(
+            {
+                "claimed_by": _("%(party)s is not a party to this agreement.")
+                % {"party": claimant.code}
+            }
+        )
 
 
 def evidence_check_concerns(*, commitment: Commitment, party: Party | None) -> None:
@@ -123,15 +128,15 @@ def evidence_retract(
     retraction, its history record and the dispute flag commit together or not at all."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"retraction_reason": "Say why this evidence is retracted."})
+        raise ValidationError({"retraction_reason": _("Say why this evidence is retracted.")})
     text_check(Evidence, "retraction_reason", reason)
     if evidence.is_retracted:
-        raise ValidationError("This evidence was already retracted.")
+        raise ValidationError(_("This evidence was already retracted."))
     updated = Evidence.objects.filter(pk=evidence.pk, retracted_at__isnull=True).update(
         retracted_at=at or timezone.now(), retracted_by=by, retraction_reason=reason
     )
     if updated != 1:
-        raise ValidationError("This evidence was already retracted.")
+        raise ValidationError(_("This evidence was already retracted."))
     evidence.refresh_from_db()
     # The conditional update bypasses save(); the audit trail gets its record here.
     Evidence.history.bulk_history_create(

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import (
     Agreement,
@@ -116,7 +117,7 @@ def _claim(proposal: Proposal, by: User, **changes) -> Proposal:
         decided_by=by, decided_at=now, **changes
     )
     if updated != 1:
-        raise ValidationError("This proposal was already decided.")
+        raise ValidationError(_("This proposal was already decided."))
     proposal.refresh_from_db()
     return proposal
 
@@ -133,9 +134,9 @@ def proposal_accept(*, proposal: Proposal, by: User, **evidence_fields) -> Evide
     analyst's grade, stance and claimant), in one transaction with the proposal's history."""
     for required in ("stance", "reliability", "credibility"):
         if not evidence_fields.get(required):
-            raise ValidationError({required: "This field is required."})
+            raise ValidationError({required: _("This field is required.")})
     if "claimed_by" not in evidence_fields:
-        raise ValidationError({"claimed_by": "Say whose claim it is, or nobody's."})
+        raise ValidationError({"claimed_by": _("Say whose claim it is, or nobody's.")})
     _claim(proposal, by, state=ProposalState.PROPOSED)  # locks it as decided by `by`
     evidence = evidence_log(commitment=proposal.commitment, by=by, **evidence_fields)
     Proposal.objects.filter(pk=proposal.pk).update(state=ProposalState.ACCEPTED, evidence=evidence)
@@ -182,12 +183,14 @@ def proposal_retarget(*, proposal: Proposal, commitment: Commitment, by: User) -
     is rejected as re-targeted (so it is not made again) and a waiting one made for the other.
     """
     if commitment.pk == proposal.commitment_id:
-        raise ValidationError({"commitment": "It is already proposed for this commitment."})
+        raise ValidationError({"commitment": _("It is already proposed for this commitment.")})
     if commitment.agreement_id != proposal.commitment.agreement_id:
-        raise ValidationError({"commitment": "Choose a commitment of the same agreement."})
+        raise ValidationError({"commitment": _("Choose a commitment of the same agreement.")})
     taken = Proposal.objects.filter(commitment=commitment, canonical_url=proposal.canonical_url)
     if taken.exists():
-        raise ValidationError({"commitment": "This item was already proposed for that commitment."})
+        raise ValidationError(
+            {"commitment": _("This item was already proposed for that commitment.")}
+        )
     reason = f"Re-targeted to {commitment.reference}"
     _claim(proposal, by, state=ProposalState.REJECTED, reason=reason)
     _history(proposal, by, reason)
@@ -206,7 +209,7 @@ def proposal_retarget(*, proposal: Proposal, commitment: Commitment, by: User) -
             moved.save()
     except IntegrityError:
         raise ValidationError(
-            {"commitment": "This item was already proposed for that commitment."}
+            {"commitment": _("This item was already proposed for that commitment.")}
         ) from None
     return moved
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.utils import dateformat, formats, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ..models import CommitmentStatus
 from ..models.commitments import describe_lateness
@@ -102,17 +104,18 @@ def restricted_badge(agreement) -> str:
     if not agreement.team_names:
         return ""
     return format_html(
-        '<span class="badge restricted">Restricted to: {}</span>',
+        '<span class="badge restricted">{} {}</span>',
+        gettext("Restricted to:"),
         format_html_join(", ", "<bdi>{}</bdi>", ((name,) for name in agreement.team_names)),
     )
 
 
 # The early-warning badges, in the order they are shown: (attribute, CSS class, label).
 WARNING_BADGES = (
-    ("is_at_risk", "soon warning-at_risk", "At risk"),
-    ("is_stale", "stale warning-stale", "Stale"),
-    ("is_blocked", "late warning-blocked", "Blocked"),
-    ("is_disputed", "disputed warning-disputed", "Disputed"),
+    ("is_at_risk", "soon warning-at_risk", _("At risk")),
+    ("is_stale", "stale warning-stale", _("Stale")),
+    ("is_blocked", "late warning-blocked", _("Blocked")),
+    ("is_disputed", "disputed warning-disputed", _("Disputed")),
 )
 
 
@@ -128,9 +131,10 @@ def warning_badges(item) -> str:
 
 
 @register.simple_tag
-def score_meter(score: float | None, label: str = "Implementation score") -> str:
+def score_meter(score: float | None, label: str = "") -> str:
     if score is None:
-        return mark_safe('<span class="muted">no scored commitments</span>')
+        return format_html('<span class="muted">{}</span>', gettext("no scored commitments"))
+    label = label or gettext("Implementation score")
     score = round(score)
     shown = formats.number_format(score)  # the reader's digits; the attribute keeps Python's
     return format_html(
@@ -181,12 +185,19 @@ def get_item(mapping: dict, key):
 def timeline_markers(timeline) -> str:
     """The deadline timeline's markers, one link each: built here rather than in a template
     loop, which cost several times as much for the fifty of a large agreement."""
+    # Translators: a deadline's marker on the timeline: the commitment, then its due date.
+    due = gettext("%(commitment)s, due %(day)s")
     return format_html_join(
         "",
-        '<a href="{}"><circle class="marker {}" cx="{}" cy="20" r="5"><title>{}, due {}</title>'
+        '<a href="{}"><circle class="marker {}" cx="{}" cy="20" r="5"><title>{}</title>'
         "</circle></a>",
         (
-            (marker.url, marker.css_class, marker.x, isolate(marker.label), day(marker.due_on))
+            (
+                marker.url,
+                marker.css_class,
+                marker.x,
+                due % {"commitment": isolate(marker.label), "day": day(marker.due_on)},
+            )
             for marker in timeline.markers
         ),
     )

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from .. import selectors, services
@@ -81,9 +83,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 def _duration(seconds: int) -> str:
     if seconds % 60:
-        return f"{seconds} seconds"
+        return ngettext("%(count)s second", "%(count)s seconds", seconds) % {"count": seconds}
     minutes = seconds // 60
-    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
 
 
 def calendar_feed_url(user: User) -> str:
@@ -95,7 +97,9 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
     """The user's feed URL; POST action=reset gives a new one and retires the old."""
     if request.method == "POST" and request.POST.get("action") == "reset":
         services.user_reset_calendar_token(user=request.user)
-        messages.success(request, "Your calendar has a new address; the old one no longer works.")
+        messages.success(
+            request, _("Your calendar has a new address; the old one no longer works.")
+        )
         return redirect("tracker:calendar-settings")
     feed_url = calendar_feed_url(request.user)
     today = timezone.localdate()

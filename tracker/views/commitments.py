@@ -113,7 +113,7 @@ def _log_evidence(request: HttpRequest, commitment: Commitment) -> tuple[dict, s
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return {}, "Evidence logged."
+            return {}, _("Evidence logged.")
     return {"evidence_form": form}, ""
 
 
@@ -134,7 +134,7 @@ def _change_status(request: HttpRequest, commitment: Commitment) -> tuple[dict, 
         except (ValidationError, services.StatusConflict) as error:
             form.add_error(None, error if isinstance(error, ValidationError) else str(error))
         else:
-            return {}, "Status changed."
+            return {}, _("Status changed.")
     return {"status_form": form}, ""
 
 
@@ -178,14 +178,14 @@ def _retract_evidence(request: HttpRequest, commitment: Commitment) -> tuple[dic
         evidence = commitment.evidence.filter(pk=form.cleaned_data["evidence"]).first()
         try:
             if evidence is None:
-                raise ValidationError("That evidence does not belong to this commitment.")
+                raise ValidationError(_("That evidence does not belong to this commitment."))
             services.evidence_retract(
                 evidence=evidence, reason=form.cleaned_data["retraction_reason"], by=request.user
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return {}, "Evidence retracted; it stays in the record."
+            return {}, _("Evidence retracted; it stays in the record.")
     return {"retract_form": form}, ""
 
 
@@ -206,7 +206,7 @@ def _extend_deadline(request: HttpRequest, commitment: Commitment) -> tuple[dict
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return {}, "Deadline extended; the original date is kept."
+            return {}, _("Deadline extended; the original date is kept.")
     return {"extension_form": form}, ""
 
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 from .. import selectors
 from ..models import Agreement, Commitment, User
@@ -27,7 +28,7 @@ def member_required(view: Callable) -> Callable:
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         selectors.read_access(request.user)
         if request.user.role is None:
-            raise PermissionDenied("Your account has no role yet; ask an administrator.")
+            raise PermissionDenied(_("Your account has no role yet; ask an administrator."))
         return view(request, *args, **kwargs)
 
     return wrapper

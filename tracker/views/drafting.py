@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 
 from .. import selectors
 from ..drafting_forms import DraftReview, PasteForm
@@ -37,7 +38,13 @@ def draft(request: HttpRequest) -> HttpResponse:
     if accepting and review.is_valid() and (agreement := review.save()):
         count = sum(form.is_included for form in review.formset.forms)
         messages.success(
-            request, f"{count} commitment{'s' if count != 1 else ''} added from the article."
+            request,
+            ngettext(
+                "%(count)s commitment added from the article.",
+                "%(count)s commitments added from the article.",
+                count,
+            )
+            % {"count": count},
         )
         return redirect(agreement)
     return render(request, "tracker/draft_review.html", {"paste_form": form, "review": review})

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, quote_etag
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from .. import selectors
@@ -27,10 +28,12 @@ class FollowedFeed(AllPublicFeed):
         return user
 
     def title(self, user: User) -> str:
-        return "Commitment tracker: the agreements you follow"
+        return gettext("Commitment tracker: the agreements you follow")
 
     def subtitle(self, user: User) -> str:
-        return "Every status change and new piece of evidence of the agreements you follow."
+        return gettext(
+            "Every status change and new piece of evidence of the agreements you follow."
+        )
 
     def link(self, user: User) -> str:
         return reverse("tracker:preferences")

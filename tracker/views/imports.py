@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from ..import_files import SUFFIXES, read_document
 from ..import_limits import MB, UPLOAD_MB, ImportFailed, ImportLimits
@@ -33,11 +34,13 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if PurePath(upload.name).suffix.lower() not in SUFFIXES:
             raise forms.ValidationError(
-                f"Upload a JSON, YAML, CSV or XLSX file ({', '.join(SUFFIXES)})."
+                _("Upload a JSON, YAML, CSV or XLSX file (%(suffixes)s).")
+                % {"suffixes": ", ".join(SUFFIXES)}
             )
         if upload.size > UPLOAD_MB * MB:
             raise forms.ValidationError(
-                f"The file is larger than {UPLOAD_MB} MB: import it on the server."
+                _("The file is larger than %(size)s MB: import it on the server.")
+                % {"size": UPLOAD_MB}
             )
         return upload
 
@@ -87,7 +90,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
     except signing.BadSignature:
         payload = None
     if payload is None or payload.get("user") != request.user.pk:
-        messages.error(request, "The preview has expired or was altered: upload the file again.")
+        messages.error(request, _("The preview has expired or was altered: upload the file again."))
         return redirect("tracker:import")
     try:
         report = _import(
@@ -100,7 +103,11 @@ def _confirm(request: HttpRequest) -> HttpResponse:
     except ImportFailed as failure:
         context = {"form": ImportForm(), "errors": failure.errors}
         return render(request, "tracker/import.html", context, status=409)
-    messages.success(request, f"Imported {report.file_name}. {report.summary()}.")
+    messages.success(
+        request,
+        _("Imported %(name)s. %(summary)s.")
+        % {"name": report.file_name, "summary": report.summary(_)},
+    )
     if len(report.agreement_slugs) == 1:
         return redirect("tracker:agreement-detail", report.agreement_slugs[0])
     return redirect("tracker:agreement-list")

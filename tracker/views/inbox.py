@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .. import selectors, services
 from ..inbox_forms import AcceptForm, BulkRejectForm, RejectForm, RetargetForm
@@ -42,7 +44,7 @@ def _inbox(request: HttpRequest, *, agreement: Agreement | None) -> HttpResponse
         if action not in ACTIONS:
             return HttpResponseBadRequest("Unknown action.")
         if not request.user.has_perm(PERMISSION):
-            raise PermissionDenied("Only analysts decide on proposals.")
+            raise PermissionDenied(_("Only analysts decide on proposals."))
         forms, done = _perform(request, action)
         if done:
             messages.success(request, done)
@@ -83,7 +85,9 @@ def _accept(request: HttpRequest, proposal: Proposal) -> tuple[dict, str]:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return {}, f"Accepted as evidence for {proposal.commitment.reference}."
+            return {}, _("Accepted as evidence for %(reference)s.") % {
+                "reference": proposal.commitment.reference
+            }
     return {"accept": (proposal.pk, form)}, ""
 
 
@@ -97,12 +101,14 @@ def _retarget(request: HttpRequest, proposal: Proposal) -> tuple[dict, str]:
         )
         try:
             if commitment is None:
-                raise ValidationError("Choose a commitment of the same agreement.")
+                raise ValidationError(_("Choose a commitment of the same agreement."))
             services.proposal_retarget(proposal=proposal, commitment=commitment, by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return {}, f"Proposed for {commitment.reference} instead."
+            return {}, _("Proposed for %(reference)s instead.") % {
+                "reference": commitment.reference
+            }
     return {"retarget": (proposal.pk, form)}, ""
 
 
@@ -116,7 +122,7 @@ def _reject(request: HttpRequest, proposal: Proposal) -> tuple[dict, str]:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return {}, "Rejected: it will not be proposed for that commitment again."
+            return {}, _("Rejected: it will not be proposed for that commitment again.")
     return {"reject": (proposal.pk, form)}, ""
 
 
@@ -126,7 +132,7 @@ def _bulk_reject(request: HttpRequest) -> tuple[dict, str]:
     if form.is_valid():
         chosen = list(selectors.inbox_proposals(request.user).filter(pk__in=ids))
         if not chosen:
-            form.add_error(None, "Tick the proposals to reject.")
+            form.add_error(None, _("Tick the proposals to reject."))
         else:
             try:
                 count = services.proposals_reject(
@@ -135,7 +141,9 @@ def _bulk_reject(request: HttpRequest) -> tuple[dict, str]:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                return {}, f"Rejected {count} proposal{'s' if count != 1 else ''}."
+                return {}, ngettext(
+                    "Rejected %(count)s proposal.", "Rejected %(count)s proposals.", count
+                ) % {"count": count}
     return {"bulk": form}, ""
 
 

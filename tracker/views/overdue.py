@@ -7,6 +7,7 @@ from .. import selectors
 from ..exports import TABLE_FORMATS, commitment_url, table_response
 from ..forms import OverdueFilterForm
 from ..models import Party
+from ..models.base import english_display
 from .common import WeightedPaginator, member_required, query_without_page
 
 # A page holds whole agreements, as many as have about this many overdue commitments.
@@ -80,7 +81,7 @@ def _table(request: HttpRequest, rows, fmt: str) -> HttpResponse:
                 row.party.code,
                 commitment.reference,
                 commitment.title,
-                row.get_status_display(),
+                english_display(row, "status"),
                 commitment.timeline_wording,
                 commitment.due_on,
                 commitment.days_overdue(today),

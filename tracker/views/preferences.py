@@ -59,7 +59,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             scope=form.cleaned_data["digest_scope"],
             followed=form.cleaned_data["followed_agreements"],
         )
-        messages.success(request, "Your digest preferences are saved.")
+        messages.success(request, _("Your digest preferences are saved."))
         return redirect("tracker:preferences")
     deliveries = DigestDelivery.objects.filter(user=user).order_by("-week")[:RECENT_DELIVERIES]
     # A channel paused after failing again and again is told here as well as by e-mail.
@@ -86,7 +86,9 @@ def agreement_follow(request: HttpRequest, slug: str) -> HttpResponse:
         context = {"agreement": agreement, "is_following": follow}
         return vary_on_htmx(render(request, "tracker/_follow_button.html", context))
     messages.success(
-        request, f"You {'follow' if follow else 'no longer follow'} “{agreement.title}”."
+        request,
+        (_("You follow “%(title)s”.") if follow else _("You no longer follow “%(title)s”."))
+        % {"title": agreement.title},
     )
     return redirect(agreement)
 

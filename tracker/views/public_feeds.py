@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.template.defaultfilters import linebreaks_filter as linebreaks
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
 
 from .. import selectors
 from ..models import Agreement
@@ -18,8 +19,14 @@ from .public import get_public_agreement
 
 class AllPublicFeed(Feed):
     feed_type = Atom1Feed
-    title = "Commitment tracker: public agreements"
-    subtitle = "Every status change and every new piece of evidence of the public agreements."
+
+    def title(self) -> str:
+        return gettext("Commitment tracker: public agreements")
+
+    def subtitle(self) -> str:
+        return gettext(
+            "Every status change and every new piece of evidence of the public agreements."
+        )
 
     def link(self) -> str:
         return reverse("public:agreement-list")
@@ -65,10 +72,12 @@ class AgreementFeed(AllPublicFeed):
         return get_public_agreement(slug)
 
     def title(self, obj: Agreement) -> str:
-        return f"{obj.title}: status changes and evidence"
+        return gettext("%(title)s: status changes and evidence") % {"title": obj.title}
 
     def subtitle(self, obj: Agreement) -> str:
-        return f"Every status change and every new piece of evidence of {obj.title}."
+        return gettext("Every status change and every new piece of evidence of %(title)s.") % {
+            "title": obj.title
+        }
 
     def link(self, obj: Agreement) -> str:
         return reverse("public:agreement-detail", args=[obj.slug])
