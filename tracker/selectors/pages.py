@@ -140,11 +140,15 @@ def with_party_codes(items: list[Commitment] | list[Agreement]) -> list:
 
 def with_team_names(agreements: list[Agreement]) -> list[Agreement]:
     """Set `team_names` on each agreement: the teams it is restricted to, by name (empty for
-    an open agreement), in one query for all of them, so a list's badges cost no query a row."""
-    if not agreements:
+    an open agreement), in one query for all of them, so a list's badges cost no query a row;
+    none when no agreement is restricted (`is_restricted`, which the teams' triggers keep)."""
+    restricted = [agreement.pk for agreement in agreements if agreement.is_restricted]
+    for agreement in agreements:
+        agreement.team_names = []
+    if not restricted:
         return agreements
     rows = (
-        Agreement.teams.through.objects.filter(agreement_id__any=[a.pk for a in agreements])
+        Agreement.teams.through.objects.filter(agreement_id__any=restricted)
         .order_by("agreement_id", "team__name")
         .values_list("agreement_id", "team__name")
     )
@@ -199,9 +203,9 @@ class ScoreBreakdown:
 
 
 def score_breakdown(counts: dict[str, int]) -> ScoreBreakdown:
-    """The score of commitments counted by status, shown with its working: their points
-    (STATUS_WEIGHTS) over `MAX_WEIGHT` × all of them. Every commitment counts, an abandoned
-    one at 0 points, so that abandoning one never raises the score."""
+    """The score of commitments counted by status (`score_of`), shown with its working: their
+    points (STATUS_WEIGHTS) over `MAX_WEIGHT` × all of them. Every commitment counts, an
+    abandoned one at 0 points, so that abandoning one never raises the score."""
     lines = [
         ScoreLine(
             label=CommitmentStatus(status).label,
@@ -218,14 +222,16 @@ def score_breakdown(counts: dict[str, int]) -> ScoreBreakdown:
         points=points,
         commitments=commitments,
         max_weight=MAX_WEIGHT,
-        score=score_percent(points, commitments),
+        score=score_of(counts),
     )
 
 
 def score_of(counts: dict[str, int]) -> int | None:
-    """The implementation score of commitments counted by status, in percent
-    (`score_breakdown` has the rule)."""
-    return score_breakdown(counts).score
+    """The implementation score of commitments counted by status, in percent: their points
+    over `MAX_WEIGHT` × all of them (`score_breakdown` shows the working; the score history
+    asks for the score alone at every change)."""
+    points = sum(weight * counts.get(status, 0) for status, weight in STATUS_WEIGHTS.items())
+    return score_percent(points, sum(counts.get(status, 0) for status in STATUS_WEIGHTS))
 
 
 def party_scores(agreement_ids: list[int]) -> dict[int, list[PartyScore]]:
