@@ -7,6 +7,7 @@ from .agreements import (
     Milestone,
     MilestoneKind,
     Party,
+    ScoreRule,
     Source,
 )
 from .commitments import (
@@ -18,6 +19,7 @@ from .commitments import (
     StatusChange,
     Theme,
 )
+from .criteria import Criterion
 from .digests import FINAL_DIGEST_STATUSES, DigestDelivery, DigestPlan, DigestStatus
 from .evidence import Credibility, Evidence, Reliability, Stance
 from .jobs import JobName, JobRun
@@ -55,6 +57,7 @@ __all__ = [
     "CommitmentKeywords",
     "CommitmentStatus",
     "Credibility",
+    "Criterion",
     "DeadlineExtension",
     "DigestDelivery",
     "DigestPlan",
@@ -83,6 +86,7 @@ __all__ = [
     "Reliability",
     "ReminderOffset",
     "Role",
+    "ScoreRule",
     "Source",
     "SourceFetch",
     "Stance",

@@ -15,6 +15,7 @@ EVIDENCE_SUMMARY = 5_000
 QUOTE = 2_000
 NOTE = 2_000  # a milestone's note
 DESCRIPTION = 20_000  # a commitment's description, an agreement's summary
+CRITERION = 500  # a commitment's completion criterion: "four patrol sectors agreed"
 
 
 def limited_text(verbose_name: str | None = None, *, limit: int, **options) -> models.TextField:

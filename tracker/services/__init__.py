@@ -38,6 +38,17 @@ from .commitments import (
     commitment_set_status,
     commitments_delete,
 )
+from .criteria import (
+    commitments_refresh_verifiable,
+    criteria_check_implemented,
+    criteria_reorder,
+    criteria_replace,
+    criterion_add,
+    criterion_delete,
+    criterion_edit,
+    criterion_set_met,
+    criterion_set_unmet,
+)
 from .evidence import (
     EVIDENCE_FIELDS,
     evidence_check_claimant,
@@ -104,6 +115,15 @@ __all__ = [
     "commitment_set_dependencies",
     "commitment_set_status",
     "commitments_delete",
+    "commitments_refresh_verifiable",
+    "criteria_check_implemented",
+    "criteria_reorder",
+    "criteria_replace",
+    "criterion_add",
+    "criterion_delete",
+    "criterion_edit",
+    "criterion_set_met",
+    "criterion_set_unmet",
     "evidence_check_claimant",
     "evidence_check_dates",
     "evidence_log",

@@ -28,6 +28,7 @@ from ..models.evidence import CLAIM_STANCES
 from ..selectors.pages import current_claims
 from ..selectors.recurring import recurring_latest_met
 from ..timeline_events import matching_milestone, milestone_name
+from .criteria import commitments_refresh_verifiable, criteria_check_implemented
 from .history import history_by, text_check
 
 
@@ -386,6 +387,8 @@ def commitment_save(
         commitment.responsible_parties.set(responsible)
     if prerequisites is not None:
         commitment.depends_on.set(prerequisites)
+    commitments_refresh_verifiable(ids=[commitment.pk])
+    commitment.refresh_from_db(fields=["is_verifiable"])
     return commitment
 
 
@@ -407,12 +410,15 @@ def commitment_set_status(
     evidence: Evidence | None = None,
     expected_version: int | None = None,
     at: datetime | None = None,
+    unmet_criteria_reason: str = "",
 ) -> StatusChange:
     """Move a commitment to a new status, with a reason and optionally the evidence cited.
 
     `expected_version` is the version the user saw; if someone changed the commitment since,
     `StatusConflict` is raised and nothing is written. Closing a commitment clears its
-    overdue flag at once rather than at the next scan.
+    overdue flag at once rather than at the next scan. "Implemented" while a completion
+    criterion is unmet needs `unmet_criteria_reason` (`criteria_check_implemented`), recorded
+    on the change.
     """
     status = CommitmentStatus(status)
     reason = reason.strip()
@@ -433,6 +439,11 @@ def commitment_set_status(
     seen = Commitment.objects.filter(pk=commitment.pk, version=version)
     if not seen.select_for_update(no_key=True).exists():
         raise StatusConflict(commitment)
+    unmet_criteria_reason = (
+        criteria_check_implemented(commitment, unmet_criteria_reason)
+        if status == CommitmentStatus.IMPLEMENTED
+        else ""
+    )
     if status in CLOSED_STATUSES:
         OverdueFlag.objects.filter(commitment=commitment, cleared_at__isnull=True).update(
             cleared_at=now, clear_reason=OverdueFlag.ClearReason.CLOSED
@@ -448,6 +459,7 @@ def commitment_set_status(
         evidence=evidence,
         changed_by=by,
         changed_at=now,
+        unmet_criteria_reason=unmet_criteria_reason,
     )
     commitment.status = status
     commitment.version = version + 1
@@ -585,6 +597,7 @@ def commitment_extend_deadline(
     commitment._change_reason = f"Deadline extended: {reason}"
     history_by(commitment, by)
     commitment.save()
+    commitments_refresh_verifiable(ids=[commitment.pk])
     return extension
 
 
