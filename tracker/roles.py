@@ -20,8 +20,10 @@ _READ = [
     "view_watchedsource",
     "view_feeditem",
     "view_proposal",
+    "view_criterion",
 ]
-_ANALYST = ["add_evidence", "change_evidence", "add_statuschange"]
+# An analyst marks completion criteria met (or not) as evidence comes in; editors write them.
+_ANALYST = ["add_evidence", "change_evidence", "add_statuschange", "change_criterion"]
 _EDITOR = [
     "add_party",
     "change_party",
@@ -41,6 +43,8 @@ _EDITOR = [
     "add_commitment",
     "change_commitment",
     "delete_commitment",
+    "add_criterion",
+    "delete_criterion",
     "add_deadlineextension",
     "add_watchedsource",
     "change_watchedsource",

@@ -14,6 +14,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from .. import scoring
 from ..models import (
     Agreement,
     Commitment,
@@ -25,16 +26,17 @@ from ..models import (
     StatusChange,
     User,
 )
+from ..models.agreements import ScoreRule
 from ..models.commitments import (
     CLOSED_STATUSES,
     MAX_WEIGHT,
     OPEN_STATUSES,
-    STATUS_WEIGHTS,
     CommitmentStatus,
     Theme,
     pending_condition,
 )
 from ..models.evidence import CLAIM_STANCES
+from ..scoring import format_score
 from .expressions import (
     open_overdue_flag,
     score_percent,
@@ -174,7 +176,7 @@ def overview_totals(user: User) -> dict:
 class PartyScore:
     code: str
     name: str
-    score: int | None
+    score: float | None
     commitments: int
 
 
@@ -194,13 +196,23 @@ class ScoreBreakdown:
     points: int
     commitments: int
     max_weight: int
-    score: int | None
+    score: float | None
+    rule: str = ScoreRule.PAM
+    unscored: int = 0  # commitments left out: not verifiable
+
+    @property
+    def shown(self) -> str:
+        return format_score(self.score, self.rule)
 
 
-def score_breakdown(counts: dict[str, int]) -> ScoreBreakdown:
-    """The score of commitments counted by status, shown with its working: their points
-    (STATUS_WEIGHTS) over `MAX_WEIGHT` × all of them. Every commitment counts, an abandoned
-    one at 0 points, so that abandoning one never raises the score."""
+def score_breakdown(
+    counts: dict[str, int], rule: str = ScoreRule.PAM, *, unscored: int = 0
+) -> ScoreBreakdown:
+    """The score of (verifiable) commitments counted by status under `rule`, shown with its
+    working. PAM: their points (STATUS_WEIGHTS) over `MAX_WEIGHT` × all of them, in percent,
+    rounded; every commitment counts, an abandoned one at 0 points, so that abandoning one
+    never raises the score. G7: the mean of their G7_WEIGHTS, -1 to +1 (`scoring`)."""
+    weights = scoring.WEIGHTS[ScoreRule(rule)]
     lines = [
         ScoreLine(
             label=CommitmentStatus(status).label,
@@ -208,31 +220,42 @@ def score_breakdown(counts: dict[str, int]) -> ScoreBreakdown:
             commitments=counts.get(status, 0),
             points=weight * counts.get(status, 0),
         )
-        for status, weight in STATUS_WEIGHTS.items()
+        for status, weight in weights.items()
     ]
     points = sum(line.points for line in lines)
     commitments = sum(line.commitments for line in lines)
+    score = (
+        score_percent(points, commitments)
+        if rule == ScoreRule.PAM
+        else scoring.g7_score(points, commitments)
+    )
     return ScoreBreakdown(
         lines=lines,
         points=points,
         commitments=commitments,
         max_weight=MAX_WEIGHT,
-        score=score_percent(points, commitments),
+        score=score,
+        rule=rule,
+        unscored=unscored,
     )
 
 
-def score_of(counts: dict[str, int]) -> int | None:
-    """The implementation score of commitments counted by status, in percent
-    (`score_breakdown` has the rule)."""
-    return score_breakdown(counts).score
+def score_of(counts: dict[str, int], rule: str = ScoreRule.PAM) -> float | None:
+    """The score of (verifiable) commitments counted by status under `rule`: PAM in percent,
+    G7 from -1 to +1 (`score_breakdown` has the rule)."""
+    return score_breakdown(counts, rule).score
 
 
-def party_scores(agreement_ids: list[int]) -> dict[int, list[PartyScore]]:
-    """Score per responsible party, for each of the given agreements, by name: one query of
-    counts per (agreement, party, status)."""
+def party_scores(
+    agreement_ids: list[int], rules: dict[int, str] | None = None
+) -> dict[int, list[PartyScore]]:
+    """Score per responsible party, for each of the given agreements, by name, under each
+    agreement's rule (`rules`, PAM when not given), of its verifiable commitments: one query
+    of counts per (agreement, party, status)."""
+    rules = rules or {}
     rows = (
         Commitment.responsible_parties.through.objects.filter(
-            commitment__agreement_id__in=agreement_ids
+            commitment__agreement_id__in=agreement_ids, commitment__is_verifiable=True
         )
         .values_list("commitment__agreement_id", "party__code", "party__name", "commitment__status")
         .annotate(n=Count("pk"))
@@ -245,7 +268,10 @@ def party_scores(agreement_ids: list[int]) -> dict[int, list[PartyScore]]:
     for (agreement_id, name, code), by_status in sorted(counts.items()):
         scores[agreement_id].append(
             PartyScore(
-                code=code, name=name, score=score_of(by_status), commitments=sum(by_status.values())
+                code=code,
+                name=name,
+                score=score_of(by_status, rules.get(agreement_id, ScoreRule.PAM)),
+                commitments=sum(by_status.values()),
             )
         )
     return scores
@@ -369,7 +395,7 @@ def agreement_commitments(
 class ThemeScore:
     theme: str
     label: str
-    score: int | None
+    score: float | None
     commitments: int
 
 
@@ -379,7 +405,7 @@ class AgreementSummary:
 
     commitments: list[Commitment]  # id, reference, title, theme, status and due date only
     status_counts: dict[str, int]
-    score: int | None
+    score: float | None
     breakdown: ScoreBreakdown  # the score's working, for the page's explanation
     theme_scores: list[ThemeScore]
     party_scores: list[PartyScore]
@@ -392,33 +418,40 @@ def agreement_summary(agreement: Agreement) -> AgreementSummary:
     over time: four queries, the figures counted from the same rows."""
     commitments = list(
         Commitment.objects.filter(agreement=agreement)
-        .only("id", "reference", "title", "theme", "status", "due_on")
+        .only("id", "reference", "title", "theme", "status", "due_on", "is_verifiable")
         .order_by("sort_key")
     )
+    rule = agreement.score_rule
     status_counts = {status.value: 0 for status in CommitmentStatus}
+    scored_counts = {status.value: 0 for status in CommitmentStatus}
     by_theme: dict[str, dict[str, int]] = {}
     for commitment in commitments:
         status_counts[commitment.status] += 1
+        if not commitment.is_verifiable:
+            continue  # not verifiable: left out of every score
+        scored_counts[commitment.status] += 1
         theme = by_theme.setdefault(commitment.theme, {})
         theme[commitment.status] = theme.get(commitment.status, 0) + 1
     themes = [
         ThemeScore(
             theme=theme,
             label=Theme(theme).label,
-            score=score_of(counts),
+            score=score_of(counts, rule),
             commitments=sum(counts.values()),
         )
         for theme, counts in sorted(by_theme.items())
     ]
-    current = {commitment.pk: commitment.status for commitment in commitments}
-    breakdown = score_breakdown(status_counts)
+    current = {c.pk: c.status for c in commitments if c.is_verifiable}
+    breakdown = score_breakdown(
+        scored_counts, rule, unscored=len(commitments) - sum(scored_counts.values())
+    )
     return AgreementSummary(
         commitments=commitments,
         status_counts=status_counts,
         score=breakdown.score,
         breakdown=breakdown,
         theme_scores=themes,
-        party_scores=party_scores([agreement.pk])[agreement.pk],
+        party_scores=party_scores([agreement.pk], {agreement.pk: rule})[agreement.pk],
         history=score_history(agreement, current),
     )
 
@@ -432,15 +465,18 @@ class ScorePoint:
 def score_history(agreement: Agreement, current: dict[int, str]) -> list[ScorePoint]:
     """The agreement's score after each day on which a status changed, replayed in one query.
 
-    `current` maps each commitment of the agreement to its status now. Every commitment
-    counts from its status before its first recorded change (its current status if it never
-    changed), so the first point is the score before any change.
+    `current` maps each scored (verifiable) commitment of the agreement to its status now;
+    the others' changes are passed over. Every commitment counts from its status before its
+    first recorded change (its current status if it never changed), so the first point is the
+    score before any change. The chart is drawn in percent: PAM's weights, whatever the
+    agreement's rule.
     """
     changes = list(
         StatusChange.objects.filter(commitment__agreement=agreement)
         .order_by("changed_at", "id")
         .values_list("commitment_id", "changed_at", "from_status", "to_status")
     )
+    changes = [change for change in changes if change[0] in current]
     status = dict(current)
     for commitment_id, _, from_status, _ in reversed(changes):
         status[commitment_id] = from_status
