@@ -105,9 +105,7 @@ def test_implemented_with_an_unmet_criterion_is_refused_beside_the_reason_field(
     assert change.unmet_criteria_reason == "A joint post replaced the patrol"
 
 
-def test_a_commitment_without_deadline_or_criterion_shows_not_verifiable(
-    analyst_client, agreement
-):
+def test_a_commitment_without_deadline_or_criterion_shows_not_verifiable(analyst_client, agreement):
     ongoing = CommitmentFactory(agreement=agreement, timeline_wording="ongoing")
     content = analyst_client.get(ongoing.get_absolute_url()).content.decode()
     assert "not verifiable" in content
