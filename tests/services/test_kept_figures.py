@@ -129,6 +129,8 @@ def test_it_counts_a_commitment_added_in_the_admin(editor_client, agreement):
             "evidence-INITIAL_FORMS": "0",
             "extensions-TOTAL_FORMS": "0",
             "extensions-INITIAL_FORMS": "0",
+            "criteria-TOTAL_FORMS": "0",
+            "criteria-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.context["errors"]

@@ -47,6 +47,8 @@ def test_an_edit_in_the_admin_is_recorded(editor_client, commitment):
             "evidence-INITIAL_FORMS": "0",
             "extensions-TOTAL_FORMS": "0",
             "extensions-INITIAL_FORMS": "0",
+            "criteria-TOTAL_FORMS": "0",
+            "criteria-INITIAL_FORMS": "0",
         },
     )
     newest = _trail(editor_client, commitment)[0]

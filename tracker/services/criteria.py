@@ -84,7 +84,11 @@ def criteria_check_implemented(commitment: Commitment, unmet_criteria_reason: st
     return reason
 
 
-def _check_met(criterion: Criterion, met_on: date | None, evidence: Evidence | None) -> None:
+def criterion_check_met(
+    criterion: Criterion, met_on: date | None, evidence: Evidence | None
+) -> None:
+    """A criterion is met on a day not to come, shown (if at all) by its commitment's
+    evidence that is not retracted (the services and the admin's form run it)."""
     if met_on is None:
         raise ValidationError({"met_on": _("Give the day it was met.")})
     if met_on > timezone.localdate():
@@ -124,9 +128,14 @@ def criterion_add(
 
 
 @transaction.atomic
-def criterion_edit(*, criterion: Criterion, text: str, by: User | None) -> Criterion:
+def criterion_edit(
+    *, criterion: Criterion, text: str, by: User | None, position: int | None = None
+) -> Criterion:
+    """Reword a criterion, and move it to `position` when given."""
     _lock(criterion.commitment)
     criterion.text = (text or "").strip()
+    if position is not None:
+        criterion.position = position
     return _save(criterion, by=by, reason=_("Criterion reworded"))
 
 
@@ -140,7 +149,7 @@ def criterion_set_met(
 ) -> Criterion:
     """Mark a criterion met on a day, citing the evidence that shows it."""
     _lock(criterion.commitment)
-    _check_met(criterion, met_on, evidence)
+    criterion_check_met(criterion, met_on, evidence)
     criterion.met_on, criterion.evidence = met_on, evidence
     return _save(criterion, by=by, reason=_("Criterion met"))
 
