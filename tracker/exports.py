@@ -202,6 +202,7 @@ def _agreement(agreement: Agreement) -> dict:
             "status": agreement.status,
             "summary": agreement.summary,
             "prompt_grace_days": agreement.prompt_grace_days,
+            "score_rule": agreement.score_rule,
             "teams": teams or None,
             "sources": [
                 _compact(
@@ -266,6 +267,16 @@ def _commitment(commitment: Commitment) -> dict:
             "evidence": [_evidence(item) for item in evidence],
             "depends_on": [prerequisite.reference for prerequisite in commitment.depends_on.all()],
             "extensions": [_extension(extension) for extension in commitment.extensions.all()],
+            "criteria": [
+                _compact(
+                    {
+                        "text": criterion.text,
+                        "met_on": criterion.met_on,
+                        "evidence": position.get(criterion.evidence_id),
+                    }
+                )
+                for criterion in commitment.criteria.all()
+            ],
         }
     )
 

@@ -19,6 +19,7 @@ from ..ical import Deadline, recurrence_rule
 from ..models import (
     Agreement,
     Commitment,
+    Criterion,
     DeadlineExtension,
     Evidence,
     StatusChange,
@@ -120,6 +121,7 @@ def agreements_for_export(agreements: QuerySet[Agreement]) -> QuerySet[Agreement
             Prefetch("evidence", queryset=evidence),
             Prefetch("status_changes", queryset=changes),
             Prefetch("extensions", queryset=extensions),
+            Prefetch("criteria", queryset=Criterion.objects.order_by("position", "id")),
         )
         .order_by("sort_key")
     )
