@@ -15,7 +15,7 @@ from datetime import date, datetime
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
-from .models import Agreement, Commitment
+from .models import Agreement, Commitment, ScoreRule
 from .routes import object_url
 
 # The import/export document format (docs/import-format.md), written as its `format` key.
@@ -202,7 +202,7 @@ def _agreement(agreement: Agreement) -> dict:
             "status": agreement.status,
             "summary": agreement.summary,
             "prompt_grace_days": agreement.prompt_grace_days,
-            "score_rule": agreement.score_rule,
+            "score_rule": None if agreement.score_rule == ScoreRule.PAM else agreement.score_rule,
             "teams": teams or None,
             "sources": [
                 _compact(
