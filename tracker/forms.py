@@ -225,8 +225,9 @@ class StatusChangeForm(FastWidgetsMixin, forms.Form):
 
 class CriterionMetForm(FastWidgetsMixin, forms.Form):
     """Mark one of the commitment's criteria met on a day, citing its evidence; or, with
-    `unmet`, not met after all."""
+    `unmet`, not met after all. Prefixed: the page's status form has an `evidence` field too."""
 
+    prefix = "criterion"
     criterion = forms.ModelChoiceField(
         queryset=Criterion.objects.none(), label=_("Criterion"), empty_label=_("— choose —")
     )

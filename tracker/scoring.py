@@ -1,7 +1,9 @@
 """The two score rules an agreement can choose (`Agreement.score_rule`), as arithmetic on
 counts: PAM, the Peace Accords Matrix's 0-3 weights in percent, and G7, the G7/G20 Research
-Group's -1 / 0 / +1 compliance scale, averaged. Only verifiable commitments are scored; the
-counts given here are theirs. Pure: no ORM."""
+Group's -1 / 0 / +1 compliance scale, averaged (its compliance reports,
+www.g7.utoronto.ca/compliance: +1 full compliance, 0 partial compliance or work in progress,
+-1 no compliance). Only verifiable commitments are scored; the counts given here are theirs.
+Pure: no ORM."""
 
 from collections.abc import Mapping
 

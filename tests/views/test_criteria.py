@@ -35,9 +35,9 @@ def test_marking_a_criterion_met_cites_its_evidence(analyst_client, criterion, h
         criterion.commitment.get_absolute_url(),
         {
             "action": "criterion-met",
-            "criterion": criterion.pk,
-            "met_on": "2026-05-02",
-            "evidence": evidence.pk,
+            "criterion-criterion": criterion.pk,
+            "criterion-met_on": "2026-05-02",
+            "criterion-evidence": evidence.pk,
         },
         **headers,
     )
@@ -52,7 +52,7 @@ def test_marking_a_criterion_met_cites_its_evidence(analyst_client, criterion, h
 def test_marking_met_without_a_day_is_refused_beside_the_field(analyst_client, criterion):
     response = analyst_client.post(
         criterion.commitment.get_absolute_url(),
-        {"action": "criterion-met", "criterion": criterion.pk},
+        {"action": "criterion-met", "criterion-criterion": criterion.pk},
         **HTMX,
     )
     assert response.status_code == 200
@@ -65,7 +65,11 @@ def test_a_viewer_cannot_mark_a_criterion(client, viewer, criterion):
     client.force_login(viewer)
     response = client.post(
         criterion.commitment.get_absolute_url(),
-        {"action": "criterion-met", "criterion": criterion.pk, "met_on": "2026-05-02"},
+        {
+            "action": "criterion-met",
+            "criterion-criterion": criterion.pk,
+            "criterion-met_on": "2026-05-02",
+        },
     )
     assert response.status_code == 403
 
@@ -76,7 +80,7 @@ def test_marking_it_not_met_again(analyst_client, criterion, analyst):
     )
     analyst_client.post(
         criterion.commitment.get_absolute_url(),
-        {"action": "criterion-unmet", "criterion": criterion.pk},
+        {"action": "criterion-unmet", "criterion-criterion": criterion.pk},
     )
     criterion.refresh_from_db()
     assert criterion.met_on is None
