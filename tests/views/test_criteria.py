@@ -123,6 +123,8 @@ def test_the_agreement_page_says_how_many_are_left_out_of_the_score(analyst_clie
     CommitmentFactory(agreement=agreement, status=CommitmentStatus.IMPLEMENTED)
     content = analyst_client.get(agreement.get_absolute_url()).content.decode()
     assert "2 commitments not verifiable, not scored" in content
+    # The table marks each of them.
+    assert content.count('class="badge not-verifiable"') == 2
     # One scored, implemented: 100 % under PAM.
     assert '<span class="score-value">100 %</span>' in content
     listing = analyst_client.get("/agreements/").content.decode()
