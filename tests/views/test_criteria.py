@@ -107,6 +107,8 @@ def test_implemented_with_an_unmet_criterion_is_refused_beside_the_reason_field(
     assert commitment.status == CommitmentStatus.IMPLEMENTED
     change = commitment.status_changes.get()
     assert change.unmet_criteria_reason == "A joint post replaced the patrol"
+    page = analyst_client.get(commitment.get_absolute_url()).content.decode()
+    assert "Implemented with completion criteria unmet, because:" in page
 
 
 def test_a_commitment_without_deadline_or_criterion_shows_not_verifiable(analyst_client, agreement):
