@@ -85,6 +85,16 @@ def test_a_retraction_is_recorded(analyst_client, analyst, commitment):
     assert "retraction reason" in {c.field for c in newest.changes}
 
 
+def test_criteria_changes_are_recorded(analyst_client, analyst, commitment):
+    criterion = services.criterion_add(commitment=commitment, text="First patrol", by=analyst)
+    services.criterion_set_met(
+        criterion=criterion, met_on=datetime.date(2026, 3, 1), evidence=None, by=analyst
+    )
+    entries = [e for e in _trail(analyst_client, commitment) if e.subject.startswith("Criterion")]
+    assert [entry.reason for entry in entries] == ["Criterion met", "Criterion added"]
+    assert "met on" in {change.field for change in entries[0].changes}
+
+
 def test_a_deletion_is_recorded(admin_client):
     agreement = AgreementFactory(title="Short-lived")
     admin_client.post(
