@@ -102,6 +102,8 @@ def criterion_check_met(
 
 
 def _save(criterion: Criterion, *, by: User | None, reason: str) -> Criterion:
+    """Save with its history row; `reason` is stored as written (in English, as the other
+    services' reasons are: the audit trail is data, not a page's wording)."""
     criterion.recorded_by = by
     criterion.recorded_at = timezone.now()
     criterion._change_reason = reason
@@ -122,7 +124,7 @@ def criterion_add(
         last = commitment.criteria.order_by("-position").values_list("position", flat=True)
         position = 0 if (highest := last.first()) is None else highest + 1
     criterion = Criterion(commitment=commitment, text=(text or "").strip(), position=position)
-    _save(criterion, by=by, reason=_("Criterion added"))
+    _save(criterion, by=by, reason="Criterion added")
     commitments_refresh_verifiable(ids=[commitment.pk])
     return criterion
 
@@ -136,7 +138,7 @@ def criterion_edit(
     criterion.text = (text or "").strip()
     if position is not None:
         criterion.position = position
-    return _save(criterion, by=by, reason=_("Criterion reworded"))
+    return _save(criterion, by=by, reason="Criterion reworded")
 
 
 @transaction.atomic
@@ -151,14 +153,14 @@ def criterion_set_met(
     _lock(criterion.commitment)
     criterion_check_met(criterion, met_on, evidence)
     criterion.met_on, criterion.evidence = met_on, evidence
-    return _save(criterion, by=by, reason=_("Criterion met"))
+    return _save(criterion, by=by, reason="Criterion met")
 
 
 @transaction.atomic
 def criterion_set_unmet(*, criterion: Criterion, by: User | None) -> Criterion:
     _lock(criterion.commitment)
     criterion.met_on, criterion.evidence = None, None
-    return _save(criterion, by=by, reason=_("Criterion no longer met"))
+    return _save(criterion, by=by, reason="Criterion no longer met")
 
 
 @transaction.atomic
@@ -175,7 +177,7 @@ def criteria_reorder(
         criterion = criteria[pk]
         if criterion.position != position:
             criterion.position = position
-            moved.append(_save(criterion, by=by, reason=_("Criteria reordered")))
+            moved.append(_save(criterion, by=by, reason="Criteria reordered"))
     return [criteria[pk] for pk in order]
 
 
@@ -184,7 +186,7 @@ def criterion_delete(*, criterion: Criterion, by: User | None) -> None:
     """Delete a criterion (its history stays); the commitment may stop being verifiable."""
     commitment = criterion.commitment
     _lock(commitment)
-    criterion._change_reason = _("Criterion deleted")
+    criterion._change_reason = "Criterion deleted"
     history_by(criterion, by)
     criterion.delete()
     commitments_refresh_verifiable(ids=[commitment.pk])
