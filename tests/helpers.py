@@ -3,6 +3,7 @@
 from tracker.models import (
     Agreement,
     Commitment,
+    Criterion,
     DeadlineExtension,
     Evidence,
     Milestone,
@@ -17,6 +18,7 @@ def empty_the_database() -> None:
     """Delete every agreement and what hangs on it, protected rows first (a queryset delete:
     `Evidence.delete()` refuses on purpose)."""
     for model in (
+        Criterion,
         DeadlineExtension,
         StatusChange,
         Evidence,

@@ -303,6 +303,26 @@ EXPECTED: dict[str, Entry] = {
         lambda w: {"summary": "Seen through the API", "stance": "context"},
         api=True,
     ),
+    "api-commitment-add-criterion": Entry(
+        _url("api-commitment-add-criterion", pk=_commitment),
+        api_read_only(),
+        Expect(
+            403, {"anonymous": 401, "norole": 403, "editor": 201, "admin": 201, "outsider": 404}
+        ),
+        lambda w: {"text": "Seen through the API"},
+        api=True,
+    ),
+    "api-commitment-criterion-met": Entry(
+        _url(
+            "api-commitment-criterion-met",
+            pk=_commitment,
+            criterion_id=lambda w: w["criterion"].pk,
+        ),
+        api_read_only(),
+        api(200, viewer=403, outsider=404),
+        lambda w: {"met_on": "2026-03-01"},
+        api=True,
+    ),
     "api-evidence-list": Entry(_url("api-evidence-list"), api(), api_read_only(), api=True),
     "api-evidence-detail": Entry(
         _url("api-evidence-detail", pk=_evidence), api(outsider=404), api_read_only(), api=True
@@ -442,6 +462,7 @@ def world(settings, tmp_path):
         "commitment": commitment,
         "evidence": evidence,
         "status_change": change,
+        "criterion": services.criterion_add(commitment=commitment, text="Patrol", by=None),
         "proposal": commitment.proposals.get(),
         "source": source,
     }

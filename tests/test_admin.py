@@ -32,6 +32,7 @@ def _agreement_form(parties, **commitments) -> dict:
         "status": "in_force",
         "signed_on": "2026-01-31",
         "signed_on_kind": "signed",
+        "score_rule": "pam",
         "parties": [str(party.pk) for party in parties],
         "summary": "",
     }
@@ -150,6 +151,8 @@ def test_the_commitment_form_refuses_unreadable_wording(editor_client, commitmen
             "evidence-INITIAL_FORMS": "0",
             "extensions-TOTAL_FORMS": "0",
             "extensions-INITIAL_FORMS": "0",
+            "criteria-TOTAL_FORMS": "0",
+            "criteria-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200

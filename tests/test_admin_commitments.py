@@ -25,6 +25,8 @@ NO_INLINES = {
     "evidence-INITIAL_FORMS": "0",
     "extensions-TOTAL_FORMS": "0",
     "extensions-INITIAL_FORMS": "0",
+    "criteria-TOTAL_FORMS": "0",
+    "criteria-INITIAL_FORMS": "0",
 }
 
 

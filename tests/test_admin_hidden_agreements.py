@@ -197,6 +197,8 @@ def _commitment_post(agreement_id: int) -> dict:
         "evidence-INITIAL_FORMS": "0",
         "extensions-TOTAL_FORMS": "0",
         "extensions-INITIAL_FORMS": "0",
+        "criteria-TOTAL_FORMS": "0",
+        "criteria-INITIAL_FORMS": "0",
     }
 
 
@@ -217,6 +219,7 @@ def _agreement_post(slug: str, party_ids: list[int]) -> dict:
         "status": "in_force",
         "signed_on": "2026-01-31",
         "signed_on_kind": "signed",
+        "score_rule": "pam",
         "parties": party_ids,
         **{
             f"{prefix}-{key}": "0"

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import forms as forms_app
@@ -28,12 +29,14 @@ from .admin_forms import (
     CommitmentInlineFormSet,
     EvidenceAdminForm,
     MilestoneInlineFormSet,
+    add_errors,
     evidence_fields,
 )
 from .models import (
     Agreement,
     AgreementText,
     Commitment,
+    Criterion,
     DeadlineExtension,
     DigestDelivery,
     Evidence,
@@ -278,6 +281,7 @@ class AgreementAdmin(VisibleAgreementsMixin, SimpleHistoryAdmin):
         (None, {"fields": ["title", "slug", "status", ("signed_on", "signed_on_kind")]}),
         (gettext_lazy("Parties and access"), {"fields": ["parties", "teams"]}),
         (gettext_lazy("Deadlines"), {"fields": ["prompt_grace_days"]}),
+        (gettext_lazy("Score"), {"fields": ["score_rule"]}),
         (None, {"fields": ["summary"]}),
         (
             gettext_lazy("Public pages"),
@@ -408,6 +412,73 @@ class EvidenceInline(admin.StackedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class CriterionAdminForm(forms.ModelForm):
+    """A criterion on its commitment's page: met on a day not to come, shown by evidence of
+    this commitment that is not retracted (`services.criterion_check_met`)."""
+
+    class Meta:
+        model = Criterion
+        fields = ["text", "position", "met_on", "evidence"]
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        criterion = self.instance
+        if criterion.met_on is None and criterion.evidence is not None:
+            self.add_error("met_on", _("Give the day it was met, or cite no evidence."))
+        elif criterion.met_on is not None:
+            try:
+                services.criterion_check_met(criterion, criterion.met_on, criterion.evidence)
+            except ValidationError as error:
+                add_errors(self, error)
+
+
+class CriterionInline(admin.TabularInline):
+    """The commitment's completion criteria, written through the criteria services as the
+    editor (`save_formset`): added, reworded or moved, met or not, deleted."""
+
+    model = Criterion
+    form = CriterionAdminForm
+    formfield_overrides = DATE_INPUT
+    extra = 0
+    fields = ["text", "position", "met_on", "evidence", "recorded_by", "recorded_at"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "evidence":
+            object_id = _object_being_edited(request)
+            kwargs["queryset"] = (
+                Evidence.objects.filter(commitment_id=object_id, retracted_at__isnull=True)
+                if object_id
+                else Evidence.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _criteria_save(formset, *, commitment: Commitment, by) -> None:
+    """The criteria inline through the services: deleted, then changed, then new."""
+    for criterion in formset.deleted_objects:
+        services.criterion_delete(criterion=criterion, by=by)
+    for criterion_form in _saved_forms(formset):
+        criterion, data = criterion_form.instance, criterion_form.cleaned_data
+        changed = set(criterion_form.changed_data)
+        is_new = criterion.pk is None
+        if is_new:
+            criterion = services.criterion_add(
+                commitment=commitment, text=data["text"], position=data["position"], by=by
+            )
+        elif {"text", "position"} & changed:
+            services.criterion_edit(
+                criterion=criterion, text=data["text"], position=data["position"], by=by
+            )
+        if not (is_new and data["met_on"] is None) and {"met_on", "evidence"} & changed:
+            if data["met_on"] is None:
+                services.criterion_set_unmet(criterion=criterion, by=by)
+            else:
+                services.criterion_set_met(
+                    criterion=criterion, met_on=data["met_on"], evidence=data["evidence"], by=by
+                )
+
+
 class ExtensionInline(admin.TabularInline):
     """Extensions are recorded on the commitment's page (with the new date computed there)."""
 
@@ -453,7 +524,7 @@ class CommitmentAdmin(
     # A status moves only with a reason, on the commitment's page in the app.
     readonly_fields = ["due_on", "original_due_on", "status", "version"]
     filter_horizontal = ["responsible_parties", "depends_on"]
-    inlines = [EvidenceInline, ExtensionInline]
+    inlines = [EvidenceInline, CriterionInline, ExtensionInline]
     fields = [
         "agreement",
         ("reference", "title"),
@@ -534,6 +605,9 @@ class CommitmentAdmin(
 
     def save_formset(self, request, form, formset, change) -> None:
         formset.save(commit=False)  # sorts new from changed objects for the change message
+        if formset.model is Criterion:
+            _criteria_save(formset, commitment=form.instance, by=request.user)
+            return
         if formset.model is not Evidence:
             return  # the extensions are only shown: they are recorded on the app's page
         for evidence_form in _saved_forms(formset):

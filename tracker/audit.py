@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.apps import apps
 
-from .models import Commitment, Evidence
+from .models import Commitment, Criterion, Evidence
 
 IGNORED = {"updated_at", "sort_key", "version", "created_at"}
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
@@ -35,7 +35,8 @@ class AuditEntry:
 
 
 def commitment_audit_trail(commitment: Commitment, *, limit: int = 100) -> list[AuditEntry]:
-    """The commitment's and its evidence's recorded changes, newest first, in four queries."""
+    """The commitment's, its evidence's and its completion criteria's recorded changes,
+    newest first, in five queries."""
     records = list(
         commitment.history.select_related("history_user").order_by("-history_date", "-history_id")[
             :limit
@@ -47,8 +48,14 @@ def commitment_audit_trail(commitment: Commitment, *, limit: int = 100) -> list[
         .select_related("history_user")
         .order_by("-history_date", "-history_id")[:limit]
     )
+    criterion_records = list(
+        Criterion.history.filter(commitment_id=commitment.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
     entries = _entries(records, "Commitment", parties_of)
     entries += _entries(evidence_records, "Evidence", {})
+    entries += _entries(criterion_records, "Criterion", {})
     # Stable, so records written in the same instant keep their newest-first order.
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:limit]

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
-from .models import Agreement, Commitment
+from .models import Agreement, Commitment, ScoreRule
 from .models.base import english_display
 from .routes import object_url
 
@@ -203,6 +203,7 @@ def _agreement(agreement: Agreement) -> dict:
             "status": agreement.status,
             "summary": agreement.summary,
             "prompt_grace_days": agreement.prompt_grace_days,
+            "score_rule": None if agreement.score_rule == ScoreRule.PAM else agreement.score_rule,
             "teams": teams or None,
             "sources": [
                 _compact(
@@ -281,6 +282,16 @@ def _commitment(commitment: Commitment) -> dict:
             "evidence": [_evidence(item) for item in evidence],
             "depends_on": [prerequisite.reference for prerequisite in commitment.depends_on.all()],
             "extensions": [_extension(extension) for extension in commitment.extensions.all()],
+            "criteria": [
+                _compact(
+                    {
+                        "text": criterion.text,
+                        "met_on": criterion.met_on,
+                        "evidence": position.get(criterion.evidence_id),
+                    }
+                )
+                for criterion in commitment.criteria.all()
+            ],
         }
     )
 

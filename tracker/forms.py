@@ -16,6 +16,7 @@ from .models import (
     AgreementStatus,
     Commitment,
     CommitmentStatus,
+    Criterion,
     DigestScope,
     Evidence,
     Milestone,
@@ -217,6 +218,16 @@ class StatusChangeForm(FastWidgetsMixin, forms.Form):
         label=_("Cited evidence"),
         empty_label=_("— none —"),
     )
+    unmet_criteria_reason = forms.CharField(
+        label=_("Why implemented with criteria unmet"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=limits.REASON,
+        required=False,
+        help_text=_(
+            "Only for “Implemented” while a completion criterion is unmet: why it counts as "
+            "implemented all the same."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, commitment: Commitment, evidence: list[Evidence], **kwargs):
@@ -269,6 +280,40 @@ class ObligationStatusForm(StatusChangeForm):
             for item in evidence
             if not item.is_retracted and item.concerns_party_id in (None, obligation.party_id)
         ]
+        self.fields["evidence"].choices = [("", _("— none —"))] + [
+            (item.pk, f"{item.logged_at:%d %b %Y} · {item.grading} · {item.summary[:70]}")
+            for item in usable
+        ]
+
+
+class CriterionMetForm(FastWidgetsMixin, forms.Form):
+    """Mark one of the commitment's criteria met on a day, citing its evidence; or, with
+    `unmet`, not met after all. Prefixed: the page's status form has an `evidence` field too."""
+
+    prefix = "criterion"
+    criterion = forms.ModelChoiceField(
+        queryset=Criterion.objects.none(), label=_("Criterion"), empty_label=_("— choose —")
+    )
+    met_on = forms.DateField(label=_("Met on"), required=False, widget=DATE_INPUT)
+    evidence = forms.ModelChoiceField(
+        queryset=Evidence.objects.none(),
+        required=False,
+        label=_("Evidence that shows it"),
+        empty_label=_("— none —"),
+    )
+
+    def __init__(self, *args, criteria: list[Criterion], evidence: list[Evidence], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].queryset = Criterion.objects.filter(
+            pk__in=[criterion.pk for criterion in criteria]
+        )
+        self.fields["criterion"].choices = [("", _("— choose —"))] + [
+            (criterion.pk, criterion.text[:90]) for criterion in criteria
+        ]
+        usable = [item for item in evidence if not item.is_retracted]
+        self.fields["evidence"].queryset = Evidence.objects.filter(
+            pk__in=[item.pk for item in usable]
+        )
         self.fields["evidence"].choices = [("", _("— none —"))] + [
             (item.pk, f"{item.logged_at:%d %b %Y} · {item.grading} · {item.summary[:70]}")
             for item in usable

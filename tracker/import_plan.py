@@ -25,6 +25,7 @@ from .models import (
     Party,
     Priority,
     Reliability,
+    ScoreRule,
     Source,
     Stance,
     Theme,
@@ -205,6 +206,14 @@ class ExtensionPlan:
 
 
 @dataclass
+class CriterionPlan:
+    where: str
+    text: str
+    met_on: date | None
+    evidence: int | None  # the position (from 1) of the commitment's evidence that shows it
+
+
+@dataclass
 class CommitmentPlan:
     where: str
     reference: str
@@ -216,6 +225,7 @@ class CommitmentPlan:
     evidence: list[EvidencePlan]
     depends_on: list[str] | None
     extensions: list[ExtensionPlan]
+    criteria: list[CriterionPlan]
     # Each responsible party's own status, by party code (None: not given).
     obligations: dict[str, str] | None = None
 
@@ -262,6 +272,7 @@ AGREEMENT_KEYS = (
     "status",
     "summary",
     "prompt_grace_days",
+    "score_rule",
     "teams",
     "sources",
     "milestones",
@@ -288,7 +299,9 @@ COMMITMENT_KEYS = (
     "evidence",
     "depends_on",
     "extensions",
+    "criteria",
 )
+CRITERION_KEYS = ("text", "met_on", "evidence")
 HISTORY_KEYS = ("at", "status", "reason", "cites", "party")
 EXTENSION_KEYS = (
     "from_timeline",
@@ -383,6 +396,7 @@ def _read_agreement(errors, file_name: str, number: int, data) -> AgreementPlan:
             "prompt_grace_days": lambda: item.integer(
                 "prompt_grace_days", low=1, high=MAX_GRACE_DAYS
             ),
+            "score_rule": lambda: item.choice("score_rule", ScoreRule),
         },
     )
     sources = []
@@ -550,6 +564,19 @@ def _read_commitment(errors, file_name: str, parent: str, number: int, data) -> 
                 recorded_at=part.moment("recorded_at"),
             )
         )
+    criteria = []
+    for n, entry in enumerate(item.items("criteria"), start=1):
+        part = _Item(errors, file_name, f"{item.where}, criterion {n}", entry, CRITERION_KEYS)
+        criteria.append(
+            CriterionPlan(
+                where=part.where,
+                text=part.text("text", required=True) or "",
+                met_on=part.date("met_on"),
+                evidence=part.integer("evidence", low=1, high=10_000),
+            )
+        )
+        if criteria[-1].evidence is not None and criteria[-1].met_on is None:
+            part.fail("evidence", "only a criterion met (met_on) cites evidence")
     if extensions and values.get("timeline_wording", extensions[-1].timeline) != (
         extensions[-1].timeline
     ):
@@ -566,6 +593,7 @@ def _read_commitment(errors, file_name: str, parent: str, number: int, data) -> 
         depends_on=item.names("depends_on"),
         extensions=extensions,
         obligations=_read_obligations(item),
+        criteria=criteria,
     )
 
 

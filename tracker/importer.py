@@ -411,6 +411,46 @@ class _Writer:
         for evidence, entry in zip(logged, plan.evidence, strict=True):
             self._retract(evidence, label, entry)
         self._extensions(commitment, milestones, label, plan)
+        self._criteria(commitment, label, plan, logged)
+
+    def _criteria(self, commitment, label: str, plan: CommitmentPlan, logged) -> None:
+        """Criteria not yet there (by their text) are added, and each one's met day and
+        evidence brought to the file's, through the criteria services. After the status
+        history: the history replays what was decided then, before these criteria existed."""
+        existing = {criterion.text: criterion for criterion in commitment.criteria.all()}
+        for entry in plan.criteria:
+            if entry.evidence is not None and entry.evidence > len(logged):
+                self.fail(entry.where, "evidence", f"there is no evidence {entry.evidence}")
+                raise _Refused
+            cited = logged[entry.evidence - 1] if entry.evidence else None
+            criterion = existing.get(entry.text.strip())
+            if criterion is not None and (criterion.met_on, criterion.evidence) == (
+                entry.met_on,
+                cited,
+            ):
+                self.report.add("criterion", f"{label}: {entry.text[:60]}", "unchanged")
+                continue
+            needed = "tracker.add_criterion" if criterion is None else "tracker.change_criterion"
+            if not self.may(needed):
+                self.fail(entry.where, None, "you may not write completion criteria")
+                raise _Refused
+            self.attempt(
+                entry.where,
+                lambda e=entry, c=criterion, d=cited: self._write_criterion(commitment, e, c, d),
+            )
+            self.report.add(
+                "criterion", f"{label}: {entry.text[:60]}", "added" if criterion is None else "set"
+            )
+
+    def _write_criterion(self, commitment, entry, criterion, cited) -> None:
+        if criterion is None:
+            criterion = services.criterion_add(commitment=commitment, text=entry.text, by=self.by)
+        if entry.met_on is not None:
+            services.criterion_set_met(
+                criterion=criterion, met_on=entry.met_on, evidence=cited, by=self.by
+            )
+        elif criterion.met_on is not None:
+            services.criterion_set_unmet(criterion=criterion, by=self.by)
 
     def _extensions(self, commitment, milestones: dict, label: str, plan: CommitmentPlan) -> None:
         """Extensions not yet recorded (by when they were recorded) are replayed in order."""

@@ -23,8 +23,10 @@ _READ = [
     "view_proposal",
     "view_assessmentround",
     "view_roundreply",
+    "view_criterion",
 ]
-_ANALYST = ["add_evidence", "change_evidence", "add_statuschange"]
+# An analyst marks completion criteria met (or not) as evidence comes in; editors write them.
+_ANALYST = ["add_evidence", "change_evidence", "add_statuschange", "change_criterion"]
 _EDITOR = [
     "add_party",
     "change_party",
@@ -47,6 +49,8 @@ _EDITOR = [
     "add_commitment",
     "change_commitment",
     "delete_commitment",
+    "add_criterion",
+    "delete_criterion",
     "add_deadlineextension",
     "add_watchedsource",
     "change_watchedsource",

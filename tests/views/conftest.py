@@ -24,7 +24,8 @@ def populate(count: int, *, analyst) -> list:
         agreement = AgreementFactory()
         late = CommitmentFactory(agreement=agreement, timeline_wording="within 1 month")
         CommitmentFactory(agreement=agreement, timeline_wording="by 1 July 2026")
-        done = CommitmentFactory(agreement=agreement, timeline_wording="ongoing")
+        # Dated: one with no deadline (and no criterion) is not verifiable, and not scored.
+        done = CommitmentFactory(agreement=agreement, timeline_wording="by 1 December 2026")
         EvidenceFactory(commitment=late, logged_by=analyst)
         services.commitment_set_status(
             commitment=done, status=CommitmentStatus.IMPLEMENTED, reason="done", by=analyst

@@ -58,7 +58,7 @@ def test_the_agreement_page_shows_its_scores_and_timeline(analyst_client, seeded
     assert len(summary.commitments) == 3
     assert summary.score == 33
     assert response.context["timeline"].today_x is not None
-    assert len(response.context["timeline"].markers) == 2
+    assert len(response.context["timeline"].markers) == 3  # the implemented one is dated
     assert response.context["chart"].last.score == 33
     assert response["Vary"].count("HX-Request") == 1
 

@@ -47,6 +47,8 @@ def test_an_edit_in_the_admin_is_recorded(editor_client, commitment):
             "evidence-INITIAL_FORMS": "0",
             "extensions-TOTAL_FORMS": "0",
             "extensions-INITIAL_FORMS": "0",
+            "criteria-TOTAL_FORMS": "0",
+            "criteria-INITIAL_FORMS": "0",
         },
     )
     newest = _trail(editor_client, commitment)[0]
@@ -81,6 +83,16 @@ def test_a_retraction_is_recorded(analyst_client, analyst, commitment):
     assert newest.subject == f"Evidence {evidence.pk}"
     assert newest.reason == "Retracted: Story withdrawn"
     assert "retraction reason" in {c.field for c in newest.changes}
+
+
+def test_criteria_changes_are_recorded(analyst_client, analyst, commitment):
+    criterion = services.criterion_add(commitment=commitment, text="First patrol", by=analyst)
+    services.criterion_set_met(
+        criterion=criterion, met_on=datetime.date(2026, 3, 1), evidence=None, by=analyst
+    )
+    entries = [e for e in _trail(analyst_client, commitment) if e.subject.startswith("Criterion")]
+    assert [entry.reason for entry in entries] == ["Criterion met", "Criterion added"]
+    assert "met on" in {change.field for change in entries[0].changes}
 
 
 def test_a_deletion_is_recorded(admin_client):

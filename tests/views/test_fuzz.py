@@ -143,6 +143,8 @@ def test_the_admin_commitment_form_never_fails(editor_client, commitment, fields
         "evidence-INITIAL_FORMS": "0",
         "extensions-TOTAL_FORMS": "0",
         "extensions-INITIAL_FORMS": "0",
+        "criteria-TOTAL_FORMS": "0",
+        "criteria-INITIAL_FORMS": "0",
         **fields,
     }
     response = editor_client.post(reverse("admin:tracker_commitment_add"), data)

@@ -14,9 +14,11 @@ from ..models import (
     AgreementText,
     Commitment,
     CommitmentStatus,
+    Criterion,
     Evidence,
     Milestone,
     Party,
+    ScoreRule,
     Source,
     StatusChange,
     limits,
@@ -102,8 +104,20 @@ class AgreementSerializer(serializers.ModelSerializer):
     commitment_count = serializers.IntegerField(read_only=True)
     overdue_count = serializers.IntegerField(read_only=True)
     score = serializers.SerializerMethodField(
-        help_text="Implementation score in percent: 100 × points ÷ (3 × commitments), every "
-        "commitment counted, an abandoned one at 0 points; null without commitments."
+        help_text="The score under `score_rule`, of the verifiable commitments: pam, in percent, "
+        "100 × points ÷ (3 × commitments), an abandoned one at 0 points (an integer); g7, the "
+        "mean of +1 implemented, 0 partly or in progress, -1 not started, stalled or abandoned "
+        "(from -1 to 1, two decimals); null when none is scored."
+    )
+    score_rule = serializers.ChoiceField(
+        choices=ScoreRule.choices,
+        read_only=True,
+        help_text="How `score` is computed: pam (Peace Accords Matrix 0-3, percent) or g7 "
+        "(G7/G20 Research Group -1 / 0 / +1, mean).",
+    )
+    unscored_count = serializers.IntegerField(
+        read_only=True,
+        help_text="Commitments left out of the score: not verifiable (no deadline, no criterion).",
     )
     next_due_on = serializers.DateField(read_only=True, allow_null=True)
     prompt_grace_days = serializers.IntegerField(
@@ -129,11 +143,16 @@ class AgreementSerializer(serializers.ModelSerializer):
             "commitment_count",
             "overdue_count",
             "score",
+            "score_rule",
+            "unscored_count",
             "next_due_on",
         ]
 
-    def get_score(self, agreement) -> int | None:
-        return None if agreement.score is None else round(agreement.score)
+    def get_score(self, agreement) -> float | None:
+        score = agreement.score
+        if score is None:
+            return None
+        return round(score, 2) if agreement.score_rule == ScoreRule.G7 else round(score)
 
 
 class AgreementTextSerializer(serializers.ModelSerializer):
@@ -262,6 +281,12 @@ class CommitmentSerializer(serializers.ModelSerializer):
         help_text="Each responsible party's own status, by party name; `status` is derived "
         "from them (docs/api.md)."
     )
+    verifiable = serializers.BooleanField(
+        source="is_verifiable",
+        read_only=True,
+        help_text="It has a deadline (a due date, pending on an event, or recurring) or a "
+        "completion criterion; false: it cannot be checked and is left out of the scores.",
+    )
 
     class Meta:
         model = Commitment
@@ -295,6 +320,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "is_blocked",
             "is_disputed",
             "depends_on",
+            "verifiable",
         ]
 
     @extend_schema_field(ObligationSerializer(many=True))
@@ -350,6 +376,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "is_blocked": commitment.is_blocked,
             "is_disputed": commitment.is_disputed,
             "depends_on": [item.reference for item in commitment.depends_on.all()],
+            "verifiable": commitment.is_verifiable,
         }
 
 
@@ -380,6 +407,40 @@ class PeriodSerializer(serializers.Serializer):
         }
 
 
+class CriterionSerializer(serializers.ModelSerializer):
+    met_on = serializers.DateField(
+        allow_null=True, read_only=True, help_text="The day it was met; null while it is not."
+    )
+    evidence = serializers.IntegerField(
+        source="evidence_id",
+        allow_null=True,
+        read_only=True,
+        help_text="Id of the evidence that shows it met.",
+    )
+
+    class Meta:
+        model = Criterion
+        fields = ["id", "text", "position", "met_on", "evidence"]
+        read_only_fields = fields
+
+
+class CriterionAddSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=limits.CRITERION, help_text="What must be seen.")
+
+
+class CriterionMetSerializer(serializers.Serializer):
+    met = serializers.BooleanField(
+        default=True, help_text="false: mark it not met again (met_on and evidence ignored)."
+    )
+    met_on = serializers.DateField(required=False, allow_null=True, help_text="The day it was met.")
+    evidence = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="Id of evidence logged against this commitment (not retracted) that shows it.",
+    )
+
+
 class CommitmentDetailSerializer(CommitmentSerializer):
     recent_periods = PeriodSerializer(
         many=True,
@@ -387,14 +448,18 @@ class CommitmentDetailSerializer(CommitmentSerializer):
         help_text="A recurring commitment's last eight periods begun and the next one; "
         "empty for any other.",
     )
+    criteria = CriterionSerializer(
+        many=True, read_only=True, help_text="Its completion criteria, in order."
+    )
 
     class Meta(CommitmentSerializer.Meta):
-        fields = [*CommitmentSerializer.Meta.fields, "recent_periods"]
+        fields = [*CommitmentSerializer.Meta.fields, "recent_periods", "criteria"]
 
     def to_representation(self, commitment: Commitment) -> dict:
         periods = getattr(commitment, "recent_periods", [])
         return super().to_representation(commitment) | {
-            "recent_periods": [PeriodSerializer().to_representation(p) for p in periods]
+            "recent_periods": [PeriodSerializer().to_representation(p) for p in periods],
+            "criteria": CriterionSerializer(commitment.criteria.all(), many=True).data,
         }
 
 
@@ -500,6 +565,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
             "from_status",
             "to_status",
             "reason",
+            "unmet_criteria_reason",
             "evidence",
             "changed_by",
             "changed_at",
@@ -520,6 +586,14 @@ class StatusChangeRequestSerializer(serializers.Serializer):
         min_value=1,
         help_text="The commitment's version as you read it; if it moved since, the answer is "
         "409 and nothing changes.",
+    )
+    unmet_criteria_reason = serializers.CharField(
+        max_length=limits.REASON,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required for implemented while a completion criterion is unmet: why it "
+        "counts as implemented all the same (else 400 on this field).",
     )
 
 

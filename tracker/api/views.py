@@ -197,6 +197,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
                 evidence=evidence,
                 expected_version=data.validated_data["version"],
                 by=request.user,
+                unmet_criteria_reason=data.validated_data["unmet_criteria_reason"],
             )
         except services.StatusConflict as conflict:
             current = Commitment.objects.values("status", "version").get(pk=commitment.pk)
@@ -251,6 +252,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
                 evidence=evidence,
                 expected_version=data.validated_data["version"],
                 by=request.user,
+                unmet_criteria_reason=data.validated_data["unmet_criteria_reason"],
             )
         except services.ObligationConflict as conflict:
             current = Obligation.objects.values("status", "version").get(pk=obligation.pk)
@@ -260,6 +262,68 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(
             serializers.StatusChangeSerializer(change).data, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(
+        summary="Add a completion criterion (editors)",
+        tags=["commitments"],
+        request=serializers.CriterionAddSerializer,
+        responses={201: serializers.CriterionSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="criteria", filter_backends=[])
+    def add_criterion(self, request: Request, pk: str) -> Response:
+        commitment = self._commitment()
+        require_permission(request.user, "tracker.add_criterion")
+        data = serializers.CriterionAddSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            criterion = services.criterion_add(
+                commitment=commitment, text=data.validated_data["text"], by=request.user
+            )
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        return Response(
+            serializers.CriterionSerializer(criterion).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="Mark a completion criterion met, citing evidence, or not met (analysts)",
+        tags=["commitments"],
+        request=serializers.CriterionMetSerializer,
+        responses={200: serializers.CriterionSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"criteria/(?P<criterion_id>[0-9]{1,18})/met",
+        filter_backends=[],
+    )
+    def criterion_met(self, request: Request, pk: str, criterion_id: str) -> Response:
+        commitment = self._commitment()
+        require_permission(request.user, "tracker.change_criterion")
+        criterion = commitment.criteria.filter(pk=criterion_id).first()
+        if criterion is None:
+            raise NotFound("No such criterion on this commitment.")
+        data = serializers.CriterionMetSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        evidence = None
+        if values.get("evidence") is not None:
+            evidence = commitment.evidence.filter(pk=values["evidence"]).first()
+            if evidence is None:
+                raise ValidationError({"evidence": ["No such evidence on this commitment."]})
+        try:
+            if values["met"]:
+                services.criterion_set_met(
+                    criterion=criterion,
+                    met_on=values.get("met_on"),
+                    evidence=evidence,
+                    by=request.user,
+                )
+            else:
+                services.criterion_set_unmet(criterion=criterion, by=request.user)
+        except DjangoValidationError as error:
+            raise _refused(error) from None
+        return Response(serializers.CriterionSerializer(criterion).data)
 
     @extend_schema(
         summary="Log evidence against the commitment (analysts)",

@@ -311,7 +311,7 @@ def _commitments(step, size: LoadSize) -> None:
         f"""
         INSERT INTO tracker_commitment (agreement_id, reference, sort_key, title, description,
             theme, timeline_wording, deadline_milestone_id, due_on, original_due_on, status,
-            priority, is_disputed, version, created_at, updated_at)
+            priority, is_disputed, version, created_at, updated_at, is_verifiable)
         SELECT a.id, 'C.' || j, 'C.' || lpad(j::text, 8, '0'),
                {_pick(_VERBS, key, 13)} || ' ' || {_pick(_OBJECTS, key, 14)} || ' ' || j,
                'Generated commitment ' || j || ' of agreement ' || a.g || '.',
@@ -319,7 +319,8 @@ def _commitments(step, size: LoadSize) -> None:
                CASE WHEN {ongoing} THEN 'ongoing' ELSE 'within ' || m.months || ' months' END,
                ms.id, m.due_on, m.due_on,
                {status}, {_pick(("high", "medium", "low"), key, 16)},
-               {_hash(key, 17, 50)} = 0, 1, %(now)s, %(now)s
+               {_hash(key, 17, 50)} = 0, 1, %(now)s, %(now)s,
+               NOT ({ongoing})  -- "ongoing", no criterion: not verifiable (issue 21)
         FROM ({_AGREEMENTS}) a
         JOIN tracker_milestone ms ON ms.agreement_id = a.id AND ms.kind = 'signing'
         CROSS JOIN generate_series(1, %(per)s) j

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0025_obligations'),
+        ('tracker', '0026_criteria'),
     ]
 
     operations = [

@@ -8,6 +8,7 @@ from .agreements import (
     Milestone,
     MilestoneKind,
     Party,
+    ScoreRule,
     Source,
 )
 from .commitments import (
@@ -19,6 +20,7 @@ from .commitments import (
     StatusChange,
     Theme,
 )
+from .criteria import Criterion
 from .digests import FINAL_DIGEST_STATUSES, DigestDelivery, DigestPlan, DigestStatus
 from .evidence import Credibility, Evidence, Reliability, Stance
 from .jobs import JobName, JobRun
@@ -60,6 +62,7 @@ __all__ = [
     "CommitmentKeywords",
     "CommitmentStatus",
     "Credibility",
+    "Criterion",
     "DeadlineExtension",
     "DigestDelivery",
     "DigestPlan",
@@ -92,6 +95,7 @@ __all__ = [
     "RoundKind",
     "RoundReply",
     "RoundState",
+    "ScoreRule",
     "Source",
     "SourceFetch",
     "Stance",

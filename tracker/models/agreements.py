@@ -47,13 +47,30 @@ class Party(TrackerModel):
 
 
 # Written by the triggers of migration 0015 alone.
-KEPT_FIGURES = ("commitment_count", "scored_count", "score_points", "overdue_count")
+KEPT_FIGURES = (
+    "commitment_count",
+    "scored_count",
+    "score_points",
+    "g7_points",
+    "overdue_count",
+)
 # Written by the database alone: the figures, and whether any team restricts the agreement
 # (the triggers of migration 0021 on its teams).
 KEPT_BY_DATABASE = (*KEPT_FIGURES, "is_restricted")
 
 
 MAX_GRACE_DAYS = 3650
+
+
+class ScoreRule(models.TextChoices):
+    """How an agreement's score is computed from its scored commitments' statuses (issue 21).
+
+    PAM: the Peace Accords Matrix's 0-3 weights, 100 x points / (3 x commitments), in percent.
+    G7: the G7/G20 Research Group's compliance scale, implemented +1, partly or in progress 0,
+    not started, stalled or abandoned -1; the score is their mean, from -1 to +1."""
+
+    PAM = "pam", _("Peace Accords Matrix (0–3, in percent)")
+    G7 = "g7", _("G7/G20 Research Group (−1 / 0 / +1)")
 
 
 class AgreementStatus(models.TextChoices):
@@ -102,6 +119,14 @@ class Agreement(TrackerModel):
         help_text="A commitment expected “immediately” or “as soon as possible” is due this "
         "many days after its event, and flagged like any deadline; empty: no fixed date.",
     )
+    score_rule = models.CharField(
+        _("score rule"),
+        max_length=8,
+        choices=ScoreRule.choices,
+        default=ScoreRule.PAM,
+        db_default=ScoreRule.PAM,
+        help_text=_("How the score is computed from the statuses of the verifiable commitments."),
+    )
     # Empty: everyone with a role sees it. Otherwise only members of these teams (and admins).
     teams = models.ManyToManyField(
         "tracker.Team",
@@ -146,6 +171,8 @@ class Agreement(TrackerModel):
         default=0, editable=False, help_text="Commitments that count in the score."
     )
     score_points = models.PositiveIntegerField(default=0, editable=False)
+    # The sum of the scored commitments' G7 weights (-1, 0, +1; migration 0026).
+    g7_points = models.IntegerField(default=0, db_default=0, editable=False)
     overdue_count = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords(
         m2m_fields=[parties, teams],
@@ -199,10 +226,16 @@ class Agreement(TrackerModel):
 
     @property
     def score(self) -> float | None:
-        """Implementation score in percent, from the kept figures."""
-        if not self.scored_count:
-            return None
-        return 100 * self.score_points / (3 * self.scored_count)
+        """The score under the agreement's rule, from the kept figures: PAM in percent,
+        G7 from -1 to +1; None when no commitment is scored."""
+        from ..scoring import kept_score
+
+        return kept_score(self)
+
+    @property
+    def unscored_count(self) -> int:
+        """Commitments left out of the score: not verifiable."""
+        return self.commitment_count - self.scored_count
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)

@@ -50,6 +50,16 @@ STATUS_WEIGHTS: dict[str, int] = {
     CommitmentStatus.ABANDONED: 0,
 }
 MAX_WEIGHT = 3
+# The G7/G20 Research Group's compliance scale (issue 21): full compliance +1, partial or
+# work under way 0, no compliance (nothing done, stalled, given up) -1.
+G7_WEIGHTS: dict[str, int] = {
+    CommitmentStatus.NOT_STARTED: -1,
+    CommitmentStatus.IN_PROGRESS: 0,
+    CommitmentStatus.STALLED: -1,
+    CommitmentStatus.PARTIAL: 0,
+    CommitmentStatus.IMPLEMENTED: 1,
+    CommitmentStatus.ABANDONED: -1,
+}
 CLOSED_STATUSES = (CommitmentStatus.IMPLEMENTED, CommitmentStatus.ABANDONED)
 OPEN_STATUSES = tuple(status for status in CommitmentStatus if status not in CLOSED_STATUSES)
 
@@ -166,6 +176,10 @@ class Commitment(TrackerModel):
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
     # Bumped on every status change so that two analysts editing the same version conflict.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Has a deadline (a due date, pending on an event, or recurring) or a completion
+    # criterion; one that has neither is left out of the scores. Derived: written only by
+    # services.commitments_refresh_verifiable, read by the figures' triggers (migration 0026).
+    is_verifiable = models.BooleanField(default=True, db_default=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(m2m_fields=[responsible_parties, depends_on])
@@ -306,6 +320,9 @@ class StatusChange(TrackerModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     changed_at = models.DateTimeField()
+    # Why "implemented" stands while completion criteria are unmet (required then, else empty:
+    # services.criteria_check_implemented).
+    unmet_criteria_reason = limited_text(limit=limits.REASON, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["changed_at", "id"]

@@ -17,6 +17,7 @@ NOTE = 2_000  # a milestone's note
 DESCRIPTION = 20_000  # a commitment's description, an agreement's summary
 REPLY = 5_000  # a party's reply to an assessment round about one commitment
 AGREEMENT_TEXT = 500_000  # an agreement's whole text in one language (a long treaty)
+CRITERION = 500  # a commitment's completion criterion: "four patrol sectors agreed"
 
 
 def limited_text(verbose_name: str | None = None, *, limit: int, **options) -> models.TextField:

@@ -19,6 +19,7 @@ from ..ical import Deadline, recurrence_rule
 from ..models import (
     Agreement,
     Commitment,
+    Criterion,
     DeadlineExtension,
     Evidence,
     Obligation,
@@ -125,6 +126,7 @@ def agreements_for_export(agreements: QuerySet[Agreement]) -> QuerySet[Agreement
             Prefetch("status_changes", queryset=changes),
             Prefetch("obligations", queryset=obligations),
             Prefetch("extensions", queryset=extensions),
+            Prefetch("criteria", queryset=Criterion.objects.order_by("position", "id")),
         )
         .order_by("sort_key")
     )

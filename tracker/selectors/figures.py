@@ -7,22 +7,25 @@ from django.db import connection
 
 from ..models import Agreement, Commitment, OverdueFlag
 from ..models.agreements import KEPT_FIGURES
-from ..models.commitments import STATUS_WEIGHTS
+from ..models.commitments import G7_WEIGHTS, STATUS_WEIGHTS
 
-# Every agreement's id and its four figures counted afresh, one grouped pass over the
+# Every agreement's id and its figures counted afresh, one grouped pass over the
 # commitments and one over the open flags (a subquery per agreement was quadratic in the
-# flags). The columns are named as the kept figures. Every commitment is scored (an abandoned
-# one weighs 0), so the scored count is the commitment count.
+# flags). The columns are named as the kept figures. Every verifiable commitment is scored
+# (an abandoned one weighs 0); one without a deadline or a criterion is not (migration 0026).
 _RECOUNT = """
 SELECT a.id,
        COALESCE(c.commitments, 0) AS commitment_count,
-       COALESCE(c.commitments, 0) AS scored_count,
+       COALESCE(c.scored, 0) AS scored_count,
        COALESCE(c.points, 0) AS score_points,
+       COALESCE(c.g7, 0) AS g7_points,
        COALESCE(f.overdue, 0) AS overdue_count
 FROM {agreement} a
 LEFT JOIN (
     SELECT agreement_id, COUNT(*) AS commitments,
-           SUM(CASE {points} ELSE 0 END) AS points
+           SUM({scored}) AS scored,
+           SUM({scored} * (CASE {points} ELSE 0 END)) AS points,
+           SUM({scored} * (CASE {g7} ELSE 0 END)) AS g7
     FROM {commitment}
     GROUP BY agreement_id
 ) c ON c.agreement_id = a.id
@@ -36,17 +39,21 @@ LEFT JOIN (
 
 
 def figures_recount_sql(
-    *, agreement_table: str, commitment_table: str, flag_table: str
+    *, agreement_table: str, commitment_table: str, flag_table: str, verifiable: bool = True
 ) -> tuple[str, list]:
-    """The recount as SQL and its parameters, on these tables (a migration names its own)."""
+    """The recount as SQL and its parameters, on these tables (a migration names its own;
+    before migration 0026 there is no `is_verifiable`: `verifiable=False` scores them all)."""
     points = [(status, weight) for status, weight in STATUS_WEIGHTS.items() if weight]
+    g7 = [(status, weight) for status, weight in G7_WEIGHTS.items() if weight]
     sql = _RECOUNT.format(
         agreement=agreement_table,
         commitment=commitment_table,
         flag=flag_table,
+        scored="(CASE WHEN is_verifiable THEN 1 ELSE 0 END)" if verifiable else "1",
         points=" ".join(["WHEN status = %s THEN %s"] * len(points)),
+        g7=" ".join(["WHEN status = %s THEN %s"] * len(g7)),
     )
-    return sql, [value for pair in points for value in pair]
+    return sql, [value for pair in (*points, *g7) for value in pair]
 
 
 @dataclass(frozen=True)

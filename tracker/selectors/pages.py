@@ -14,6 +14,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from .. import scoring
 from ..models import (
     Agreement,
     Commitment,
@@ -26,6 +27,7 @@ from ..models import (
     StatusChange,
     User,
 )
+from ..models.agreements import ScoreRule
 from ..models.commitments import (
     CLOSED_STATUSES,
     MAX_WEIGHT,
@@ -36,6 +38,7 @@ from ..models.commitments import (
     pending_condition,
 )
 from ..models.evidence import CLAIM_STANCES
+from ..scoring import format_score
 from .expressions import (
     open_overdue_flag,
     score_percent,
@@ -179,7 +182,7 @@ def overview_totals(user: User) -> dict:
 class PartyScore:
     code: str
     name: str
-    score: int | None
+    score: float | None
     commitments: int
 
 
@@ -199,13 +202,23 @@ class ScoreBreakdown:
     points: int
     commitments: int
     max_weight: int
-    score: int | None
+    score: float | None
+    rule: str = ScoreRule.PAM
+    unscored: int = 0  # commitments left out: not verifiable
+
+    @property
+    def shown(self) -> str:
+        return format_score(self.score, self.rule)
 
 
-def score_breakdown(counts: dict[str, int]) -> ScoreBreakdown:
-    """The score of commitments counted by status (`score_of`), shown with its working: their
-    points (STATUS_WEIGHTS) over `MAX_WEIGHT` × all of them. Every commitment counts, an
-    abandoned one at 0 points, so that abandoning one never raises the score."""
+def score_breakdown(
+    counts: dict[str, int], rule: str = ScoreRule.PAM, *, unscored: int = 0
+) -> ScoreBreakdown:
+    """The score of (verifiable) commitments counted by status under `rule`, shown with its
+    working. PAM: their points (STATUS_WEIGHTS) over `MAX_WEIGHT` × all of them, in percent,
+    rounded; every commitment counts, an abandoned one at 0 points, so that abandoning one
+    never raises the score. G7: the mean of their G7_WEIGHTS, -1 to +1 (`scoring`)."""
+    weights = scoring.WEIGHTS[ScoreRule(rule)]
     lines = [
         ScoreLine(
             label=CommitmentStatus(status).label,
@@ -213,33 +226,48 @@ def score_breakdown(counts: dict[str, int]) -> ScoreBreakdown:
             commitments=counts.get(status, 0),
             points=weight * counts.get(status, 0),
         )
-        for status, weight in STATUS_WEIGHTS.items()
+        for status, weight in weights.items()
     ]
     points = sum(line.points for line in lines)
     commitments = sum(line.commitments for line in lines)
+    score = (
+        score_percent(points, commitments)
+        if rule == ScoreRule.PAM
+        else scoring.g7_score(points, commitments)
+    )
     return ScoreBreakdown(
         lines=lines,
         points=points,
         commitments=commitments,
         max_weight=MAX_WEIGHT,
-        score=score_of(counts),
+        score=score,
+        rule=rule,
+        unscored=unscored,
     )
 
 
-def score_of(counts: dict[str, int]) -> int | None:
-    """The implementation score of commitments counted by status, in percent: their points
-    over `MAX_WEIGHT` × all of them (`score_breakdown` shows the working; the score history
-    asks for the score alone at every change)."""
-    points = sum(weight * counts.get(status, 0) for status, weight in STATUS_WEIGHTS.items())
-    return score_percent(points, sum(counts.get(status, 0) for status in STATUS_WEIGHTS))
+def score_of(counts: dict[str, int], rule: str = ScoreRule.PAM) -> float | None:
+    """The score of (verifiable) commitments counted by status under `rule`: PAM in percent,
+    rounded, G7 from -1 to +1 (`score_breakdown` shows the working; the score history asks
+    for the score alone at every change)."""
+    if rule == ScoreRule.PAM:
+        points = sum(weight * counts.get(status, 0) for status, weight in STATUS_WEIGHTS.items())
+        return score_percent(points, sum(counts.get(status, 0) for status in STATUS_WEIGHTS))
+    return scoring.score_from_counts(rule, {s: n for s, n in counts.items() if s in STATUS_WEIGHTS})
 
 
-def party_scores(agreement_ids: list[int]) -> dict[int, list[PartyScore]]:
-    """Score per responsible party, for each of the given agreements, by name, from that
+def party_scores(
+    agreement_ids: list[int], rules: dict[int, str] | None = None
+) -> dict[int, list[PartyScore]]:
+    """Score per responsible party, for each of the given agreements, by name, under each
+    agreement's rule (`rules`, PAM when not given), of its verifiable commitments, from that
     party's own statuses (its obligations): one query of counts per (agreement, party,
     status)."""
+    rules = rules or {}
     rows = (
-        Obligation.objects.filter(commitment__agreement_id__in=agreement_ids)
+        Obligation.objects.filter(
+            commitment__agreement_id__in=agreement_ids, commitment__is_verifiable=True
+        )
         .values_list("commitment__agreement_id", "party__code", "party__name", "status")
         .annotate(n=Count("pk"))
         .order_by()
@@ -251,7 +279,10 @@ def party_scores(agreement_ids: list[int]) -> dict[int, list[PartyScore]]:
     for (agreement_id, name, code), by_status in sorted(counts.items()):
         scores[agreement_id].append(
             PartyScore(
-                code=code, name=name, score=score_of(by_status), commitments=sum(by_status.values())
+                code=code,
+                name=name,
+                score=score_of(by_status, rules.get(agreement_id, ScoreRule.PAM)),
+                commitments=sum(by_status.values()),
             )
         )
     return scores
@@ -375,7 +406,7 @@ def agreement_commitments(
 class ThemeScore:
     theme: str
     label: str
-    score: int | None
+    score: float | None
     commitments: int
 
 
@@ -385,7 +416,7 @@ class AgreementSummary:
 
     commitments: list[Commitment]  # id, reference, title, theme, status and due date only
     status_counts: dict[str, int]
-    score: int | None
+    score: float | None
     breakdown: ScoreBreakdown  # the score's working, for the page's explanation
     theme_scores: list[ThemeScore]
     party_scores: list[PartyScore]
@@ -398,33 +429,40 @@ def agreement_summary(agreement: Agreement) -> AgreementSummary:
     over time: four queries, the figures counted from the same rows."""
     commitments = list(
         Commitment.objects.filter(agreement=agreement)
-        .only("id", "reference", "title", "theme", "status", "due_on")
+        .only("id", "reference", "title", "theme", "status", "due_on", "is_verifiable")
         .order_by("sort_key")
     )
+    rule = agreement.score_rule
     status_counts = {status.value: 0 for status in CommitmentStatus}
+    scored_counts = {status.value: 0 for status in CommitmentStatus}
     by_theme: dict[str, dict[str, int]] = {}
     for commitment in commitments:
         status_counts[commitment.status] += 1
+        if not commitment.is_verifiable:
+            continue  # not verifiable: left out of every score
+        scored_counts[commitment.status] += 1
         theme = by_theme.setdefault(commitment.theme, {})
         theme[commitment.status] = theme.get(commitment.status, 0) + 1
     themes = [
         ThemeScore(
             theme=theme,
             label=Theme(theme).label,
-            score=score_of(counts),
+            score=score_of(counts, rule),
             commitments=sum(counts.values()),
         )
         for theme, counts in sorted(by_theme.items())
     ]
-    current = {commitment.pk: commitment.status for commitment in commitments}
-    breakdown = score_breakdown(status_counts)
+    current = {c.pk: c.status for c in commitments if c.is_verifiable}
+    breakdown = score_breakdown(
+        scored_counts, rule, unscored=len(commitments) - sum(scored_counts.values())
+    )
     return AgreementSummary(
         commitments=commitments,
         status_counts=status_counts,
         score=breakdown.score,
         breakdown=breakdown,
         theme_scores=themes,
-        party_scores=party_scores([agreement.pk])[agreement.pk],
+        party_scores=party_scores([agreement.pk], {agreement.pk: rule})[agreement.pk],
         history=score_history(agreement, current),
     )
 
@@ -439,12 +477,13 @@ def score_history(agreement: Agreement, current: dict[int, str]) -> list[ScorePo
     """The agreement's score after each day on which a status changed, replayed in two
     queries (its obligations, its status changes).
 
-    `current` maps each commitment of the agreement to its status now. The commitments'
-    changes are derived from the recorded ones as the services derive a status from its
-    parties' (`obligations.commitment_changes`: a party's own change moves its commitment
-    only as far as the rule says). Every commitment counts from its status before its first
-    change (its current status if it never changed), so the first point is the score before
-    any change.
+    `current` maps each scored (verifiable) commitment of the agreement to its status now;
+    the others' changes are passed over. The commitments' changes are derived from the
+    recorded ones as the services derive a status from its parties' (`obligations.
+    commitment_changes`: a party's own change moves its commitment only as far as the rule
+    says). Every commitment counts from its status before its first change (its current
+    status if it never changed), so the first point is the score before any change. The
+    chart is drawn in percent: PAM's weights, whatever the agreement's rule.
     """
     from .obligations import agreement_shares, commitment_changes
 
@@ -454,6 +493,7 @@ def score_history(agreement: Agreement, current: dict[int, str]) -> list[ScorePo
         .values_list("commitment_id", "party_id", "changed_at", "from_status", "to_status")
     )
     changes, _ = commitment_changes(rows, agreement_shares([agreement.pk]), current)
+    changes = [change for change in changes if change[0] in current]
     status = statuses_before_changes(current, changes)
     points = [ScorePoint(day=agreement.signed_on, score=_score_of(status.values()) or 0)]
     for commitment_id, changed_at, _, to_status in changes:

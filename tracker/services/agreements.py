@@ -25,6 +25,7 @@ from ..models import (
 from ..selectors.recurring import recurring_latest_met
 from ..selectors.visibility import agreement_free_slug
 from .commitments import agreement_holidays, commitment_due_date, commitment_save
+from .criteria import commitments_refresh_verifiable
 from .history import history_by
 
 SIGNING_NAME = "Signing"
@@ -100,6 +101,7 @@ def agreement_recompute_due_dates(*, agreement: Agreement, by: User | None = Non
         default_user=by,
         default_change_reason="Deadline recomputed",
     )
+    commitments_refresh_verifiable(ids=[commitment.pk for commitment in moved])
     return len(moved)
 
 

@@ -29,6 +29,7 @@ from ..models.evidence import CLAIM_STANCES
 from ..selectors.pages import current_claims
 from ..selectors.recurring import recurring_latest_met
 from ..timeline_events import matching_milestone, milestone_name
+from .criteria import commitments_refresh_verifiable, criteria_check_implemented
 from .history import history_by
 from .obligations import (
     commitment_derive_status,
@@ -419,6 +420,8 @@ def commitment_save(
     commitment_sync_obligations(commitment=commitment, by=by)
     if prerequisites is not None:
         commitment.depends_on.set(prerequisites)
+    commitments_refresh_verifiable(ids=[commitment.pk])
+    commitment.refresh_from_db(fields=["is_verifiable"])
     return commitment
 
 
@@ -440,6 +443,7 @@ def commitment_set_status(
     evidence: Evidence | None = None,
     expected_version: int | None = None,
     at: datetime | None = None,
+    unmet_criteria_reason: str = "",
 ) -> StatusChange:
     """Move a whole commitment to a new status, with a reason and optionally the evidence
     cited: every responsible party's obligation that is not there yet moves to it, with the
@@ -450,7 +454,9 @@ def commitment_set_status(
     commitment without responsible parties moves alone. `expected_version` is the
     commitment's version the user saw: if someone changed it (or one of its parties) since,
     `StatusConflict` is raised and nothing is written. Closing a commitment clears its
-    overdue flag at once rather than at the next scan.
+    overdue flag at once rather than at the next scan. "Implemented" while a completion
+    criterion is unmet needs `unmet_criteria_reason` (`criteria_check_implemented`), recorded
+    on the change.
     """
     status = CommitmentStatus(status)
     reason = status_change_check(commitment=commitment, reason=reason, evidence=evidence)
@@ -467,6 +473,11 @@ def commitment_set_status(
         raise StatusConflict(commitment)
     stored = stored[0]
     commitment.status = stored
+    unmet_criteria_reason = (
+        criteria_check_implemented(commitment, unmet_criteria_reason)
+        if status == CommitmentStatus.IMPLEMENTED
+        else ""
+    )
     obligations = list(Obligation.objects.filter(commitment=commitment).order_by("pk"))
     moving = [obligation for obligation in obligations if obligation.status != status]
     if not moving and (obligations or status == stored):
@@ -483,6 +494,7 @@ def commitment_set_status(
             evidence=evidence,
             at=now,
             record=not uniform,
+            unmet_criteria_reason=unmet_criteria_reason,
         )
         for obligation in moving
     ]
@@ -496,6 +508,7 @@ def commitment_set_status(
                 evidence=evidence,
                 changed_by=by,
                 changed_at=now,
+                unmet_criteria_reason=unmet_criteria_reason,
             )
         ]
     # Without responsible parties, the commitment's own status is what derives.
@@ -635,6 +648,7 @@ def commitment_extend_deadline(
     commitment._change_reason = f"Deadline extended: {reason}"
     history_by(commitment, by)
     commitment.save()
+    commitments_refresh_verifiable(ids=[commitment.pk])
     return extension
 
 

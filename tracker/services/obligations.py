@@ -171,9 +171,12 @@ def obligation_set_status(
     evidence: Evidence | None = None,
     expected_version: int | None = None,
     at: datetime | None = None,
+    unmet_criteria_reason: str = "",
 ) -> StatusChange:
     """Move one party's status on a commitment, with a reason and optionally the evidence
-    cited; then derive the commitment's status (`commitment_derive_status`).
+    cited; then derive the commitment's status (`commitment_derive_status`). "Implemented"
+    while a completion criterion is unmet needs `unmet_criteria_reason`
+    (`criteria_check_implemented`, as for the whole commitment), recorded on the change.
 
     Locks in the writers' order: the commitment's row, its flags, its agreement's figures.
     `expected_version` is the obligation's version the user saw: if someone moved that party
@@ -207,9 +210,22 @@ def obligation_set_status(
                 % {"party": party.code, "status": status.label}
             }
         )
+    from .criteria import criteria_check_implemented
+
+    unmet_criteria_reason = (
+        criteria_check_implemented(commitment, unmet_criteria_reason)
+        if status == CommitmentStatus.IMPLEMENTED
+        else ""
+    )
     now = at or timezone.now()
     change = obligation_write(
-        obligation=obligation, status=status, by=by, reason=reason, evidence=evidence, at=now
+        obligation=obligation,
+        status=status,
+        by=by,
+        reason=reason,
+        evidence=evidence,
+        at=now,
+        unmet_criteria_reason=unmet_criteria_reason,
     )
     commitment.refresh_from_db(fields=["status", "version"])
     commitment_derive_status(commitment=commitment, by=by, reason=reason, at=now)
@@ -227,6 +243,7 @@ def obligation_write(
     at: datetime,
     evidence: Evidence | None = None,
     record: bool = True,
+    unmet_criteria_reason: str = "",
 ) -> StatusChange:
     """Move one obligation (its row locked through the commitment's by the caller), with its
     history record and, when `record`, its `StatusChange` naming the party (returned unsaved
@@ -240,6 +257,7 @@ def obligation_write(
         evidence=evidence,
         changed_by=by,
         changed_at=at,
+        unmet_criteria_reason=unmet_criteria_reason,
     )
     Obligation.objects.filter(pk=obligation.pk).update(
         status=status, version=F("version") + 1, updated_at=at

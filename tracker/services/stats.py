@@ -31,13 +31,17 @@ def stats_refresh(*, agreement_model, commitment_model, flag_model) -> int:
     recounted value.
     """
     agreements = agreement_model._meta.db_table
+    # A migration before 0026 passes models without `is_verifiable` and `g7_points`.
+    columns = {field.attname for field in agreement_model._meta.concrete_fields}
+    figures = [figure for figure in KEPT_FIGURES if figure in columns]
     recount, params = figures_recount_sql(
         agreement_table=agreements,
         commitment_table=commitment_model._meta.db_table,
         flag_table=flag_model._meta.db_table,
+        verifiable=any(f.attname == "is_verifiable" for f in commitment_model._meta.fields),
     )
-    assignments = ", ".join(f"{figure} = r.{figure}" for figure in KEPT_FIGURES)
-    differs = " OR ".join(f"{agreements}.{figure} <> r.{figure}" for figure in KEPT_FIGURES)
+    assignments = ", ".join(f"{figure} = r.{figure}" for figure in figures)
+    differs = " OR ".join(f"{agreements}.{figure} <> r.{figure}" for figure in figures)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(

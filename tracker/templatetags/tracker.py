@@ -6,10 +6,10 @@ from django.conf import settings
 from django.utils import dateformat, formats, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from ..models import CommitmentStatus
+from ..models import CommitmentStatus, ScoreRule
 from ..models.commitments import describe_lateness
 
 register = template.Library()
@@ -131,20 +131,58 @@ def warning_badges(item) -> str:
 
 
 @register.simple_tag
-def score_meter(score: float | None, label: str = "") -> str:
+def score_meter(score: float | None, label: str = "", rule: str = ScoreRule.PAM) -> str:
+    """The score as a meter and its value in the reader's digits, with its rule named beside
+    it (issue 21): PAM in percent, G7 from -1 to +1 ("+0.33"); the attributes keep Python's."""
     if score is None:
         return format_html('<span class="muted">{}</span>', gettext("no scored commitments"))
     label = label or gettext("Implementation score")
-    score = round(score)
-    shown = formats.number_format(score)  # the reader's digits; the attribute keeps Python's
+    rule = ScoreRule(rule)
+    if rule == ScoreRule.G7:
+        bounds = 'min="-1" max="1" low="-0.33" high="0.33" optimum="1"'
+        value = f"{score:.2f}"
+        shown = ("+" if score >= 0 else "-") + formats.number_format(abs(score), 2)
+    else:
+        bounds = 'min="0" max="100" low="34" high="67" optimum="100"'
+        value = str(round(score))
+        shown = f"{formats.number_format(round(score))} %"
     return format_html(
-        '<span class="score"><meter min="0" max="100" low="34" high="67" optimum="100" '
-        'value="{}" aria-label="{}">{} %</meter> <span class="score-value">{} %</span></span>',
-        score,
+        '<span class="score"><meter {} value="{}" aria-label="{}">{}</meter> '
+        '<span class="score-value">{}</span> <abbr class="score-rule-name" title="{}">{}</abbr>'
+        "</span>",
+        mark_safe(bounds),
+        value,
         label,
         shown,
         shown,
+        rule.label,
+        RULE_NAMES[rule],
     )
+
+
+RULE_NAMES = {ScoreRule.PAM: "PAM", ScoreRule.G7: "G7"}
+
+
+@register.simple_tag
+def not_verifiable_badge() -> str:
+    return format_html(
+        '<span class="badge not-verifiable" title="{}">{}</span>',
+        gettext("Neither a deadline nor a completion criterion: left out of the score"),
+        gettext("not verifiable"),
+    )
+
+
+@register.simple_tag
+def unscored_note(count: int) -> str:
+    """'3 commitments not verifiable, not scored', beside a score; nothing when none is."""
+    if not count:
+        return ""
+    text = ngettext(
+        "%(count)d commitment not verifiable, not scored",
+        "%(count)d commitments not verifiable, not scored",
+        count,
+    ) % {"count": count}
+    return format_html('<span class="muted unscored">{}</span>', text)
 
 
 @register.filter

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from .. import audit, selectors, services
 from ..forms import (
+    CriterionMetForm,
     EvidenceForm,
     ExtensionForm,
     ObligationStatusForm,
@@ -32,6 +33,8 @@ ACTIONS = {
     "change-party-status": "tracker.add_statuschange",
     "retract-evidence": "tracker.change_evidence",
     "extend-deadline": "tracker.add_deadlineextension",
+    "criterion-met": "tracker.change_criterion",
+    "criterion-unmet": "tracker.change_criterion",
 }
 
 
@@ -97,6 +100,8 @@ def _perform(request: HttpRequest, commitment: Commitment, action: str) -> tuple
         "change-party-status": _change_party_status,
         "retract-evidence": _retract_evidence,
         "extend-deadline": _extend_deadline,
+        "criterion-met": _criterion_met,
+        "criterion-unmet": _criterion_met,
     }[action](request, commitment)
 
 
@@ -130,6 +135,7 @@ def _change_status(request: HttpRequest, commitment: Commitment) -> tuple[dict, 
                 evidence=data["evidence"],
                 expected_version=data["version"],
                 by=request.user,
+                unmet_criteria_reason=data["unmet_criteria_reason"],
             )
         except (ValidationError, services.StatusConflict) as error:
             form.add_error(None, error if isinstance(error, ValidationError) else str(error))
@@ -164,12 +170,39 @@ def _change_party_status(request: HttpRequest, commitment: Commitment) -> tuple[
                 evidence=data["evidence"],
                 expected_version=data["version"],
                 by=request.user,
+                unmet_criteria_reason=data["unmet_criteria_reason"],
             )
         except (ValidationError, services.ObligationConflict) as error:
             form.add_error(None, error if isinstance(error, ValidationError) else str(error))
         else:
             return {}, _("Status of %(party)s changed.") % {"party": obligation.party.code}
     return {"party_status_form": form}, ""
+
+
+def _criterion_met(request: HttpRequest, commitment: Commitment) -> tuple[dict, str]:
+    """Mark a criterion met (day and evidence), or with action `criterion-unmet` not met."""
+    form = CriterionMetForm(
+        request.POST,
+        criteria=list(commitment.criteria.all()),
+        evidence=list(commitment.evidence.all()),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if request.POST.get("action") == "criterion-unmet":
+                services.criterion_set_unmet(criterion=data["criterion"], by=request.user)
+                return {}, _("Criterion marked not met.")
+            services.criterion_set_met(
+                criterion=data["criterion"],
+                met_on=data["met_on"],
+                evidence=data["evidence"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return {}, _("Criterion marked met.")
+    return {"criterion_form": form}, ""
 
 
 def _retract_evidence(request: HttpRequest, commitment: Commitment) -> tuple[dict, str]:
@@ -215,6 +248,7 @@ def _context(user: User, commitment: Commitment, forms: dict) -> dict:
     history, evidence = selectors.commitment_history(commitment)
     parties = list(commitment.agreement.parties.all())
     can_extend = user.has_perm("tracker.add_deadlineextension")
+    criteria = list(commitment.criteria.select_related("evidence"))
     return _recurring(commitment, history, evidence, today) | {
         "commitment": commitment,
         "agreement": commitment.agreement,
@@ -243,6 +277,10 @@ def _context(user: User, commitment: Commitment, forms: dict) -> dict:
         or StatusChangeForm(commitment=commitment, evidence=evidence),
         "retract_form": forms.get("retract_form"),
         "obligations": _obligations(commitment, evidence, forms.get("party_status_form")),
+        "criteria": criteria,
+        "can_mark_criteria": user.has_perm("tracker.change_criterion"),
+        "criterion_form": forms.get("criterion_form")
+        or CriterionMetForm(criteria=criteria, evidence=evidence),
     }
 
 

@@ -29,7 +29,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         )
     )
     selectors.with_party_codes(agreements)
-    party_scores = selectors.party_scores([agreement.pk for agreement in agreements])
+    party_scores = selectors.party_scores(
+        [agreement.pk for agreement in agreements],
+        {agreement.pk: agreement.score_rule for agreement in agreements},
+    )
     for agreement in agreements:
         agreement.party_scores = party_scores[agreement.pk]
     overdue = list(selectors.commitments_overdue(user)[:LIST_LIMIT])
