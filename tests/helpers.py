@@ -2,6 +2,7 @@
 
 from tracker.models import (
     Agreement,
+    AssessmentRound,
     Commitment,
     Criterion,
     DeadlineExtension,
@@ -9,6 +10,7 @@ from tracker.models import (
     Milestone,
     OverdueFlag,
     Party,
+    RoundReply,
     StatusChange,
     Team,
 )
@@ -18,6 +20,8 @@ def empty_the_database() -> None:
     """Delete every agreement and what hangs on it, protected rows first (a queryset delete:
     `Evidence.delete()` refuses on purpose)."""
     for model in (
+        RoundReply,
+        AssessmentRound,
         Criterion,
         DeadlineExtension,
         StatusChange,

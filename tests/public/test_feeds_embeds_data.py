@@ -235,7 +235,10 @@ def test_query_counts_do_not_grow_with_the_data(
     pages = [*PAGES, f"/public/commitments/{commitment.pk}/"]
     counts = {}
     for url in pages:
-        with django_assert_max_num_queries(15) as captured:
+        # A page reads at most 15; the dataset in the import format reads each related table
+        # once (texts, obligations, criteria, …): 20 at most, and never more with the data.
+        limit = 20 if url.endswith("agreements.json") else 15
+        with django_assert_max_num_queries(limit) as captured:
             _fetched(client_anonymous, url)
         counts[url] = len(captured)
     _grow(zoe, 6)

@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 choices=[("en", "English"), ("fr", "Français"), ("ur", "اردو")],
                 default="",
+                db_default="",
                 help_text="The language of the pages, the weekly digest and your notifications.",
                 max_length=10,
                 verbose_name="language",

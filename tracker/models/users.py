@@ -84,6 +84,7 @@ class User(AbstractUser):
         max_length=10,
         blank=True,
         default="",
+        db_default="",
         choices=settings.LANGUAGES,
         help_text="The language of the pages, the weekly digest and your notifications.",
     )

@@ -263,7 +263,6 @@ def party_scores(
     agreement's rule (`rules`, PAM when not given), of its verifiable commitments, from that
     party's own statuses (its obligations): one query of counts per (agreement, party,
     status)."""
-    rules = rules or {}
     rows = (
         Obligation.objects.filter(
             commitment__agreement_id__in=agreement_ids, commitment__is_verifiable=True
@@ -275,6 +274,14 @@ def party_scores(
     counts: dict[tuple, dict[str, int]] = {}
     for agreement_id, code, name, status, n in rows:
         counts.setdefault((agreement_id, name, code), {})[status] = n
+    return party_scores_of(counts, agreement_ids, rules or {})
+
+
+def party_scores_of(
+    counts: dict[tuple, dict[str, int]], agreement_ids: list[int], rules: dict[int, str]
+) -> dict[int, list[PartyScore]]:
+    """The parties' scores from their obligations counted by status, keyed by (agreement id,
+    party name, party code): the rule `party_scores` applies, for rows read elsewhere."""
     scores: dict[int, list[PartyScore]] = {agreement_id: [] for agreement_id in agreement_ids}
     for (agreement_id, name, code), by_status in sorted(counts.items()):
         scores[agreement_id].append(
@@ -426,7 +433,8 @@ class AgreementSummary:
 def agreement_summary(agreement: Agreement) -> AgreementSummary:
     """The agreement's commitments (the few fields the deadlines and the chart need), its
     counts per status, its score overall, per theme and per responsible party, and its score
-    over time: four queries, the figures counted from the same rows."""
+    over time: three queries (its commitments, its obligations, its status changes), the
+    figures counted from the same rows."""
     commitments = list(
         Commitment.objects.filter(agreement=agreement)
         .only("id", "reference", "title", "theme", "status", "due_on", "is_verifiable")
@@ -453,6 +461,19 @@ def agreement_summary(agreement: Agreement) -> AgreementSummary:
         for theme, counts in sorted(by_theme.items())
     ]
     current = {c.pk: c.status for c in commitments if c.is_verifiable}
+    # Every obligation of the agreement, read once: the parties' scores (of the verifiable
+    # commitments) and the status history's replay both come from these rows.
+    shares: dict[tuple[int, int], str] = {}
+    by_party: dict[tuple, dict[str, int]] = {}
+    for commitment_id, party_id, code, name, status in (
+        Obligation.objects.filter(commitment__agreement=agreement)
+        .order_by()
+        .values_list("commitment_id", "party_id", "party__code", "party__name", "status")
+    ):
+        shares[commitment_id, party_id] = status
+        if commitment_id in current:
+            counts = by_party.setdefault((agreement.pk, name, code), {})
+            counts[status] = counts.get(status, 0) + 1
     breakdown = score_breakdown(
         scored_counts, rule, unscored=len(commitments) - sum(scored_counts.values())
     )
@@ -462,8 +483,8 @@ def agreement_summary(agreement: Agreement) -> AgreementSummary:
         score=breakdown.score,
         breakdown=breakdown,
         theme_scores=themes,
-        party_scores=party_scores([agreement.pk], {agreement.pk: rule})[agreement.pk],
-        history=score_history(agreement, current),
+        party_scores=party_scores_of(by_party, [agreement.pk], {agreement.pk: rule})[agreement.pk],
+        history=score_history(agreement, current, shares),
     )
 
 
@@ -473,7 +494,9 @@ class ScorePoint:
     score: int
 
 
-def score_history(agreement: Agreement, current: dict[int, str]) -> list[ScorePoint]:
+def score_history(
+    agreement: Agreement, current: dict[int, str], shares: dict[tuple[int, int], str] | None = None
+) -> list[ScorePoint]:
     """The agreement's score after each day on which a status changed, replayed in two
     queries (its obligations, its status changes).
 
@@ -492,7 +515,9 @@ def score_history(agreement: Agreement, current: dict[int, str]) -> list[ScorePo
         .order_by("changed_at", "id")
         .values_list("commitment_id", "party_id", "changed_at", "from_status", "to_status")
     )
-    changes, _ = commitment_changes(rows, agreement_shares([agreement.pk]), current)
+    if shares is None:
+        shares = agreement_shares([agreement.pk])
+    changes, _ = commitment_changes(rows, shares, current)
     changes = [change for change in changes if change[0] in current]
     status = statuses_before_changes(current, changes)
     points = [ScorePoint(day=agreement.signed_on, score=_score_of(status.values()) or 0)]
