@@ -95,3 +95,30 @@ def test_each_party_keeps_its_own_status_and_reason(accord, pak, afg, analyst):
         for p in _item(build_round_snapshot(accord, datetime.date(2026, 3, 15)), "2.1")["parties"]
     }
     assert before == {pak.pk: "in_progress", afg.pk: "in_progress"}
+
+
+def test_criteria_count_as_of_the_cutoff_and_the_g7_rule_scores_minus_one_to_one(accord, analyst):
+    """A criterion met after the cut-off is frozen unmet; under the G7 rule a party in
+    progress scores 0 and the scale runs from -1 to +1."""
+    from tracker import services
+    from tracker.models import ScoreRule
+
+    patrols = Commitment.objects.get(agreement=accord, reference="2.1")
+    early = services.criterion_add(commitment=patrols, text="Four sectors agreed", by=analyst)
+    late = services.criterion_add(commitment=patrols, text="First joint patrol", by=analyst)
+    services.criterion_set_met(
+        criterion=early, met_on=datetime.date(2026, 3, 15), evidence=None, by=analyst
+    )
+    services.criterion_set_met(
+        criterion=late, met_on=datetime.date(2026, 4, 20), evidence=None, by=analyst
+    )
+    accord.score_rule = ScoreRule.G7
+    accord.save(update_fields=["score_rule"])
+    snapshot = build_round_snapshot(accord, CUTOFF)
+    criteria = _item(snapshot, "2.1")["criteria"]
+    assert [(c["text"], c["met_on"]) for c in criteria] == [
+        ("Four sectors agreed", "2026-03-15"),
+        ("First joint patrol", None),
+    ]
+    assert (snapshot["scale"]["min"], snapshot["scale"]["max"]) == (-1, 1)
+    assert {p["score"] for p in _item(snapshot, "2.1")["parties"]} == {0}

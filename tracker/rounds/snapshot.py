@@ -3,8 +3,9 @@ writes it (docs/rounds.md has the schema, `SCHEMA` its version).
 
 Each part is a small function over the whole agreement: each party's own status and its
 last change (`party_statuses_as_of`, `last_changes_as_of`: its obligation's history, where a
-change naming no party moved every party's), `criteria_as_of`, `verifiable` and
-`score_of_status` (by the agreement's score rule). Every part reads a constant number of
+change naming no party moved every party's), its completion criteria as of the cut-off
+(`criteria_as_of`), `verifiable` and the rule's points (`score_of_status`, by the agreement's
+score rule). Every part reads a constant number of
 queries, whatever the agreement's size.
 """
 
@@ -12,9 +13,17 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from ..deadlines import TimelineKind
-from ..models import Agreement, Commitment, CommitmentStatus, Evidence, StatusChange
-from ..models.commitments import MAX_WEIGHT, STATUS_WEIGHTS
+from .. import scoring
+from ..models import (
+    Agreement,
+    Commitment,
+    CommitmentStatus,
+    Criterion,
+    Evidence,
+    ScoreRule,
+    StatusChange,
+)
+from ..models.commitments import MAX_WEIGHT
 from ..selectors.obligations import agreement_shares, parties_by_commitment, share_changes
 
 SCHEMA = 1
@@ -37,8 +46,9 @@ def build_round_snapshot(agreement: Agreement, cutoff: date) -> dict:
         .select_related("deadline_milestone")
         .prefetch_related("responsible_parties")
     )
-    statuses = party_statuses_as_of(agreement, cutoff)
-    changes = last_changes_as_of(agreement, cutoff)
+    history = _history(agreement)  # read once for both
+    statuses = party_statuses_as_of(agreement, cutoff, history)
+    changes = last_changes_as_of(agreement, cutoff, history)
     criteria = criteria_as_of(agreement, cutoff)
     evidence = evidence_as_of(agreement, cutoff)
     items = []
@@ -97,16 +107,25 @@ def _day(value: date | None) -> str | None:
 
 
 def score_rule(agreement: Agreement) -> str:
-    """The agreement's score rule; PAM's 0–3 until agreements choose theirs (item 2)."""
-    return getattr(agreement, "score_rule", None) or PAM
+    """The agreement's score rule (`Agreement.score_rule`): PAM's 0–3 or the G7's -1/0/+1."""
+    return agreement.score_rule or PAM
 
 
 def scale_of(rule: str) -> dict:
     """The rule's levels, points and bounds, for the scores and the methodology appendix."""
+    weights = scoring.WEIGHTS[ScoreRule(rule)]
     levels = [
-        {"status": status.value, "label": str(status.label), "points": STATUS_WEIGHTS[status]}
+        {"status": status.value, "label": str(status.label), "points": weights[status]}
         for status in CommitmentStatus
     ]
+    if rule == ScoreRule.G7:
+        return {
+            "rule": rule,
+            "name": "G7/G20 Research Group",
+            "min": -1,
+            "max": 1,
+            "levels": levels,
+        }
     return {
         "rule": rule,
         "name": "Peace Accords Matrix",
@@ -117,8 +136,8 @@ def scale_of(rule: str) -> dict:
 
 
 def score_of_status(rule: str, status: str) -> int:
-    """A status's points on the rule's scale (PAM: `STATUS_WEIGHTS`, 0–3)."""
-    return STATUS_WEIGHTS.get(status, 0)
+    """A status's points on the rule's scale (PAM: `STATUS_WEIGHTS`, 0–3; G7: -1/0/+1)."""
+    return scoring.WEIGHTS[ScoreRule(rule)].get(status, 0)
 
 
 def percent(points: list[int], scale: dict) -> int | None:
@@ -151,13 +170,10 @@ def snapshot_scores(items: list[dict], party_ids: list[int], scale: dict, overri
 
 
 def verifiable(commitment: Commitment) -> bool:
-    """Whether the commitment can be checked: it has a due date, or is pending or recurring
-    (item 2 adds: or has criteria)."""
-    return (
-        commitment.due_on is not None
-        or commitment.is_pending
-        or commitment.timeline_kind == TimelineKind.RECURRING
-    )
+    """Whether the commitment can be checked (`Commitment.is_verifiable`, kept by
+    `services.commitments_refresh_verifiable`: a deadline, pending or recurring, or a
+    completion criterion)."""
+    return commitment.is_verifiable
 
 
 def _history(agreement: Agreement) -> tuple[dict[tuple[int, int], str], dict[tuple, list]]:
@@ -194,20 +210,24 @@ def _status_as_of(changes: list, current: str, end: datetime) -> str:
     return current
 
 
-def party_statuses_as_of(agreement: Agreement, cutoff: date) -> dict[tuple[int, int], str]:
+def party_statuses_as_of(
+    agreement: Agreement, cutoff: date, history: tuple | None = None
+) -> dict[tuple[int, int], str]:
     """{(commitment id, party id): that party's own status (its obligation's) at the end of
     the cut-off day}, replayed from its history: the last change by then, else where the
     first later change started, else its status now."""
     end = day_end(cutoff)
-    shares, history = _history(agreement)
+    shares, history = history or _history(agreement)
     return {key: _status_as_of(history.get(key, []), status, end) for key, status in shares.items()}
 
 
-def last_changes_as_of(agreement: Agreement, cutoff: date) -> dict[tuple[int, int], dict]:
+def last_changes_as_of(
+    agreement: Agreement, cutoff: date, history: tuple | None = None
+) -> dict[tuple[int, int], dict]:
     """{(commitment id, party id): the last change of that party's status by the cut-off
     day}, as {"on", "reason", "evidence_id"}; absent when there was none."""
     end = day_end(cutoff)
-    shares, history = _history(agreement)
+    shares, history = history or _history(agreement)
     found = {}
     for key in shares:
         before = [change for change in history.get(key, []) if change.changed_at < end]
@@ -222,8 +242,25 @@ def last_changes_as_of(agreement: Agreement, cutoff: date) -> dict[tuple[int, in
 
 
 def criteria_as_of(agreement: Agreement, cutoff: date) -> dict[int, list[dict]]:
-    """{commitment id: [{"text", "met_on", "evidence_id"}]}: none until criteria exist."""
-    return {}
+    """{commitment id: [{"text", "met_on", "evidence_id"}]}, in the commitment's order: each
+    criterion as it stands, met only if it was met on or before the cut-off day (met later,
+    it was not met yet). One query."""
+    found: dict[int, list[dict]] = {}
+    rows = (
+        Criterion.objects.filter(commitment__agreement=agreement)
+        .order_by("commitment_id", "position", "id")
+        .values_list("commitment_id", "text", "met_on", "evidence_id")
+    )
+    for commitment_id, text, met_on, evidence_id in rows:
+        met = met_on is not None and met_on <= cutoff
+        found.setdefault(commitment_id, []).append(
+            {
+                "text": text,
+                "met_on": _day(met_on) if met else None,
+                "evidence_id": evidence_id if met else None,
+            }
+        )
+    return found
 
 
 def evidence_as_of(agreement: Agreement, cutoff: date) -> dict[int, list[dict]]:
