@@ -24,6 +24,8 @@ ALLOWED = {
     "ICS": "a file format's name",
     "YAML": "a file format's name",
     "API": "the name of the interface, the same in every language",
+    "PAM": "a score rule's short name (Peace Accords Matrix), kept as RULE_NAMES keeps it",
+    "G7": "a score rule's short name (G7/G20 Research Group), kept as RULE_NAMES keeps it",
 }
 
 # Marks what a {{ }} or a {% %} put in the text: never a letter, never markup.
