@@ -55,15 +55,46 @@ def test_it_counts_lateness_against_the_deadline_first_agreed(compared):
 
 def test_it_gives_the_score_at_each_month_end(compared):
     border, _ = compared
-    assert border.score == 56
+    assert border.score == 47
     assert scores(border.history) == [
         (D(2026, 1, 31), 0),
-        (D(2026, 2, 28), 17),
-        (D(2026, 3, 31), 39),
-        (D(2026, 4, 30), 56),
-        (D(2026, 5, 31), 56),
-        (D(2026, 6, 15), 56),
+        (D(2026, 2, 28), 20),
+        (D(2026, 3, 31), 47),
+        (D(2026, 4, 30), 47),  # B5, implemented on 10 April, is not verifiable
+        (D(2026, 5, 31), 47),
+        (D(2026, 6, 15), 47),
     ]
+
+
+def test_it_scores_only_verifiable_commitments(compared):
+    border, trade = compared
+    assert (border.commitments, border.unscored) == (5, 1)
+    assert (trade.commitments, trade.unscored) == (1, 1)
+    # met on time is about deadlines: unchanged by what is scored
+    assert (border.timeliness.dated, trade.timeliness.dated) == (5, 1)
+
+
+def test_a_g7_agreement_is_scored_under_its_rule_now_and_over_time(compared):
+    border, trade = compared
+    assert (border.rule, trade.rule) == ("pam", "g7")
+    assert trade.score == 1  # T1 implemented: +1; T2, not verifiable, would make it 0
+    assert scores(trade.history) == [
+        (D(2026, 1, 31), -1),
+        (D(2026, 2, 28), -1),
+        (D(2026, 3, 31), -1),
+        (D(2026, 4, 30), 1),
+        (D(2026, 5, 31), 1),
+        (D(2026, 6, 15), 1),
+    ]
+    assert [(theme.key, theme.score, theme.commitments) for theme in trade.themes] == [
+        ("trade", 1, 1)
+    ]
+    parties = {party.key: party for party in trade.parties}
+    assert {key: (p.score, p.commitments) for key, p in parties.items()} == {
+        "AFG": (1, 1),
+        "IND": (1, 1),
+    }
+    assert [point.score for point in parties["IND"].history] == [-1, -1, -1, 1, 1, 1]
 
 
 def test_it_scores_each_theme_now_and_over_time(compared):
@@ -72,7 +103,7 @@ def test_it_scores_each_theme_now_and_over_time(compared):
     assert {key: theme.score for key, theme in themes.items()} == {
         "border": 100,
         "dialogue": 17,
-        "trade": 50,
+        "trade": 0,  # B6 alone: B5 is not verifiable
     }
     assert [point.score for point in themes["border"].history] == [0, 50, 100, 100, 100, 100]
     assert themes["dialogue"].commitments == 2
@@ -81,8 +112,9 @@ def test_it_scores_each_theme_now_and_over_time(compared):
 def test_it_scores_each_party_now_and_over_time(compared):
     border, _ = compared
     parties = {party.key: party for party in border.parties}
-    assert (parties["AFG"].score, parties["PAK"].score) == (75, 33)
-    assert (parties["AFG"].commitments, parties["PAK"].commitments) == (4, 4)
+    assert (parties["AFG"].score, parties["PAK"].score) == (67, 33)
+    assert (parties["AFG"].commitments, parties["PAK"].commitments) == (3, 4)
+    assert [point.score for point in parties["AFG"].history] == [0, 33, 67, 67, 67, 67]
     assert [point.score for point in parties["PAK"].history] == [0, 25, 33, 33, 33, 33]
 
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from django.utils import dateformat
 
+from .models.agreements import ScoreRule
 from .selectors import ScorePoint
 
 
@@ -36,15 +37,28 @@ class ScoreChart:
     line: str  # SVG polyline points
     first: ScorePoint
     last: ScorePoint
-    ticks: list[tuple[str, str]]  # (y, label) for 0, 50, 100 %
+    ticks: list[tuple[str, str]]  # (y, label) for 0, 50, 100 % (G7: -1, 0, +1)
+    rule: str = ScoreRule.PAM  # the scale the scores and the ticks are on
 
 
-def score_chart(points: list[ScorePoint], *, today: date, width=600, height=160) -> ScoreChart:
-    """A step line of the score over time, from the first point to today."""
+# Each rule's scale, bottom to top, with its three ticks (the comparison draws a G7 agreement
+# in its own scale, -1 to +1; the agreement page's chart is PAM's percent whatever the rule).
+SCALES = {
+    ScoreRule.PAM: (0, 100, ((0, "0 %"), (50, "50 %"), (100, "100 %"))),
+    ScoreRule.G7: (-1, 1, ((-1, "\u22121"), (0, "0"), (1, "+1"))),
+}
+
+
+def score_chart(
+    points: list[ScorePoint], *, today: date, width=600, height=160, rule: str = ScoreRule.PAM
+) -> ScoreChart:
+    """A step line of the score over time, from the first point to today, on `rule`'s scale
+    (PAM 0 to 100 %, G7 -1 to +1)."""
     axis = Axis(points[0].day, max(today, points[-1].day), width)
+    low, high, ticks = SCALES[ScoreRule(rule)]
 
-    def y(score: int) -> float:
-        return round(height - height * score / 100, 1)
+    def y(score: float) -> float:
+        return round(height - height * (score - low) / (high - low), 1)
 
     coordinates = []
     for index, point in enumerate(points):
@@ -58,7 +72,8 @@ def score_chart(points: list[ScorePoint], *, today: date, width=600, height=160)
         line=" ".join(f"{svg_number(x)},{svg_number(y_)}" for x, y_ in coordinates),
         first=points[0],
         last=points[-1],
-        ticks=[(svg_number(y(value)), f"{value} %") for value in (0, 50, 100)],
+        ticks=[(svg_number(y(value)), label) for value, label in ticks],
+        rule=rule,
     )
 
 

@@ -50,6 +50,14 @@ def kept_score(agreement) -> float | None:
     return pam_score(agreement.score_points, agreement.scored_count)
 
 
+def reported(value: float | None, rule: str) -> float | None:
+    """A score as the CSV and the API give it: PAM a whole percent, G7 from -1 to +1 to two
+    decimals; None when nothing is scored."""
+    if value is None:
+        return None
+    return round(value, 2) if rule == ScoreRule.G7 else round(value)
+
+
 def format_score(value: float | None, rule: str) -> str:
     """ "67 %" (PAM, rounded) or "+0.33" (G7, signed, two decimals); "—" when not scored."""
     if value is None:

@@ -49,18 +49,24 @@ def test_it_answers_the_figures_of_each_agreement_in_the_order_asked(viewer_api,
 
 def test_it_answers_the_scores_by_theme_and_party_over_time(viewer_api, data):
     body = viewer_api.get(URL, {"a": ["border-accord", "trade-pact"]}).json()
-    border = body["agreements"][0]
-    assert border["score"] == 56
+    border, trade = body["agreements"]
+    assert (border["score"], border["score_rule"], border["unscored_count"]) == (47, "pam", 1)
+    assert border["commitments"] == 5
     assert border["over_time"][:3] == [
         {"on": "2026-01-31", "score": 0},
-        {"on": "2026-02-28", "score": 17},
-        {"on": "2026-03-31", "score": 39},
+        {"on": "2026-02-28", "score": 20},
+        {"on": "2026-03-31", "score": 47},
     ]
+    assert (trade["score"], trade["score_rule"], trade["unscored_count"]) == (1, "g7", 1)
+    assert trade["commitments"] == 1
+    assert [point["score"] for point in trade["over_time"]] == [-1, -1, -1, 1, 1, 1]
+    assert {party["key"]: party["score"] for party in trade["parties"]} == {"AFG": 1, "IND": 1}
+    assert [(theme["key"], theme["score"]) for theme in trade["themes"]] == [("trade", 1)]
     parties = {party["key"]: party for party in border["parties"]}
     assert parties["PAK"]["score"] == 33
     assert [point["score"] for point in parties["PAK"]["over_time"]] == [0, 25, 33, 33, 33, 33]
     themes = {theme["key"]: theme["score"] for theme in border["themes"]}
-    assert themes == {"border": 100, "dialogue": 17, "trade": 50}
+    assert themes == {"border": 100, "dialogue": 17, "trade": 0}
 
 
 @pytest.mark.parametrize(

@@ -259,3 +259,57 @@ def test_the_database_refuses_evidence_on_an_unmet_criterion(ongoing, editor):
     evidence = EvidenceFactory(commitment=ongoing)
     with pytest.raises(IntegrityError):
         Criterion.objects.filter(pk=criterion.pk).update(evidence=evidence)
+
+
+# Retracting evidence unmeets the criteria it showed met (issue 21 follow-up).
+
+
+@pytest.fixture
+def met_by_evidence(commitment, editor):
+    evidence = EvidenceFactory(commitment=commitment, summary="Patrol seen at Torkham")
+    criterion = services.criterion_add(commitment=commitment, text="First joint patrol", by=editor)
+    other = services.criterion_add(commitment=commitment, text="Sectors agreed", by=editor)
+    services.criterion_set_met(
+        criterion=criterion, met_on=datetime.date(2026, 5, 2), evidence=evidence, by=editor
+    )
+    services.criterion_set_met(
+        criterion=other, met_on=datetime.date(2026, 5, 3), evidence=None, by=editor
+    )
+    return evidence, criterion, other
+
+
+def test_retracting_evidence_unmeets_the_criteria_it_showed_met(met_by_evidence, editor):
+    evidence, criterion, other = met_by_evidence
+    services.evidence_retract(evidence=evidence, reason="Photo was from 2019", by=editor)
+    criterion.refresh_from_db()
+    assert criterion.met_on is None
+    assert criterion.evidence is None
+    latest = criterion.history.order_by("-history_id").first()
+    assert latest.history_change_reason == (
+        f"Criterion no longer met: evidence {evidence.pk} retracted"
+    )
+    assert latest.history_user == editor
+    other.refresh_from_db()  # met without that evidence: untouched
+    assert other.met_on == datetime.date(2026, 5, 3)
+    assert other.history.count() == 2
+    assert Commitment.objects.get(pk=criterion.commitment_id).is_verifiable
+
+
+def test_the_retraction_and_the_unmeeting_commit_together_or_not_at_all(
+    met_by_evidence, editor, monkeypatch
+):
+    evidence, criterion, _ = met_by_evidence
+    history_rows = criterion.history.count()
+
+    def fails(**kwargs):
+        raise RuntimeError("the due date could not be recomputed")
+
+    monkeypatch.setattr("tracker.services.evidence.commitment_recompute_due", fails)
+    with pytest.raises(RuntimeError):
+        services.evidence_retract(evidence=evidence, reason="Photo was from 2019", by=editor)
+    evidence.refresh_from_db()
+    criterion.refresh_from_db()
+    assert not evidence.is_retracted
+    assert criterion.met_on == datetime.date(2026, 5, 2)
+    assert criterion.evidence == evidence
+    assert criterion.history.count() == history_rows

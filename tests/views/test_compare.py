@@ -71,8 +71,28 @@ def test_it_shows_the_theme_and_party_scores_with_their_months(viewer_client, da
     content = response.content.decode()
     assert 'aria-label="Pakistan: from 0 % to 33 %"' in content
     assert 'aria-label="Border management: from 0 % to 100 %"' in content
-    assert 'value="75" aria-label="Afghanistan"' in content
-    assert "From 0 % on 31 Jan 2026 to 56 % today" in text(response)
+    assert 'value="67" aria-label="Afghanistan"' in content
+    assert "From 0 % on 31 Jan 2026 to 47 % today" in text(response)
+
+
+def test_each_score_is_under_its_agreements_rule_and_says_what_is_left_out(viewer_client, data):
+    response = viewer_client.get(PAGE, BOTH)
+    content, words = response.content.decode(), text(response)
+    border, trade = (
+        words[words.index("Border accord") :],
+        words[words.index("Trade pact", words.index("Border accord")) :],
+    )
+    assert "Score (5) 47 % 47 % PAM" in border
+    assert "1 commitment not verifiable, not scored" in border
+    assert "Score (1) +1.00 +1.00 G7" in trade
+    assert "1 commitment not verifiable, not scored" in trade
+    # the G7 agreement's scores and charts are in its own scale, -1 to +1
+    assert 'min="-1" max="1" low="-0.33" high="0.33" optimum="1" value="1.00"' in content
+    assert 'value="1.00" aria-label="India"' in content
+    assert 'aria-label="India: from -1.00 to +1.00"' in content
+    assert "From -1.00 on 31 Jan 2026 to +1.00 today" in words
+    assert ">\u22121</text>" in content  # the G7 chart's lowest tick
+    assert "drawn in its own rule's scale" in words
 
 
 def csv_rows(response) -> list[dict]:
@@ -95,13 +115,25 @@ def test_the_csv_has_the_same_figures(viewer_client, data):
     assert value("border-accord", "median_delay_open_overdue_days") == ("75", "1")
     assert value("trade-pact", "median_delay_days") == ("31", "1")
     assert value("border-accord", "party_score", "PAK") == ("33", "4")
+    assert value("border-accord", "party_score", "AFG") == ("67", "3")
     assert value("border-accord", "theme_score", "dialogue") == ("17", "2")
+    assert value("border-accord", "score") == ("47", "5")
+    assert value("border-accord", "score_rule") == ("pam", "")
+    assert value("border-accord", "not_verifiable") == ("1", "")
+    assert value("trade-pact", "score_rule") == ("g7", "")
+    assert value("trade-pact", "score") == ("1.0", "1")  # G7: -1 to +1, two decimals at most
+    assert value("trade-pact", "not_verifiable") == ("1", "")
+    assert value("trade-pact", "party_score", "IND") == ("1.0", "1")
+    trade_months = [
+        r["value"] for r in rows if (r["slug"], r["figure"]) == ("trade-pact", "score_over_time")
+    ]
+    assert trade_months == ["-1.0", "-1.0", "-1.0", "1.0", "1.0", "1.0"]
     months = [
         (r["on"], r["value"])
         for r in rows
         if (r["slug"], r["figure"]) == ("border-accord", "score_over_time")
     ]
-    assert months[:3] == [("2026-01-31", "0"), ("2026-02-28", "17"), ("2026-03-31", "39")]
+    assert months[:3] == [("2026-01-31", "0"), ("2026-02-28", "20"), ("2026-03-31", "47")]
 
 
 @pytest.mark.parametrize(

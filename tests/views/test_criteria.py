@@ -144,3 +144,21 @@ def test_a_g7_agreement_shows_its_mean_score_and_rule(analyst_client, agreement)
     listing = analyst_client.get("/agreements/").content.decode()
     assert '<span class="score-value">+0.33</span>' in listing
     assert ">G7</abbr>" in listing
+
+
+def test_a_criterion_met_by_retracted_evidence_shows_not_met(analyst_client, criterion, editor):
+    evidence = EvidenceFactory(commitment=criterion.commitment, summary="Patrol seen at Torkham")
+    services.criterion_set_met(
+        criterion=criterion, met_on=datetime.date(2026, 5, 2), evidence=evidence, by=editor
+    )
+    page = analyst_client.get(criterion.commitment.get_absolute_url()).content.decode()
+    assert '<span class="badge ok">met</span>' in page
+    response = analyst_client.post(
+        criterion.commitment.get_absolute_url(),
+        {"action": "retract-evidence", "evidence": evidence.pk, "retraction_reason": "Old photo"},
+    )
+    assert response.status_code == 302
+    page = analyst_client.get(criterion.commitment.get_absolute_url()).content.decode()
+    item = page.split(f'<li id="criterion-{criterion.pk}">')[1].split("</li>")[0]
+    assert '<span class="badge">not met</span>' in item
+    assert "evidence retracted" not in item

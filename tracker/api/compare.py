@@ -4,7 +4,7 @@ naming the reason under `a`; a hidden agreement is refused exactly as an unknown
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -12,18 +12,33 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors
+from ..models import ScoreRule
+
+SCORE_HELP = (
+    "On the agreement's `score_rule` scale, of its verifiable commitments: pam, a whole "
+    "percent (0 to 100); g7, from -1 to 1 (two decimals)."
+)
+
+
+@extend_schema_field(OpenApiTypes.NUMBER)
+class ScoreField(serializers.Field):
+    """A score as the selector gives it: PAM's a whole percent (an int), G7's a mean from -1
+    to +1 (a float), given to two decimals (as the agreements' `score`)."""
+
+    def to_representation(self, value):
+        return value if isinstance(value, int) else round(value, 2)
 
 
 class ScoreAtSerializer(serializers.Serializer):
     on = serializers.DateField(source="day")
-    score = serializers.IntegerField()
+    score = ScoreField(help_text=SCORE_HELP)
 
 
 class GroupScoreSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="The theme's value or the party's code.")
     label = serializers.CharField()
-    commitments = serializers.IntegerField()
-    score = serializers.IntegerField(allow_null=True)
+    commitments = serializers.IntegerField(help_text="The verifiable ones, those scored.")
+    score = ScoreField(allow_null=True, help_text=SCORE_HELP)
     over_time = ScoreAtSerializer(many=True, source="history")
 
 
@@ -52,8 +67,20 @@ class DelaySerializer(serializers.Serializer):
 class AgreementComparisonSerializer(serializers.Serializer):
     slug = serializers.CharField(source="agreement.slug")
     title = serializers.CharField(source="agreement.title")
-    commitments = serializers.IntegerField()
-    score = serializers.IntegerField(allow_null=True)
+    commitments = serializers.IntegerField(help_text="The verifiable ones, those scored.")
+    score_rule = serializers.ChoiceField(
+        choices=ScoreRule.choices,
+        source="rule",
+        help_text="How every score of this agreement is computed: pam (Peace Accords Matrix "
+        "0-3, percent) or g7 (G7/G20 Research Group -1/0/+1, the mean); its scores over time "
+        "are on the same scale.",
+    )
+    unscored_count = serializers.IntegerField(
+        source="unscored",
+        help_text="Commitments left out of the scores: not verifiable (no deadline, no "
+        "criterion). Met on time and the delays count every commitment with a deadline.",
+    )
+    score = ScoreField(allow_null=True, help_text=SCORE_HELP)
     over_time = ScoreAtSerializer(many=True, source="history")
     themes = GroupScoreSerializer(many=True)
     parties = GroupScoreSerializer(many=True)

@@ -2,6 +2,11 @@
 and by party, the share of commitments met on time and the median delay, in a number of
 queries that does not grow with the data (docs/comparison.md has the definitions).
 
+Scores follow each agreement's rule (`Agreement.score_rule`: PAM in percent, G7 from -1 to
++1, `pages.score_of`) and count only its verifiable commitments (`Commitment.is_verifiable`),
+as every other score in the app; over time too, in the agreement's own scale. Met on time and
+the median delay are about deadlines and count every commitment with one.
+
 The lookups that say which statuses count for a theme or a party are small named functions
 (`theme_of`, `party_statuses`, `derived_changes`): each responsible party counts with its own
 status (its obligation) and history; a commitment with the status the services derive from
@@ -20,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..deadlines import TimelineKind
-from ..models import Agreement, Commitment, Obligation, StatusChange, User
+from ..models import Agreement, Commitment, Obligation, ScoreRule, StatusChange, User
 from ..models.commitments import OPEN_STATUSES, CommitmentStatus, Theme
 from .obligations import commitment_changes
 from .pages import ScorePoint, score_of, statuses_before_changes
@@ -62,7 +67,7 @@ def comparison_agreements(user: User, slugs: list[str]) -> list[Agreement]:
         agreement.slug: agreement
         for agreement in agreements_visible_to(user)
         .filter(slug__in=slugs)
-        .only("id", "slug", "title", "signed_on")
+        .only("id", "slug", "title", "signed_on", "score_rule")
     }
     for slug in slugs:
         if slug not in found:
@@ -89,6 +94,7 @@ class CommitmentFacts:
     status: str
     deadline: date | None  # the deadline first agreed (`first_deadline`)
     implemented_at: datetime | None  # the change that made it implemented, if it is
+    verifiable: bool  # a deadline or a criterion (`is_verifiable`): only these are scored
 
 
 def first_deadline():
@@ -99,8 +105,9 @@ def first_deadline():
 
 
 def commitment_facts(agreement_ids: list[int]) -> list[CommitmentFacts]:
-    """Each commitment of the agreements with its theme, status, first deadline and, when it
-    is implemented, the moment of the latest change to implemented (the one that stands)."""
+    """Each commitment of the agreements with its theme, status, first deadline, whether it is
+    verifiable and, when it is implemented, the moment of the latest change to implemented
+    (the one that stands)."""
     implemented = (
         StatusChange.objects.filter(
             commitment_id=OuterRef("pk"), to_status=CommitmentStatus.IMPLEMENTED
@@ -118,7 +125,14 @@ def commitment_facts(agreement_ids: list[int]) -> list[CommitmentFacts]:
         )
         .order_by()
         .values_list(
-            "id", "agreement_id", "theme", "status", "deadline", "implemented_at", "timeline_kind"
+            "id",
+            "agreement_id",
+            "theme",
+            "status",
+            "deadline",
+            "implemented_at",
+            "timeline_kind",
+            "is_verifiable",
         )
     )
     return [
@@ -129,8 +143,9 @@ def commitment_facts(agreement_ids: list[int]) -> list[CommitmentFacts]:
             status=status,
             deadline=None if kind == TimelineKind.RECURRING else deadline,
             implemented_at=implemented_at if status == CommitmentStatus.IMPLEMENTED else None,
+            verifiable=verifiable,
         )
-        for pk, agreement_id, theme, status, deadline, implemented_at, kind in rows
+        for pk, agreement_id, theme, status, deadline, implemented_at, kind, verifiable in rows
     ]
 
 
@@ -224,18 +239,21 @@ def scores_by_month(
     current: dict[Hashable, str],
     changes: list[tuple],
     groups_of: Callable[[Hashable], Iterable[Hashable]],
+    rule: str = ScoreRule.PAM,
 ) -> dict[Hashable, list[ScorePoint]]:
-    """Each group's score at `start` (before any recorded change), then at the end of every
-    month to today: the status history replayed (`statuses_before_changes`, as the agreement
-    page's chart), each key (a commitment, or a party's share of one) counting for the groups
-    `groups_of` names."""
+    """Each group's score under `rule` at `start` (before any recorded change), then at the
+    end of every month to today: the status history replayed (`statuses_before_changes`, as
+    the agreement page's chart), each key (a commitment, or a party's share of one) counting
+    for the groups `groups_of` names. Only the keys of `current` count: changes of others
+    are passed over."""
+    changes = [change for change in changes if change[0] in current]
     status = statuses_before_changes(current, changes)
     counts: dict[Hashable, dict[str, int]] = {}
     for key, value in status.items():
         for group in groups_of(key):
             by_status = counts.setdefault(group, {})
             by_status[value] = by_status.get(value, 0) + 1
-    series = {group: [ScorePoint(start, score_of(c) or 0)] for group, c in counts.items()}
+    series = {group: [ScorePoint(start, score_of(c, rule) or 0)] for group, c in counts.items()}
     upcoming = iter(changes)
     change = next(upcoming, None)
     for end in month_ends(start, today):
@@ -250,7 +268,7 @@ def scores_by_month(
             points = series[group]
             if points[-1].day == end:  # signed on the last day of a month
                 points.pop()
-            points.append(ScorePoint(end, score_of(by_status) or 0))
+            points.append(ScorePoint(end, score_of(by_status, rule) or 0))
     return series
 
 
@@ -321,16 +339,18 @@ class GroupScore:
 
     key: str  # the theme's value or the party's code
     label: str
-    commitments: int
-    score: int | None
+    commitments: int  # the verifiable ones, those scored
+    score: float | None  # under the agreement's rule
     history: list[ScorePoint]
 
 
 @dataclass(frozen=True)
 class AgreementComparison:
     agreement: Agreement
-    commitments: int
-    score: int | None
+    commitments: int  # the verifiable ones, those scored
+    unscored: int  # not verifiable (no deadline, no criterion): left out of the scores
+    rule: str  # the agreement's score rule: every score here is on its scale
+    score: float | None
     history: list[ScorePoint]
     themes: list[GroupScore]
     parties: list[GroupScore]
@@ -365,36 +385,45 @@ def agreements_compared(agreements: list[Agreement], *, today: date) -> list[Agr
 
 def _compared(agreement, facts, parties, changes, party_changes, *, today) -> AgreementComparison:
     """One agreement's figures from its commitments' facts, obligations, derived changes and
-    each party's own changes."""
+    each party's own changes: the scores under its rule, of its verifiable commitments only;
+    met on time and the delays of all its commitments with a deadline."""
     start = min(agreement.signed_on, today)
-    statuses = {fact.id: fact.status for fact in facts}
-    themes = {fact.id: theme_of(fact) for fact in facts}
+    rule = agreement.score_rule
+    scored = [fact for fact in facts if fact.verifiable]
+    statuses = {fact.id: fact.status for fact in scored}
+    themes = {fact.id: theme_of(fact) for fact in scored}
     by_commitment = scores_by_month(
         start=start,
         today=today,
         current=statuses,
         changes=changes,
         groups_of=lambda commitment_id: (None, themes[commitment_id]),  # None: the whole
+        rule=rule,
     )
-    shares = party_statuses(facts, parties)
+    shares = party_statuses(scored, parties)
     by_party = scores_by_month(
         start=start,
         today=today,
         current=shares,
         changes=party_changes,
         groups_of=lambda share: (share[1],),
+        rule=rule,
     )
     return AgreementComparison(
         agreement=agreement,
-        commitments=len(facts),
-        score=score_of(_counts(statuses.values())),
+        commitments=len(scored),
+        unscored=len(facts) - len(scored),
+        rule=rule,
+        score=score_of(_counts(statuses.values()), rule),
         history=by_commitment.get(None, [ScorePoint(start, 0)]),
         themes=[
-            GroupScore(theme, Theme(theme).label, len(keys), score_of(counts), by_commitment[theme])
+            GroupScore(
+                theme, Theme(theme).label, len(keys), score_of(counts, rule), by_commitment[theme]
+            )
             for theme, keys, counts in _grouped(statuses, themes)
         ],
         parties=[
-            GroupScore(party.code, party.name, len(keys), score_of(counts), by_party[party])
+            GroupScore(party.code, party.name, len(keys), score_of(counts, rule), by_party[party])
             for party, keys, counts in _grouped(shares, {share: share[1] for share in shares})
         ],
         timeliness=timeliness(facts, today=today),

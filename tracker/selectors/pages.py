@@ -491,7 +491,7 @@ def agreement_summary(agreement: Agreement) -> AgreementSummary:
 @dataclass(frozen=True)
 class ScorePoint:
     day: date
-    score: int
+    score: float  # PAM: a whole percent; G7: -1 to +1
 
 
 def score_history(

@@ -157,10 +157,26 @@ def criterion_set_met(
 
 
 @transaction.atomic
-def criterion_set_unmet(*, criterion: Criterion, by: User | None) -> Criterion:
+def criterion_set_unmet(
+    *, criterion: Criterion, by: User | None, reason: str = "Criterion no longer met"
+) -> Criterion:
+    """Mark a criterion not met (its day and evidence cleared); `reason` is its history's,
+    "Criterion no longer met" unless the caller says why (a retraction names its evidence).
+    Unmeeting never makes a commitment unverifiable (the criterion stays), so nothing else is
+    recomputed."""
     _lock(criterion.commitment)
     criterion.met_on, criterion.evidence = None, None
-    return _save(criterion, by=by, reason="Criterion no longer met")
+    return _save(criterion, by=by, reason=reason)
+
+
+def criteria_unmeet_retracted(*, evidence: Evidence, by: User | None) -> list[Criterion]:
+    """Every criterion that cites `evidence`, just retracted, marked not met, each with its
+    history's reason naming the retraction. In the caller's transaction (`evidence_retract`),
+    under the commitment's row lock, taken first."""
+    _lock(evidence.commitment)
+    citing = list(Criterion.objects.filter(evidence=evidence).order_by("position", "pk"))
+    reason = f"Criterion no longer met: evidence {evidence.pk} retracted"
+    return [criterion_set_unmet(criterion=criterion, by=by, reason=reason) for criterion in citing]
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from ..models import (
     User,
 )
 from .commitments import commitment_recompute_due, commitment_refresh_dispute
+from .criteria import criteria_unmeet_retracted
 from .history import history_by, text_check
 
 # What the person logging evidence types in; the rest is set by `evidence_log`.
@@ -125,13 +126,18 @@ def evidence_retract(
     *, evidence: Evidence, reason: str, by: User | None, at: datetime | None = None
 ) -> Evidence:
     """Withdraw evidence: it stays in the record, marked retracted with the reason. The
-    retraction, its history record and the dispute flag commit together or not at all."""
+    retraction, its history record, the dispute flag and the criteria it showed met, now not
+    met (`criteria_unmeet_retracted`), commit together or not at all, under the commitment's
+    row lock, taken first as the criteria services take it."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"retraction_reason": _("Say why this evidence is retracted.")})
     text_check(Evidence, "retraction_reason", reason)
     if evidence.is_retracted:
         raise ValidationError(_("This evidence was already retracted."))
+    # First the commitment's row lock (as the criteria services take it), and the criteria
+    # this evidence showed met, met no longer (their history names the retraction).
+    criteria_unmeet_retracted(evidence=evidence, by=by)
     updated = Evidence.objects.filter(pk=evidence.pk, retracted_at__isnull=True).update(
         retracted_at=at or timezone.now(), retracted_by=by, retraction_reason=reason
     )

@@ -138,14 +138,13 @@ def score_meter(score: float | None, label: str = "", rule: str = ScoreRule.PAM)
         return format_html('<span class="muted">{}</span>', gettext("no scored commitments"))
     label = label or gettext("Implementation score")
     rule = ScoreRule(rule)
+    shown = score_text(score, rule)
     if rule == ScoreRule.G7:
         bounds = 'min="-1" max="1" low="-0.33" high="0.33" optimum="1"'
         value = f"{score:.2f}"
-        shown = ("+" if score >= 0 else "-") + formats.number_format(abs(score), 2)
     else:
         bounds = 'min="0" max="100" low="34" high="67" optimum="100"'
         value = str(round(score))
-        shown = f"{formats.number_format(round(score))} %"
     return format_html(
         '<span class="score"><meter {} value="{}" aria-label="{}">{}</meter> '
         '<span class="score-value">{}</span> <abbr class="score-rule-name" title="{}">{}</abbr>'
@@ -161,6 +160,16 @@ def score_meter(score: float | None, label: str = "", rule: str = ScoreRule.PAM)
 
 
 RULE_NAMES = {ScoreRule.PAM: "PAM", ScoreRule.G7: "G7"}
+
+
+@register.filter
+def score_text(score: float | None, rule: str = ScoreRule.PAM) -> str:
+    """A score in the reader's digits on its rule's scale: "67 %" (PAM) or "+0.33" (G7)."""
+    if score is None:
+        return "—"
+    if rule == ScoreRule.G7:
+        return ("+" if score >= 0 else "-") + formats.number_format(abs(score), 2)
+    return f"{formats.number_format(round(score))} %"
 
 
 @register.simple_tag

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .. import charts, exports, selectors
+from .. import charts, exports, scoring, selectors
 from .common import member_required
 
 TEMPLATE = "tracker/compare.html"
@@ -60,11 +60,13 @@ def _picks(request: HttpRequest) -> list[str]:
 
 def _column(figures: selectors.AgreementComparison, today: date) -> Column:
     def spark(points):
-        return charts.score_chart(points, today=today, width=SPARK_WIDTH, height=SPARK_HEIGHT)
+        return charts.score_chart(
+            points, today=today, width=SPARK_WIDTH, height=SPARK_HEIGHT, rule=figures.rule
+        )
 
     return Column(
         figures=figures,
-        chart=charts.score_chart(figures.history, today=today),
+        chart=charts.score_chart(figures.history, today=today, rule=figures.rule),
         themes=[(theme, spark(theme.history)) for theme in figures.themes],
         parties=[(party, spark(party.history)) for party in figures.parties],
     )
@@ -95,15 +97,30 @@ def compare_csv(request: HttpRequest) -> HttpResponse:
 def comparison_rows(figures: selectors.AgreementComparison, *, today: date) -> list[list]:
     """One agreement's figures as CSV rows: (figure, group, label, on, value, commitments)."""
     agreement, timely = figures.agreement, figures.timeliness
-    rows = [["score", "", "", today, figures.score, figures.commitments]]
-    rows += [["score_over_time", "", "", p.day, p.score, ""] for p in figures.history]
+
+    def value(score):  # on the rule's scale: PAM a whole percent, G7 -1 to +1, two decimals
+        return scoring.reported(score, figures.rule)
+
+    rows = [
+        ["score_rule", "", "", today, figures.rule, ""],
+        ["score", "", "", today, value(figures.score), figures.commitments],
+        ["not_verifiable", "", "", today, figures.unscored, ""],
+    ]
+    rows += [["score_over_time", "", "", p.day, value(p.score), ""] for p in figures.history]
     for kind, groups in (("theme", figures.themes), ("party", figures.parties)):
         for group in groups:
             rows.append(
-                [f"{kind}_score", group.key, group.label, today, group.score, group.commitments]
+                [
+                    f"{kind}_score",
+                    group.key,
+                    group.label,
+                    today,
+                    value(group.score),
+                    group.commitments,
+                ]
             )
             rows += [
-                [f"{kind}_score_over_time", group.key, group.label, p.day, p.score, ""]
+                [f"{kind}_score_over_time", group.key, group.label, p.day, value(p.score), ""]
                 for p in group.history
             ]
     late, overdue = timely.late_implemented, timely.open_overdue
