@@ -143,15 +143,16 @@ def with_party_codes(items: list[Commitment] | list[Agreement]) -> list:
 
 def with_team_names(agreements: list[Agreement]) -> list[Agreement]:
     """Set `team_names` on each agreement: the teams it is restricted to, by name (empty for
-    an open agreement), in one query for all of them, so a list's badges cost no query a row;
-    none when no agreement is restricted (`is_restricted`, which the teams' triggers keep)."""
-    restricted = [agreement.pk for agreement in agreements if agreement.is_restricted]
+    an open agreement), in one query for all of them, so a list's badges cost no query a row.
+    The query runs even when no agreement on the page is restricted, so that a page's query
+    count never depends on which rows it shows."""
     for agreement in agreements:
         agreement.team_names = []
-    if not restricted:
+    if not agreements:
         return agreements
+    ids = [agreement.pk for agreement in agreements]
     rows = (
-        Agreement.teams.through.objects.filter(agreement_id__any=restricted)
+        Agreement.teams.through.objects.filter(agreement_id__any=ids)
         .order_by("agreement_id", "team__name")
         .values_list("agreement_id", "team__name")
     )
