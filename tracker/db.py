@@ -116,3 +116,41 @@ class ResponsiblePartyCodes(Func):
             f"(SELECT group_concat(code, ' · ') FROM (SELECT p.code {where} ORDER BY p.name))",
             params,
         )
+
+
+class TeamNames(Func):
+    """The names of the teams an agreement is restricted to, by name, as a JSON list in a
+    column of the agreement's own query (an agreement's page shows them without a query of
+    their own); None for an open agreement."""
+
+    arity = 1
+
+    def __init__(self, *expressions, **extra):
+        from django.db.models import JSONField
+
+        super().__init__(*expressions, output_field=JSONField(), **extra)
+
+    def _from(self, compiler, connection) -> tuple[str, list]:
+        from .models import Agreement, Team
+
+        quote = connection.ops.quote_name
+        (agreement,) = self.source_expressions
+        sql, params = compiler.compile(agreement)
+        through = quote(Agreement.teams.through._meta.db_table)
+        return (
+            f"FROM {through} r JOIN {quote(Team._meta.db_table)} t ON t.id = r.team_id "
+            f"WHERE r.agreement_id = {sql}",
+            list(params),
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        where, params = self._from(compiler, connection)
+        return f"(SELECT json_agg(t.name ORDER BY t.name)::text {where})", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        where, params = self._from(compiler, connection)
+        return (
+            f"(SELECT CASE WHEN count(*) THEN json_group_array(name) END "
+            f"FROM (SELECT t.name {where} ORDER BY t.name))",
+            params,
+        )

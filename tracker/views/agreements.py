@@ -78,7 +78,6 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return vary_on_htmx(
             render(request, "tracker/agreement_detail.html#commitments-table", context)
         )
-    selectors.with_team_names([agreement])
     context |= _summary(agreement, today) | {"parties": parties, "form": form}
     context["texts"] = texts_for(request, agreement)
     return vary_on_htmx(render(request, "tracker/agreement_detail.html", context))

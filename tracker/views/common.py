@@ -15,6 +15,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from .. import selectors
+from ..db import TeamNames
 from ..models import Agreement, Commitment, User
 
 
@@ -35,13 +36,18 @@ def member_required(view: Callable) -> Callable:
 
 
 def get_agreement_for_user(user: User, slug: str) -> Agreement:
-    """The agreement, its parties read and whether the user follows it (`is_followed`), or
-    404 when it does not exist or the user may not see it."""
+    """The agreement, its parties read, whether the user follows it (`is_followed`) and the
+    teams it is restricted to (`team_names`, read in the same query), or 404 when it does
+    not exist or the user may not see it."""
     followed = User.followed_agreements.through.objects.filter(
         user_id=user.pk, agreement_id=OuterRef("pk")
     )
-    agreements = selectors.agreements_visible_to(user).annotate(is_followed=Exists(followed))
-    return get_object_or_404(agreements.prefetch_related("parties"), slug=slug)
+    agreements = selectors.agreements_visible_to(user).annotate(
+        is_followed=Exists(followed), team_list=TeamNames("pk")
+    )
+    agreement = get_object_or_404(agreements.prefetch_related("parties"), slug=slug)
+    agreement.team_names = agreement.team_list or []
+    return agreement
 
 
 def get_commitment_for_user(user: User, pk: int) -> Commitment:
