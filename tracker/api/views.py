@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .. import selectors, services
-from ..models import Commitment, Obligation, Party
+from ..models import Commitment, Evidence, Obligation, Party
 from . import filters, serializers
 from .permissions import require_permission
 from .schema import ErrorSerializer
@@ -30,6 +30,17 @@ def _refused(error: DjangoValidationError) -> ValidationError:
     if hasattr(error, "error_dict"):
         return ValidationError(error.message_dict)
     return ValidationError({"non_field_errors": error.messages})
+
+
+def _cited_evidence(commitment: Commitment, pk: int | None) -> Evidence | None:
+    """The commitment's evidence a request cites by id (None when it cites none), or a 400
+    on `evidence` when the commitment has no such evidence."""
+    if pk is None:
+        return None
+    evidence = commitment.evidence.filter(pk=pk).first()
+    if evidence is None:
+        raise ValidationError({"evidence": ["No such evidence on this commitment."]})
+    return evidence
 
 
 @extend_schema_view(
@@ -184,11 +195,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
         require_permission(request.user, "tracker.add_statuschange")
         data = serializers.StatusChangeRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        evidence = None
-        if data.validated_data.get("evidence") is not None:
-            evidence = commitment.evidence.filter(pk=data.validated_data["evidence"]).first()
-            if evidence is None:
-                raise ValidationError({"evidence": ["No such evidence on this commitment."]})
+        evidence = _cited_evidence(commitment, data.validated_data.get("evidence"))
         try:
             change = services.commitment_set_status(
                 commitment=commitment,
@@ -238,11 +245,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
             raise NotFound(f"{party} is not responsible for this commitment.")
         data = serializers.ObligationStatusRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        evidence = None
-        if data.validated_data.get("evidence") is not None:
-            evidence = commitment.evidence.filter(pk=data.validated_data["evidence"]).first()
-            if evidence is None:
-                raise ValidationError({"evidence": ["No such evidence on this commitment."]})
+        evidence = _cited_evidence(commitment, data.validated_data.get("evidence"))
         try:
             change = services.obligation_set_status(
                 commitment=commitment,
@@ -306,11 +309,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
         data = serializers.CriterionMetSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        evidence = None
-        if values.get("evidence") is not None:
-            evidence = commitment.evidence.filter(pk=values["evidence"]).first()
-            if evidence is None:
-                raise ValidationError({"evidence": ["No such evidence on this commitment."]})
+        evidence = _cited_evidence(commitment, values.get("evidence"))
         try:
             if values["met"]:
                 services.criterion_set_met(

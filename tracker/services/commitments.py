@@ -473,10 +473,8 @@ def commitment_set_status(
         raise StatusConflict(commitment)
     stored = stored[0]
     commitment.status = stored
-    unmet_criteria_reason = (
-        criteria_check_implemented(commitment, unmet_criteria_reason)
-        if status == CommitmentStatus.IMPLEMENTED
-        else ""
+    unmet_criteria_reason = criteria_check_implemented(
+        commitment, unmet_criteria_reason, status=status
     )
     obligations = list(Obligation.objects.filter(commitment=commitment).order_by("pk"))
     moving = [obligation for obligation in obligations if obligation.status != status]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from .. import deadlines
 from ..models import Commitment, Criterion, Evidence, Milestone, StatusChange, User
-from ..models.commitments import RELATIVE_KINDS
+from ..models.commitments import RELATIVE_KINDS, CommitmentStatus
 from .history import history_by, text_check
 
 
@@ -61,10 +61,15 @@ def criteria_unmet(commitment: Commitment) -> list[Criterion]:
     return list(commitment.criteria.filter(met_on__isnull=True))
 
 
-def criteria_check_implemented(commitment: Commitment, unmet_criteria_reason: str) -> str:
-    """Refuse "implemented" while a criterion is unmet, unless a reason says why it stands;
-    returns the reason to record (empty when every criterion is met). The status writers
-    call it under the commitment's lock, before they write."""
+def criteria_check_implemented(
+    commitment: Commitment, unmet_criteria_reason: str, *, status: str
+) -> str:
+    """Refuse a move to "implemented" while a criterion is unmet, unless a reason says why it
+    stands; returns the reason to record (empty for any other status, or when every
+    criterion is met). The status writers call it under the commitment's lock, before they
+    write."""
+    if status != CommitmentStatus.IMPLEMENTED:
+        return ""
     reason = (unmet_criteria_reason or "").strip()
     unmet = criteria_unmet(commitment)
     if not unmet:

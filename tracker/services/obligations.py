@@ -212,10 +212,8 @@ def obligation_set_status(
         )
     from .criteria import criteria_check_implemented
 
-    unmet_criteria_reason = (
-        criteria_check_implemented(commitment, unmet_criteria_reason)
-        if status == CommitmentStatus.IMPLEMENTED
-        else ""
+    unmet_criteria_reason = criteria_check_implemented(
+        commitment, unmet_criteria_reason, status=status
     )
     now = at or timezone.now()
     change = obligation_write(
