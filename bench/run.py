@@ -83,7 +83,7 @@ def main() -> None:
     parser.add_argument("--evidence-per-commitment", type=int, default=10)
     parser.add_argument("--users", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=40, help="timed requests per page")
-    parser.add_argument("--load-seconds", type=int, default=20)
+    parser.add_argument("--load-seconds", type=int, default=30)
     parser.add_argument("--skip-digest", action="store_true")
     parser.add_argument("--no-doc", action="store_true", help="leave docs/benchmarks.md alone")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON goes")
