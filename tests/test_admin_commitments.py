@@ -334,3 +334,18 @@ def test_an_earlier_version_is_shown_but_not_restored(editor_client, commitment)
 def test_an_outsider_sees_no_earlier_version_of_a_restricted_commitment(editor_client, commitment):
     commitment.agreement.teams.add(TeamFactory())
     assert editor_client.get(_version_url(commitment)).status_code == 404
+
+
+def test_the_change_page_shows_each_partys_status_read_only(editor_client, editor, commitment):
+    """Each party moves on the app's page, with a reason; the admin shows where each is."""
+    party = commitment.responsible_parties.order_by("name").first()
+    services.obligation_set_status(
+        commitment=commitment,
+        party=party,
+        status=CommitmentStatus.IN_PROGRESS,
+        reason="Patrols began",
+        by=editor,
+    )
+    response = editor_client.get(reverse("admin:tracker_commitment_change", args=[commitment.pk]))
+    assert f"{party.code}: In progress" in response.content.decode()
+    assert not {key for key in admin_form_data(response) if "party" in key and "status" in key}

@@ -522,13 +522,14 @@ class CommitmentAdmin(
     # Not autocomplete: Django's autocomplete widget fails on a malformed id in the POST.
     raw_id_fields = ["agreement"]
     # A status moves only with a reason, on the commitment's page in the app.
-    readonly_fields = ["due_on", "original_due_on", "status", "version"]
+    readonly_fields = ["due_on", "original_due_on", "status", "party_statuses", "version"]
     filter_horizontal = ["responsible_parties", "depends_on"]
     inlines = [EvidenceInline, CriterionInline, ExtensionInline]
     fields = [
         "agreement",
         ("reference", "title"),
         ("theme", "priority", "status"),
+        "party_statuses",
         "responsible_parties",
         ("timeline_wording", "deadline_milestone", "due_on", "original_due_on"),
         "depends_on",
@@ -583,6 +584,18 @@ class CommitmentAdmin(
     @admin.display(description=gettext_lazy("parties"))
     def party_codes(self, commitment: Commitment) -> str:
         return " · ".join(party.code for party in commitment.responsible_parties.all())
+
+    @admin.display(description=gettext_lazy("each party's status"))
+    def party_statuses(self, commitment: Commitment) -> str:
+        """Read only, as the commitment's status: each party moves on the app's page."""
+        obligations = commitment.obligations.select_related("party").order_by("party__name")
+        return (
+            " · ".join(
+                f"{obligation.party.code}: {obligation.get_status_display()}"
+                for obligation in obligations
+            )
+            or "—"
+        )
 
     @admin.display(boolean=True, ordering="is_overdue")
     def overdue(self, commitment: Commitment) -> bool:
