@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.apps import apps
 
-from .models import Commitment, Criterion, Evidence
+from .models import Commitment, Criterion, Evidence, Obligation
 
 IGNORED = {"updated_at", "sort_key", "version", "created_at"}
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
@@ -35,8 +35,8 @@ class AuditEntry:
 
 
 def commitment_audit_trail(commitment: Commitment, *, limit: int = 100) -> list[AuditEntry]:
-    """The commitment's, its evidence's and its completion criteria's recorded changes,
-    newest first, in five queries."""
+    """The commitment's, each party's status on it, its evidence's and its completion
+    criteria's recorded changes, newest first, in six queries."""
     records = list(
         commitment.history.select_related("history_user").order_by("-history_date", "-history_id")[
             :limit
@@ -53,7 +53,13 @@ def commitment_audit_trail(commitment: Commitment, *, limit: int = 100) -> list[
         .select_related("history_user")
         .order_by("-history_date", "-history_id")[:limit]
     )
+    obligation_records = list(
+        Obligation.history.filter(commitment_id=commitment.pk)
+        .select_related("history_user", "party")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
     entries = _entries(records, "Commitment", parties_of)
+    entries += _entries(obligation_records, "Obligation", {})
     entries += _entries(evidence_records, "Evidence", {})
     entries += _entries(criterion_records, "Criterion", {})
     # Stable, so records written in the same instant keep their newest-first order.
@@ -94,7 +100,7 @@ def _entries(records: list, subject: str, parties_of: dict[int, str]) -> list[Au
             AuditEntry(
                 at=record.history_date,
                 who=user.get_username() if user else "system",
-                subject=f"{subject} {record.reference if subject == 'Commitment' else record.id}",
+                subject=f"{subject} {_name(record, subject)}",
                 action=ACTIONS[record.history_type],
                 reason=record.history_change_reason or "",
                 changes=changes,
@@ -102,6 +108,15 @@ def _entries(records: list, subject: str, parties_of: dict[int, str]) -> list[Au
         )
     entries.reverse()
     return entries
+
+
+def _name(record, subject: str) -> str:
+    """The reference of a commitment, the party of an obligation, else the id."""
+    if subject == "Commitment":
+        return record.reference
+    if subject == "Obligation":
+        return record.party.code
+    return str(record.id)
 
 
 def _carry_parties_forward(records: list, parties_of: dict[int, str]) -> None:

@@ -85,6 +85,23 @@ def test_a_retraction_is_recorded(analyst_client, analyst, commitment):
     assert "retraction reason" in {c.field for c in newest.changes}
 
 
+def test_each_partys_status_change_is_recorded(analyst_client, analyst, commitment):
+    party = commitment.responsible_parties.order_by("name").first()
+    services.obligation_set_status(
+        commitment=commitment, party=party, status="stalled", reason="No patrol", by=analyst
+    )
+    entries = [e for e in _trail(analyst_client, commitment) if e.subject.startswith("Obligation")]
+    newest = entries[0]
+    assert (newest.subject, newest.who, newest.reason) == (
+        f"Obligation {party.code}",
+        "analyst",
+        "No patrol",
+    )
+    assert [(c.field, c.old, c.new) for c in newest.changes] == [
+        ("status", "Not started", "Stalled")
+    ]
+
+
 def test_criteria_changes_are_recorded(analyst_client, analyst, commitment):
     criterion = services.criterion_add(commitment=commitment, text="First patrol", by=analyst)
     services.criterion_set_met(
