@@ -246,9 +246,14 @@ def _extend_deadline(request: HttpRequest, commitment: Commitment) -> tuple[dict
 def _context(user: User, commitment: Commitment, forms: dict) -> dict:
     today = timezone.localdate()
     history, evidence = selectors.commitment_history(commitment)
-    parties = list(commitment.agreement.parties.all())
+    changes = [entry.item for entry in history if entry.kind == "status"]  # newest first
+    parties = list(commitment.agreement.parties.only("name", "code"))
     can_extend = user.has_perm("tracker.add_deadlineextension")
-    criteria = list(commitment.criteria.select_related("evidence"))
+    criteria = list(
+        commitment.criteria.select_related("evidence").only(
+            "text", "met_on", "evidence_id", "evidence__summary", "evidence__retracted_at"
+        )
+    )
     return _recurring(commitment, history, evidence, today) | {
         "commitment": commitment,
         "agreement": commitment.agreement,
@@ -276,7 +281,9 @@ def _context(user: User, commitment: Commitment, forms: dict) -> dict:
         "status_form": forms.get("status_form")
         or StatusChangeForm(commitment=commitment, evidence=evidence),
         "retract_form": forms.get("retract_form"),
-        "obligations": _obligations(commitment, evidence, forms.get("party_status_form")),
+        "obligations": _obligations(
+            commitment, changes, evidence, forms.get("party_status_form")
+        ),
         "criteria": criteria,
         "can_mark_criteria": user.has_perm("tracker.change_criterion"),
         "criterion_form": forms.get("criterion_form")
@@ -284,10 +291,10 @@ def _context(user: User, commitment: Commitment, forms: dict) -> dict:
     }
 
 
-def _obligations(commitment: Commitment, evidence: list, bound) -> list:
+def _obligations(commitment: Commitment, changes: list, evidence: list, bound) -> list:
     """Each party's status and history, each with its form: the one posted, when it came
     back with errors, else a fresh one."""
-    obligations = selectors.commitment_obligations(commitment)
+    obligations = selectors.commitment_obligations(commitment, changes=changes)
     for entry in obligations:
         if bound is not None and bound.obligation.pk == entry.obligation.pk:
             entry.form = bound
