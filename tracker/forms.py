@@ -1,14 +1,14 @@
 """Forms of the app's pages. Validation of input lives here; the rules stay in services."""
 
+import html
 from datetime import date
 from functools import cache
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -32,6 +32,27 @@ from .services import EVIDENCE_FIELDS
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def html_text(value) -> str:
+    """`value` as HTML: escaped unless it is markup already (`conditional_escape`'s rule).
+    For the widgets and fields written out in Python, a form's hundreds of values: without
+    `format_html`, whose every argument goes through a lazy-aware wrapper."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def html_attributes(attrs: dict) -> str:
+    """`flatatt`'s markup: ` name="value"` pairs by name, then the boolean attributes that are
+    on, by name; None and False left out."""
+    pairs = sorted(
+        (name, value) for name, value in attrs.items() if not isinstance(value, bool | None)
+    )
+    flags = sorted(name for name, value in attrs.items() if value is True)
+    return "".join(f' {html_text(name)}="{html_text(value)}"' for name, value in pairs) + "".join(
+        f" {html_text(name)}" for name in flags
+    )
+
+
 class FastSelect(forms.Select):
     """A select written out in Python. Django renders every option through a template of its
     own, which costs more than the rest of a page once a list (parties, statuses, gradings)
@@ -41,15 +62,12 @@ class FastSelect(forms.Select):
         final_attrs = self.build_attrs(self.attrs, attrs)
         final_attrs["name"] = name
         chosen = {str(item) for item in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option, " selected" if str(option) in chosen else "", label)
-                for option, label in self.choices
-            ),
+        options = "".join(
+            f'<option value="{html_text(option)}"{" selected" if str(option) in chosen else ""}>'
+            f"{html_text(label)}</option>"
+            for option, label in self.choices
         )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+        return mark_safe(f"<select{html_attributes(final_attrs)}>{options}</select>")
 
 
 class FastRender:
@@ -59,21 +77,13 @@ class FastRender:
 
     def render(self, name, value, attrs=None, renderer=None) -> str:
         widget = self.get_context(name, value, attrs)["widget"]
+        name, attributes = html_text(widget["name"]), html_attributes(widget["attrs"])
         if isinstance(self, forms.Textarea):
-            return format_html(
-                '<textarea name="{}"{}>\n{}</textarea>',
-                widget["name"],
-                flatatt(widget["attrs"]),
-                widget["value"] or "",
-            )
-        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
-        return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            widget["type"],
-            widget["name"],
-            shown,
-            flatatt(widget["attrs"]),
-        )
+            text = html_text(widget["value"] or "")
+            return mark_safe(f'<textarea name="{name}"{attributes}>\n{text}</textarea>')
+        shown = "" if widget["value"] is None else f' value="{html_text(widget["value"])}"'
+        kind = html_text(widget["type"])
+        return mark_safe(f'<input type="{kind}" name="{name}"{shown}{attributes}>')
 
 
 # The widgets whose whole markup FastRender writes (not the clearable file input, whose
@@ -152,13 +162,15 @@ class EvidenceForm(FastWidgetsMixin, forms.ModelForm):
         self.fields["source_url"].assume_scheme = "https"
         responsible = list(parties if responsible is None else responsible)
         concerns = self.fields["concerns_party"]
-        concerns.queryset = Party.objects.filter(pk__in=[party.pk for party in responsible])
+        if self.is_bound:  # what a posted choice is checked against; a blank form needs none
+            concerns.queryset = Party.objects.filter(pk__in=[party.pk for party in responsible])
         concerns.choices = [("", _("— the whole commitment —"))] + [
             (party.pk, f"{party.name} ({party.code})") for party in responsible
         ]
         concerns.label = _("Concerns party")
         claimed_by = self.fields["claimed_by"]
-        claimed_by.queryset = Party.objects.filter(pk__in=[party.pk for party in parties])
+        if self.is_bound:
+            claimed_by.queryset = Party.objects.filter(pk__in=[party.pk for party in parties])
         claimed_by.choices = [("", _("— nobody: an independent observation —"))] + [
             (party.pk, f"{party.name} ({party.code})") for party in parties
         ]
@@ -230,7 +242,7 @@ class StatusChangeForm(FastWidgetsMixin, forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, commitment: Commitment, evidence: list[Evidence], **kwargs):
+    def __init__(self, *args, commitment: Commitment, evidence: "CitableEvidence", **kwargs):
         kwargs.setdefault("initial", {"version": commitment.version})
         super().__init__(*args, **kwargs)
         self.commitment = commitment
@@ -242,14 +254,11 @@ class StatusChangeForm(FastWidgetsMixin, forms.Form):
         self.fields["status"].choices = [("", _("— choose —"))] + [
             choice for choice in CommitmentStatus.choices if choice[0] != commitment.status
         ]
-        usable = [item for item in evidence if not item.is_retracted]
-        self.fields["evidence"].queryset = Evidence.objects.filter(
-            pk__in=[item.pk for item in usable]
-        )
-        self.fields["evidence"].choices = [("", _("— none —"))] + [
-            (item.pk, f"{item.logged_at:%d %b %Y} · {item.grading} · {item.summary[:70]}")
-            for item in usable
-        ]
+        evidence.offer(self.fields["evidence"], bound=self.is_bound, shown=self._shown)
+
+    def _shown(self, item: Evidence) -> bool:
+        """Whether the evidence is offered in the list (any standing evidence may be cited)."""
+        return True
 
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
@@ -263,11 +272,11 @@ class ObligationStatusForm(StatusChangeForm):
     form's fields, prefixed by the party so that each party's form on the page has its own
     ids, with the obligation's version."""
 
-    def __init__(self, *args, obligation, evidence: list[Evidence], **kwargs):
+    def __init__(self, *args, obligation, evidence: "CitableEvidence", **kwargs):
         kwargs.setdefault("initial", {"version": obligation.version})
         kwargs.setdefault("prefix", f"party-{obligation.party_id}")
-        super().__init__(*args, commitment=obligation.commitment, evidence=evidence, **kwargs)
         self.obligation = obligation
+        super().__init__(*args, commitment=obligation.commitment, evidence=evidence, **kwargs)
         self.fields["status"].help_text = ""
         self.fields["status"].label = _("New status of %(party)s") % {
             "party": obligation.party.code
@@ -275,15 +284,10 @@ class ObligationStatusForm(StatusChangeForm):
         self.fields["status"].choices = [("", _("— choose —"))] + [
             choice for choice in CommitmentStatus.choices if choice[0] != obligation.status
         ]
-        usable = [
-            item
-            for item in evidence
-            if not item.is_retracted and item.concerns_party_id in (None, obligation.party_id)
-        ]
-        self.fields["evidence"].choices = [("", _("— none —"))] + [
-            (item.pk, f"{item.logged_at:%d %b %Y} · {item.grading} · {item.summary[:70]}")
-            for item in usable
-        ]
+
+    def _shown(self, item: Evidence) -> bool:
+        """The evidence about the whole commitment or about this party."""
+        return item.concerns_party_id in (None, self.obligation.party_id)
 
 
 class CriterionMetForm(FastWidgetsMixin, forms.Form):
@@ -302,21 +306,37 @@ class CriterionMetForm(FastWidgetsMixin, forms.Form):
         empty_label=_("— none —"),
     )
 
-    def __init__(self, *args, criteria: list[Criterion], evidence: list[Evidence], **kwargs):
+    def __init__(self, *args, criteria: list[Criterion], evidence: "CitableEvidence", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["criterion"].queryset = Criterion.objects.filter(
-            pk__in=[criterion.pk for criterion in criteria]
-        )
+        if self.is_bound:
+            self.fields["criterion"].queryset = Criterion.objects.filter(
+                pk__in=[criterion.pk for criterion in criteria]
+            )
         self.fields["criterion"].choices = [("", _("— choose —"))] + [
             (criterion.pk, criterion.text[:90]) for criterion in criteria
         ]
-        usable = [item for item in evidence if not item.is_retracted]
-        self.fields["evidence"].queryset = Evidence.objects.filter(
-            pk__in=[item.pk for item in usable]
-        )
-        self.fields["evidence"].choices = [("", _("— none —"))] + [
-            (item.pk, f"{item.logged_at:%d %b %Y} · {item.grading} · {item.summary[:70]}")
-            for item in usable
+        evidence.offer(self.fields["evidence"], bound=self.is_bound)
+
+
+class CitableEvidence:
+    """The evidence a status change or a criterion may cite: the commitment's, still
+    standing, each with its label in a form's list. Built once for all the forms of a page
+    (the status form, each party's, the criterion form) from the evidence the page read."""
+
+    def __init__(self, evidence: list[Evidence]) -> None:
+        self.items = [
+            (item, f"{item.logged_at:%d %b %Y} · {item.grading} · {item.summary[:70]}")
+            for item in evidence
+            if not item.is_retracted
+        ]
+
+    def offer(self, field: forms.ModelChoiceField, *, bound: bool, shown=None) -> None:
+        """Offer the evidence (those `shown` approves) in a form's `field`; a posted form
+        (`bound`) is checked against all of it."""
+        if bound:
+            field.queryset = Evidence.objects.filter(pk__in=[item.pk for item, label in self.items])
+        field.choices = [("", _("— none —"))] + [
+            (item.pk, label) for item, label in self.items if shown is None or shown(item)
         ]
 
 

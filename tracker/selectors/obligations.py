@@ -21,22 +21,20 @@ class PartyObligation:
         return self.obligation.party
 
 
-def commitment_obligations(commitment: Commitment) -> list[PartyObligation]:
+def commitment_obligations(
+    commitment: Commitment, *, changes: list[StatusChange]
+) -> list[PartyObligation]:
     """Each responsible party's obligation on a commitment, by party name, with its own
-    history: two queries, whatever the number of parties and changes."""
+    history out of `changes`, the commitment's status changes newest first (the ones its page
+    has read for its history: `commitment_history`). One query, whatever the number of
+    parties and changes."""
     obligations = [
         PartyObligation(obligation)
         for obligation in Obligation.objects.filter(commitment=commitment)
         .select_related("party")
+        .only("commitment_id", "party_id", "status", "version", "party__name", "party__code")
         .order_by("party__name")
     ]
-    if not obligations:
-        return []
-    changes = (
-        StatusChange.objects.filter(commitment=commitment)
-        .select_related("evidence", "changed_by", "party")
-        .order_by("-changed_at", "-id")
-    )
     for change in changes:
         for entry in obligations:
             if change.party_id in (None, entry.obligation.party_id):

@@ -55,25 +55,59 @@ class HistoryEntry:
     item: StatusChange | Evidence | OverdueFlag | DeadlineExtension
 
 
+def _own_columns(model, *related: str) -> list[str]:
+    """Every column of `model`, and of each selected relation only the given fields
+    ("logged_by__username"): a related user or party is read for a name, not for its row."""
+    return [field.attname for field in model._meta.concrete_fields] + list(related)
+
+
+# Who did it: what `get_username()` and `get_full_name()` read (the public pages name people).
+_WHO = ("username", "first_name", "last_name")
+
+
 def commitment_history(commitment: Commitment) -> tuple[list[HistoryEntry], list[Evidence]]:
     """Status changes, overdue flags, extensions and evidence, newest first (ties: the later
-    recorded first), in four queries; and the evidence, oldest first."""
+    recorded first), in four queries; and the evidence, oldest first. Related people and
+    parties are read for their names only."""
     evidence = list(
         commitment.evidence.select_related(
             "logged_by", "retracted_by", "claimed_by", "concerns_party"
-        ).order_by("logged_at", "id")
+        )
+        .only(
+            *_own_columns(
+                Evidence,
+                *(f"logged_by__{name}" for name in _WHO),
+                "retracted_by__username",
+                "claimed_by__code",
+                "claimed_by__name",
+                "concerns_party__code",
+            )
+        )
+        .order_by("logged_at", "id")
     )
     entries = [HistoryEntry(item.logged_at, "evidence", item) for item in evidence]
-    changes = commitment.status_changes.select_related("changed_by", "evidence", "party").order_by(
-        "changed_at", "id"
+    changes = (
+        commitment.status_changes.select_related("changed_by", "evidence", "party")
+        .only(
+            *_own_columns(
+                StatusChange,
+                *(f"changed_by__{name}" for name in _WHO),
+                "evidence__logged_at",
+                "evidence__summary",
+                "party__code",
+            )
+        )
+        .order_by("changed_at", "id")
     )
     entries += [HistoryEntry(change.changed_at, "status", change) for change in changes]
     for flag in commitment.overdue_flags.order_by("flagged_at", "id"):
         entries.append(HistoryEntry(flag.flagged_at, "flagged", flag))
         if flag.cleared_at:
             entries.append(HistoryEntry(flag.cleared_at, "cleared", flag))
-    extensions = commitment.extensions.select_related("recorded_by", "new_milestone").order_by(
-        "recorded_at", "id"
+    extensions = (
+        commitment.extensions.select_related("recorded_by")
+        .only(*_own_columns(DeadlineExtension, *(f"recorded_by__{name}" for name in _WHO)))
+        .order_by("recorded_at", "id")
     )
     entries += [HistoryEntry(item.recorded_at, "extension", item) for item in extensions]
     # A stable sort of entries each in time order: equal times keep their recorded order.
@@ -95,13 +129,19 @@ def current_claims(evidence: Iterable[Evidence]) -> dict[int, Evidence]:
 
 def commitment_links(commitment: Commitment) -> dict[str, list[Commitment]]:
     """What it depends on (with whether each is overdue) and what depends on it, in one query
-    (a UNION of two index lookups: an OR of the two would read every commitment)."""
+    (a UNION of two index lookups: an OR of the two would read every commitment), each with
+    the columns its link shows."""
 
-    prerequisites = Commitment.objects.filter(dependents=commitment).annotate(
-        is_overdue=open_overdue_flag(), is_prerequisite=Value(True)
+    shown = ("reference", "sort_key", "title", "status")
+    prerequisites = (
+        Commitment.objects.filter(dependents=commitment)
+        .only(*shown)
+        .annotate(is_overdue=open_overdue_flag(), is_prerequisite=Value(True))
     )
-    dependents = Commitment.objects.filter(depends_on=commitment).annotate(
-        is_overdue=open_overdue_flag(), is_prerequisite=Value(False)
+    dependents = (
+        Commitment.objects.filter(depends_on=commitment)
+        .only(*shown)
+        .annotate(is_overdue=open_overdue_flag(), is_prerequisite=Value(False))
     )
     links = {"prerequisites": [], "dependents": []}
     # Unordered parts (the model orders by default): SQLite refuses ORDER BY inside a UNION.

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from .. import audit, selectors, services
 from ..forms import (
+    CitableEvidence,
     CriterionMetForm,
     EvidenceForm,
     ExtensionForm,
@@ -123,7 +124,7 @@ def _log_evidence(request: HttpRequest, commitment: Commitment) -> tuple[dict, s
 
 
 def _change_status(request: HttpRequest, commitment: Commitment) -> tuple[dict, str]:
-    evidence = list(commitment.evidence.all())
+    evidence = CitableEvidence(list(commitment.evidence.all()))
     form = StatusChangeForm(request.POST, commitment=commitment, evidence=evidence)
     if form.is_valid():
         data = form.cleaned_data
@@ -157,7 +158,7 @@ def _change_party_status(request: HttpRequest, commitment: Commitment) -> tuple[
     )
     if obligation is None:
         raise BadRequest(_("That party is not responsible for this commitment."))
-    evidence = list(commitment.evidence.all())
+    evidence = CitableEvidence(list(commitment.evidence.all()))
     form = ObligationStatusForm(request.POST, obligation=obligation, evidence=evidence)
     if form.is_valid():
         data = form.cleaned_data
@@ -184,7 +185,7 @@ def _criterion_met(request: HttpRequest, commitment: Commitment) -> tuple[dict, 
     form = CriterionMetForm(
         request.POST,
         criteria=list(commitment.criteria.all()),
-        evidence=list(commitment.evidence.all()),
+        evidence=CitableEvidence(list(commitment.evidence.all())),
     )
     if form.is_valid():
         data = form.cleaned_data
@@ -246,55 +247,81 @@ def _extend_deadline(request: HttpRequest, commitment: Commitment) -> tuple[dict
 def _context(user: User, commitment: Commitment, forms: dict) -> dict:
     today = timezone.localdate()
     history, evidence = selectors.commitment_history(commitment)
-    parties = list(commitment.agreement.parties.all())
-    can_extend = user.has_perm("tracker.add_deadlineextension")
-    criteria = list(commitment.criteria.select_related("evidence"))
-    return _recurring(commitment, history, evidence, today) | {
-        "commitment": commitment,
-        "agreement": commitment.agreement,
-        "today": today,
-        "days_overdue": commitment.days_overdue(today),
-        "days_left": commitment.days_left(today),
-        "is_flagged": any(
-            entry.kind == "flagged" and entry.item.cleared_at is None for entry in history
-        ),
-        "history": history,
-        "claims": _claims(evidence, parties),
-        "links": selectors.commitment_links(commitment),
-        "days_late_original": commitment.days_late_against_original(today),
-        "stale_after_days": settings.STALE_AFTER_DAYS,
+    changes = [entry.item for entry in history if entry.kind == "status"]  # newest first
+    parties = list(commitment.agreement.parties.only("name", "code"))
+    criteria = list(
+        commitment.criteria.select_related("evidence").only(
+            "text", "met_on", "evidence_id", "evidence__summary", "evidence__retracted_at"
+        )
+    )
+    obligations = selectors.commitment_obligations(commitment, changes=changes)
+    can = {
         "can_log_evidence": user.has_perm("tracker.add_evidence"),
         "can_change_status": user.has_perm("tracker.add_statuschange"),
         "can_retract": user.has_perm("tracker.change_evidence"),
-        "can_extend": can_extend,
-        "evidence_form": forms.get("evidence_form")
-        or EvidenceForm(parties=parties, responsible=list(commitment.responsible_parties.all())),
-        "extension_form": forms.get("extension_form")
-        or (
-            ExtensionForm(milestones=commitment.agreement.milestones.all()) if can_extend else None
-        ),
-        "status_form": forms.get("status_form")
-        or StatusChangeForm(commitment=commitment, evidence=evidence),
-        "retract_form": forms.get("retract_form"),
-        "obligations": _obligations(commitment, evidence, forms.get("party_status_form")),
-        "criteria": criteria,
+        "can_extend": user.has_perm("tracker.add_deadlineextension"),
         "can_mark_criteria": user.has_perm("tracker.change_criterion"),
-        "criterion_form": forms.get("criterion_form")
-        or CriterionMetForm(criteria=criteria, evidence=evidence),
     }
+    action_forms = _action_forms(
+        can, commitment, forms, CitableEvidence(evidence), parties, criteria, obligations
+    )
+    return (
+        _recurring(commitment, history, evidence, today)
+        | can
+        | action_forms
+        | {
+            "commitment": commitment,
+            "agreement": commitment.agreement,
+            "today": today,
+            "days_overdue": commitment.days_overdue(today),
+            "days_left": commitment.days_left(today),
+            "is_flagged": any(
+                entry.kind == "flagged" and entry.item.cleared_at is None for entry in history
+            ),
+            "history": history,
+            "claims": _claims(evidence, parties),
+            "links": selectors.commitment_links(commitment),
+            "days_late_original": commitment.days_late_against_original(today),
+            "stale_after_days": settings.STALE_AFTER_DAYS,
+            "retract_form": forms.get("retract_form"),
+            "obligations": obligations,
+            "criteria": criteria,
+        }
+    )
 
 
-def _obligations(commitment: Commitment, evidence: list, bound) -> list:
-    """Each party's status and history, each with its form: the one posted, when it came
-    back with errors, else a fresh one."""
-    obligations = selectors.commitment_obligations(commitment)
-    for entry in obligations:
+def _action_forms(
+    can: dict,
+    commitment: Commitment,
+    forms: dict,
+    citable: CitableEvidence,
+    parties: list,
+    criteria: list,
+    obligations: list,
+) -> dict:
+    """The form of each action the page shows: the one posted, when it came back with
+    errors, else a blank one; each party's on its obligation (`form`). A form the page does
+    not show (no permission, or no criterion to mark) is not built."""
+    shown = dict.fromkeys(["evidence_form", "extension_form", "status_form", "criterion_form"])
+    shown.update((name, form) for name, form in forms.items() if name in shown)
+    if can["can_log_evidence"] and not shown["evidence_form"]:
+        shown["evidence_form"] = EvidenceForm(
+            parties=parties, responsible=list(commitment.responsible_parties.all())
+        )
+    if can["can_extend"] and not shown["extension_form"]:
+        shown["extension_form"] = ExtensionForm(milestones=commitment.agreement.milestones.all())
+    if can["can_change_status"] and not shown["status_form"]:
+        shown["status_form"] = StatusChangeForm(commitment=commitment, evidence=citable)
+    if can["can_mark_criteria"] and criteria and not shown["criterion_form"]:
+        shown["criterion_form"] = CriterionMetForm(criteria=criteria, evidence=citable)
+    bound = forms.get("party_status_form")
+    for entry in obligations if can["can_change_status"] else ():
         if bound is not None and bound.obligation.pk == entry.obligation.pk:
             entry.form = bound
         else:
             entry.obligation.commitment = commitment
-            entry.form = ObligationStatusForm(obligation=entry.obligation, evidence=evidence)
-    return obligations
+            entry.form = ObligationStatusForm(obligation=entry.obligation, evidence=citable)
+    return shown
 
 
 def _recurring(commitment: Commitment, history: list, evidence: list, today) -> dict:
