@@ -131,6 +131,22 @@ def warning_badges(item) -> str:
 
 
 @register.simple_tag
+def status_badges(commitment) -> str:
+    """A table row's status cell: the status, then the badges of what else holds (overdue,
+    each early warning, the deadline extended, not verifiable). One tag for a cell that
+    would otherwise take a row several tags and conditions to render."""
+    badges = [status_badge(commitment.status)]
+    if commitment.is_overdue:
+        badges.append(format_html('<span class="badge late">{}</span>', gettext("Overdue")))
+    badges.append(warning_badges(commitment))
+    if commitment.original_due_on:
+        badges.append(format_html('<span class="badge soon">{}</span>', gettext("Extended")))
+    if not commitment.is_verifiable:
+        badges.append(not_verifiable_badge())
+    return mark_safe(" ".join(badge for badge in badges if badge))
+
+
+@register.simple_tag
 def score_meter(score: float | None, label: str = "", rule: str = ScoreRule.PAM) -> str:
     """The score as a meter and its value in the reader's digits, with its rule named beside
     it (issue 21): PAM in percent, G7 from -1 to +1 ("+0.33"); the attributes keep Python's."""
