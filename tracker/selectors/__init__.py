@@ -67,6 +67,7 @@ from .overdue import (
     overdue_groups,
 )
 from .pages import (
+    COMMITMENT_TABLE_FIELDS,
     AgreementSummary,
     HistoryEntry,
     PartyScore,
@@ -131,6 +132,7 @@ __all__ = [
     "PRIORITY_RANK",
     "WARNINGS",
     "AgreementComparison",
+    "COMMITMENT_TABLE_FIELDS",
     "AgreementSummary",
     "AgreementTexts",
     "ComparisonRefused",
