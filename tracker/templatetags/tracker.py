@@ -364,6 +364,7 @@ def timeline_markers(timeline) -> str:
     loop, which cost several times as much for the fifty of a large agreement."""
     # Translators: a deadline's marker on the timeline: the commitment, then its due date.
     due = gettext("%(commitment)s, due %(day)s")
+    write_day = _day_writer(translation.get_language() or settings.LANGUAGE_CODE, "DAY_FORMAT")
     return format_html_join(
         "",
         '<a href="{}"><circle class="marker {}" cx="{}" cy="20" r="5"><title>{}</title>'
@@ -373,7 +374,7 @@ def timeline_markers(timeline) -> str:
                 marker.url,
                 marker.css_class,
                 marker.x,
-                due % {"commitment": isolate(marker.label), "day": day(marker.due_on)},
+                due % {"commitment": isolate(marker.label), "day": write_day(marker.due_on)},
             )
             for marker in timeline.markers
         ),
