@@ -129,10 +129,10 @@ from .visibility import (
 __all__ = [
     "AGREEMENT_SORTS",
     "COMMITMENT_SORTS",
+    "COMMITMENT_TABLE_FIELDS",
     "PRIORITY_RANK",
     "WARNINGS",
     "AgreementComparison",
-    "COMMITMENT_TABLE_FIELDS",
     "AgreementSummary",
     "AgreementTexts",
     "ComparisonRefused",

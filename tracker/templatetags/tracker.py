@@ -130,14 +130,9 @@ def warning_badges(item) -> str:
     )
 
 
-@register.simple_tag
-def status_badges(commitment) -> str:
-    """A table row's status cell: the status, then the badges of what else holds (overdue,
-    each early warning, the deadline extended, not verifiable)."""
-    return _status_cell(*_status_facts(commitment))
-
-
 def _status_facts(commitment) -> tuple:
+    """What a table row's status cell shows: the status, then a badge for each of what else
+    holds (overdue, each early warning, the deadline extended, not verifiable)."""
     return (
         commitment.status,
         commitment.is_overdue,
@@ -170,11 +165,11 @@ def commitment_rows(commitments, today: date) -> str:
     Reads each commitment's `party_codes` (`selectors.with_party_codes`), `is_overdue` and
     warnings (`selectors.agreement_commitments`)."""
     labels = [
-        gettext(label)
+        conditional_escape(gettext(label))
         for label in ("Ref.", "Responsible", "Theme", "Timeline", "Due", "Status", "Priority")
     ]
-    # The rows repeat a few themes, priorities and status cells: each is translated and
-    # built once for the table, not once a row.
+    # The rows repeat their column names and a few themes, priorities and status cells:
+    # each is translated, built and escaped once for the table, not once a row.
     repeated: dict[tuple, str] = {}
     return format_html_join(
         "\n", _ROW, (_row_values(item, today, labels, repeated) for item in commitments)
@@ -215,7 +210,11 @@ def _row_values(commitment, today: date, labels: list[str], repeated: dict) -> t
         responsible,
         commitment.party_codes,
         theme,
-        _once(repeated, ("theme", commitment.theme), commitment.get_theme_display),
+        _once(
+            repeated,
+            ("theme", commitment.theme),
+            lambda: conditional_escape(commitment.get_theme_display()),
+        ),
         timeline,
         commitment.timeline_wording or "—",
         milestone,
@@ -224,7 +223,11 @@ def _row_values(commitment, today: date, labels: list[str], repeated: dict) -> t
         status,
         _once(repeated, ("status", *facts), lambda: _status_cell(*facts)),
         priority,
-        _once(repeated, ("priority", commitment.priority), commitment.get_priority_display),
+        _once(
+            repeated,
+            ("priority", commitment.priority),
+            lambda: conditional_escape(commitment.get_priority_display()),
+        ),
     )
 
 
