@@ -548,11 +548,12 @@ def score_history(
     for value in status.values():
         counts[value] = counts.get(value, 0) + 1
     points = [ScorePoint(day=agreement.signed_on, score=score_of(counts) or 0)]
+    zone = timezone.get_current_timezone()
     for commitment_id, changed_at, _, to_status in changes:
         counts[status[commitment_id]] -= 1
         counts[to_status] = counts.get(to_status, 0) + 1
         status[commitment_id] = to_status
-        point = ScorePoint(day=_local_day(changed_at), score=score_of(counts) or 0)
+        point = ScorePoint(day=changed_at.astimezone(zone).date(), score=score_of(counts) or 0)
         if points and points[-1].day == point.day:
             points[-1] = point
         else:
@@ -568,7 +569,3 @@ def statuses_before_changes(current: dict, changes: list[tuple]) -> dict:
     for key, _, from_status, _ in reversed(changes):
         status[key] = from_status
     return status
-
-
-def _local_day(moment: datetime) -> date:
-    return timezone.localtime(moment).date()
