@@ -67,6 +67,7 @@ from .overdue import (
     overdue_groups,
 )
 from .pages import (
+    COMMITMENT_TABLE_FIELDS,
     AgreementSummary,
     HistoryEntry,
     PartyScore,
@@ -128,6 +129,7 @@ from .visibility import (
 __all__ = [
     "AGREEMENT_SORTS",
     "COMMITMENT_SORTS",
+    "COMMITMENT_TABLE_FIELDS",
     "PRIORITY_RANK",
     "WARNINGS",
     "AgreementComparison",

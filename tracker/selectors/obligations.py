@@ -153,10 +153,12 @@ def commitment_changes(
         return state[commitment_id, None]
 
     derived = []
+    derived_now: dict[int, str] = {}  # each replayed commitment's status as of the change
     for key, at, _, to_status in changes:
-        before = status_of(key[0])
+        commitment_id = key[0]
+        before = derived_now.get(commitment_id) or status_of(commitment_id)
         state[key] = to_status
-        after = status_of(key[0])
+        derived_now[commitment_id] = after = status_of(commitment_id)
         if before != after:
-            derived.append((key[0], at, before, after))
+            derived.append((commitment_id, at, before, after))
     return derived, changes

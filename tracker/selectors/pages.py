@@ -450,6 +450,27 @@ def agreement_commitments(
     return commitments_filtered(commitments, today=today, filters=filters)
 
 
+# What a row of the agreement page's table reads of a commitment and of the milestone its
+# deadline counts from (`is_pending`, `deadline_reading`): the description and the rest are
+# left in the database, the table's export reads them all.
+COMMITMENT_TABLE_FIELDS = (
+    "reference",
+    "title",
+    "theme",
+    "timeline_wording",
+    "timeline_kind",
+    "due_on",
+    "original_due_on",
+    "is_disputed",
+    "is_verifiable",
+    "status",
+    "priority",
+    "deadline_milestone__kind",
+    "deadline_milestone__name",
+    "deadline_milestone__date",
+)
+
+
 @dataclass(frozen=True)
 class ThemeScore:
     theme: str
@@ -561,10 +582,18 @@ def score_history(
     changes, _ = commitment_changes(rows, shares, current)
     changes = [change for change in changes if change[0] in current]
     status = statuses_before_changes(current, changes)
-    points = [ScorePoint(day=agreement.signed_on, score=_score_of(status.values()) or 0)]
+    # The counts per status follow the replay, one commitment's move at a time: recounting
+    # every commitment at every change cost the page more than its queries.
+    counts: dict[str, int] = {}
+    for value in status.values():
+        counts[value] = counts.get(value, 0) + 1
+    points = [ScorePoint(day=agreement.signed_on, score=score_of(counts) or 0)]
+    zone = timezone.get_current_timezone()
     for commitment_id, changed_at, _, to_status in changes:
+        counts[status[commitment_id]] -= 1
+        counts[to_status] = counts.get(to_status, 0) + 1
         status[commitment_id] = to_status
-        point = ScorePoint(day=_local_day(changed_at), score=_score_of(status.values()) or 0)
+        point = ScorePoint(day=changed_at.astimezone(zone).date(), score=score_of(counts) or 0)
         if points and points[-1].day == point.day:
             points[-1] = point
         else:
@@ -580,14 +609,3 @@ def statuses_before_changes(current: dict, changes: list[tuple]) -> dict:
     for key, _, from_status, _ in reversed(changes):
         status[key] = from_status
     return status
-
-
-def _score_of(statuses) -> int | None:
-    counts: dict[str, int] = {}
-    for status in statuses:
-        counts[status] = counts.get(status, 0) + 1
-    return score_of(counts)
-
-
-def _local_day(moment: datetime) -> date:
-    return timezone.localtime(moment).date()

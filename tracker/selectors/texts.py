@@ -28,7 +28,9 @@ class AgreementTexts:
 def agreement_texts(agreement: Agreement, *, wanted: str | None, reader: str) -> AgreementTexts:
     """The text in the `wanted` language (the page's `?lang=`), else the `reader`'s, else
     the original (`AgreementText.pick`); and the languages of the others, in the site's order."""
-    texts = list(agreement.texts.all())
+    # By language alone: the model's ordering, by agreement first, would join the agreements
+    # to order the texts of one.
+    texts = list(agreement.texts.order_by("language"))
     picked = AgreementText.pick(texts, wanted, reader)
     if picked is None:
         return AgreementTexts(None, [])

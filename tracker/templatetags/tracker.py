@@ -6,7 +6,7 @@ from django.conf import settings
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import dateformat, formats, translation
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -153,6 +153,139 @@ def warning_badges(item) -> str:
     )
 
 
+def _status_facts(commitment) -> tuple:
+    """What a table row's status cell shows: the status, then a badge for each of what else
+    holds (overdue, each early warning, the deadline extended, not verifiable)."""
+    return (
+        commitment.status,
+        commitment.is_overdue,
+        tuple(getattr(commitment, name, False) for name, _, _ in WARNING_BADGES),
+        bool(commitment.original_due_on),
+        commitment.is_verifiable,
+    )
+
+
+def _status_cell(status, is_overdue, warnings, is_extended, is_verifiable) -> str:
+    badges = [status_badge(status)]
+    if is_overdue:
+        badges.append(format_html('<span class="badge late">{}</span>', gettext("Overdue")))
+    badges += [
+        format_html('<span class="badge {}">{}</span>', css, label)
+        for (_, css, label), holds in zip(WARNING_BADGES, warnings, strict=True)
+        if holds
+    ]
+    if is_extended:
+        badges.append(format_html('<span class="badge soon">{}</span>', gettext("Extended")))
+    if not is_verifiable:
+        badges.append(not_verifiable_badge())
+    return mark_safe(" ".join(badges))
+
+
+@register.simple_tag
+def commitment_rows(commitments, today: date) -> str:
+    """The rows of an agreement's commitments table (agreement_detail.html): built here
+    rather than in a template loop, which cost the page more than anything else it renders.
+    Reads each commitment's `party_codes` (`selectors.with_party_codes`), `is_overdue` and
+    warnings (`selectors.agreement_commitments`)."""
+    labels = [
+        conditional_escape(gettext(label))
+        for label in ("Ref.", "Responsible", "Theme", "Timeline", "Due", "Status", "Priority")
+    ]
+    # The rows repeat their column names and a few themes, priorities and status cells:
+    # each is translated, built and escaped once for the table, not once a row.
+    repeated: dict[tuple, str] = {}
+    return format_html_join(
+        "\n", _ROW, (_row_values(item, today, labels, repeated) for item in commitments)
+    )
+
+
+def _once(repeated: dict, key: tuple, make) -> str:
+    if key not in repeated:
+        repeated[key] = make()
+    return repeated[key]
+
+
+_ROW = (
+    '<tr class="{}"><td class="ref" data-label="{}"><bdi>{}</bdi></td>'
+    '<th scope="row"><a href="{}"><bdi>{}</bdi></a></th>'
+    '<td data-label="{}"><bdi>{}</bdi></td><td data-label="{}">{}</td>'
+    '<td data-label="{}"><bdi>{}</bdi>{}</td><td data-label="{}">{}</td>'
+    '<td data-label="{}">{}</td><td data-label="{}">{}</td></tr>'
+)
+
+
+def _row_values(commitment, today: date, labels: list[str], repeated: dict) -> tuple:
+    ref, responsible, theme, timeline, due, status, priority = labels
+    milestone = ""
+    if commitment.deadline_milestone_id:
+        milestone = _once(
+            repeated,
+            ("milestone", commitment.deadline_milestone_id),
+            lambda: _counted_from(commitment.deadline_milestone.name),
+        )
+    facts = _status_facts(commitment)
+    return (
+        "is-overdue" if commitment.is_overdue else "",
+        ref,
+        commitment.reference,
+        commitment.get_absolute_url(),
+        commitment.title,
+        responsible,
+        commitment.party_codes,
+        theme,
+        _once(
+            repeated,
+            ("theme", commitment.theme),
+            lambda: conditional_escape(commitment.get_theme_display()),
+        ),
+        timeline,
+        commitment.timeline_wording or "—",
+        milestone,
+        due,
+        _due_cell(commitment, today),
+        status,
+        _once(repeated, ("status", *facts), lambda: _status_cell(*facts)),
+        priority,
+        _once(
+            repeated,
+            ("priority", commitment.priority),
+            lambda: conditional_escape(commitment.get_priority_display()),
+        ),
+    )
+
+
+def _counted_from(milestone: str) -> str:
+    return format_html(
+        '<br><span class="muted">{}</span>',
+        _interpolate(gettext("from <bdi>%(name)s</bdi>"), name=milestone),
+    )
+
+
+def _interpolate(text: str, **values) -> str:
+    """A translated text with %(name)s placeholders, filled with the values escaped (as
+    `{% blocktranslate %}` fills them)."""
+    return mark_safe(text % {name: conditional_escape(value) for name, value in values.items()})
+
+
+def _due_cell(commitment, today: date) -> str:
+    if commitment.due_on:
+        return format_html(
+            '{}<br><span class="{}">{}</span>',
+            day(commitment.due_on),
+            "late-text" if commitment.is_overdue else "muted",
+            lateness(commitment, today),
+        )
+    if commitment.is_pending:
+        return format_html(
+            '<span class="badge pending">{}</span><br><span class="muted"><bdi>{}</bdi></span>',
+            gettext("Pending"),
+            commitment.deadline_reading,
+        )
+    if commitment.timeline_kind == "prompt":
+        return format_html('<span class="muted"><bdi>{}</bdi></span>', commitment.deadline_reading)
+    return "—"
+
+
 @register.simple_tag
 def score_meter(score: float | None, label: str = "", rule: str = ScoreRule.PAM) -> str:
     """The score as a meter and its value in the reader's digits, with its rule named beside
@@ -257,6 +390,7 @@ def timeline_markers(timeline) -> str:
     loop, which cost several times as much for the fifty of a large agreement."""
     # Translators: a deadline's marker on the timeline: the commitment, then its due date.
     due = gettext("%(commitment)s, due %(day)s")
+    write_day = _day_writer(translation.get_language() or settings.LANGUAGE_CODE, "DAY_FORMAT")
     return format_html_join(
         "",
         '<a href="{}"><circle class="marker {}" cx="{}" cy="20" r="5"><title>{}</title>'
@@ -266,7 +400,7 @@ def timeline_markers(timeline) -> str:
                 marker.url,
                 marker.css_class,
                 marker.x,
-                due % {"commitment": isolate(marker.label), "day": day(marker.due_on)},
+                due % {"commitment": isolate(marker.label), "day": write_day(marker.due_on)},
             )
             for marker in timeline.markers
         ),

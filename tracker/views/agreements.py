@@ -63,7 +63,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     unfiltered = not (form.filters().keys() - {"sort"})
     page = paginate(
         request,
-        commitments,
+        commitments.only(*selectors.COMMITMENT_TABLE_FIELDS),
         TABLE_ROWS,
         count=agreement.commitment_count if unfiltered else None,
     )
