@@ -7,7 +7,6 @@ from functools import cache
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -48,16 +47,31 @@ class FastSelect(forms.Select):
             f"{_escaped(label)}</option>"
             for option, label in self.choices
         )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe(options))
+        return format_html("<select{}>{}</select>", _attributes(final_attrs), mark_safe(options))
 
 
 def _escaped(value) -> str:
     """What `conditional_escape` gives (safe text as it is, anything else escaped), without
-    the lazy-argument check Django wraps every call of it in: for a select's options that
-    check cost more than writing them."""
+    the lazy-argument check Django wraps every call of it in: for a select's options and a
+    widget's attributes that check cost more than writing them."""
     if hasattr(value, "__html__"):
         return value.__html__()
     return html.escape(str(value))
+
+
+def _attributes(attrs: dict) -> str:
+    """Django's `flatatt`, escaped by `_escaped`: the attributes with a value sorted by name,
+    then the true booleans by name; false booleans and None left out."""
+    valued = sorted(
+        (name, value)
+        for name, value in attrs.items()
+        if not isinstance(value, bool) and value is not None
+    )
+    flags = sorted(name for name, value in attrs.items() if value is True)
+    return mark_safe(
+        "".join(f' {_escaped(name)}="{_escaped(value)}"' for name, value in valued)
+        + "".join(f" {_escaped(name)}" for name in flags)
+    )
 
 
 class FastRender:
@@ -71,7 +85,7 @@ class FastRender:
             return format_html(
                 '<textarea name="{}"{}>\n{}</textarea>',
                 widget["name"],
-                flatatt(widget["attrs"]),
+                _attributes(widget["attrs"]),
                 widget["value"] or "",
             )
         shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
@@ -80,7 +94,7 @@ class FastRender:
             widget["type"],
             widget["name"],
             shown,
-            flatatt(widget["attrs"]),
+            _attributes(widget["attrs"]),
         )
 
 
