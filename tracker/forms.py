@@ -1,6 +1,5 @@
 """Forms of the app's pages. Validation of input lives here; the rules stay in services."""
 
-import html
 from datetime import date
 from functools import cache
 
@@ -12,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .markup import attributes, escaped
 from .models import (
     Agreement,
     AgreementStatus,
@@ -43,35 +43,11 @@ class FastSelect(forms.Select):
         final_attrs["name"] = name
         chosen = {str(item) for item in self.format_value(value)}
         options = "".join(
-            f'<option value="{_escaped(option)}"{" selected" if str(option) in chosen else ""}>'
-            f"{_escaped(label)}</option>"
+            f'<option value="{escaped(option)}"{" selected" if str(option) in chosen else ""}>'
+            f"{escaped(label)}</option>"
             for option, label in self.choices
         )
-        return format_html("<select{}>{}</select>", _attributes(final_attrs), mark_safe(options))
-
-
-def _escaped(value) -> str:
-    """What `conditional_escape` gives (safe text as it is, anything else escaped), without
-    the lazy-argument check Django wraps every call of it in: for a select's options and a
-    widget's attributes that check cost more than writing them."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
-
-
-def _attributes(attrs: dict) -> str:
-    """Django's `flatatt`, escaped by `_escaped`: the attributes with a value sorted by name,
-    then the true booleans by name; false booleans and None left out."""
-    valued = sorted(
-        (name, value)
-        for name, value in attrs.items()
-        if not isinstance(value, bool) and value is not None
-    )
-    flags = sorted(name for name, value in attrs.items() if value is True)
-    return mark_safe(
-        "".join(f' {_escaped(name)}="{_escaped(value)}"' for name, value in valued)
-        + "".join(f" {_escaped(name)}" for name in flags)
-    )
+        return format_html("<select{}>{}</select>", attributes(final_attrs), mark_safe(options))
 
 
 class FastRender:
@@ -85,7 +61,7 @@ class FastRender:
             return format_html(
                 '<textarea name="{}"{}>\n{}</textarea>',
                 widget["name"],
-                _attributes(widget["attrs"]),
+                attributes(widget["attrs"]),
                 widget["value"] or "",
             )
         shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
@@ -94,7 +70,7 @@ class FastRender:
             widget["type"],
             widget["name"],
             shown,
-            _attributes(widget["attrs"]),
+            attributes(widget["attrs"]),
         )
 
 

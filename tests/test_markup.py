@@ -1,11 +1,13 @@
-"""The widgets written out in Python (`forms.FastSelect`, `forms.FastRender`) escape what they
-write as Django's own helpers do."""
+"""What is written out in Python (`tracker.markup`: the fast widgets of `forms`, the score
+meter and the status badge) escapes as Django's own helpers do."""
 
 from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from tracker.forms import FastSelect, _attributes
+from tracker.forms import FastSelect
+from tracker.markup import attributes
+from tracker.templatetags.tracker import score_meter, status_badge
 
 HOSTILE = "\"><script>alert('x')</script>&"
 
@@ -21,7 +23,7 @@ def test_it_writes_attributes_as_flatatt_does():
         "title": gettext_lazy("Search"),
         "data-safe": mark_safe("<b>"),
     }
-    assert _attributes(attrs) == flatatt(attrs)
+    assert attributes(attrs) == flatatt(attrs)
 
 
 def test_a_select_escapes_its_options_and_marks_the_chosen_ones():
@@ -32,3 +34,16 @@ def test_a_select_escapes_its_options_and_marks_the_chosen_ones():
         "selected>&quot;&gt;&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&amp;</option>"
         '<option value="3" selected><b>3</b></option></select>'
     )
+
+
+def test_the_score_meter_escapes_its_label():
+    meter = score_meter(0.5, HOSTILE, rule="g7")
+    assert 'aria-label="&quot;&gt;&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&amp;"' in meter
+    assert "<script>" not in meter
+    assert 'value="0.50"' in meter
+    assert ">+0.50</meter>" in meter
+
+
+def test_the_status_badge_names_the_status():
+    badge = status_badge("in_progress")
+    assert badge == '<span class="badge status-in_progress">In progress</span>'
