@@ -1,6 +1,5 @@
 """Forms of the app's pages. Validation of input lives here; the rules stay in services."""
 
-import html
 from datetime import date
 from functools import cache
 
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .markup import attributes, escaped
 from .models import (
     Agreement,
     AgreementStatus,
@@ -32,27 +32,6 @@ from .services import EVIDENCE_FIELDS
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def html_text(value) -> str:
-    """`value` as HTML: escaped unless it is markup already (`conditional_escape`'s rule).
-    For the widgets and fields written out in Python, a form's hundreds of values: without
-    `format_html`, whose every argument goes through a lazy-aware wrapper."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
-
-
-def html_attributes(attrs: dict) -> str:
-    """`flatatt`'s markup: ` name="value"` pairs by name, then the boolean attributes that are
-    on, by name; None and False left out."""
-    pairs = sorted(
-        (name, value) for name, value in attrs.items() if not isinstance(value, bool | None)
-    )
-    flags = sorted(name for name, value in attrs.items() if value is True)
-    return "".join(f' {html_text(name)}="{html_text(value)}"' for name, value in pairs) + "".join(
-        f" {html_text(name)}" for name in flags
-    )
-
-
 class FastSelect(forms.Select):
     """A select written out in Python. Django renders every option through a template of its
     own, which costs more than the rest of a page once a list (parties, statuses, gradings)
@@ -63,11 +42,11 @@ class FastSelect(forms.Select):
         final_attrs["name"] = name
         chosen = {str(item) for item in self.format_value(value)}
         options = "".join(
-            f'<option value="{html_text(option)}"{" selected" if str(option) in chosen else ""}>'
-            f"{html_text(label)}</option>"
+            f'<option value="{escaped(option)}"{" selected" if str(option) in chosen else ""}>'
+            f"{escaped(label)}</option>"
             for option, label in self.choices
         )
-        return mark_safe(f"<select{html_attributes(final_attrs)}>{options}</select>")
+        return mark_safe(f"<select{attributes(final_attrs)}>{options}</select>")
 
 
 class FastRender:
@@ -77,13 +56,13 @@ class FastRender:
 
     def render(self, name, value, attrs=None, renderer=None) -> str:
         widget = self.get_context(name, value, attrs)["widget"]
-        name, attributes = html_text(widget["name"]), html_attributes(widget["attrs"])
+        name, attrs_html = escaped(widget["name"]), attributes(widget["attrs"])
         if isinstance(self, forms.Textarea):
-            text = html_text(widget["value"] or "")
-            return mark_safe(f'<textarea name="{name}"{attributes}>\n{text}</textarea>')
-        shown = "" if widget["value"] is None else f' value="{html_text(widget["value"])}"'
-        kind = html_text(widget["type"])
-        return mark_safe(f'<input type="{kind}" name="{name}"{shown}{attributes}>')
+            text = escaped(widget["value"] or "")
+            return mark_safe(f'<textarea name="{name}"{attrs_html}>\n{text}</textarea>')
+        shown = "" if widget["value"] is None else f' value="{escaped(widget["value"])}"'
+        kind = escaped(widget["type"])
+        return mark_safe(f'<input type="{kind}" name="{name}"{shown}{attrs_html}>')
 
 
 # The widgets whose whole markup FastRender writes (not the clearable file input, whose

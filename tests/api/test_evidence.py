@@ -70,3 +70,14 @@ def test_a_viewer_may_not_retract(viewer_api, commitment):
     evidence = EvidenceFactory(commitment=commitment)
     response = viewer_api.post(f"{URL}{evidence.pk}/retract/", {"reason": "x"}, format="json")
     assert response.status_code == 403
+
+
+def test_the_answer_to_logging_is_the_evidence_as_stored(analyst_api, commitment):
+    party = commitment.responsible_parties.first()
+    response = _log(
+        analyst_api, commitment, claimed_by=party.code, concerns_party=party.code, quote="“Done”"
+    )
+    assert response.status_code == 201
+    stored = analyst_api.get(f"{URL}{response.json()['id']}/").json()
+    assert response.json() == stored
+    assert (stored["agreement"], stored["claimed_by"]) == (commitment.agreement.slug, party.code)

@@ -48,3 +48,38 @@ def test_it_stays_within_its_query_bound(
     assert response.status_code == 200
     if url != "/api/v1/parties/":
         assert response.json()["count"] == size
+
+
+# A write reads the token, the reader's access and the commitment with its agreement, then
+# writes in a transaction (a savepoint here, inside the test's): the evidence row and its
+# history, then the due date's check under the row's lock. No query asks whether the
+# commitment or the author exist, nor checks a constraint the fields' validation restates.
+LOG_EVIDENCE_QUERIES = 8
+# The same reads, then the commitment's lock, its parties' obligations, each of its two
+# parties' moved (update, history), the change, the derived status written (statuses,
+# update, version, history) and the due date's check.
+SET_STATUS_QUERIES = 13 + 2 * 2
+
+
+def test_logging_evidence_stays_within_its_query_bound(
+    analyst_api, commitment, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(LOG_EVIDENCE_QUERIES):
+        response = analyst_api.post(
+            f"/api/v1/commitments/{commitment.pk}/evidence/",
+            {"summary": "Patrols seen", "stance": "progress", "reliability": "B"},
+            format="json",
+        )
+    assert response.status_code == 201
+
+
+def test_a_status_change_stays_within_its_query_bound(
+    analyst_api, commitment, django_assert_max_num_queries
+):
+    assert commitment.responsible_parties.count() == 2
+    body = {"status": "in_progress", "reason": "Started", "version": commitment.version}
+    with django_assert_max_num_queries(SET_STATUS_QUERIES):
+        response = analyst_api.post(
+            f"/api/v1/commitments/{commitment.pk}/status/", body, format="json"
+        )
+    assert response.status_code == 201

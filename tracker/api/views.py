@@ -11,6 +11,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, Throttled, ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -172,8 +173,12 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
         return commitment
 
     def _commitment(self) -> Commitment:
-        """The commitment of a POST: 404 if not visible, then the permission (403)."""
-        return super().get_object()
+        """The commitment of a POST: 404 if not visible, then the permission (403). Read
+        with its agreement alone (`api_commitments_to_write`), not as the list shows it."""
+        queryset = selectors.api_commitments_to_write(self.request.user)
+        commitment = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, commitment)
+        return commitment
 
     @extend_schema(
         summary="Change the status (analysts): a reason, optionally cited evidence, and "
@@ -344,7 +349,8 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
             evidence = services.evidence_log(commitment=commitment, by=request.user, **fields)
         except DjangoValidationError as error:
             raise _refused(error) from None
-        evidence = selectors.api_evidence(request.user).get(pk=evidence.pk)
+        # Answered from what was just written: its commitment (with the agreement), its
+        # author and its parties are the instances at hand.
         return Response(
             serializers.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED
         )

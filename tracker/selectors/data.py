@@ -165,6 +165,14 @@ def api_commitments(user: User) -> QuerySet[Commitment]:
     )
 
 
+def api_commitments_to_write(user: User) -> QuerySet[Commitment]:
+    """The commitments the API's writes may act on: visible ones, each row with its
+    agreement (the answers name it). Not what `api_commitments` adds for the list and the
+    detail (the overdue flag, the parties, the prerequisites): a write neither reads nor
+    answers with them."""
+    return commitments_visible_to(user).select_related("agreement")
+
+
 def commitments_visible_count(user: User) -> int:
     """How many commitments `user` may see, from the counts kept on each agreement."""
     total = agreements_visible_to(user).aggregate(total=Sum("commitment_count"))["total"]

@@ -135,7 +135,9 @@ def commitment_lock(commitment: Commitment) -> None:
     )
 
 
-@transaction.atomic
+# Without a savepoint of its own: every writer calls it inside its transaction, and none
+# goes on after it fails (a savepoint is two more round trips for each write).
+@transaction.atomic(savepoint=False)
 def commitment_recompute_due(*, commitment: Commitment, by: User | None = None) -> date | None:
     """Bring a recurring commitment's due date in step with what meets its periods; every
     writer that can change that (evidence logged, corrected or retracted, a status change)
@@ -537,7 +539,9 @@ def commitment_claims(*, commitment: Commitment) -> dict[int, Evidence]:
     return current_claims(evidence)
 
 
-@transaction.atomic
+# Without a savepoint of its own: every writer calls it inside its transaction, and none
+# goes on after it fails (a savepoint is two more round trips for each write).
+@transaction.atomic(savepoint=False)
 def commitment_refresh_dispute(*, commitment: Commitment) -> bool:
     """Disputed when the parties' current claims disagree: one shows progress, another a
     setback. Written only when it changes.

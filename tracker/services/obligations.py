@@ -110,7 +110,11 @@ def commitment_derive_status(
     `commitment.status`. Closing clears its open overdue flag at once. The caller holds the
     commitment's row lock; this takes the flags, then (the triggers) the figures, the
     writers' lock order. A commitment without obligations keeps `commitment.status`."""
-    statuses = Obligation.objects.filter(commitment=commitment).values_list("status", flat=True)
+    # Unordered: the statuses are a set, and the default order joins the commitment, its
+    # agreement and the parties to sort them.
+    statuses = (
+        Obligation.objects.filter(commitment=commitment).order_by().values_list("status", flat=True)
+    )
     status = derived_status(statuses) or commitment.status
     if when_changed and status == commitment.status:
         return status

@@ -1,0 +1,49 @@
+"""What is written out in Python (`tracker.markup`: the fast widgets of `forms`, the score
+meter and the status badge) escapes as Django's own helpers do."""
+
+from django.forms.utils import flatatt
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+
+from tracker.forms import FastSelect
+from tracker.markup import attributes
+from tracker.templatetags.tracker import score_meter, status_badge
+
+HOSTILE = "\"><script>alert('x')</script>&"
+
+
+def test_it_writes_attributes_as_flatatt_does():
+    attrs = {
+        "id": "id_q",
+        "name": HOSTILE,
+        "required": True,
+        "disabled": False,
+        "hidden": None,
+        "maxlength": 200,
+        "title": gettext_lazy("Search"),
+        "data-safe": mark_safe("<b>"),
+    }
+    assert attributes(attrs) == flatatt(attrs)
+
+
+def test_a_select_escapes_its_options_and_marks_the_chosen_ones():
+    select = FastSelect(choices=[("", "---"), (HOSTILE, HOSTILE), (3, mark_safe("<b>3</b>"))])
+    assert select.render("grade", [HOSTILE, 3], {"id": "id_grade"}) == (
+        '<select id="id_grade" name="grade"><option value="">---</option>'
+        '<option value="&quot;&gt;&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&amp;" '
+        "selected>&quot;&gt;&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&amp;</option>"
+        '<option value="3" selected><b>3</b></option></select>'
+    )
+
+
+def test_the_score_meter_escapes_its_label():
+    meter = score_meter(0.5, HOSTILE, rule="g7")
+    assert 'aria-label="&quot;&gt;&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&amp;"' in meter
+    assert "<script>" not in meter
+    assert 'value="0.50"' in meter
+    assert ">+0.50</meter>" in meter
+
+
+def test_the_status_badge_names_the_status():
+    badge = status_badge("in_progress")
+    assert badge == '<span class="badge status-in_progress">In progress</span>'
