@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .. import scoring
+from ..db import AgreementPartyCodes, ResponsiblePartyCodes, TeamNames
 from ..models import (
     Agreement,
     Commitment,
@@ -40,6 +41,7 @@ from ..models.commitments import (
 from ..models.evidence import CLAIM_STANCES
 from ..scoring import format_score
 from .expressions import (
+    next_due_on,
     open_overdue_flag,
     score_percent,
     with_warnings,
@@ -161,6 +163,49 @@ def with_team_names(agreements: list[Agreement]) -> list[Agreement]:
         names.setdefault(agreement_id, []).append(name)
     for agreement in agreements:
         agreement.team_names = names.get(agreement.pk, [])
+    return agreements
+
+
+# What an overview card shows of its agreement: no summary, no public-page settings.
+CARD_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "signed_on",
+    "signed_on_kind",
+    "status",
+    "score_rule",
+    "commitment_count",
+    "scored_count",
+    "score_points",
+    "g7_points",
+    "overdue_count",
+)
+
+
+def overview_cards(user: User, *, today: date, limit: int) -> list[Agreement]:
+    """The overview's cards: the first `limit` visible agreements, most overdue first (read in
+    the `agreement_most_overdue` index's order), each with its next open deadline
+    (`next_due_on`), its parties' codes (`party_codes`), the teams it is restricted to
+    (`team_names`) and its parties' scores (`party_scores`): two queries, the agreements
+    with what belongs to each in their own row, then the scores."""
+    agreements = list(
+        agreements_visible_to(user)
+        .only(*CARD_FIELDS)
+        .annotate(
+            next_due_on=next_due_on(today),
+            party_codes=AgreementPartyCodes("pk"),
+            team_list=TeamNames("pk"),
+        )
+        .order_by("-overdue_count", "title", "pk")[:limit]
+    )
+    scores = party_scores(
+        [agreement.pk for agreement in agreements],
+        {agreement.pk: agreement.score_rule for agreement in agreements},
+    )
+    for agreement in agreements:
+        agreement.team_names = agreement.team_list or []
+        agreement.party_scores = scores[agreement.pk]
     return agreements
 
 
@@ -314,12 +359,14 @@ LISTED_COMMITMENT_FIELDS = (
 
 def commitments_overdue(user: User) -> QuerySet[Commitment]:
     """Visible commitments flagged overdue, most overdue (earliest due) first. Open and dated
-    as every overdue one is, so the partial due-date index is read in order."""
+    as every overdue one is, so the partial due-date index is read in order. With their
+    responsible parties' codes (`party_codes`), as every short list of commitments."""
     return (
         commitments_visible_to(user)
         .filter(open_overdue_flag(), status__in=OPEN_STATUSES, due_on__isnull=False)
         .select_related("agreement", "deadline_milestone")
         .only(*LISTED_COMMITMENT_FIELDS)
+        .annotate(party_codes=ResponsiblePartyCodes("pk"))
         .order_by("due_on", "id")
     )
 
@@ -330,6 +377,7 @@ def commitments_due_between(user: User, *, start: date, end: date) -> QuerySet[C
         .filter(status__in=OPEN_STATUSES, due_on__gte=start, due_on__lte=end)
         .select_related("agreement", "deadline_milestone")
         .only(*LISTED_COMMITMENT_FIELDS)
+        .annotate(party_codes=ResponsiblePartyCodes("pk"))
         .order_by("due_on", "sort_key")
     )
 
@@ -361,6 +409,7 @@ def commitments_pending(user: User, *, limit: int) -> tuple[list[Commitment], in
             "deadline_milestone__kind",
             "deadline_milestone__date",
         )
+        .annotate(party_codes=ResponsiblePartyCodes("pk"))
         .order_by("agreement__title", "agreement_id", "sort_key")
     )
     first = list(pending.annotate(total=Window(Count("id")))[:limit])
