@@ -1,3 +1,4 @@
+import html
 from datetime import date
 from functools import cache
 
@@ -5,7 +6,7 @@ from django import template
 from django.conf import settings
 from django.utils import dateformat, formats, translation
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,20 @@ from ..models import CommitmentStatus, ScoreRule
 from ..models.commitments import describe_lateness
 
 register = template.Library()
+
+
+def html_format(format_string: str, *values) -> SafeString:
+    """`format_html` for the tags that write a page's many rows and meters: each value
+    escaped unless it is HTML already (`__html__`), lazy text made a string first, as
+    `conditional_escape` does, without its lazy-text checks around every value."""
+    return SafeString(
+        format_string.format(
+            *(
+                value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+                for value in values
+            )
+        )
+    )
 
 
 # What a day's pattern may hold and be written without Django's formatter: the day, the
@@ -91,7 +106,7 @@ def isolate(value) -> str:
 @register.simple_tag
 def status_badge(status: str) -> str:
     """The status as a coloured badge; the colour is never the only signal (text is there)."""
-    return format_html(
+    return html_format(
         '<span class="badge status-{}">{}</span>', status, CommitmentStatus(status).label
     )
 
@@ -145,11 +160,11 @@ def score_meter(score: float | None, label: str = "", rule: str = ScoreRule.PAM)
     else:
         bounds = 'min="0" max="100" low="34" high="67" optimum="100"'
         value = str(round(score))
-    return format_html(
+    return html_format(
         '<span class="score"><meter {} value="{}" aria-label="{}">{}</meter> '
         '<span class="score-value">{}</span> <abbr class="score-rule-name" title="{}">{}</abbr>'
         "</span>",
-        mark_safe(bounds),
+        SafeString(bounds),
         value,
         label,
         shown,

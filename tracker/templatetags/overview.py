@@ -1,0 +1,152 @@
+"""The overview's repeated items, each written by one tag rather than a template loop with a
+dozen variables and tags a row: the page shows a dozen cards and forty rows, and rendering
+them node by node was most of its time. Each writes exactly the markup the page's template
+wrote, with user text escaped and direction-isolated (`<bdi>`)."""
+
+from datetime import date
+
+from django import template
+from django.utils import formats, timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+
+from ..models.commitments import describe_lateness
+from .tracker import (
+    day,
+    html_format,
+    restricted_badge,
+    score_meter,
+    status_badge,
+    unscored_note,
+)
+
+register = template.Library()
+
+
+def _sentence(text: str, **values) -> SafeString:
+    """A translated sentence with values put in, as `{% blocktranslate %}` writes it: the
+    translation as it is, the values escaped."""
+    return SafeString(text % {name: conditional_escape(value) for name, value in values.items()})
+
+
+@register.simple_tag
+def agreement_card(agreement) -> SafeString:
+    """An agreement's card: its title, parties, signing, status, overall and per-party scores,
+    overdue count and next deadline (`selectors.overview_cards` reads what it shows)."""
+    rule = agreement.score_rule
+    restriction = (
+        html_format('\n  <p class="restriction">{}</p>', restricted_badge(agreement))
+        if agreement.team_names
+        else ""
+    )
+    unscored = agreement.unscored_count
+    parties = SafeString(
+        "".join(
+            html_format(
+                '\n  <div class="score-row"><span><bdi>{}</bdi></span>{}</div>',
+                party.name,
+                score_meter(party.score, party.name, rule=rule),
+            )
+            for party in agreement.party_scores
+        )
+    )
+    count = agreement.overdue_count
+    if count:
+        overdue = html_format(
+            '<span class="badge late">{}</span>',
+            _sentence(
+                ngettext("%(count)s overdue", "%(count)s overdue", count),
+                count=formats.localize(count),
+            ),
+        )
+    else:
+        overdue = html_format('<span class="badge ok">{}</span>', gettext("none overdue"))
+    if agreement.next_due_on:
+        deadline = _sentence(gettext("Next deadline %(day)s"), day=day(agreement.next_due_on))
+    else:
+        deadline = gettext("No open deadline")
+    return html_format(
+        '<li class="card agreement-card">\n'
+        '  <h3><a href="{}"><bdi>{}</bdi></a></h3>{}\n'
+        '  <p class="muted"><bdi>{}</bdi> · {} {} · {}</p>\n'
+        '  <div class="score-row"><span>{}</span>{}</div>{}{}\n'
+        '  <p class="card-foot">\n    {}\n    {}\n  </p>\n'
+        "</li>",
+        agreement.get_absolute_url(),
+        agreement.title,
+        restriction,
+        agreement.party_codes,
+        agreement.get_signed_on_kind_display().lower(),
+        day(agreement.signed_on),
+        agreement.get_status_display(),
+        gettext("Overall"),
+        score_meter(agreement.score, rule=rule),
+        html_format("\n  <p>{}</p>", unscored_note(unscored)) if unscored else "",
+        parties,
+        overdue,
+        deadline,
+    )
+
+
+@register.simple_tag
+def commitment_item(commitment, today: date) -> SafeString:
+    """A row of a short list of commitments (overdue, due soon): reference and title, the
+    agreement and the responsible parties, the status, the period a recurring one owes, the
+    due date and how late it is. Reads `party_codes` and `period` (`selectors.with_periods`)."""
+    period = ""
+    if commitment.period:
+        missing = f" {gettext('missing')}" if commitment.due_on < today else ""
+        period = html_format('<span class="period">{}{}</span>, ', commitment.period, missing)
+    lateness = describe_lateness(due_on=commitment.due_on, closed=commitment.is_closed, today=today)
+    return html_format(
+        "<li>\n"
+        '    <a href="{}"><span class="ref"><bdi>{}</bdi></span> <bdi>{}</bdi></a>\n'
+        '    <span class="muted"><bdi>{}</bdi> · <bdi>{}</bdi></span>\n'
+        '    <span class="when">{} {}{} · <strong>{}</strong></span>\n'
+        "  </li>",
+        commitment.get_absolute_url(),
+        commitment.reference,
+        commitment.title,
+        Truncator(commitment.agreement.title).chars(50),
+        commitment.party_codes,
+        status_badge(commitment.status),
+        period,
+        day(commitment.due_on),
+        lateness,
+    )
+
+
+@register.simple_tag
+def evidence_item(evidence) -> SafeString:
+    """A row of the latest evidence: stance, grading, the commitment, the summary's start,
+    who logged it and when, and whether it was retracted."""
+    grading = _sentence(
+        gettext("Source reliability %(reliability)s, information credibility %(credibility)s"),
+        reliability=evidence.reliability,
+        credibility=evidence.credibility,
+    )
+    logged_by = evidence.logged_by.get_username() if evidence.logged_by else ""
+    retracted = evidence.is_retracted
+    return html_format(
+        "<li{}>\n"
+        '      <span class="badge stance-{}">{}</span>\n'
+        '      <span class="badge grading" title="{}">{}</span>\n'
+        '      <a href="{}"><bdi>{}</bdi> <bdi>{}</bdi></a>:\n'
+        "      <bdi>{}</bdi>\n"
+        '      <span class="muted">— <bdi>{}</bdi>, {}{}</span>\n'
+        "    </li>",
+        SafeString(' class="retracted"') if retracted else "",
+        evidence.stance,
+        evidence.get_stance_display(),
+        grading,
+        evidence.grading,
+        evidence.commitment.get_absolute_url(),
+        evidence.commitment.reference,
+        evidence.commitment.title,
+        Truncator(evidence.summary).chars(140),
+        logged_by or gettext("someone"),
+        day(timezone.localtime(evidence.logged_at)),
+        f", {gettext('retracted')}" if retracted else "",
+    )
