@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 
 from ..models.commitments import describe_lateness
+from ..selectors import ListedCommitment, ListedEvidence
 from .tracker import (
     day,
     html_format,
@@ -91,10 +92,10 @@ def agreement_card(agreement) -> SafeString:
 
 
 @register.simple_tag
-def commitment_item(commitment, today: date) -> SafeString:
+def commitment_item(commitment: ListedCommitment, today: date) -> SafeString:
     """A row of a short list of commitments (overdue, due soon): reference and title, the
     agreement and the responsible parties, the status, the period a recurring one owes, the
-    due date and how late it is. Reads `party_codes` and `period` (`selectors.with_periods`)."""
+    due date and how late it is."""
     period = ""
     if commitment.period:
         missing = f" {gettext('missing')}" if commitment.due_on < today else ""
@@ -106,10 +107,10 @@ def commitment_item(commitment, today: date) -> SafeString:
         '    <span class="muted"><bdi>{}</bdi> · <bdi>{}</bdi></span>\n'
         '    <span class="when">{} {}{} · <strong>{}</strong></span>\n'
         "  </li>",
-        commitment.get_absolute_url(),
+        commitment.url,
         commitment.reference,
         commitment.title,
-        Truncator(commitment.agreement.title).chars(50),
+        Truncator(commitment.agreement_title).chars(50),
         commitment.party_codes,
         status_badge(commitment.status),
         period,
@@ -119,7 +120,7 @@ def commitment_item(commitment, today: date) -> SafeString:
 
 
 @register.simple_tag
-def evidence_item(evidence) -> SafeString:
+def evidence_item(evidence: ListedEvidence) -> SafeString:
     """A row of the latest evidence: stance, grading, the commitment, the summary's start,
     who logged it and when, and whether it was retracted."""
     grading = _sentence(
@@ -127,7 +128,6 @@ def evidence_item(evidence) -> SafeString:
         reliability=evidence.reliability,
         credibility=evidence.credibility,
     )
-    logged_by = evidence.logged_by.get_username() if evidence.logged_by else ""
     retracted = evidence.is_retracted
     return html_format(
         "<li{}>\n"
@@ -139,14 +139,14 @@ def evidence_item(evidence) -> SafeString:
         "    </li>",
         SafeString(' class="retracted"') if retracted else "",
         evidence.stance,
-        evidence.get_stance_display(),
+        evidence.stance_label,
         grading,
         evidence.grading,
-        evidence.commitment.get_absolute_url(),
-        evidence.commitment.reference,
-        evidence.commitment.title,
+        evidence.commitment_url,
+        evidence.commitment_reference,
+        evidence.commitment_title,
         Truncator(evidence.summary).chars(140),
-        logged_by or gettext("someone"),
+        evidence.logged_by or gettext("someone"),
         day(timezone.localtime(evidence.logged_at)),
         f", {gettext('retracted')}" if retracted else "",
     )

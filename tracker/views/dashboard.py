@@ -22,12 +22,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     user = request.user
     agreements = selectors.overview_cards(user, today=today, limit=CARD_LIMIT)
-    overdue = list(selectors.commitments_overdue(user)[:LIST_LIMIT])
+    overdue = selectors.commitments_overdue(user, limit=LIST_LIMIT)
     upcoming, due_soon = selectors.commitments_due_soon(
         user, today=today, days=DUE_SOON_DAYS, limit=LIST_LIMIT
     )
     pending, pending_total = selectors.commitments_pending(user, limit=LIST_LIMIT)
-    selectors.with_periods(overdue + upcoming + pending)
     last_scan = selectors.last_job_run(JobName.FLAG_OVERDUE)
     stale_after = timedelta(minutes=settings.OVERDUE_SCAN_STALE_MINUTES)
     context = {
@@ -38,7 +37,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "overdue": overdue,
         "upcoming": upcoming,
         "pending": pending,
-        "latest_evidence": selectors.evidence_latest(user)[:LIST_LIMIT],
+        "latest_evidence": selectors.evidence_latest(user, limit=LIST_LIMIT),
         "last_scan": last_scan,
         "scan_is_stale": last_scan is None or timezone.now() - last_scan.started_at > stale_after,
     }
