@@ -106,9 +106,17 @@ def isolate(value) -> str:
 @register.simple_tag
 def status_badge(status: str) -> str:
     """The status as a coloured badge; the colour is never the only signal (text is there)."""
-    return html_format(
-        '<span class="badge status-{}">{}</span>', status, CommitmentStatus(status).label
-    )
+    return _status_badge(translation.get_language() or settings.LANGUAGE_CODE, status)
+
+
+@cache
+def _status_badge(language: str, status: str) -> SafeString:
+    """A status's badge in `language`, written once per language and status (as
+    `_day_writer`'s month names): a list shows one a row."""
+    with translation.override(language):
+        return html_format(
+            '<span class="badge status-{}">{}</span>', status, CommitmentStatus(status).label
+        )
 
 
 @register.simple_tag
@@ -162,19 +170,27 @@ def score_meter(score: float | None, label: str = "", rule: str = ScoreRule.PAM)
         value = str(round(score))
     return html_format(
         '<span class="score"><meter {} value="{}" aria-label="{}">{}</meter> '
-        '<span class="score-value">{}</span> <abbr class="score-rule-name" title="{}">{}</abbr>'
-        "</span>",
+        '<span class="score-value">{}</span> {}</span>',
         SafeString(bounds),
         value,
         label,
         shown,
         shown,
-        rule.label,
-        RULE_NAMES[rule],
+        _rule_name(translation.get_language() or settings.LANGUAGE_CODE, rule),
     )
 
 
 RULE_NAMES = {ScoreRule.PAM: "PAM", ScoreRule.G7: "G7"}
+
+
+@cache
+def _rule_name(language: str, rule: ScoreRule) -> SafeString:
+    """The rule's short name with its full name as a title, in `language`: written once per
+    language and rule (as `_day_writer`'s month names), a page shows dozens of meters."""
+    with translation.override(language):
+        return html_format(
+            '<abbr class="score-rule-name" title="{}">{}</abbr>', rule.label, RULE_NAMES[rule]
+        )
 
 
 @register.filter

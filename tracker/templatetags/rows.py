@@ -1,8 +1,10 @@
-"""The overview's repeated items, each written by one tag rather than a template loop with a
-dozen variables and tags a row: the page shows a dozen cards and forty rows, and rendering
-them node by node was most of its time. Each writes exactly the markup the page's template
-wrote, with user text escaped and direction-isolated (`<bdi>`)."""
+"""The rows that lists repeat, each written by one tag rather than a template loop with a
+dozen variables and tags a row: the overview's cards, commitments and latest evidence, the
+agreements list's rows. Rendered node by node they were most of those pages' time. Each
+writes the markup the page's template wrote, with user text escaped and direction-isolated
+(`<bdi>`)."""
 
+import unicodedata
 from datetime import date
 
 from django import template
@@ -17,6 +19,7 @@ from ..selectors import ListedCommitment, ListedEvidence
 from .tracker import (
     day,
     html_format,
+    party_codes,
     restricted_badge,
     score_meter,
     status_badge,
@@ -24,6 +27,13 @@ from .tracker import (
 )
 
 register = template.Library()
+
+
+def _truncated(text: str, length: int) -> str:
+    """`truncatechars`: a text no longer than `length` is the same text (in NFC, as Django
+    gives it back) without `Truncator`'s walk through each character."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 def _sentence(text: str, **values) -> SafeString:
@@ -110,7 +120,7 @@ def commitment_item(commitment: ListedCommitment, today: date) -> SafeString:
         commitment.url,
         commitment.reference,
         commitment.title,
-        Truncator(commitment.agreement_title).chars(50),
+        _truncated(commitment.agreement_title, 50),
         commitment.party_codes,
         status_badge(commitment.status),
         period,
@@ -145,8 +155,50 @@ def evidence_item(evidence: ListedEvidence) -> SafeString:
         evidence.commitment_url,
         evidence.commitment_reference,
         evidence.commitment_title,
-        Truncator(evidence.summary).chars(140),
+        _truncated(evidence.summary, 140),
         evidence.logged_by or gettext("someone"),
         day(timezone.localtime(evidence.logged_at)),
         f", {gettext('retracted')}" if retracted else "",
+    )
+
+
+@register.simple_tag
+def agreement_row(agreement) -> SafeString:
+    """A row of the agreements list: title and restriction, parties, status, date, figures,
+    score and next deadline (`selectors.agreements_filtered` reads what it shows, the teams
+    by `selectors.with_team_names`)."""
+    restriction = html_format("<br>{}", restricted_badge(agreement)) if agreement.team_names else ""
+    unscored = agreement.unscored_count
+    overdue = agreement.overdue_count
+    return html_format(
+        "<tr>\n"
+        '        <th scope="row"><a href="{}"><bdi>{}</bdi></a>{}</th>\n'
+        '        <td data-label="{}"><bdi>{}</bdi></td>\n'
+        '        <td data-label="{}">{}</td>\n'
+        '        <td data-label="{}">{}</td>\n'
+        '        <td class="num" data-label="{}">{}</td>\n'
+        '        <td data-label="{}">{}{}</td>\n'
+        '        <td class="num" data-label="{}">{}</td>\n'
+        '        <td data-label="{}">{}</td>\n'
+        "      </tr>",
+        agreement.get_absolute_url(),
+        agreement.title,
+        restriction,
+        gettext("Parties"),
+        party_codes(agreement.parties.all()),
+        gettext("Status"),
+        agreement.get_status_display(),
+        gettext("Date"),
+        day(agreement.signed_on),
+        gettext("Commitments"),
+        formats.localize(agreement.commitment_count),
+        gettext("Score"),
+        score_meter(agreement.score, rule=agreement.score_rule),
+        html_format("<br>{}", unscored_note(unscored)) if unscored else "",
+        gettext("Overdue"),
+        html_format('<span class="badge late">{}</span>', formats.localize(overdue))
+        if overdue
+        else "0",
+        gettext("Next deadline"),
+        day(agreement.next_due_on) or "—",
     )
