@@ -71,14 +71,53 @@ Field.register_lookup(AnyOf)
 ForeignObject.register_lookup(AnyOf)  # a foreign key takes only lookups registered on it
 
 
-class ResponsiblePartyCodes(Func):
-    """A commitment's responsible parties' codes, by party name, joined by " · ", as one
-    column of the commitment's own query (the digest lists them for each item). With
-    `open_only`, only the parties whose own status (obligation) is still open: those late
-    on an overdue commitment."""
+class _PartyCodes(Func):
+    """Party codes by party name, joined by " · ", as one column of the owner's own query
+    ("" when there is none): `_from` says which parties (the FROM and WHERE of `p`, the party
+    table)."""
 
     output_field = CharField()
     arity = 1
+
+    def _from(self, compiler, connection) -> tuple[str, list]:
+        raise NotImplementedError
+
+    def as_postgresql(self, compiler, connection, **extra):
+        where, params = self._from(compiler, connection)
+        return f"COALESCE((SELECT string_agg(p.code, ' · ' ORDER BY p.name) {where}), '')", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        where, params = self._from(compiler, connection)
+        return (
+            f"COALESCE((SELECT group_concat(code, ' · ') "
+            f"FROM (SELECT p.code {where} ORDER BY p.name)), '')",
+            params,
+        )
+
+
+class AgreementPartyCodes(_PartyCodes):
+    """An agreement's parties' codes ("AFG · PAK"): the overview's cards show them without a
+    query of their own."""
+
+    def _from(self, compiler, connection) -> tuple[str, list]:
+        from .models import Agreement, Party
+
+        quote = connection.ops.quote_name
+        (agreement,) = self.source_expressions
+        sql, params = compiler.compile(agreement)
+        through = quote(Agreement.parties.through._meta.db_table)
+        return (
+            f"FROM {through} r JOIN {quote(Party._meta.db_table)} p ON p.id = r.party_id "
+            f"WHERE r.agreement_id = {sql}",
+            list(params),
+        )
+
+
+class ResponsiblePartyCodes(_PartyCodes):
+    """A commitment's responsible parties' codes, by party name, joined by " · ", as one
+    column of the commitment's own query (the digest lists them for each item, the overview
+    for each row). With `open_only`, only the parties whose own status (obligation) is still
+    open: those late on an overdue commitment."""
 
     def __init__(self, *expressions, open_only: bool = False, **extra):
         super().__init__(*expressions, **extra)
@@ -104,17 +143,6 @@ class ResponsiblePartyCodes(Func):
             f"JOIN {quote(Party._meta.db_table)} p ON p.id = r.party_id "
             f"WHERE r.commitment_id = {sql} AND r.status IN ({placeholders})",
             [*params, *(str(status) for status in OPEN_STATUSES)],
-        )
-
-    def as_postgresql(self, compiler, connection, **extra):
-        where, params = self._from(compiler, connection)
-        return f"(SELECT string_agg(p.code, ' · ' ORDER BY p.name) {where})", params
-
-    def as_sqlite(self, compiler, connection, **extra):
-        where, params = self._from(compiler, connection)
-        return (
-            f"(SELECT group_concat(code, ' · ') FROM (SELECT p.code {where} ORDER BY p.name))",
-            params,
         )
 
 

@@ -28,3 +28,10 @@ def attributes(attrs: dict) -> SafeString:
         "".join(f' {escaped(name)}="{escaped(value)}"' for name, value in valued)
         + "".join(f" {escaped(name)}" for name in flags)
     )
+
+
+def html_format(format_string: str, *values) -> SafeString:
+    """`format_html` for the tags that write a page's many rows and meters: each value
+    escaped unless it is HTML already (`escaped`), without Django's lazy-text checks around
+    every value."""
+    return SafeString(format_string.format(*(escaped(value) for value in values)))

@@ -42,7 +42,7 @@ def test_it_lists_the_most_overdue_first(analyst_client, agreement):
     earlier = CommitmentFactory(agreement=agreement, timeline_wording="within 1 month")
     services.overdue_scan(today=TODAY)
     response = analyst_client.get(reverse("tracker:overview"))
-    assert list(response.context["overdue"]) == [earlier, later]
+    assert [row.id for row in response.context["overdue"]] == [earlier.pk, later.pk]
 
 
 def test_it_warns_when_the_overdue_scan_never_ran(analyst_client):

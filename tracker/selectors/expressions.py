@@ -97,12 +97,17 @@ def _count_per_agreement(queryset: QuerySet[Commitment]) -> Coalesce:
     return Coalesce(_per_agreement(queryset, n=Count("id")), 0)
 
 
+def next_due_on(today: date) -> Subquery:
+    """Per agreement row: the earliest due date, from today on, of its open commitments."""
+    open_due = Commitment.objects.filter(status__in=OPEN_STATUSES, due_on__gte=today)
+    return _per_agreement(open_due, due=Min("due_on"))
+
+
 def with_agreement_stats(agreements: QuerySet[Agreement], *, today: date) -> QuerySet[Agreement]:
     """Annotate each agreement with its next due date and `score_value` (for sorting); the
     counts and the score are kept on the row (by the triggers of migration 0015)."""
-    open_due = Commitment.objects.filter(status__in=OPEN_STATUSES, due_on__gte=today)
     return agreements.annotate(
-        next_due_on=_per_agreement(open_due, due=Min("due_on")),
+        next_due_on=next_due_on(today),
         score_value=Cast(F("score_points"), FloatField())
         * 100
         / (MAX_WEIGHT * NullIf(F("scored_count"), 0)),

@@ -14,7 +14,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .. import scoring
+from .. import scoring, series
+from ..db import AgreementPartyCodes, ResponsiblePartyCodes, TeamNames
 from ..models import (
     Agreement,
     Commitment,
@@ -37,9 +38,11 @@ from ..models.commitments import (
     Theme,
     pending_condition,
 )
-from ..models.evidence import CLAIM_STANCES
+from ..models.evidence import CLAIM_STANCES, Stance
+from ..routes import object_url
 from ..scoring import format_score
 from .expressions import (
+    next_due_on,
     open_overdue_flag,
     score_percent,
     with_warnings,
@@ -204,6 +207,49 @@ def with_team_names(agreements: list[Agreement]) -> list[Agreement]:
     return agreements
 
 
+# What an overview card shows of its agreement: no summary, no public-page settings.
+CARD_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "signed_on",
+    "signed_on_kind",
+    "status",
+    "score_rule",
+    "commitment_count",
+    "scored_count",
+    "score_points",
+    "g7_points",
+    "overdue_count",
+)
+
+
+def overview_cards(user: User, *, today: date, limit: int) -> list[Agreement]:
+    """The overview's cards: the first `limit` visible agreements, most overdue first (read in
+    the `agreement_most_overdue` index's order), each with its next open deadline
+    (`next_due_on`), its parties' codes (`party_codes`), the teams it is restricted to
+    (`team_names`) and its parties' scores (`party_scores`): two queries, the agreements
+    with what belongs to each in their own row, then the scores."""
+    agreements = list(
+        agreements_visible_to(user)
+        .only(*CARD_FIELDS)
+        .annotate(
+            next_due_on=next_due_on(today),
+            party_codes=AgreementPartyCodes("pk"),
+            team_list=TeamNames("pk"),
+        )
+        .order_by("-overdue_count", "title", "pk")[:limit]
+    )
+    scores = party_scores(
+        [agreement.pk for agreement in agreements],
+        {agreement.pk: agreement.score_rule for agreement in agreements},
+    )
+    for agreement in agreements:
+        agreement.team_names = agreement.team_list or []
+        agreement.party_scores = scores[agreement.pk]
+    return agreements
+
+
 def overview_totals(user: User) -> dict:
     """The overview's headline figures, summed from the figures kept on each visible
     agreement (`commitments_due_soon` counts those due soon)."""
@@ -336,8 +382,7 @@ def party_scores_of(
     return scores
 
 
-# What a short list of commitments shows (the overview's): no descriptions. The wording, the
-# signing and the milestone's date name a recurring commitment's period (`with_periods`).
+# What the overview's list of commitments waiting for an event shows: no descriptions.
 LISTED_COMMITMENT_FIELDS = (
     "id",
     "reference",
@@ -352,36 +397,92 @@ LISTED_COMMITMENT_FIELDS = (
 )
 
 
-def commitments_overdue(user: User) -> QuerySet[Commitment]:
-    """Visible commitments flagged overdue, most overdue (earliest due) first. Open and dated
-    as every overdue one is, so the partial due-date index is read in order."""
-    return (
-        commitments_visible_to(user)
-        .filter(open_overdue_flag(), status__in=OPEN_STATUSES, due_on__isnull=False)
-        .select_related("agreement", "deadline_milestone")
-        .only(*LISTED_COMMITMENT_FIELDS)
-        .order_by("due_on", "id")
+@dataclass(frozen=True)
+class ListedCommitment:
+    """A row of the overview's lists of overdue and soon-due commitments: what it shows, read
+    as plain values (no model instances)."""
+
+    id: int
+    reference: str
+    title: str
+    status: str
+    due_on: date
+    agreement_title: str
+    party_codes: str  # its responsible parties' codes ("AFG · PAK")
+    period: str  # the period a recurring commitment owes ("Q2 2026"), else ""
+
+    @property
+    def url(self) -> str:
+        return object_url("tracker:commitment-detail", self.id)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+
+# The values a `ListedCommitment` is made of, in `_listed`'s order.
+_LISTED_VALUES = (
+    "id",
+    "reference",
+    "title",
+    "status",
+    "due_on",
+    "agreement__title",
+    "party_codes",
+    "timeline_wording",
+    "deadline_milestone_id",
+    "deadline_milestone__date",
+    "agreement__signed_on",
+)
+
+
+def _listed(rows) -> list[ListedCommitment]:
+    """Rows of `_LISTED_VALUES` (and anything after them) as listed commitments, a recurring
+    one's period named as `commitment_period_label` names it: counted from its milestone's
+    date if it has a milestone, else from the signing."""
+    listed = []
+    for row in rows:
+        pk, reference, title, status, due_on, agreement_title, codes, wording = row[:8]
+        milestone_id, milestone_on, signed_on = row[8:11]
+        anchor = milestone_on if milestone_id is not None else signed_on
+        period = series.owed_label(wording, anchor, due_on) if wording else ""
+        listed.append(
+            ListedCommitment(pk, reference, title, status, due_on, agreement_title, codes, period)
+        )
+    return listed
+
+
+def _listed_commitments(commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
+    return commitments.annotate(party_codes=ResponsiblePartyCodes("pk"))
+
+
+def commitments_overdue(user: User, *, limit: int) -> list[ListedCommitment]:
+    """The first `limit` visible commitments flagged overdue, most overdue (earliest due)
+    first. Open and dated as every overdue one is, so the partial due-date index is read in
+    order."""
+    overdue = commitments_visible_to(user).filter(
+        open_overdue_flag(), status__in=OPEN_STATUSES, due_on__isnull=False
     )
-
-
-def commitments_due_between(user: User, *, start: date, end: date) -> QuerySet[Commitment]:
-    return (
-        commitments_visible_to(user)
-        .filter(status__in=OPEN_STATUSES, due_on__gte=start, due_on__lte=end)
-        .select_related("agreement", "deadline_milestone")
-        .only(*LISTED_COMMITMENT_FIELDS)
-        .order_by("due_on", "sort_key")
+    return _listed(
+        _listed_commitments(overdue).order_by("due_on", "id").values_list(*_LISTED_VALUES)[:limit]
     )
 
 
 def commitments_due_soon(
     user: User, *, today: date, days: int, limit: int
-) -> tuple[list[Commitment], int]:
+) -> tuple[list[ListedCommitment], int]:
     """The first `limit` open commitments due from today to `days` ahead, soonest first, and
     how many there are in all: one query, the total a window count over the same rows."""
-    due = commitments_due_between(user, start=today, end=today + timedelta(days=days))
-    first = list(due.annotate(total=Window(Count("id")))[:limit])
-    return first, first[0].total if first else 0
+    due = commitments_visible_to(user).filter(
+        status__in=OPEN_STATUSES, due_on__gte=today, due_on__lte=today + timedelta(days=days)
+    )
+    rows = list(
+        _listed_commitments(due)
+        .annotate(total=Window(Count("id")))
+        .order_by("due_on", "sort_key")
+        .values_list(*_LISTED_VALUES, "total")[:limit]
+    )
+    return _listed(rows), rows[0][-1] if rows else 0
 
 
 def commitments_pending(user: User, *, limit: int) -> tuple[list[Commitment], int]:
@@ -401,18 +502,54 @@ def commitments_pending(user: User, *, limit: int) -> tuple[list[Commitment], in
             "deadline_milestone__kind",
             "deadline_milestone__date",
         )
+        .annotate(party_codes=ResponsiblePartyCodes("pk"))
         .order_by("agreement__title", "agreement_id", "sort_key")
     )
     first = list(pending.annotate(total=Window(Count("id")))[:limit])
     return first, first[0].total if first else 0
 
 
-def evidence_latest(user: User) -> QuerySet[Evidence]:
-    """The newest evidence, with what a list shows of it (not its quote or source)."""
-    return (
+@dataclass(frozen=True)
+class ListedEvidence:
+    """A piece of the overview's latest evidence: what the list shows (not its quote or
+    source), read as plain values."""
+
+    id: int
+    summary: str
+    stance: str
+    reliability: str
+    credibility: str
+    logged_at: datetime
+    retracted_at: datetime | None
+    commitment_id: int
+    commitment_reference: str
+    commitment_title: str
+    logged_by: str  # the username, "" when nobody is recorded
+
+    @property
+    def stance_label(self) -> str:
+        return Stance(self.stance).label
+
+    @property
+    def grading(self) -> str:
+        """The Admiralty code, such as B2 (`Evidence.grading`)."""
+        return f"{self.reliability}{self.credibility}"
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retracted_at is not None
+
+    @property
+    def commitment_url(self) -> str:
+        return object_url("tracker:commitment-detail", self.commitment_id)
+
+
+def evidence_latest(user: User, *, limit: int) -> list[ListedEvidence]:
+    """The newest `limit` pieces of visible evidence."""
+    rows = (
         evidence_visible_to(user)
-        .select_related("commitment", "logged_by")
-        .only(
+        .order_by("-logged_at", "-id")
+        .values_list(
             "id",
             "summary",
             "stance",
@@ -420,13 +557,13 @@ def evidence_latest(user: User) -> QuerySet[Evidence]:
             "credibility",
             "logged_at",
             "retracted_at",
-            "commitment__id",
+            "commitment_id",
             "commitment__reference",
             "commitment__title",
             "logged_by__username",
-        )
-        .order_by("-logged_at", "-id")
+        )[:limit]
     )
+    return [ListedEvidence(*row[:-1], logged_by=row[-1] or "") for row in rows]
 
 
 def last_job_run(job: JobName) -> JobRun | None:

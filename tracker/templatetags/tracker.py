@@ -7,11 +7,11 @@ from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import dateformat, formats, translation
 from django.utils.html import conditional_escape, format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from ..markup import escaped
+from ..markup import escaped, html_format
 from ..models import CommitmentStatus, ScoreRule
 from ..models.commitments import describe_lateness
 
@@ -114,8 +114,17 @@ def isolate(value) -> str:
 @register.simple_tag
 def status_badge(status: str) -> str:
     """The status as a coloured badge; the colour is never the only signal (text is there)."""
-    label = escaped(CommitmentStatus(status).label)
-    return mark_safe(f'<span class="badge status-{escaped(status)}">{label}</span>')
+    return _status_badge(translation.get_language() or settings.LANGUAGE_CODE, status)
+
+
+@cache
+def _status_badge(language: str, status: str) -> SafeString:
+    """A status's badge in `language`, written once per language and status (as
+    `_day_writer`'s month names): a list shows one a row."""
+    with translation.override(language):
+        return html_format(
+            '<span class="badge status-{}">{}</span>', status, CommitmentStatus(status).label
+        )
 
 
 @register.simple_tag
@@ -300,17 +309,29 @@ def score_meter(score: float | None, label: str = "", rule: str = ScoreRule.PAM)
     else:
         bounds = 'min="0" max="100" low="34" high="67" optimum="100"'
         value = str(round(score))
-    # Written out with `markup.escaped`: a page shows a score on every row or card, and
-    # format_html's escaping cost more than the rest of the meter.
-    label, shown, title = escaped(label), escaped(shown), escaped(rule.label)
-    return mark_safe(
-        f'<span class="score"><meter {bounds} value="{value}" aria-label="{label}">{shown}'
-        f'</meter> <span class="score-value">{shown}</span> <abbr class="score-rule-name" '
-        f'title="{title}">{RULE_NAMES[rule]}</abbr></span>'
+    return html_format(
+        '<span class="score"><meter {} value="{}" aria-label="{}">{}</meter> '
+        '<span class="score-value">{}</span> {}</span>',
+        SafeString(bounds),
+        value,
+        label,
+        shown,
+        shown,
+        _rule_name(translation.get_language() or settings.LANGUAGE_CODE, rule),
     )
 
 
 RULE_NAMES = {ScoreRule.PAM: "PAM", ScoreRule.G7: "G7"}
+
+
+@cache
+def _rule_name(language: str, rule: ScoreRule) -> SafeString:
+    """The rule's short name with its full name as a title, in `language`: written once per
+    language and rule (as `_day_writer`'s month names), a page shows dozens of meters."""
+    with translation.override(language):
+        return html_format(
+            '<abbr class="score-rule-name" title="{}">{}</abbr>', rule.label, RULE_NAMES[rule]
+        )
 
 
 @register.filter

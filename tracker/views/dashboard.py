@@ -21,26 +21,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     """The analyst's morning page: headline figures, one card per agreement, what is late."""
     today = timezone.localdate()
     user = request.user
-    agreements = selectors.with_team_names(
-        list(
-            selectors.with_agreement_stats(selectors.agreements_visible_to(user), today=today)
-            .defer("summary")
-            .order_by("-overdue_count", "title", "pk")[:CARD_LIMIT]
-        )
-    )
-    selectors.with_party_codes(agreements)
-    party_scores = selectors.party_scores(
-        [agreement.pk for agreement in agreements],
-        {agreement.pk: agreement.score_rule for agreement in agreements},
-    )
-    for agreement in agreements:
-        agreement.party_scores = party_scores[agreement.pk]
-    overdue = list(selectors.commitments_overdue(user)[:LIST_LIMIT])
+    agreements = selectors.overview_cards(user, today=today, limit=CARD_LIMIT)
+    overdue = selectors.commitments_overdue(user, limit=LIST_LIMIT)
     upcoming, due_soon = selectors.commitments_due_soon(
         user, today=today, days=DUE_SOON_DAYS, limit=LIST_LIMIT
     )
     pending, pending_total = selectors.commitments_pending(user, limit=LIST_LIMIT)
-    selectors.with_periods(selectors.with_party_codes(overdue + upcoming + pending))
     last_scan = selectors.last_job_run(JobName.FLAG_OVERDUE)
     stale_after = timedelta(minutes=settings.OVERDUE_SCAN_STALE_MINUTES)
     context = {
@@ -51,7 +37,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "overdue": overdue,
         "upcoming": upcoming,
         "pending": pending,
-        "latest_evidence": selectors.evidence_latest(user)[:LIST_LIMIT],
+        "latest_evidence": selectors.evidence_latest(user, limit=LIST_LIMIT),
         "last_scan": last_scan,
         "scan_is_stale": last_scan is None or timezone.now() - last_scan.started_at > stale_after,
     }

@@ -1,0 +1,204 @@
+"""The rows that lists repeat, each written by one tag rather than a template loop with a
+dozen variables and tags a row: the overview's cards, commitments and latest evidence, the
+agreements list's rows. Rendered node by node they were most of those pages' time. Each
+writes the markup the page's template wrote, with user text escaped and direction-isolated
+(`<bdi>`)."""
+
+import unicodedata
+from datetime import date
+
+from django import template
+from django.utils import formats, timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+
+from ..models.commitments import describe_lateness
+from ..selectors import ListedCommitment, ListedEvidence
+from ..markup import html_format
+from .tracker import (
+    day,
+    party_codes,
+    restricted_badge,
+    score_meter,
+    status_badge,
+    unscored_note,
+)
+
+register = template.Library()
+
+
+def _truncated(text: str, length: int) -> str:
+    """`truncatechars`: a text no longer than `length` is the same text (in NFC, as Django
+    gives it back) without `Truncator`'s walk through each character."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else Truncator(text).chars(length)
+
+
+def _sentence(text: str, **values) -> SafeString:
+    """A translated sentence with values put in, as `{% blocktranslate %}` writes it: the
+    translation as it is, the values escaped."""
+    return SafeString(text % {name: conditional_escape(value) for name, value in values.items()})
+
+
+@register.simple_tag
+def agreement_card(agreement) -> SafeString:
+    """An agreement's card: its title, parties, signing, status, overall and per-party scores,
+    overdue count and next deadline (`selectors.overview_cards` reads what it shows)."""
+    rule = agreement.score_rule
+    restriction = (
+        html_format('\n  <p class="restriction">{}</p>', restricted_badge(agreement))
+        if agreement.team_names
+        else ""
+    )
+    unscored = agreement.unscored_count
+    parties = SafeString(
+        "".join(
+            html_format(
+                '\n  <div class="score-row"><span><bdi>{}</bdi></span>{}</div>',
+                party.name,
+                score_meter(party.score, party.name, rule=rule),
+            )
+            for party in agreement.party_scores
+        )
+    )
+    count = agreement.overdue_count
+    if count:
+        overdue = html_format(
+            '<span class="badge late">{}</span>',
+            _sentence(
+                ngettext("%(count)s overdue", "%(count)s overdue", count),
+                count=formats.localize(count),
+            ),
+        )
+    else:
+        overdue = html_format('<span class="badge ok">{}</span>', gettext("none overdue"))
+    if agreement.next_due_on:
+        deadline = _sentence(gettext("Next deadline %(day)s"), day=day(agreement.next_due_on))
+    else:
+        deadline = gettext("No open deadline")
+    return html_format(
+        '<li class="card agreement-card">\n'
+        '  <h3><a href="{}"><bdi>{}</bdi></a></h3>{}\n'
+        '  <p class="muted"><bdi>{}</bdi> · {} {} · {}</p>\n'
+        '  <div class="score-row"><span>{}</span>{}</div>{}{}\n'
+        '  <p class="card-foot">\n    {}\n    {}\n  </p>\n'
+        "</li>",
+        agreement.get_absolute_url(),
+        agreement.title,
+        restriction,
+        agreement.party_codes,
+        agreement.get_signed_on_kind_display().lower(),
+        day(agreement.signed_on),
+        agreement.get_status_display(),
+        gettext("Overall"),
+        score_meter(agreement.score, rule=rule),
+        html_format("\n  <p>{}</p>", unscored_note(unscored)) if unscored else "",
+        parties,
+        overdue,
+        deadline,
+    )
+
+
+@register.simple_tag
+def commitment_item(commitment: ListedCommitment, today: date) -> SafeString:
+    """A row of a short list of commitments (overdue, due soon): reference and title, the
+    agreement and the responsible parties, the status, the period a recurring one owes, the
+    due date and how late it is."""
+    period = ""
+    if commitment.period:
+        missing = f" {gettext('missing')}" if commitment.due_on < today else ""
+        period = html_format('<span class="period">{}{}</span>, ', commitment.period, missing)
+    lateness = describe_lateness(due_on=commitment.due_on, closed=commitment.is_closed, today=today)
+    return html_format(
+        "<li>\n"
+        '    <a href="{}"><span class="ref"><bdi>{}</bdi></span> <bdi>{}</bdi></a>\n'
+        '    <span class="muted"><bdi>{}</bdi> · <bdi>{}</bdi></span>\n'
+        '    <span class="when">{} {}{} · <strong>{}</strong></span>\n'
+        "  </li>",
+        commitment.url,
+        commitment.reference,
+        commitment.title,
+        _truncated(commitment.agreement_title, 50),
+        commitment.party_codes,
+        status_badge(commitment.status),
+        period,
+        day(commitment.due_on),
+        lateness,
+    )
+
+
+@register.simple_tag
+def evidence_item(evidence: ListedEvidence) -> SafeString:
+    """A row of the latest evidence: stance, grading, the commitment, the summary's start,
+    who logged it and when, and whether it was retracted."""
+    grading = _sentence(
+        gettext("Source reliability %(reliability)s, information credibility %(credibility)s"),
+        reliability=evidence.reliability,
+        credibility=evidence.credibility,
+    )
+    retracted = evidence.is_retracted
+    return html_format(
+        "<li{}>\n"
+        '      <span class="badge stance-{}">{}</span>\n'
+        '      <span class="badge grading" title="{}">{}</span>\n'
+        '      <a href="{}"><bdi>{}</bdi> <bdi>{}</bdi></a>:\n'
+        "      <bdi>{}</bdi>\n"
+        '      <span class="muted">— <bdi>{}</bdi>, {}{}</span>\n'
+        "    </li>",
+        SafeString(' class="retracted"') if retracted else "",
+        evidence.stance,
+        evidence.stance_label,
+        grading,
+        evidence.grading,
+        evidence.commitment_url,
+        evidence.commitment_reference,
+        evidence.commitment_title,
+        _truncated(evidence.summary, 140),
+        evidence.logged_by or gettext("someone"),
+        day(timezone.localtime(evidence.logged_at)),
+        f", {gettext('retracted')}" if retracted else "",
+    )
+
+
+@register.simple_tag
+def agreement_row(agreement) -> SafeString:
+    """A row of the agreements list: title and restriction, parties, status, date, figures,
+    score and next deadline (`selectors.agreements_filtered` reads what it shows, the teams
+    by `selectors.with_team_names`)."""
+    restriction = html_format("<br>{}", restricted_badge(agreement)) if agreement.team_names else ""
+    unscored = agreement.unscored_count
+    overdue = agreement.overdue_count
+    return html_format(
+        "<tr>\n"
+        '        <th scope="row"><a href="{}"><bdi>{}</bdi></a>{}</th>\n'
+        '        <td data-label="{}"><bdi>{}</bdi></td>\n'
+        '        <td data-label="{}">{}</td>\n'
+        '        <td data-label="{}">{}</td>\n'
+        '        <td class="num" data-label="{}">{}</td>\n'
+        '        <td data-label="{}">{}{}</td>\n'
+        '        <td class="num" data-label="{}">{}</td>\n'
+        '        <td data-label="{}">{}</td>\n'
+        "      </tr>",
+        agreement.get_absolute_url(),
+        agreement.title,
+        restriction,
+        gettext("Parties"),
+        party_codes(agreement.parties.all()),
+        gettext("Status"),
+        agreement.get_status_display(),
+        gettext("Date"),
+        day(agreement.signed_on),
+        gettext("Commitments"),
+        formats.localize(agreement.commitment_count),
+        gettext("Score"),
+        score_meter(agreement.score, rule=agreement.score_rule),
+        html_format("<br>{}", unscored_note(unscored)) if unscored else "",
+        gettext("Overdue"),
+        html_format('<span class="badge late">{}</span>', formats.localize(overdue))
+        if overdue
+        else "0",
+        gettext("Next deadline"),
+        day(agreement.next_due_on) or "—",
+    )
