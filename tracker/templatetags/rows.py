@@ -14,9 +14,9 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 
+from ..markup import html_format
 from ..models.commitments import describe_lateness
 from ..selectors import ListedCommitment, ListedEvidence
-from ..markup import html_format
 from .tracker import (
     day,
     party_codes,
