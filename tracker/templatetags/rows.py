@@ -108,7 +108,7 @@ def commitment_item(commitment: ListedCommitment, today: date) -> SafeString:
     due date and how late it is."""
     period = ""
     if commitment.period:
-        missing = f" {gettext('missing')}" if commitment.due_on < today else ""
+        missing = " " + gettext("missing") if commitment.due_on < today else ""
         period = html_format('<span class="period">{}{}</span>, ', commitment.period, missing)
     lateness = describe_lateness(due_on=commitment.due_on, closed=commitment.is_closed, today=today)
     return html_format(
@@ -158,7 +158,7 @@ def evidence_item(evidence: ListedEvidence) -> SafeString:
         _truncated(evidence.summary, 140),
         evidence.logged_by or gettext("someone"),
         day(timezone.localtime(evidence.logged_at)),
-        f", {gettext('retracted')}" if retracted else "",
+        ", " + gettext("retracted") if retracted else "",
     )
 
 

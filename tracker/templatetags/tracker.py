@@ -481,8 +481,9 @@ def evidence_record(evidence) -> str:
         }
         badges.append(f'<span class="badge party">{claim}</span>')
     if evidence.concerns_party:
+        concerns = escaped(gettext("concerns"))
         badges.append(
-            f'<span class="badge party">{escaped(gettext("concerns"))} '
+            f'<span class="badge party">{concerns} '
             f"<bdi>{escaped(evidence.concerns_party.code)}</bdi></span>"
         )
     # A translation is markup the app wrote, as in a template: not escaped.
@@ -494,7 +495,8 @@ def evidence_record(evidence) -> str:
         logged = escaped(gettext("logged evidence"))
     retracted = ""
     if evidence.is_retracted:
-        retracted = f' <span class="badge retracted-badge">{escaped(gettext("Retracted"))}</span>'
+        label = escaped(gettext("Retracted"))
+        retracted = f' <span class="badge retracted-badge">{label}</span>'
     badges.append(f"<strong><bdi>{who}</bdi></strong> {logged}{retracted}</p>")
     parts = [
         "\n   ".join(badges),
@@ -511,9 +513,9 @@ def evidence_record(evidence) -> str:
     if evidence.attachment:
         url = reverse("tracker:evidence-attachment", args=[evidence.pk])
         name = escaped(evidence.attachment_name) or gettext("file")
+        label = escaped(gettext("Attachment:"))
         parts.append(
-            f'<p class="muted">{escaped(gettext("Attachment:"))} <a href="{escaped(url)}" '
-            f"download><bdi>{name}</bdi></a></p>"
+            f'<p class="muted">{label} <a href="{escaped(url)}" download><bdi>{name}</bdi></a></p>'
         )
     return mark_safe("\n".join(parts))
 
@@ -532,4 +534,5 @@ def _evidence_source(evidence) -> str:
         source += f", <bdi>{escaped(evidence.source_publisher)}</bdi>"
     if evidence.source_date:
         source += f", {escaped(day(evidence.source_date))}"
-    return f'<p class="muted">{escaped(gettext("Source:"))} {source}</p>'
+    label = escaped(gettext("Source:"))
+    return f'<p class="muted">{label} {source}</p>'
