@@ -6,10 +6,12 @@ what is left to translate.
 
 import contextlib
 import gettext
+import io
 import re
 import shutil
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -231,6 +233,38 @@ def test_the_scan_finds_an_unmarked_string(template):
 )
 def test_the_scan_accepts_marked_and_invisible_text(template):
     assert unmarked_strings(template) == []
+
+
+# (c) no translation call inside an f-string: xgettext reads an f-string as one literal and
+# never sees the call, so its words would fall out of the catalogs at the next extraction.
+
+TRANSLATION_CALL = re.compile(r"\b(?:n?gettext|pgettext|gettext_lazy|_)\(")
+
+
+def translations_in_f_strings(source: str) -> list[str]:
+    """The f-strings of `source` that call a translation function."""
+    found = []
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        prefix = re.match(r"[A-Za-z]*", token.string).group().lower()
+        is_f_string = token.type == tokenize.STRING and "f" in prefix
+        if is_f_string and TRANSLATION_CALL.search(token.string):
+            found.append(token.string)
+    return found
+
+
+def test_no_translation_call_hides_in_an_f_string():
+    root = Path(__file__).resolve().parent.parent / "tracker"
+    hidden = {
+        str(path.relative_to(root)): found
+        for path in root.rglob("*.py")
+        if (found := translations_in_f_strings(path.read_text(encoding="utf-8")))
+    }
+    assert not hidden, f"translation calls xgettext cannot see: {hidden}"
+
+
+def test_the_f_string_check_finds_a_hidden_call():
+    assert translations_in_f_strings("x = f'<b>{gettext(\"late\")}</b>'\n")
+    assert not translations_in_f_strings("label = gettext('late')\nx = f'<b>{label}</b>'\n")
 
 
 # (d) the scan and the .po reader never fail on what they are given
