@@ -195,10 +195,17 @@ def commitment_rows(commitments, today: date) -> str:
     rather than in a template loop, which cost the page more than anything else it renders.
     Reads each commitment's `party_codes` (`selectors.with_party_codes`), `is_overdue` and
     warnings (`selectors.agreement_commitments`)."""
-    labels = [
-        conditional_escape(gettext(label))
-        for label in ("Ref.", "Responsible", "Theme", "Timeline", "Due", "Status", "Priority")
-    ]
+    # Each word written out, so that makemessages finds it here as well as in the heading.
+    words = (
+        gettext("Ref."),
+        gettext("Responsible"),
+        gettext("Theme"),
+        gettext("Timeline"),
+        gettext("Due"),
+        gettext("Status"),
+        gettext("Priority"),
+    )
+    labels = [conditional_escape(word) for word in words]
     # The rows repeat their column names and a few themes, priorities and status cells:
     # each is translated, built and escaped once for the table, not once a row.
     repeated: dict[tuple, str] = {}
