@@ -82,6 +82,20 @@ class _PartyCodes(Func):
     def _from(self, compiler, connection) -> tuple[str, list]:
         raise NotImplementedError
 
+    def _through(self, compiler, connection, table: str, owner_column: str) -> tuple[str, list]:
+        """The parties of the owner (this expression's argument) in `table`, a table with a
+        `party_id` and an `owner_column`."""
+        from .models import Party
+
+        quote = connection.ops.quote_name
+        (owner,) = self.source_expressions
+        sql, params = compiler.compile(owner)
+        return (
+            f"FROM {quote(table)} r JOIN {quote(Party._meta.db_table)} p ON p.id = r.party_id "
+            f"WHERE r.{quote(owner_column)} = {sql}",
+            list(params),
+        )
+
     def as_postgresql(self, compiler, connection, **extra):
         where, params = self._from(compiler, connection)
         return f"COALESCE((SELECT string_agg(p.code, ' · ' ORDER BY p.name) {where}), '')", params
@@ -100,17 +114,10 @@ class AgreementPartyCodes(_PartyCodes):
     query of their own."""
 
     def _from(self, compiler, connection) -> tuple[str, list]:
-        from .models import Agreement, Party
+        from .models import Agreement
 
-        quote = connection.ops.quote_name
-        (agreement,) = self.source_expressions
-        sql, params = compiler.compile(agreement)
-        through = quote(Agreement.parties.through._meta.db_table)
-        return (
-            f"FROM {through} r JOIN {quote(Party._meta.db_table)} p ON p.id = r.party_id "
-            f"WHERE r.agreement_id = {sql}",
-            list(params),
-        )
+        table = Agreement.parties.through._meta.db_table
+        return self._through(compiler, connection, table, "agreement_id")
 
 
 class ResponsiblePartyCodes(_PartyCodes):
@@ -124,24 +131,18 @@ class ResponsiblePartyCodes(_PartyCodes):
         self.open_only = open_only
 
     def _from(self, compiler, connection) -> tuple[str, list]:
-        from .models import Commitment, Obligation, Party
+        from .models import Commitment, Obligation
         from .models.commitments import OPEN_STATUSES
 
-        quote = connection.ops.quote_name
-        (commitment,) = self.source_expressions
-        sql, params = compiler.compile(commitment)
         if not self.open_only:
-            through = quote(Commitment.responsible_parties.through._meta.db_table)
-            return (
-                f"FROM {through} r JOIN {quote(Party._meta.db_table)} p ON p.id = r.party_id "
-                f"WHERE r.commitment_id = {sql}",
-                list(params),
-            )
+            table = Commitment.responsible_parties.through._meta.db_table
+            return self._through(compiler, connection, table, "commitment_id")
+        where, params = self._through(
+            compiler, connection, Obligation._meta.db_table, "commitment_id"
+        )
         placeholders = ", ".join(["%s"] * len(OPEN_STATUSES))
         return (
-            f"FROM {quote(Obligation._meta.db_table)} r "
-            f"JOIN {quote(Party._meta.db_table)} p ON p.id = r.party_id "
-            f"WHERE r.commitment_id = {sql} AND r.status IN ({placeholders})",
+            f"{where} AND r.status IN ({placeholders})",
             [*params, *(str(status) for status in OPEN_STATUSES)],
         )
 
