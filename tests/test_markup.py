@@ -47,3 +47,20 @@ def test_the_score_meter_escapes_its_label():
 def test_the_status_badge_names_the_status():
     badge = status_badge("in_progress")
     assert badge == '<span class="badge status-in_progress">In progress</span>'
+
+
+def test_escaped_gives_what_conditional_escape_gives():
+    from django.utils.html import conditional_escape
+
+    from tracker.markup import escaped
+
+    for value in (
+        HOSTILE,
+        "&amp; &lt;",
+        "\u202eRTL \u0627\u0644\u0639\u0631\u0628\u064a\u0629",
+        12,
+        None,
+        gettext_lazy("Search"),
+        mark_safe("<b>&</b>"),
+    ):
+        assert escaped(value) == conditional_escape(value)

@@ -3,16 +3,18 @@ the markup it writes (a select's options, a widget's attributes, a badge on ever
 escaping of Django's `conditional_escape` without the check for lazy arguments that Django
 wraps around each call of it."""
 
-import html
-
 from django.utils.safestring import SafeString, mark_safe
+
+# `html.escape`'s replacements (the ampersand first there), as one table: a single pass
+# through the text instead of five.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
 
 
 def escaped(value) -> str:
     """What `conditional_escape` gives: safe text as it is, anything else escaped."""
     if hasattr(value, "__html__"):
         return value.__html__()
-    return html.escape(str(value))
+    return str(value).translate(_ESCAPES)
 
 
 def attributes(attrs: dict) -> SafeString:
