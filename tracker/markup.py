@@ -12,6 +12,8 @@ _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
 
 def escaped(value) -> str:
     """What `conditional_escape` gives: safe text as it is, anything else escaped."""
+    if type(value) is str:  # the common case, checked first: plain text is never safe
+        return value.translate(_ESCAPES)
     if hasattr(value, "__html__"):
         return value.__html__()
     return str(value).translate(_ESCAPES)
@@ -36,4 +38,4 @@ def html_format(format_string: str, *values) -> SafeString:
     """`format_html` for the tags that write a page's many rows and meters: each value
     escaped unless it is HTML already (`escaped`), without Django's lazy-text checks around
     every value."""
-    return SafeString(format_string.format(*(escaped(value) for value in values)))
+    return SafeString(format_string.format(*map(escaped, values)))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 from ..markup import html_format
 from ..models.commitments import describe_lateness
 from ..selectors import ListedCommitment, ListedEvidence
+from ..selectors.overdue import OverdueRow
 from .tracker import (
     day,
     party_codes,
@@ -201,4 +202,59 @@ def agreement_row(agreement) -> SafeString:
         else "0",
         gettext("Next deadline"),
         day(agreement.next_due_on) or "—",
+    )
+
+
+@register.simple_tag
+def overdue_rows(rows: list[OverdueRow]) -> SafeString:
+    """The rows of one party's table on the overdue page, written as the `{% for %}` loop of
+    templates/tracker/overdue.html wrote them: reference, title (and the joint parties),
+    timeline, due date (and the period missed), lateness and the party's status. The column
+    names every row repeats are translated once for the table, not once a row."""
+    ref, timeline, due, late, status = (
+        gettext("Ref."),
+        gettext("Timeline"),
+        gettext("Due"),
+        gettext("Overdue by"),
+        gettext("Status"),
+    )
+    joint_sentence, missing_sentence = gettext("joint: %(parties)s"), gettext("%(period)s missing")
+    return SafeString(
+        "".join(
+            html_format(
+                "\n      <tr>\n"
+                '        <td class="ref" data-label="{}"><bdi>{}</bdi></td>\n'
+                '        <th scope="row"><a href="{}"><bdi>{}</bdi></a>{}</th>\n'
+                '        <td data-label="{}"><bdi>{}</bdi></td>\n'
+                '        <td data-label="{}">{}{}</td>\n'
+                '        <td class="late-text" data-label="{}">{}</td>\n'
+                '        <td data-label="{}">{}</td>\n'
+                "      </tr>\n    ",
+                ref,
+                row.reference,
+                row.url,
+                row.title,
+                html_format(
+                    '<br><span class="muted">{}</span>',
+                    _sentence(joint_sentence, parties=row.joint),
+                )
+                if row.joint
+                else "",
+                timeline,
+                row.timeline or "—",
+                due,
+                day(row.due_on),
+                html_format(
+                    '<br><span class="muted">{}</span>',
+                    _sentence(missing_sentence, period=row.period),
+                )
+                if row.period
+                else "",
+                late,
+                row.lateness,
+                status,
+                status_badge(row.status),
+            )
+            for row in rows
+        )
     )
