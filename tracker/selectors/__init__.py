@@ -78,6 +78,7 @@ from .pages import (
     ThemeScore,
     agreement_commitments,
     agreement_summary,
+    agreements_listed,
     commitment_history,
     commitment_links,
     commitments_due_soon,
@@ -93,6 +94,7 @@ from .pages import (
     score_history,
     score_of,
     with_party_codes,
+    with_team_list,
     with_team_names,
 )
 from .proposals import (
@@ -161,6 +163,7 @@ __all__ = [
     "agreements_filtered",
     "agreements_for_export",
     "agreements_like",
+    "agreements_listed",
     "agreements_public",
     "agreements_visible_to",
     "api_agreements",
@@ -229,6 +232,7 @@ __all__ = [
     "with_page_warnings",
     "with_party_codes",
     "with_periods",
+    "with_team_list",
     "with_team_names",
     "with_warnings",
 ]

@@ -207,6 +207,24 @@ def with_team_names(agreements: list[Agreement]) -> list[Agreement]:
     return agreements
 
 
+def agreements_listed(agreements: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """Agreements as the agreements list shows them: each with its parties' codes
+    (`party_codes`) and the teams it is restricted to (`team_list`, for `with_team_list`) in
+    its own row, as the overview's cards read them, rather than a query of each for the
+    page."""
+    return agreements.prefetch_related(None).annotate(
+        party_codes=AgreementPartyCodes("pk"), team_list=TeamNames("pk")
+    )
+
+
+def with_team_list(agreements: list[Agreement]) -> list[Agreement]:
+    """Set `team_names` (as `with_team_names` does) from the `team_list` each agreement's own
+    query read (`TeamNames`: None for an open agreement)."""
+    for agreement in agreements:
+        agreement.team_names = agreement.team_list or []
+    return agreements
+
+
 # What an overview card shows of its agreement: no summary, no public-page settings.
 CARD_FIELDS = (
     "id",
@@ -244,8 +262,7 @@ def overview_cards(user: User, *, today: date, limit: int) -> list[Agreement]:
         [agreement.pk for agreement in agreements],
         {agreement.pk: agreement.score_rule for agreement in agreements},
     )
-    for agreement in agreements:
-        agreement.team_names = agreement.team_list or []
+    for agreement in with_team_list(agreements):
         agreement.party_scores = scores[agreement.pk]
     return agreements
 

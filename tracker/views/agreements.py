@@ -32,8 +32,8 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         today=timezone.localdate(),
         filters=form.filters(),
     )
-    page = paginate(request, agreements, AGREEMENT_ROWS)
-    page.object_list = selectors.with_team_names(list(page.object_list))
+    page = paginate(request, selectors.agreements_listed(agreements), AGREEMENT_ROWS)
+    page.object_list = selectors.with_team_list(list(page.object_list))
     context = {
         "form": form,
         "page": page,
