@@ -20,7 +20,6 @@ from ..selectors import ListedCommitment, ListedEvidence
 from ..selectors.overdue import OverdueRow
 from .tracker import (
     day,
-    party_codes,
     restricted_badge,
     score_meter,
     status_badge,
@@ -43,10 +42,36 @@ def _sentence(text: str, **values) -> SafeString:
     return SafeString(text % {name: conditional_escape(value) for name, value in values.items()})
 
 
+def _once(memo: dict, key, compute):
+    """`compute()` the first time a list asks for `key`, its answer after: the rows of a
+    list repeat a few labels (a status, a kind of date), each costly to translate."""
+    try:
+        return memo[key]
+    except KeyError:
+        memo[key] = value = compute()
+        return value
+
+
 @register.simple_tag
-def agreement_card(agreement) -> SafeString:
-    """An agreement's card: its title, parties, signing, status, overall and per-party scores,
-    overdue count and next deadline (`selectors.overview_cards` reads what it shows)."""
+def agreement_cards(agreements) -> SafeString:
+    """The overview's cards, written as its template's `{% for %}` loop wrote them, one a
+    `{% agreement_card %}` (templates/tracker/overview.html): an agreement's title, parties,
+    signing, status, overall and per-party scores, overdue count and next deadline
+    (`selectors.overview_cards` reads what they show). The words every card repeats are
+    translated once for the list."""
+    words = {
+        "overall": gettext("Overall"),
+        "score": gettext("Implementation score"),
+        "none_overdue": gettext("none overdue"),
+        "next_deadline": gettext("Next deadline %(day)s"),
+        "no_deadline": gettext("No open deadline"),
+    }
+    return SafeString(
+        "".join(f"\n    {_agreement_card(agreement, words)}\n    " for agreement in agreements)
+    )
+
+
+def _agreement_card(agreement, words: dict[str, str]) -> SafeString:
     rule = agreement.score_rule
     restriction = (
         html_format('\n  <p class="restriction">{}</p>', restricted_badge(agreement))
@@ -74,11 +99,11 @@ def agreement_card(agreement) -> SafeString:
             ),
         )
     else:
-        overdue = html_format('<span class="badge ok">{}</span>', gettext("none overdue"))
+        overdue = html_format('<span class="badge ok">{}</span>', words["none_overdue"])
     if agreement.next_due_on:
-        deadline = _sentence(gettext("Next deadline %(day)s"), day=day(agreement.next_due_on))
+        deadline = _sentence(words["next_deadline"], day=day(agreement.next_due_on))
     else:
-        deadline = gettext("No open deadline")
+        deadline = words["no_deadline"]
     return html_format(
         '<li class="card agreement-card">\n'
         '  <h3><a href="{}"><bdi>{}</bdi></a></h3>{}\n'
@@ -90,12 +115,22 @@ def agreement_card(agreement) -> SafeString:
         agreement.title,
         restriction,
         agreement.party_codes,
-        agreement.get_signed_on_kind_display().lower(),
+        _once(
+            words,
+            ("kind", agreement.signed_on_kind),
+            lambda: agreement.get_signed_on_kind_display().lower(),
+        ),
         day(agreement.signed_on),
-        agreement.get_status_display(),
-        gettext("Overall"),
-        score_meter(agreement.score, rule=rule),
-        html_format("\n  <p>{}</p>", unscored_note(unscored)) if unscored else "",
+        _once(words, ("status", agreement.status), agreement.get_status_display),
+        words["overall"],
+        score_meter(agreement.score, words["score"], rule=rule),
+        _once(
+            words,
+            ("unscored", unscored),
+            lambda: html_format("\n  <p>{}</p>", unscored_note(unscored)),
+        )
+        if unscored
+        else "",
         parties,
         overdue,
         deadline,
@@ -103,14 +138,28 @@ def agreement_card(agreement) -> SafeString:
 
 
 @register.simple_tag
-def commitment_item(commitment: ListedCommitment, today: date) -> SafeString:
-    """A row of a short list of commitments (overdue, due soon): reference and title, the
-    agreement and the responsible parties, the status, the period a recurring one owes, the
-    due date and how late it is."""
+def commitment_items(commitments: list[ListedCommitment], today: date) -> SafeString:
+    """The overview's short lists of commitments (overdue, due soon), written as its
+    template's `{% for %}` loops wrote them, one a `{% commitment_item %}`
+    (templates/tracker/overview.html): reference and title, the agreement and the responsible
+    parties, the status, the period a recurring one owes, the due date and how late it is."""
+    missing = " " + gettext("missing")
+    return SafeString(
+        "".join(
+            f"\n      {_commitment_item(commitment, today, missing)}\n      "
+            for commitment in commitments
+        )
+    )
+
+
+def _commitment_item(commitment: ListedCommitment, today: date, missing: str) -> SafeString:
     period = ""
     if commitment.period:
-        missing = " " + gettext("missing") if commitment.due_on < today else ""
-        period = html_format('<span class="period">{}{}</span>, ', commitment.period, missing)
+        period = html_format(
+            '<span class="period">{}{}</span>, ',
+            commitment.period,
+            missing if commitment.due_on < today else "",
+        )
     lateness = describe_lateness(due_on=commitment.due_on, closed=commitment.is_closed, today=today)
     return html_format(
         "<li>\n"
@@ -131,13 +180,53 @@ def commitment_item(commitment: ListedCommitment, today: date) -> SafeString:
 
 
 @register.simple_tag
-def evidence_item(evidence: ListedEvidence) -> SafeString:
-    """A row of the latest evidence: stance, grading, the commitment, the summary's start,
-    who logged it and when, and whether it was retracted."""
+def pending_items(commitments) -> SafeString:
+    """The overview's commitments waiting for an event, written as its template's `{% for %}`
+    loop wrote them (templates/tracker/overview.html): reference and title, the agreement and
+    the responsible parties, the status and how the deadline was read
+    (`selectors.commitments_pending` reads what they show)."""
+    pending = gettext("Pending")
+    return SafeString(
+        "".join(
+            html_format(
+                "\n    <li>\n"
+                '      <a href="{}"><span class="ref"><bdi>{}</bdi></span> <bdi>{}</bdi></a>\n'
+                '      <span class="muted"><bdi>{}</bdi> · <bdi>{}</bdi></span>\n'
+                '      <span class="when">{} <span class="badge pending">{}</span> '
+                "<bdi>{}</bdi></span>\n"
+                "    </li>\n    ",
+                commitment.get_absolute_url(),
+                commitment.reference,
+                commitment.title,
+                _truncated(commitment.agreement.title, 50),
+                commitment.party_codes,
+                status_badge(commitment.status),
+                pending,
+                commitment.deadline_reading,
+            )
+            for commitment in commitments
+        )
+    )
+
+
+@register.simple_tag
+def evidence_items(evidence: list[ListedEvidence]) -> SafeString:
+    """The overview's latest evidence, written as its template's `{% for %}` loop wrote it,
+    one an `{% evidence_item %}` (templates/tracker/overview.html): stance, grading, the
+    commitment, the summary's start, who logged it and when, and whether it was retracted."""
+    words = {
+        "grading": gettext(
+            "Source reliability %(reliability)s, information credibility %(credibility)s"
+        ),
+        "someone": gettext("someone"),
+        "retracted": ", " + gettext("retracted"),
+    }
+    return SafeString("".join(f"\n    {_evidence_item(item, words)}\n    " for item in evidence))
+
+
+def _evidence_item(evidence: ListedEvidence, words: dict[str, str]) -> SafeString:
     grading = _sentence(
-        gettext("Source reliability %(reliability)s, information credibility %(credibility)s"),
-        reliability=evidence.reliability,
-        credibility=evidence.credibility,
+        words["grading"], reliability=evidence.reliability, credibility=evidence.credibility
     )
     retracted = evidence.is_retracted
     return html_format(
@@ -157,22 +246,38 @@ def evidence_item(evidence: ListedEvidence) -> SafeString:
         evidence.commitment_reference,
         evidence.commitment_title,
         _truncated(evidence.summary, 140),
-        evidence.logged_by or gettext("someone"),
+        evidence.logged_by or words["someone"],
         day(timezone.localtime(evidence.logged_at)),
-        ", " + gettext("retracted") if retracted else "",
+        words["retracted"] if retracted else "",
     )
 
 
 @register.simple_tag
-def agreement_row(agreement) -> SafeString:
-    """A row of the agreements list: title and restriction, parties, status, date, figures,
-    score and next deadline (`selectors.agreements_filtered` reads what it shows, the teams
-    by `selectors.with_team_names`)."""
+def agreement_rows(agreements) -> SafeString:
+    """The rows of the agreements list, written as the `{% for %}` loop of
+    templates/tracker/agreement_list.html wrote them: title and restriction, parties, status,
+    date, figures, score and next deadline (`selectors.agreements_listed` reads what they
+    show). The column names every row repeats are translated once for the table."""
+    labels = (
+        gettext("Parties"),
+        gettext("Status"),
+        gettext("Date"),
+        gettext("Commitments"),
+        gettext("Score"),
+        gettext("Overdue"),
+        gettext("Next deadline"),
+    )
+    memo = {}
+    return SafeString("".join(_agreement_row(agreement, labels, memo) for agreement in agreements))
+
+
+def _agreement_row(agreement, labels: tuple[str, ...], memo: dict) -> SafeString:
+    parties, status, date_, commitments, score, overdue_label, deadline = labels
     restriction = html_format("<br>{}", restricted_badge(agreement)) if agreement.team_names else ""
     unscored = agreement.unscored_count
     overdue = agreement.overdue_count
     return html_format(
-        "<tr>\n"
+        "\n      <tr>\n"
         '        <th scope="row"><a href="{}"><bdi>{}</bdi></a>{}</th>\n'
         '        <td data-label="{}"><bdi>{}</bdi></td>\n'
         '        <td data-label="{}">{}</td>\n'
@@ -181,26 +286,28 @@ def agreement_row(agreement) -> SafeString:
         '        <td data-label="{}">{}{}</td>\n'
         '        <td class="num" data-label="{}">{}</td>\n'
         '        <td data-label="{}">{}</td>\n'
-        "      </tr>",
+        "      </tr>\n    ",
         agreement.get_absolute_url(),
         agreement.title,
         restriction,
-        gettext("Parties"),
-        party_codes(agreement.parties.all()),
-        gettext("Status"),
-        agreement.get_status_display(),
-        gettext("Date"),
+        parties,
+        agreement.party_codes,
+        status,
+        _once(memo, ("status", agreement.status), agreement.get_status_display),
+        date_,
         day(agreement.signed_on),
-        gettext("Commitments"),
+        commitments,
         formats.localize(agreement.commitment_count),
-        gettext("Score"),
+        score,
         score_meter(agreement.score, rule=agreement.score_rule),
-        html_format("<br>{}", unscored_note(unscored)) if unscored else "",
-        gettext("Overdue"),
+        _once(memo, ("unscored", unscored), lambda: html_format("<br>{}", unscored_note(unscored)))
+        if unscored
+        else "",
+        overdue_label,
         html_format('<span class="badge late">{}</span>', formats.localize(overdue))
         if overdue
         else "0",
-        gettext("Next deadline"),
+        deadline,
         day(agreement.next_due_on) or "—",
     )
 
