@@ -131,6 +131,7 @@ def overdue_groups(
         Commitment.responsible_parties.through, "commitment_id", [row[4] for row in rows]
     )
     groups: list[OverdueGroup] = []
+    lateness: dict[tuple, str] = {}  # rows due the same day read the same: worded once
     for row in rows:
         agreement_id, title, slug, party, pk, reference, name, timeline, due_on, status = row[:10]
         milestone_on, signed_on = row[10:]
@@ -140,6 +141,12 @@ def overdue_groups(
         if not parties or parties[-1].name != party:
             parties.append(OverdueParty(party))
         codes = joint.get(pk, [])
+        closed = status in CLOSED_STATUSES
+        late = lateness.get((due_on, closed))
+        if late is None:
+            late = lateness[due_on, closed] = describe_lateness(
+                due_on=due_on, closed=closed, today=today
+            )
         parties[-1].rows.append(
             OverdueRow(
                 id=pk,
@@ -148,9 +155,7 @@ def overdue_groups(
                 timeline=timeline,
                 due_on=due_on,
                 status=status,
-                lateness=describe_lateness(
-                    due_on=due_on, closed=status in CLOSED_STATUSES, today=today
-                ),
+                lateness=late,
                 joint=" · ".join(codes) if len(codes) > 1 else "",
                 period=series.owed_label(timeline, milestone_on or signed_on, due_on),
             )

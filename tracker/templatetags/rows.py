@@ -20,9 +20,11 @@ from ..selectors import ListedCommitment, ListedEvidence
 from ..selectors.overdue import OverdueRow
 from .tracker import (
     day,
+    day_writer,
     restricted_badge,
     score_meter,
     status_badge,
+    status_badge_writer,
     unscored_note,
 )
 
@@ -144,15 +146,18 @@ def commitment_items(commitments: list[ListedCommitment], today: date) -> SafeSt
     (templates/tracker/overview.html): reference and title, the agreement and the responsible
     parties, the status, the period a recurring one owes, the due date and how late it is."""
     missing = " " + gettext("missing")
+    writers = (day_writer(), status_badge_writer())
     return SafeString(
         "".join(
-            f"\n      {_commitment_item(commitment, today, missing)}\n      "
+            f"\n      {_commitment_item(commitment, today, missing, *writers)}\n      "
             for commitment in commitments
         )
     )
 
 
-def _commitment_item(commitment: ListedCommitment, today: date, missing: str) -> SafeString:
+def _commitment_item(
+    commitment: ListedCommitment, today: date, missing: str, write_day, badge
+) -> SafeString:
     period = ""
     if commitment.period:
         period = html_format(
@@ -172,9 +177,9 @@ def _commitment_item(commitment: ListedCommitment, today: date, missing: str) ->
         commitment.title,
         _truncated(commitment.agreement_title, 50),
         commitment.party_codes,
-        status_badge(commitment.status),
+        badge(commitment.status),
         period,
-        day(commitment.due_on),
+        write_day(commitment.due_on),
         lateness,
     )
 
@@ -326,6 +331,7 @@ def overdue_rows(rows: list[OverdueRow]) -> SafeString:
         gettext("Status"),
     )
     joint_sentence, missing_sentence = gettext("joint: %(parties)s"), gettext("%(period)s missing")
+    write_day, badge = day_writer(), status_badge_writer()
     return SafeString(
         "".join(
             html_format(
@@ -350,7 +356,7 @@ def overdue_rows(rows: list[OverdueRow]) -> SafeString:
                 timeline,
                 row.timeline or "—",
                 due,
-                day(row.due_on),
+                write_day(row.due_on),
                 html_format(
                     '<br><span class="muted">{}</span>',
                     _sentence(missing_sentence, period=row.period),
@@ -360,7 +366,7 @@ def overdue_rows(rows: list[OverdueRow]) -> SafeString:
                 late,
                 row.lateness,
                 status,
-                status_badge(row.status),
+                badge(row.status),
             )
             for row in rows
         )

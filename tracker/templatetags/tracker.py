@@ -1,5 +1,5 @@
 from datetime import date
-from functools import cache
+from functools import cache, partial
 
 from django import template
 from django.conf import settings
@@ -88,6 +88,12 @@ def day(value) -> str:
     return _day_writer(translation.get_language() or settings.LANGUAGE_CODE, "DAY_FORMAT")(value)
 
 
+def day_writer():
+    """`day` for a list's many dates: the reader's language looked up once, not once a date."""
+    write = _day_writer(translation.get_language() or settings.LANGUAGE_CODE, "DAY_FORMAT")
+    return lambda value: write(value) if value else ""
+
+
 @register.filter(expects_localtime=True)
 def long_day(value) -> str:
     """`5 December 2026`, `5 décembre 2026`: the language's `LONG_DAY_FORMAT`, as `day`."""
@@ -115,6 +121,11 @@ def isolate(value) -> str:
 def status_badge(status: str) -> str:
     """The status as a coloured badge; the colour is never the only signal (text is there)."""
     return _status_badge(translation.get_language() or settings.LANGUAGE_CODE, status)
+
+
+def status_badge_writer():
+    """`status_badge` for a list's many rows: the reader's language looked up once."""
+    return partial(_status_badge, translation.get_language() or settings.LANGUAGE_CODE)
 
 
 @cache
