@@ -9,12 +9,11 @@ from datetime import date
 
 from django import template
 from django.utils import formats, timezone
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 
-from ..markup import html_format
+from ..markup import escaped, html_format
 from ..models.commitments import describe_lateness
 from ..selectors import ListedCommitment, ListedEvidence
 from ..selectors.overdue import OverdueRow
@@ -41,7 +40,7 @@ def _truncated(text: str, length: int) -> str:
 def _sentence(text: str, **values) -> SafeString:
     """A translated sentence with values put in, as `{% blocktranslate %}` writes it: the
     translation as it is, the values escaped."""
-    return SafeString(text % {name: conditional_escape(value) for name, value in values.items()})
+    return SafeString(text % {name: escaped(value) for name, value in values.items()})
 
 
 def _once(memo: dict, key, compute):
@@ -226,10 +225,13 @@ def evidence_items(evidence: list[ListedEvidence]) -> SafeString:
         "someone": gettext("someone"),
         "retracted": ", " + gettext("retracted"),
     }
-    return SafeString("".join(f"\n    {_evidence_item(item, words)}\n    " for item in evidence))
+    write_day = day_writer()
+    return SafeString(
+        "".join(f"\n    {_evidence_item(item, words, write_day)}\n    " for item in evidence)
+    )
 
 
-def _evidence_item(evidence: ListedEvidence, words: dict[str, str]) -> SafeString:
+def _evidence_item(evidence: ListedEvidence, words: dict[str, str], write_day) -> SafeString:
     grading = _sentence(
         words["grading"], reliability=evidence.reliability, credibility=evidence.credibility
     )
@@ -252,7 +254,7 @@ def _evidence_item(evidence: ListedEvidence, words: dict[str, str]) -> SafeStrin
         evidence.commitment_title,
         _truncated(evidence.summary, 140),
         evidence.logged_by or words["someone"],
-        day(timezone.localtime(evidence.logged_at)),
+        write_day(timezone.localtime(evidence.logged_at)),
         words["retracted"] if retracted else "",
     )
 
