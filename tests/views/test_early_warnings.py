@@ -68,6 +68,17 @@ def test_the_commitment_page_says_what_blocks_it_and_shows_both_claims(analyst_c
     assert sorted(claim.stance for _, claim in claims) == ["progress", "setback"]
 
 
+def test_the_prerequisite_page_lists_what_waits_on_it(analyst_client, warned):
+    response = analyst_client.get(warned["late"].get_absolute_url())
+    links = response.context["links"]
+    assert [c.reference for c in links["dependents"]] == ["waiting"]
+    assert links["prerequisites"] == []
+    html = response.content.decode()
+    assert "Waiting on this one:" in html
+    assert warned["waiting"].get_absolute_url() in html
+    assert "Overdue: blocks this one" not in html
+
+
 def test_an_editor_extends_a_deadline_from_the_page(client, commitment):
     editor = UserFactory(username="ed", role=Role.EDITOR)
     client.force_login(editor)
