@@ -432,6 +432,20 @@ def timeline_markers(timeline) -> str:
 
 
 @register.simple_tag
+def form_errors(form) -> str:
+    """The form's own errors (not a field's), in an alert that takes the keyboard when the
+    view set `focus_errors`: the markup of templates/tracker/_form_errors.html, which the
+    commitment page included once for each of its forms (a template looked up and a context
+    pushed each time). Nothing for no form or no error."""
+    errors = form.non_field_errors() if form else ()
+    if not errors:
+        return ""
+    focus = ' tabindex="-1" autofocus' if getattr(form, "focus_errors", False) else ""
+    shown = "".join(f"<p>{escaped(error)}</p>" for error in errors)
+    return mark_safe(f'<div class="form-errors" role="alert"{focus}>{shown}</div>')
+
+
+@register.simple_tag
 def form_field(field) -> str:
     """One form field: its label, widget, errors and help, in a `div.field` (the markup every
     form of the app uses; the errors and help are what `aria-describedby` points at). Built
