@@ -3,9 +3,11 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from tracker import services
-from tracker.models import Role, Stance
+from tracker.models import Commitment, Role, Stance
+from tracker.selectors import commitment_history, commitment_links, warnings_read, with_warnings
 
 from ..factories import CommitmentFactory, UserFactory
 from .conftest import TODAY
@@ -66,6 +68,60 @@ def test_the_commitment_page_says_what_blocks_it_and_shows_both_claims(analyst_c
     assert "Disputed: the parties' claims disagree" in html
     claims = response.context["claims"]
     assert sorted(claim.stance for _, claim in claims) == ["progress", "setback"]
+
+
+def test_the_prerequisite_page_lists_what_waits_on_it(analyst_client, warned):
+    response = analyst_client.get(warned["late"].get_absolute_url())
+    links = response.context["links"]
+    assert [c.reference for c in links["dependents"]] == ["waiting"]
+    assert links["prerequisites"] == []
+    html = response.content.decode()
+    assert "Waiting on this one:" in html
+    assert warned["waiting"].get_absolute_url() in html
+    assert "Overdue: blocks this one" not in html
+
+
+@pytest.mark.parametrize("days_later", [0, 20, 120])
+def test_the_commitment_page_reads_the_warnings_as_the_sql_does(
+    analyst_client, analyst, warned, time_machine, days_later
+):
+    """`selectors.warnings_read` (the commitment page) agrees with `with_warnings` (the SQL
+    that owns the rules), for commitments at risk, stale, blocked and neither; evidence
+    logged lately keeps one from being stale, unless it is retracted."""
+    services.evidence_log(commitment=warned["risky"], by=analyst, summary="seen", stance="progress")
+    retracted = services.evidence_log(
+        commitment=warned["late"], by=analyst, summary="wrong", stance="progress"
+    )
+    services.evidence_retract(evidence=retracted, reason="misread", by=analyst)
+    time_machine.move_to(
+        datetime.datetime(2026, 6, 15, 9, tzinfo=datetime.UTC)
+        + datetime.timedelta(days=days_later),
+        tick=False,
+    )
+    today, now = timezone.localdate(), timezone.now()
+    read = with_warnings(
+        Commitment.objects.select_related("agreement", "deadline_milestone"), today=today, now=now
+    )
+    seen = set()
+    for commitment in read:
+        _, evidence = commitment_history(commitment)
+        links = commitment_links(commitment)
+        flags = warnings_read(
+            commitment,
+            today=today,
+            now=now,
+            evidence=evidence,
+            prerequisites=links["prerequisites"],
+        )
+        for name, value in flags.items():
+            assert bool(getattr(commitment, name)) is value, (commitment.reference, name)
+            if value:
+                seen.add(name)
+        if days_later == 0:  # later, the fixture's session has run out
+            shown = analyst_client.get(commitment.get_absolute_url()).context["commitment"]
+            assert {name: getattr(shown, name) for name in flags} == flags
+    if days_later == 0:
+        assert seen == {"is_at_risk", "is_stale", "is_blocked"}
 
 
 def test_an_editor_extends_a_deadline_from_the_page(client, commitment):

@@ -44,6 +44,7 @@ from .expressions import (
     stale,
     status_weight,
     warning_filter,
+    warnings_read,
     with_agreement_stats,
     with_warnings,
 )
@@ -228,6 +229,7 @@ __all__ = [
     "stale",
     "status_weight",
     "warning_filter",
+    "warnings_read",
     "with_agreement_stats",
     "with_page_warnings",
     "with_party_codes",

@@ -186,6 +186,37 @@ def with_warnings(commitments: QuerySet[Commitment], *, today: date, now: dateti
     )
 
 
+def warnings_read(
+    commitment: Commitment, *, today: date, now: datetime, evidence: list, prerequisites: list
+) -> dict[str, bool]:
+    """`with_warnings`' three flags for one commitment whose page has read already what they
+    ask about: every piece of its evidence, and its prerequisites with `is_overdue`
+    (`commitment_links`), and its agreement and deadline milestone. Three subqueries cost
+    the commitment page more to build and compile than the rest of its query. The SQL
+    above owns the rules (the filters and the lists use it); this follows it line for line
+    (a missing start of the time counts as not at risk, as SQL's NULL does), and
+    tests/test_warning_rules.py proves that the two agree."""
+    is_open = commitment.status in OPEN_STATUSES
+    milestone = commitment.deadline_milestone
+    start = (milestone.date if milestone else None) or commitment.agreement.signed_on
+    due = commitment.due_on
+    share = float(settings.AT_RISK_SHARE_LEFT.get(commitment.status) or 0.0)
+    since = now - timedelta(days=settings.STALE_AFTER_DAYS)
+    return {
+        "is_at_risk": bool(
+            is_open
+            and due is not None
+            and due >= today
+            and start is not None
+            and share * (due - start).days > float((due - today).days)
+        ),
+        "is_stale": is_open
+        and commitment.created_at < since
+        and not any(item.retracted_at is None and item.logged_at >= since for item in evidence),
+        "is_blocked": is_open and any(item.is_overdue for item in prerequisites),
+    }
+
+
 WARNINGS = {
     "at_risk": _("At risk"),
     "stale": _("Stale"),

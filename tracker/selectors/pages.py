@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import (
     Count,
+    Q,
     QuerySet,
     Sum,
-    Value,
     Window,
 )
 from django.db.models.functions import Coalesce
@@ -130,28 +130,52 @@ def current_claims(evidence: Iterable[Evidence]) -> dict[int, Evidence]:
     return claims
 
 
-def commitment_links(commitment: Commitment) -> dict[str, list[Commitment]]:
-    """What it depends on (with whether each is overdue) and what depends on it, in one query
-    (a UNION of two index lookups: an OR of the two would read every commitment), each with
-    the columns its link shows."""
+@dataclass(frozen=True)
+class CommitmentLink:
+    """A commitment at the other end of a dependency, with what its link shows."""
 
-    shown = ("reference", "sort_key", "title", "status")
-    prerequisites = (
-        Commitment.objects.filter(dependents=commitment)
-        .only(*shown)
-        .annotate(is_overdue=open_overdue_flag(), is_prerequisite=Value(True))
+    pk: int
+    reference: str
+    sort_key: str
+    title: str
+    status: str
+    is_overdue: bool
+
+    def get_absolute_url(self) -> str:
+        return object_url("tracker:commitment-detail", self.pk)
+
+
+# The columns of each end of a dependency that a link shows.
+_LINK_SHOWN = ("id", "reference", "sort_key", "title", "status")
+
+
+def commitment_links(commitment: Commitment) -> dict[str, list[CommitmentLink]]:
+    """What it depends on (with whether each is overdue) and what depends on it, in one query
+    over the dependencies themselves (both ends read in the row, each by its index), as
+    plain rows: building two annotated querysets and their UNION cost more than the page's
+    other queries, for a list that is usually empty."""
+    through = Commitment.depends_on.through
+    rows = (
+        through.objects.filter(
+            Q(from_commitment_id=commitment.pk) | Q(to_commitment_id=commitment.pk)
+        )
+        .annotate(is_overdue=open_overdue_flag("to_commitment_id"))
+        .values_list(
+            *(f"from_commitment__{name}" for name in _LINK_SHOWN),
+            *(f"to_commitment__{name}" for name in _LINK_SHOWN),
+            "is_overdue",
+        )
     )
-    dependents = (
-        Commitment.objects.filter(depends_on=commitment)
-        .only(*shown)
-        .annotate(is_overdue=open_overdue_flag(), is_prerequisite=Value(False))
-    )
-    links = {"prerequisites": [], "dependents": []}
-    # Unordered parts (the model orders by default): SQLite refuses ORDER BY inside a UNION.
-    links_found = prerequisites.order_by().union(dependents.order_by())
-    for item in sorted(links_found, key=lambda item: item.sort_key):
-        links["prerequisites" if item.is_prerequisite else "dependents"].append(item)
-    return links
+    prerequisites, dependents = [], []
+    for row in rows:
+        if row[0] == commitment.pk:  # it depends on the other end
+            prerequisites.append(CommitmentLink(*row[5:10], is_overdue=row[10]))
+        if row[5] == commitment.pk:  # the other end depends on it
+            dependents.append(CommitmentLink(*row[0:5], is_overdue=False))
+    return {
+        "prerequisites": sorted(prerequisites, key=lambda item: item.sort_key),
+        "dependents": sorted(dependents, key=lambda item: item.sort_key),
+    }
 
 
 def party_codes_by(through, key: str, ids: list[int]) -> dict[int, list[str]]:

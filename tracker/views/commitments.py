@@ -44,7 +44,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The page, and its actions as POSTs: a plain POST redirects back on success (or shows
     the page with the errors); an htmx POST gets the `activity` fragment back, with the
     message in the page's live region and the focus on the history's heading (`done`)."""
-    commitment = get_commitment_for_user(request.user, pk)
+    commitment = get_commitment_for_user(request.user, pk, warnings=False)
     forms, done = {}, ""
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -59,7 +59,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, done)
             if not request.htmx:
                 return redirect(commitment)
-        commitment = get_commitment_for_user(request.user, pk)
+        commitment = get_commitment_for_user(request.user, pk, warnings=False)
     context = _context(request.user, commitment, forms) | {
         "retract_open": _retract_open(request, forms),
         "done": bool(done),
@@ -247,6 +247,16 @@ def _extend_deadline(request: HttpRequest, commitment: Commitment) -> tuple[dict
 def _context(user: User, commitment: Commitment, forms: dict) -> dict:
     today = timezone.localdate()
     history, evidence = selectors.commitment_history(commitment)
+    links = selectors.commitment_links(commitment)
+    warnings = selectors.warnings_read(
+        commitment,
+        today=today,
+        now=timezone.now(),
+        evidence=evidence,
+        prerequisites=links["prerequisites"],
+    )
+    for name, value in warnings.items():
+        setattr(commitment, name, value)
     changes = [entry.item for entry in history if entry.kind == "status"]  # newest first
     parties = list(commitment.agreement.parties.only("name", "code"))
     criteria = list(
@@ -280,7 +290,7 @@ def _context(user: User, commitment: Commitment, forms: dict) -> dict:
             ),
             "history": history,
             "claims": _claims(evidence, parties),
-            "links": selectors.commitment_links(commitment),
+            "links": links,
             "days_late_original": commitment.days_late_against_original(today),
             "stale_after_days": settings.STALE_AFTER_DAYS,
             "retract_form": forms.get("retract_form"),

@@ -50,16 +50,19 @@ def get_agreement_for_user(user: User, slug: str) -> Agreement:
     return agreement
 
 
-def get_commitment_for_user(user: User, pk: int) -> Commitment:
-    """The commitment with its warnings (at risk, stale, blocked), its agreement, deadline
-    milestone and responsible parties read, or 404."""
+def get_commitment_for_user(user: User, pk: int, *, warnings: bool = True) -> Commitment:
+    """The commitment with its agreement, deadline milestone and responsible parties read,
+    and its warnings (at risk, stale, blocked) unless `warnings=False` (the commitment page
+    reads them from what it shows, `selectors.warnings_read`), or 404."""
     commitments = (
         selectors.commitments_visible_to(user)
         .select_related("agreement", "deadline_milestone")
         .prefetch_related("responsible_parties")
     )
-    today, now = timezone.localdate(), timezone.now()
-    return get_object_or_404(selectors.with_warnings(commitments, today=today, now=now), pk=pk)
+    if warnings:
+        today, now = timezone.localdate(), timezone.now()
+        commitments = selectors.with_warnings(commitments, today=today, now=now)
+    return get_object_or_404(commitments, pk=pk)
 
 
 def paginate(
