@@ -195,7 +195,7 @@ def warnings_read(
     the commitment page more to build and compile than the rest of its query. The SQL
     above owns the rules (the filters and the lists use it); this follows it line for line
     (a missing start of the time counts as not at risk, as SQL's NULL does), and
-    tests/test_warning_rules.py proves that the two agree."""
+    tests/views/test_early_warnings.py proves that the two agree."""
     is_open = commitment.status in OPEN_STATUSES
     milestone = commitment.deadline_milestone
     start = (milestone.date if milestone else None) or commitment.agreement.signed_on
