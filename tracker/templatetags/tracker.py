@@ -205,12 +205,14 @@ def commitment_rows(commitments, today: date) -> str:
         gettext("Status"),
         gettext("Priority"),
     )
-    labels = [conditional_escape(word) for word in words]
+    labels = [escaped(word) for word in words]
     # The rows repeat their column names and a few themes, priorities and status cells:
     # each is translated, built and escaped once for the table, not once a row.
     repeated: dict[tuple, str] = {}
-    return format_html_join(
-        "\n", _ROW, (_row_values(item, today, labels, repeated) for item in commitments)
+    return mark_safe(
+        "\n".join(
+            html_format(_ROW, *_row_values(item, today, labels, repeated)) for item in commitments
+        )
     )
 
 
@@ -251,7 +253,7 @@ def _row_values(commitment, today: date, labels: list[str], repeated: dict) -> t
         _once(
             repeated,
             ("theme", commitment.theme),
-            lambda: conditional_escape(commitment.get_theme_display()),
+            lambda: escaped(commitment.get_theme_display()),
         ),
         timeline,
         commitment.timeline_wording or "—",
@@ -264,7 +266,7 @@ def _row_values(commitment, today: date, labels: list[str], repeated: dict) -> t
         _once(
             repeated,
             ("priority", commitment.priority),
-            lambda: conditional_escape(commitment.get_priority_display()),
+            lambda: escaped(commitment.get_priority_display()),
         ),
     )
 
@@ -284,20 +286,20 @@ def _interpolate(text: str, **values) -> str:
 
 def _due_cell(commitment, today: date) -> str:
     if commitment.due_on:
-        return format_html(
+        return html_format(
             '{}<br><span class="{}">{}</span>',
             day(commitment.due_on),
             "late-text" if commitment.is_overdue else "muted",
             lateness(commitment, today),
         )
     if commitment.is_pending:
-        return format_html(
+        return html_format(
             '<span class="badge pending">{}</span><br><span class="muted"><bdi>{}</bdi></span>',
             gettext("Pending"),
             commitment.deadline_reading,
         )
     if commitment.timeline_kind == "prompt":
-        return format_html('<span class="muted"><bdi>{}</bdi></span>', commitment.deadline_reading)
+        return html_format('<span class="muted"><bdi>{}</bdi></span>', commitment.deadline_reading)
     return "—"
 
 
@@ -414,19 +416,18 @@ def timeline_markers(timeline) -> str:
     # Translators: a deadline's marker on the timeline: the commitment, then its due date.
     due = gettext("%(commitment)s, due %(day)s")
     write_day = _day_writer(translation.get_language() or settings.LANGUAGE_CODE, "DAY_FORMAT")
-    return format_html_join(
-        "",
-        '<a href="{}"><circle class="marker {}" cx="{}" cy="20" r="5"><title>{}</title>'
-        "</circle></a>",
-        (
-            (
+    return mark_safe(
+        "".join(
+            html_format(
+                '<a href="{}"><circle class="marker {}" cx="{}" cy="20" r="5"><title>{}</title>'
+                "</circle></a>",
                 marker.url,
                 marker.css_class,
                 marker.x,
                 due % {"commitment": isolate(marker.label), "day": write_day(marker.due_on)},
             )
             for marker in timeline.markers
-        ),
+        )
     )
 
 
