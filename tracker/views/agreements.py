@@ -52,9 +52,12 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     An htmx request for the table (the filters and sorting) gets only the table back.
     """
-    agreement = get_agreement_for_user(request.user, slug)
+    table_only = bool(request.htmx and request.htmx.target == "commitments-table")
+    agreement = get_agreement_for_user(request.user, slug, header=not table_only)
     today = timezone.localdate()
-    parties = list(agreement.parties.all())
+    # The table alone reads the parties only to check a party filter against them.
+    reads_parties = not table_only or "party" in request.GET
+    parties = list(agreement.parties.all()) if reads_parties else []
     form = CommitmentFilterForm(request.GET or None, parties=parties)
     commitments = selectors.agreement_commitments(agreement, today=today, filters=form.filters())
     if request.GET.get("format") in exports.TABLE_FORMATS:
@@ -74,7 +77,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "query": query_without_page(request),
     }
-    if request.htmx and request.htmx.target == "commitments-table":
+    if table_only:
         return vary_on_htmx(
             render(request, "tracker/agreement_detail.html#commitments-table", context)
         )
