@@ -205,69 +205,56 @@ def commitment_rows(commitments, today: date) -> str:
         gettext("Status"),
         gettext("Priority"),
     )
-    labels = [escaped(word) for word in words]
-    # The rows repeat their column names and a few themes, priorities and status cells:
-    # each is translated, built and escaped once for the table, not once a row.
+    # The column names go into the row's pattern once for the table (their braces doubled,
+    # so that the pattern still takes each row's values).
+    row = _ROW.format(*(escaped(word).replace("{", "{{").replace("}", "}}") for word in words))
+    # The rows repeat a few themes, priorities, milestones and status cells: each is
+    # translated, built and escaped once for the table, not once a row.
     repeated: dict[tuple, str] = {}
     return mark_safe(
-        "\n".join(
-            html_format(_ROW, *_row_values(item, today, labels, repeated)) for item in commitments
-        )
+        "\n".join(html_format(row, *_row_values(item, today, repeated)) for item in commitments)
     )
 
 
-def _once(repeated: dict, key: tuple, make) -> str:
-    if key not in repeated:
-        repeated[key] = make()
-    return repeated[key]
-
-
+# A row: its column names (the first `format`, once per table) and then, each `{{}}`, its
+# values.
 _ROW = (
-    '<tr class="{}"><td class="ref" data-label="{}"><bdi>{}</bdi></td>'
-    '<th scope="row"><a href="{}"><bdi>{}</bdi></a></th>'
-    '<td data-label="{}"><bdi>{}</bdi></td><td data-label="{}">{}</td>'
-    '<td data-label="{}"><bdi>{}</bdi>{}</td><td data-label="{}">{}</td>'
-    '<td data-label="{}">{}</td><td data-label="{}">{}</td></tr>'
+    '<tr class="{{}}"><td class="ref" data-label="{0}"><bdi>{{}}</bdi></td>'
+    '<th scope="row"><a href="{{}}"><bdi>{{}}</bdi></a></th>'
+    '<td data-label="{1}"><bdi>{{}}</bdi></td><td data-label="{2}">{{}}</td>'
+    '<td data-label="{3}"><bdi>{{}}</bdi>{{}}</td><td data-label="{4}">{{}}</td>'
+    '<td data-label="{5}">{{}}</td><td data-label="{6}">{{}}</td></tr>'
 )
 
 
-def _row_values(commitment, today: date, labels: list[str], repeated: dict) -> tuple:
-    ref, responsible, theme, timeline, due, status, priority = labels
+def _row_values(commitment, today: date, repeated: dict) -> tuple:
     milestone = ""
     if commitment.deadline_milestone_id:
-        milestone = _once(
-            repeated,
-            ("milestone", commitment.deadline_milestone_id),
-            lambda: _counted_from(commitment.deadline_milestone.name),
-        )
-    facts = _status_facts(commitment)
+        key = ("milestone", commitment.deadline_milestone_id)
+        if key not in repeated:
+            repeated[key] = _counted_from(commitment.deadline_milestone.name)
+        milestone = repeated[key]
+    theme = ("theme", commitment.theme)
+    if theme not in repeated:
+        repeated[theme] = escaped(commitment.get_theme_display())
+    priority = ("priority", commitment.priority)
+    if priority not in repeated:
+        repeated[priority] = escaped(commitment.get_priority_display())
+    status = ("status", *_status_facts(commitment))
+    if status not in repeated:
+        repeated[status] = _status_cell(*status[1:])
     return (
         "is-overdue" if commitment.is_overdue else "",
-        ref,
         commitment.reference,
         commitment.get_absolute_url(),
         commitment.title,
-        responsible,
         commitment.party_codes,
-        theme,
-        _once(
-            repeated,
-            ("theme", commitment.theme),
-            lambda: escaped(commitment.get_theme_display()),
-        ),
-        timeline,
+        repeated[theme],
         commitment.timeline_wording or "—",
         milestone,
-        due,
         _due_cell(commitment, today),
-        status,
-        _once(repeated, ("status", *facts), lambda: _status_cell(*facts)),
-        priority,
-        _once(
-            repeated,
-            ("priority", commitment.priority),
-            lambda: escaped(commitment.get_priority_display()),
-        ),
+        repeated[status],
+        repeated[priority],
     )
 
 
