@@ -403,19 +403,16 @@ def timeline_markers(timeline) -> str:
     # Translators: a deadline's marker on the timeline: the commitment, then its due date.
     due = gettext("%(commitment)s, due %(day)s")
     write_day = _day_writer(translation.get_language() or settings.LANGUAGE_CODE, "DAY_FORMAT")
-    return mark_safe(
-        "".join(
-            html_format(
-                '<a href="{}"><circle class="marker {}" cx="{}" cy="20" r="5"><title>{}</title>'
-                "</circle></a>",
-                marker.url,
-                marker.css_class,
-                marker.x,
-                due % {"commitment": isolate(marker.label), "day": write_day(marker.due_on)},
-            )
-            for marker in timeline.markers
+    # The class (charts._marker_class) and the coordinate (charts.svg_number) are of our
+    # own making, never user text: only the address and the title are escaped.
+    links = []
+    for marker in timeline.markers:
+        title = due % {"commitment": isolate(marker.label), "day": write_day(marker.due_on)}
+        links.append(
+            f'<a href="{escaped(marker.url)}"><circle class="marker {marker.css_class}" '
+            f'cx="{marker.x}" cy="20" r="5"><title>{escaped(title)}</title></circle></a>'
         )
-    )
+    return mark_safe("".join(links))
 
 
 @register.simple_tag
