@@ -59,16 +59,17 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     reads_parties = not table_only or "party" in request.GET
     parties = list(agreement.parties.all()) if reads_parties else []
     form = CommitmentFilterForm(request.GET or None, parties=parties)
-    commitments = selectors.agreement_commitments(agreement, today=today, filters=form.filters())
+    filters = form.filters()
+    commitments = selectors.agreement_commitments(agreement, today=today, filters=filters)
     if request.GET.get("format") in exports.TABLE_FORMATS:
         return _commitments_table(request, agreement, commitments)
     # Unfiltered, the table holds every commitment: as many as the kept figure says.
-    unfiltered = not (form.filters().keys() - {"sort"})
+    if filters.keys() - {"sort"}:
+        count = selectors.agreement_commitments_count(agreement, today=today, filters=filters)
+    else:
+        count = agreement.commitment_count
     page = paginate(
-        request,
-        commitments.only(*selectors.COMMITMENT_TABLE_FIELDS),
-        TABLE_ROWS,
-        count=agreement.commitment_count if unfiltered else None,
+        request, commitments.only(*selectors.COMMITMENT_TABLE_FIELDS), TABLE_ROWS, count=count
     )
     page.object_list = selectors.with_party_codes(list(page.object_list))
     context = {
