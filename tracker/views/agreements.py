@@ -99,7 +99,9 @@ def _summary(agreement, today) -> dict:
         "milestones": agreement.milestones.all(),
         "holidays": agreement.holidays.all(),
         "sources": agreement.sources.all(),
-        "rounds": agreement.rounds.order_by("number"),
+        # A round's link and state only: not its snapshot, the whole agreement as of its
+        # cut-off.
+        "rounds": agreement.rounds.only("agreement_id", "number", "state").order_by("number"),
     }
 
 
