@@ -628,6 +628,14 @@ def agreement_commitments(
     return commitments_filtered(commitments, today=today, filters=filters)
 
 
+def agreement_commitments_count(agreement: Agreement, *, today: date, filters: dict) -> int:
+    """How many commitments `agreement_commitments` gives for these filters: counted from the
+    agreement's commitments filtered alike, without the table's annotations and joins, which
+    a count does not read but Django would copy and compile all the same."""
+    commitments = Commitment.objects.filter(agreement=agreement)
+    return commitments_filtered(commitments, today=today, filters=filters).count()
+
+
 # What a row of the agreement page's table reads of a commitment and of the milestone its
 # deadline counts from (`is_pending`, `deadline_reading`): the description and the rest are
 # left in the database, the table's export reads them all.

@@ -217,67 +217,56 @@ def commitment_rows(commitments, today: date) -> str:
         gettext("Status"),
         gettext("Priority"),
     )
-    labels = [conditional_escape(word) for word in words]
-    # The rows repeat their column names and a few themes, priorities and status cells:
-    # each is translated, built and escaped once for the table, not once a row.
+    # The column names go into the row's pattern once for the table (their braces doubled,
+    # so that the pattern still takes each row's values).
+    row = _ROW.format(*(escaped(word).replace("{", "{{").replace("}", "}}") for word in words))
+    # The rows repeat a few themes, priorities, milestones and status cells: each is
+    # translated, built and escaped once for the table, not once a row.
     repeated: dict[tuple, str] = {}
-    return format_html_join(
-        "\n", _ROW, (_row_values(item, today, labels, repeated) for item in commitments)
+    return mark_safe(
+        "\n".join(html_format(row, *_row_values(item, today, repeated)) for item in commitments)
     )
 
 
-def _once(repeated: dict, key: tuple, make) -> str:
-    if key not in repeated:
-        repeated[key] = make()
-    return repeated[key]
-
-
+# A row: its column names (the first `format`, once per table) and then, each `{{}}`, its
+# values.
 _ROW = (
-    '<tr class="{}"><td class="ref" data-label="{}"><bdi>{}</bdi></td>'
-    '<th scope="row"><a href="{}"><bdi>{}</bdi></a></th>'
-    '<td data-label="{}"><bdi>{}</bdi></td><td data-label="{}">{}</td>'
-    '<td data-label="{}"><bdi>{}</bdi>{}</td><td data-label="{}">{}</td>'
-    '<td data-label="{}">{}</td><td data-label="{}">{}</td></tr>'
+    '<tr class="{{}}"><td class="ref" data-label="{0}"><bdi>{{}}</bdi></td>'
+    '<th scope="row"><a href="{{}}"><bdi>{{}}</bdi></a></th>'
+    '<td data-label="{1}"><bdi>{{}}</bdi></td><td data-label="{2}">{{}}</td>'
+    '<td data-label="{3}"><bdi>{{}}</bdi>{{}}</td><td data-label="{4}">{{}}</td>'
+    '<td data-label="{5}">{{}}</td><td data-label="{6}">{{}}</td></tr>'
 )
 
 
-def _row_values(commitment, today: date, labels: list[str], repeated: dict) -> tuple:
-    ref, responsible, theme, timeline, due, status, priority = labels
+def _row_values(commitment, today: date, repeated: dict) -> tuple:
     milestone = ""
     if commitment.deadline_milestone_id:
-        milestone = _once(
-            repeated,
-            ("milestone", commitment.deadline_milestone_id),
-            lambda: _counted_from(commitment.deadline_milestone.name),
-        )
-    facts = _status_facts(commitment)
+        key = ("milestone", commitment.deadline_milestone_id)
+        if key not in repeated:
+            repeated[key] = _counted_from(commitment.deadline_milestone.name)
+        milestone = repeated[key]
+    theme = ("theme", commitment.theme)
+    if theme not in repeated:
+        repeated[theme] = escaped(commitment.get_theme_display())
+    priority = ("priority", commitment.priority)
+    if priority not in repeated:
+        repeated[priority] = escaped(commitment.get_priority_display())
+    status = ("status", *_status_facts(commitment))
+    if status not in repeated:
+        repeated[status] = _status_cell(*status[1:])
     return (
         "is-overdue" if commitment.is_overdue else "",
-        ref,
         commitment.reference,
         commitment.get_absolute_url(),
         commitment.title,
-        responsible,
         commitment.party_codes,
-        theme,
-        _once(
-            repeated,
-            ("theme", commitment.theme),
-            lambda: conditional_escape(commitment.get_theme_display()),
-        ),
-        timeline,
+        repeated[theme],
         commitment.timeline_wording or "—",
         milestone,
-        due,
         _due_cell(commitment, today),
-        status,
-        _once(repeated, ("status", *facts), lambda: _status_cell(*facts)),
-        priority,
-        _once(
-            repeated,
-            ("priority", commitment.priority),
-            lambda: conditional_escape(commitment.get_priority_display()),
-        ),
+        repeated[status],
+        repeated[priority],
     )
 
 
@@ -296,20 +285,20 @@ def _interpolate(text: str, **values) -> str:
 
 def _due_cell(commitment, today: date) -> str:
     if commitment.due_on:
-        return format_html(
+        return html_format(
             '{}<br><span class="{}">{}</span>',
             day(commitment.due_on),
             "late-text" if commitment.is_overdue else "muted",
             lateness(commitment, today),
         )
     if commitment.is_pending:
-        return format_html(
+        return html_format(
             '<span class="badge pending">{}</span><br><span class="muted"><bdi>{}</bdi></span>',
             gettext("Pending"),
             commitment.deadline_reading,
         )
     if commitment.timeline_kind == "prompt":
-        return format_html('<span class="muted"><bdi>{}</bdi></span>', commitment.deadline_reading)
+        return html_format('<span class="muted"><bdi>{}</bdi></span>', commitment.deadline_reading)
     return "—"
 
 
@@ -426,20 +415,16 @@ def timeline_markers(timeline) -> str:
     # Translators: a deadline's marker on the timeline: the commitment, then its due date.
     due = gettext("%(commitment)s, due %(day)s")
     write_day = _day_writer(translation.get_language() or settings.LANGUAGE_CODE, "DAY_FORMAT")
-    return format_html_join(
-        "",
-        '<a href="{}"><circle class="marker {}" cx="{}" cy="20" r="5"><title>{}</title>'
-        "</circle></a>",
-        (
-            (
-                marker.url,
-                marker.css_class,
-                marker.x,
-                due % {"commitment": isolate(marker.label), "day": write_day(marker.due_on)},
-            )
-            for marker in timeline.markers
-        ),
-    )
+    # The class (charts._marker_class) and the coordinate (charts.svg_number) are of our
+    # own making, never user text: only the address and the title are escaped.
+    links = []
+    for marker in timeline.markers:
+        title = due % {"commitment": isolate(marker.label), "day": write_day(marker.due_on)}
+        links.append(
+            f'<a href="{escaped(marker.url)}"><circle class="marker {marker.css_class}" '
+            f'cx="{marker.x}" cy="20" r="5"><title>{escaped(title)}</title></circle></a>'
+        )
+    return mark_safe("".join(links))
 
 
 @register.simple_tag

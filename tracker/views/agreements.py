@@ -52,20 +52,24 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     An htmx request for the table (the filters and sorting) gets only the table back.
     """
-    agreement = get_agreement_for_user(request.user, slug)
+    table_only = bool(request.htmx and request.htmx.target == "commitments-table")
+    agreement = get_agreement_for_user(request.user, slug, header=not table_only)
     today = timezone.localdate()
-    parties = list(agreement.parties.all())
+    # The table alone reads the parties only to check a party filter against them.
+    reads_parties = not table_only or "party" in request.GET
+    parties = list(agreement.parties.all()) if reads_parties else []
     form = CommitmentFilterForm(request.GET or None, parties=parties)
-    commitments = selectors.agreement_commitments(agreement, today=today, filters=form.filters())
+    filters = form.filters()
+    commitments = selectors.agreement_commitments(agreement, today=today, filters=filters)
     if request.GET.get("format") in exports.TABLE_FORMATS:
         return _commitments_table(request, agreement, commitments)
     # Unfiltered, the table holds every commitment: as many as the kept figure says.
-    unfiltered = not (form.filters().keys() - {"sort"})
+    if filters.keys() - {"sort"}:
+        count = selectors.agreement_commitments_count(agreement, today=today, filters=filters)
+    else:
+        count = agreement.commitment_count
     page = paginate(
-        request,
-        commitments.only(*selectors.COMMITMENT_TABLE_FIELDS),
-        TABLE_ROWS,
-        count=agreement.commitment_count if unfiltered else None,
+        request, commitments.only(*selectors.COMMITMENT_TABLE_FIELDS), TABLE_ROWS, count=count
     )
     page.object_list = selectors.with_party_codes(list(page.object_list))
     context = {
@@ -74,7 +78,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "query": query_without_page(request),
     }
-    if request.htmx and request.htmx.target == "commitments-table":
+    if table_only:
         return vary_on_htmx(
             render(request, "tracker/agreement_detail.html#commitments-table", context)
         )
@@ -95,7 +99,9 @@ def _summary(agreement, today) -> dict:
         "milestones": agreement.milestones.all(),
         "holidays": agreement.holidays.all(),
         "sources": agreement.sources.all(),
-        "rounds": agreement.rounds.order_by("number"),
+        # A round's link and state only: not its snapshot, the whole agreement as of its
+        # cut-off.
+        "rounds": agreement.rounds.only("agreement_id", "number", "state").order_by("number"),
     }
 
 

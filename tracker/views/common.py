@@ -35,16 +35,18 @@ def member_required(view: Callable) -> Callable:
     return wrapper
 
 
-def get_agreement_for_user(user: User, slug: str) -> Agreement:
+def get_agreement_for_user(user: User, slug: str, *, header: bool = True) -> Agreement:
     """The agreement, its parties read, whether the user follows it (`is_followed`) and the
     teams it is restricted to (`team_names`, read in the same query), or 404 when it does
-    not exist or the user may not see it."""
+    not exist or the user may not see it. `header=False` for a fragment below the page's
+    header, which shows none of those: the agreement alone, its access checked the same."""
+    agreements = selectors.agreements_visible_to(user)
+    if not header:
+        return get_object_or_404(agreements, slug=slug)
     followed = User.followed_agreements.through.objects.filter(
         user_id=user.pk, agreement_id=OuterRef("pk")
     )
-    agreements = selectors.agreements_visible_to(user).annotate(
-        is_followed=Exists(followed), team_list=TeamNames("pk")
-    )
+    agreements = agreements.annotate(is_followed=Exists(followed), team_list=TeamNames("pk"))
     agreement = get_object_or_404(agreements.prefetch_related("parties"), slug=slug)
     agreement.team_names = agreement.team_list or []
     return agreement

@@ -1,0 +1,94 @@
+"""The agreement page's repeated blocks (agreement_detail.html): its scores by party and by
+theme, its milestones and its assessment rounds, each written by one tag rather than a
+template loop, whose nodes cost the page more per row than the markup they write. Each
+writes the markup its loop wrote, user text escaped and direction-isolated (`<bdi>`),
+numbers localized as a template's variables are (`formats.localize`)."""
+
+from django import template
+from django.utils import formats
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from ..markup import escaped, html_format
+from ..models import ScoreRule
+from .tracker import day, score_meter
+
+register = template.Library()
+
+
+@register.simple_tag
+def party_score_rows(scores, rule: str = ScoreRule.PAM) -> SafeString:
+    """The "By party" rows: each party's name, its number of commitments and its score
+    (`selectors.PartyScore`). Replaces the `{% for party in summary.party_scores %}` loop of
+    agreement_detail.html."""
+    return mark_safe(
+        "\n".join(
+            html_format(
+                '<div class="score-row"><span><bdi>{}</bdi> <span class="muted">({})</span>'
+                "</span>{}</div>",
+                party.name,
+                formats.localize(party.commitments),
+                score_meter(party.score, party.name, rule=rule),
+            )
+            for party in scores
+        )
+    )
+
+
+@register.simple_tag
+def theme_score_rows(scores, rule: str = ScoreRule.PAM) -> SafeString:
+    """The "By theme" rows: each theme's label (a translated choice, not user text), its
+    number of commitments and its score (`selectors.ThemeScore`). Replaces the
+    `{% for theme in summary.theme_scores %}` loop of agreement_detail.html."""
+    return mark_safe(
+        "\n".join(
+            html_format(
+                '<div class="score-row"><span>{} <span class="muted">({})</span></span>{}</div>',
+                theme.label,
+                formats.localize(theme.commitments),
+                score_meter(theme.score, theme.label, rule=rule),
+            )
+            for theme in scores
+        )
+    )
+
+
+@register.simple_tag
+def milestone_items(milestones) -> SafeString:
+    """The milestones' list items: the date (or "not happened yet"), the name, "(estimated)"
+    for an estimated date. Replaces the `{% for milestone in milestones %}` loop of
+    agreement_detail.html."""
+    not_yet = gettext("not happened yet")
+    estimated = html_format(' <span class="muted">{}</span>', gettext("(estimated)"))
+    return mark_safe(
+        "\n".join(
+            html_format(
+                "<li><strong>{}</strong> <bdi>{}</bdi>{}</li>",
+                day(milestone.date) if milestone.date else not_yet,
+                milestone.name,
+                estimated if milestone.date_is_estimate else "",
+            )
+            for milestone in milestones
+        )
+    )
+
+
+@register.simple_tag
+def round_links(rounds) -> SafeString:
+    """After "Assessment rounds": ":" then a link to each round with its state, or nothing
+    when there is none. Replaces the `{% for round in rounds %}` loop of
+    agreement_detail.html."""
+    links = "".join(
+        html_format(
+            ' <a href="{}">{}</a> <span class="muted">({})</span>',
+            assessment_round.get_absolute_url(),
+            # As `{% blocktranslate %}` writes it: the number escaped, the translation not.
+            SafeString(
+                gettext("round %(number)s")
+                % {"number": escaped(formats.localize(assessment_round.number))}
+            ),
+            assessment_round.get_state_display().lower(),
+        )
+        for assessment_round in rounds
+    )
+    return mark_safe(f":{links}" if links else "")
