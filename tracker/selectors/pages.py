@@ -657,6 +657,15 @@ COMMITMENT_TABLE_FIELDS = (
 )
 
 
+def commitment_table_rows(commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
+    """The agreement page's table as its rows read it: the columns a row shows, and each
+    row's responsible parties' codes (`party_codes`) in the same query, not a query of
+    their own after it."""
+    return commitments.only(*COMMITMENT_TABLE_FIELDS).annotate(
+        party_codes=ResponsiblePartyCodes("pk")
+    )
+
+
 @dataclass(frozen=True)
 class ThemeScore:
     theme: str

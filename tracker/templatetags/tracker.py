@@ -205,7 +205,7 @@ def _status_cell(status, is_overdue, warnings, is_extended, is_verifiable) -> st
 def commitment_rows(commitments, today: date) -> str:
     """The rows of an agreement's commitments table (agreement_detail.html): built here
     rather than in a template loop, which cost the page more than anything else it renders.
-    Reads each commitment's `party_codes` (`selectors.with_party_codes`), `is_overdue` and
+    Reads each commitment's `party_codes` (`selectors.commitment_table_rows`), `is_overdue` and
     warnings (`selectors.agreement_commitments`)."""
     # Each word written out, so that makemessages finds it here as well as in the heading.
     words = (

@@ -68,10 +68,7 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         count = selectors.agreement_commitments_count(agreement, today=today, filters=filters)
     else:
         count = agreement.commitment_count
-    page = paginate(
-        request, commitments.only(*selectors.COMMITMENT_TABLE_FIELDS), TABLE_ROWS, count=count
-    )
-    page.object_list = selectors.with_party_codes(list(page.object_list))
+    page = paginate(request, selectors.commitment_table_rows(commitments), TABLE_ROWS, count=count)
     context = {
         "agreement": agreement,
         "today": today,
