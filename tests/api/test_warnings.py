@@ -87,9 +87,7 @@ def test_the_written_out_rows_equal_drfs_field_by_field_output(
     CommitmentFactory(agreement=agreement, reference="L", timeline_wording="within 1 month")
     services.overdue_scan(today=datetime.date(2026, 6, 15))
 
-    rows = selectors.with_page_warnings(
-        list(selectors.api_commitments(analyst).order_by("reference"))
-    )
+    rows = selectors.with_page_rows(list(selectors.api_commitments(analyst).order_by("reference")))
     assert len(rows) == Commitment.objects.count() == 5
     serializer = CommitmentSerializer()
     for row in rows:

@@ -194,16 +194,16 @@ class ObligationSerializer(serializers.Serializer):
 
 
 def _obligations(commitment: Commitment) -> list[dict]:
-    """Each party's status, from the prefetched obligations (by party name)."""
+    """Each party's status, from the rows `selectors.with_page_rows` read (by party name)."""
     late = bool(getattr(commitment, "is_overdue", False))
     return [
         {
-            "party": obligation.party.code,
-            "status": obligation.status,
-            "version": obligation.version,
-            "is_late": late and not obligation.is_closed,
+            "party": party,
+            "status": status,
+            "version": version,
+            "is_late": late and not CommitmentStatus(status).is_closed,
         }
-        for obligation in commitment.obligations.all()
+        for party, status, version in commitment.obligation_rows
     ]
 
 
@@ -354,8 +354,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "description": commitment.description,
             "theme": commitment.theme,
             "priority": commitment.priority,
-            # The obligations are in step with the responsible parties, and prefetched.
-            "responsible_parties": [o.party.code for o in commitment.obligations.all()],
+            # The obligations are in step with the responsible parties.
+            "responsible_parties": [party for party, _, _ in commitment.obligation_rows],
             "timeline": commitment.timeline_wording,
             "counted_from": milestone.name if milestone is not None else None,
             "recurrence": self.get_recurrence(commitment),
@@ -375,7 +375,7 @@ class CommitmentSerializer(serializers.ModelSerializer):
             "is_stale": commitment.is_stale,
             "is_blocked": commitment.is_blocked,
             "is_disputed": commitment.is_disputed,
-            "depends_on": [item.reference for item in commitment.depends_on.all()],
+            "depends_on": commitment.prerequisite_references,
             "verifiable": commitment.is_verifiable,
         }
 

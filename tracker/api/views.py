@@ -150,7 +150,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        return None if page is None else selectors.with_page_warnings(list(page))
+        return None if page is None else selectors.with_page_rows(list(page))
 
     def kept_count(self) -> int | None:
         """Unfiltered, the visible commitments are as many as their agreements' kept counts
@@ -166,7 +166,7 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
         return serializers.CommitmentSerializer
 
     def get_object(self) -> Commitment:
-        commitment = selectors.with_page_warnings([super().get_object()])[0]
+        commitment = selectors.with_page_rows([super().get_object()])[0]
         commitment.recent_periods = selectors.commitment_recent_periods(
             commitment, today=timezone.localdate()
         )

@@ -29,6 +29,7 @@ from .data import (
     calendar_exceeds,
     calendar_window,
     commitments_visible_count,
+    with_page_rows,
     with_page_warnings,
 )
 from .drafting import agreements_like
@@ -235,6 +236,7 @@ __all__ = [
     "warning_filter",
     "warnings_read",
     "with_agreement_stats",
+    "with_page_rows",
     "with_page_warnings",
     "with_party_codes",
     "with_periods",
