@@ -475,45 +475,91 @@ def form_field(field) -> str:
     )
 
 
+@cache
+def _choice_labels(model, name: str) -> dict:
+    """The labels of a model field's choices, by value: what `get_<name>_display()` reads,
+    without rebuilding the field's flat choices for each call (ten pieces of evidence, three
+    labels each). The labels stay lazy: each is translated when written, for its reader."""
+    return dict(model._meta.get_field(name).flatchoices)
+
+
+def _label(item, name: str, words: dict) -> str:
+    """`item.get_<name>_display()`, by `_choice_labels`: the value itself when unknown. Each
+    label translated once in `words` (one request's `_evidence_words`)."""
+    value = getattr(item, name)
+    key = (name, value)
+    if key not in words:
+        words[key] = str(_choice_labels(type(item), name).get(value, value))
+    return words[key]
+
+
+def _evidence_words(context=None) -> dict:
+    """The words of `evidence_record` and `evidence_entry`, translated once per rendering of
+    the page (kept in its `render_context`, which ends with the request) rather than once
+    for each piece of evidence: a translation costs some forty calls. Those a template's
+    `translate` would escape are escaped here."""
+    if context is not None and "evidence_words" in context.render_context:
+        return context.render_context["evidence_words"]
+    words = {
+        "title": gettext(
+            "Source reliability: %(reliability)s. Information credibility: %(credibility)s."
+        ),
+        "claim": gettext("claim by <bdi>%(party)s</bdi>"),
+        "concerns": escaped(gettext("concerns")),
+        "someone": gettext("someone"),
+        "logged of": gettext("logged evidence of %(day)s"),
+        "logged": escaped(gettext("logged evidence")),
+        "retracted": escaped(gettext("Retracted")),
+        "file": gettext("file"),
+        "attachment": escaped(gettext("Attachment:")),
+        "source": escaped(gettext("Source:")),
+        "retracted by": gettext(
+            "Retracted by <bdi>%(who)s</bdi> on %(day)s: <bdi>%(reason)s</bdi>"
+        ),
+        "retract": gettext("Retract…"),
+    }
+    if context is not None:
+        context.render_context["evidence_words"] = words
+    return words
+
+
 @register.simple_tag
-def evidence_record(evidence) -> str:
+def evidence_record(evidence, words: dict | None = None) -> str:
     """A piece of evidence in a commitment's history: its stance, grading, claim, the party it
     concerns and who logged it, then its summary, quote, source and attachment (its
     retraction is left to the page). Written here rather than in the history's loop, where
     its two dozen lookups and translations cost more than the rest of the page's history.
-    User text escaped, each piece isolated (`bdi`, or a `dir=auto` block)."""
-    title = gettext(
-        "Source reliability: %(reliability)s. Information credibility: %(credibility)s."
-    ) % {
-        "reliability": escaped(evidence.get_reliability_display()),
-        "credibility": escaped(evidence.get_credibility_display()),
+    User text escaped, each piece isolated (`bdi`, or a `dir=auto` block). `words`: the
+    page's `_evidence_words`, else translated here."""
+    words = _evidence_words() if words is None else words
+    title = words["title"] % {
+        "reliability": escaped(_label(evidence, "reliability", words)),
+        "credibility": escaped(_label(evidence, "credibility", words)),
     }
     badges = [
         f'<p><span class="badge stance-{escaped(evidence.stance)}">'
-        f"{escaped(evidence.get_stance_display())}</span>",
+        f"{escaped(_label(evidence, 'stance', words))}</span>",
         f'<span class="badge grading" title="{title}">{escaped(evidence.grading)}</span>',
     ]
     if evidence.claimed_by:
-        claim = gettext("claim by <bdi>%(party)s</bdi>") % {
-            "party": escaped(evidence.claimed_by.code)
-        }
+        claim = words["claim"] % {"party": escaped(evidence.claimed_by.code)}
         badges.append(f'<span class="badge party">{claim}</span>')
     if evidence.concerns_party:
-        concerns = escaped(gettext("concerns"))
+        concerns = words["concerns"]
         badges.append(
             f'<span class="badge party">{concerns} '
             f"<bdi>{escaped(evidence.concerns_party.code)}</bdi></span>"
         )
     # A translation is markup the app wrote, as in a template: not escaped.
     who = escaped(evidence.logged_by.get_username()) if evidence.logged_by else ""
-    who = who or gettext("someone")
+    who = who or words["someone"]
     if evidence.occurred_on:
-        logged = gettext("logged evidence of %(day)s") % {"day": escaped(day(evidence.occurred_on))}
+        logged = words["logged of"] % {"day": escaped(day(evidence.occurred_on))}
     else:
-        logged = escaped(gettext("logged evidence"))
+        logged = words["logged"]
     retracted = ""
     if evidence.is_retracted:
-        label = escaped(gettext("Retracted"))
+        label = words["retracted"]
         retracted = f' <span class="badge retracted-badge">{label}</span>'
     badges.append(f"<strong><bdi>{who}</bdi></strong> {logged}{retracted}</p>")
     parts = [
@@ -527,11 +573,11 @@ def evidence_record(evidence) -> str:
             f"{linebreaksbr(evidence.quote)}</span></blockquote>"
         )
     if evidence.source_title or evidence.source_url:
-        parts.append(_evidence_source(evidence))
+        parts.append(_evidence_source(evidence, words["source"]))
     if evidence.attachment:
         url = reverse("tracker:evidence-attachment", args=[evidence.pk])
-        name = escaped(evidence.attachment_name) or gettext("file")
-        label = escaped(gettext("Attachment:"))
+        name = escaped(evidence.attachment_name) or words["file"]
+        label = words["attachment"]
         parts.append(
             f'<p class="muted">{label} <a href="{escaped(url)}" download><bdi>{name}</bdi></a></p>'
         )
@@ -550,23 +596,24 @@ def evidence_entry(context, evidence, at) -> str:
     retracted = evidence.is_retracted
     at = template_localtime(at)
     language = translation.get_language() or settings.LANGUAGE_CODE
+    words = _evidence_words(context)
     parts = [
         f'<li class="history-evidence{" retracted" if retracted else ""}" id="evidence-{pk}">',
         f'<time datetime="{escaped(_pattern_writer(language, "c")(at))}">'
         f"{escaped(_pattern_writer(language, 'j M Y H:i')(at))}</time>",
-        evidence_record(evidence),
+        evidence_record(evidence, words),
     ]
     if retracted:
         who = escaped(evidence.retracted_by.get_username()) if evidence.retracted_by else ""
-        retraction = gettext("Retracted by <bdi>%(who)s</bdi> on %(day)s: <bdi>%(reason)s</bdi>")
+        retraction = words["retracted by"]
         values = {
-            "who": who or gettext("someone"),  # the app's words, as in a template: not escaped
+            "who": who or words["someone"],  # the app's words, as in a template: not escaped
             "day": escaped(day(template_localtime(evidence.retracted_at))),
             "reason": escaped(evidence.retraction_reason),
         }
         parts.append(f'<p class="retraction">{retraction % values}</p>')
     elif context.get("can_retract"):
-        label = gettext("Retract…")
+        label = words["retract"]
         parts.append(
             f'<p class="retract"><a href="?retract={pk}#evidence-{pk}" hx-get="?retract={pk}" '
             f'hx-target="#activity" hx-swap="outerHTML">{label}</a></p>'
@@ -575,8 +622,8 @@ def evidence_entry(context, evidence, at) -> str:
     return mark_safe("\n".join(parts))
 
 
-def _evidence_source(evidence) -> str:
-    """'Source: <title, linked>, <publisher>, <date>'."""
+def _evidence_source(evidence, label: str) -> str:
+    """'Source: <title, linked>, <publisher>, <date>' (`label`: "Source:", escaped)."""
     if evidence.source_url:
         shown = escaped(evidence.source_title or evidence.source_url)
         source = (
@@ -589,5 +636,4 @@ def _evidence_source(evidence) -> str:
         source += f", <bdi>{escaped(evidence.source_publisher)}</bdi>"
     if evidence.source_date:
         source += f", {escaped(day(evidence.source_date))}"
-    label = escaped(gettext("Source:"))
     return f'<p class="muted">{label} {source}</p>'
