@@ -2,6 +2,7 @@
 as the ORM reads them back there too, and every page must work there: the rest of the suite
 runs on PostgreSQL."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -150,3 +151,43 @@ print("RESULT", kept, differences, left)
 
 def test_the_figures_on_sqlite_follow_every_kind_of_write(tmp_path):
     assert _demo_on_sqlite(tmp_path, FIGURES) == "(2, 2) [] 0"
+
+
+# The early warnings' SQL (`selectors.with_warnings`: the rules, written partly as SQL of
+# their own in tracker/db.py) against the commitment page's reading of the same rules
+# (`selectors.warnings_read`), on SQLite, today and later; one commitment made to wait on a
+# flagged one, so that each of the three warnings shows at least once.
+WARNINGS = """
+import datetime
+from django.utils import timezone
+from tracker import selectors
+from tracker.models import Commitment, OverdueFlag
+flagged = OverdueFlag.objects.filter(cleared_at__isnull=True).first().commitment
+waiting = (Commitment.objects.filter(agreement=flagged.agreement, status="in_progress")
+           .exclude(pk=flagged.pk).first())
+waiting.depends_on.add(flagged)
+now = timezone.now()
+mismatches, seen = [], {"is_at_risk": 0, "is_stale": 0, "is_blocked": 0}
+for days in (0, 20, 120, 400):
+    at = now + datetime.timedelta(days=days)
+    today = timezone.localdate(at)
+    commitments = Commitment.objects.select_related("agreement", "deadline_milestone")
+    for commitment in selectors.with_warnings(commitments, today=today, now=at):
+        read = selectors.warnings_read(
+            commitment, today=today, now=at, evidence=list(commitment.evidence.all()),
+            prerequisites=selectors.commitment_links(commitment)["prerequisites"],
+        )
+        sql = {name: bool(getattr(commitment, name)) for name in read}
+        if read != sql:
+            mismatches.append((commitment.pk, days, read, sql))
+        for name, value in sql.items():
+            seen[name] += value
+print("RESULT", mismatches, seen)
+"""
+
+
+def test_the_warnings_sql_agrees_with_the_commitment_pages_reading_on_sqlite(tmp_path):
+    mismatches, seen = _demo_on_sqlite(tmp_path, WARNINGS).split(" ", 1)
+    assert mismatches == "[]"
+    counts = ast.literal_eval(seen)
+    assert all(count > 0 for count in counts.values()), counts

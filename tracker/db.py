@@ -1,7 +1,16 @@
 """Small SQL helpers that PostgreSQL and SQLite spell differently."""
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import CharField, Field, ForeignObject, Func, IntegerField, Lookup
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Field,
+    FloatField,
+    ForeignObject,
+    Func,
+    IntegerField,
+    Lookup,
+)
 
 
 class DaysBetween(Func):
@@ -182,4 +191,81 @@ class TeamNames(Func):
             f"(SELECT CASE WHEN count(*) THEN json_group_array(name) END "
             f"FROM (SELECT t.name {where} ORDER BY t.name))",
             params,
+        )
+
+
+class _ExistsSQL(Func):
+    """An EXISTS test about the commitment given as the first argument, written as SQL once
+    here: the early warnings ask it of every row of a table, and building the same test as a
+    queryset (`Exists(...)` with `OuterRef`) cost a page more to build and compile than the
+    rest of its query. Usable in `filter()`, in `Q` and negated (`~Q(...)`)."""
+
+    output_field = BooleanField()
+
+    def _test(self, connection, *arguments: str) -> str:
+        raise NotImplementedError
+
+    def as_sql(self, compiler, connection, **extra):
+        compiled = [compiler.compile(argument) for argument in self.source_expressions]
+        params = [param for _, argument_params in compiled for param in argument_params]
+        return self._test(connection, *(sql for sql, _ in compiled)), params
+
+
+class StandingEvidenceSince(_ExistsSQL):
+    """The commitment (`commitment`, its id) has evidence still standing (not retracted)
+    logged at or after `since` (a datetime `Value`): what the stale warning asks
+    (`selectors.stale`), answered from the `evidence_history` index."""
+
+    arity = 2
+
+    def _test(self, connection, commitment: str, since: str) -> str:
+        from .models import Evidence
+
+        evidence = connection.ops.quote_name(Evidence._meta.db_table)
+        return (
+            f"EXISTS (SELECT 1 FROM {evidence} e WHERE e.commitment_id = {commitment} "
+            f"AND e.retracted_at IS NULL AND e.logged_at >= {since})"
+        )
+
+
+class PrerequisiteFlagged(_ExistsSQL):
+    """One of the commitment's prerequisites (`commitment`, its id) is flagged overdue now
+    (an open overdue flag): what the blocked warning asks (`selectors.blocked`)."""
+
+    arity = 1
+
+    def _test(self, connection, commitment: str) -> str:
+        from .models import Commitment, OverdueFlag
+
+        quote = connection.ops.quote_name
+        edges = quote(Commitment.depends_on.through._meta.db_table)
+        flags = quote(OverdueFlag._meta.db_table)
+        return (
+            f"EXISTS (SELECT 1 FROM {edges} d WHERE d.from_commitment_id = {commitment} "
+            f"AND EXISTS (SELECT 1 FROM {flags} f WHERE f.commitment_id = d.to_commitment_id "
+            "AND f.cleared_at IS NULL))"
+        )
+
+
+class StatusShare(Func):
+    """A number for each status (`shares`, status to number; `default` for the others) as a
+    CASE over the status column given as the argument: the at-risk warning's share of the
+    time that may be left (`selectors.at_risk`). One CASE written here rather than a `When`
+    per status, each a filter the ORM builds on every request."""
+
+    output_field = FloatField()
+    arity = 1
+
+    def __init__(self, status, *, shares: dict[str, float], default: float, **extra):
+        super().__init__(status, **extra)
+        self.shares, self.default = shares, default
+
+    def as_sql(self, compiler, connection, **extra):
+        (status,) = self.source_expressions
+        sql, params = compiler.compile(status)
+        cases = " ".join("WHEN %s THEN %s" for _ in self.shares)
+        values = [value for pair in self.shares.items() for value in pair]
+        return (
+            f"CASE {sql} {cases} ELSE %s END",
+            [*params, *values, self.default],
         )

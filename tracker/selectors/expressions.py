@@ -8,6 +8,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
@@ -26,7 +27,7 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
-from ..db import DaysBetween
+from ..db import DaysBetween, PrerequisiteFlagged, StandingEvidenceSince, StatusShare
 from ..models import (
     Agreement,
     Commitment,
@@ -125,14 +126,14 @@ def at_risk(today: date) -> Q:
     signing by default) to the due date. A commitment without a due date is not at risk:
     `due_on IS NOT NULL` makes that false rather than NULL, so that the annotation is a
     boolean, as the API's schema says."""
-    share = Case(
-        *(
-            When(status=status, then=Value(float(value)))
+    share = StatusShare(
+        F("status"),
+        shares={
+            str(status): float(value)
             for status, value in settings.AT_RISK_SHARE_LEFT.items()
             if value
-        ),
-        default=Value(0.0),
-        output_field=FloatField(),
+        },
+        default=0.0,
     )
     start = Coalesce("deadline_milestone__date", "agreement__signed_on")
     return Q(
@@ -160,21 +161,13 @@ def stale(now: datetime) -> Q:
     """Open, and no evidence (still standing) logged for settings.STALE_AFTER_DAYS days;
     a commitment with no evidence at all is stale once it is that old."""
     since = now - timedelta(days=settings.STALE_AFTER_DAYS)
-    recent = Evidence.objects.filter(
-        commitment_id=OuterRef("pk"), retracted_at__isnull=True, logged_at__gte=since
-    )
-    return Q(status__in=OPEN_STATUSES, created_at__lt=since) & ~Q(Exists(recent))
+    recent = StandingEvidenceSince(F("pk"), Value(since, output_field=DateTimeField()))
+    return Q(status__in=OPEN_STATUSES, created_at__lt=since) & ~Q(recent)
 
 
 def blocked() -> Q:
     """Open, with a prerequisite that is flagged overdue."""
-    prerequisite_late = OverdueFlag.objects.filter(
-        commitment_id=OuterRef("to_commitment_id"), cleared_at__isnull=True
-    )
-    edges = Commitment.depends_on.through.objects.filter(
-        Exists(prerequisite_late), from_commitment_id=OuterRef("pk")
-    )
-    return Q(status__in=OPEN_STATUSES) & Q(Exists(edges))
+    return Q(status__in=OPEN_STATUSES) & Q(PrerequisiteFlagged(F("pk")))
 
 
 def with_warnings(commitments: QuerySet[Commitment], *, today: date, now: datetime):
