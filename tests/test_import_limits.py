@@ -183,7 +183,7 @@ def test_openpyxl_alone_would_refuse_the_entities_too(tmp_path):
     secret.write_text("TOP-SECRET-XXE")
     for content in (bombs.external_entity(secret), bombs.billion_laughs()):
         with pytest.raises(ImportFailed) as failure:
-            _sheet_lines("x.xlsx", content, ImportLimits.for_page())
+            _sheet_lines("x.xlsx", content, ImportLimits.for_page(), uncomputed={})
         assert "not a readable XLSX workbook" in failure.value.errors[0]
         assert "TOP-SECRET" not in failure.value.errors[0]
 

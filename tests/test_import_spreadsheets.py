@@ -2,6 +2,8 @@
 
 import datetime
 import io
+import zipfile
+from xml.sax.saxutils import escape
 
 import pytest
 from openpyxl import Workbook
@@ -109,3 +111,55 @@ def test_it_reads_an_xlsx_workbook_with_real_dates():
 def test_a_file_that_is_not_a_workbook_is_refused():
     errors = _errors("doha.xlsx", b"not a zip")
     assert errors[0].startswith("doha.xlsx: not a readable XLSX workbook")
+
+
+def _workbook_with_formula(formula_cell: str, *, saved: str | None, cell_type: str = "") -> bytes:
+    """A one-commitment workbook whose description is a formula, saved as a spreadsheet application
+    saves one (`saved`: its result) or as a program writes one (`saved=None`: no result)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "commitments"
+    columns = ["agreement", "agreement_title", "signed_on", "parties", "reference", "title"]
+    sheet.append([*columns, "description"])
+    parties = "Pakistan (PAK), Afghanistan (AFG)"
+    sheet.append(["doha", "Doha", "2026-01-31", parties, "1.1", "Patrols", formula_cell])
+    notes = workbook.create_sheet("notes")
+    notes.append(["=1+1"])  # never computed, on a sheet the import does not read
+    content = io.BytesIO()
+    workbook.save(content)
+    if saved is None:
+        return content.getvalue()
+    formula = escape(formula_cell.removeprefix("="))
+    rewritten = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(content.getvalue())) as source,
+        zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                computed = f'<c r="G2"{cell_type}><f>{formula}</f><v>{saved}</v></c>'
+                before = f'<c r="G2"><f>{formula}</f><v></v></c>'
+                assert before in part.decode()
+                part = part.decode().replace(before, computed).encode()
+            target.writestr(info, part)
+    return rewritten.getvalue()
+
+
+def test_a_formula_whose_result_was_never_saved_is_refused_naming_its_cell():
+    errors = _errors("doha.xlsx", _workbook_with_formula('="Pat"&"rols"', saved=None))
+    assert len(errors) == 1
+    assert errors[0].startswith("doha.xlsx: sheet commitments, cell G2: a formula whose result")
+    assert not Commitment.objects.exists()
+
+
+def test_a_formula_is_read_as_the_result_its_application_saved():
+    _import(
+        "doha.xlsx", _workbook_with_formula('="Pat"&"rols"', saved="Patrols", cell_type=' t="str"')
+    )
+    assert Commitment.objects.get(reference="1.1").description == "Patrols"
+
+
+def test_a_formula_whose_saved_result_is_empty_text_is_an_empty_cell():
+    _import("doha.xlsx", _workbook_with_formula('=""', saved="", cell_type=' t="str"'))
+    assert Commitment.objects.get(reference="1.1").description == ""

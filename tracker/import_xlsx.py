@@ -7,6 +7,11 @@ declared sizes are checked (the zip module never unpacks more than a part declar
 every XML part is streamed once through expat, which refuses a DTD and counts what openpyxl
 would otherwise build in memory: rows, cells, characters, elements. Only then does openpyxl
 read the sheet, in read-only mode, row by row (and through defusedxml, installed for it).
+
+The values read are those the workbook saved: a formula's result as its application last
+computed it. A formula cell with no saved result (a workbook written by a program, never
+opened in a spreadsheet application) would read as an empty cell, so the first pass also
+notes each sheet's first such cell, and the sheet read is refused when it has one.
 """
 
 import io
@@ -36,14 +41,15 @@ UNREADABLE = (
 
 def xlsx_lines(name: str, data: bytes, limits: ImportLimits) -> list[list[str]]:
     """The rows of the sheet named `commitments`, else of the first, as text."""
+    uncomputed: dict[str, str] = {}  # part -> its first formula cell with no saved result
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_sizes(name, archive, limits)
             for info in archive.infolist():
-                _scan_part(name, archive, info, limits)
+                _scan_part(name, archive, info, limits, uncomputed)
     except UNREADABLE as error:
         raise _unreadable(name, error) from None
-    return _sheet_lines(name, data, limits)
+    return _sheet_lines(name, data, limits, uncomputed)
 
 
 def _unreadable(name: str, error: Exception) -> ImportFailed:
@@ -70,7 +76,9 @@ def _check_sizes(name: str, archive: zipfile.ZipFile, limits: ImportLimits) -> N
         )
 
 
-def _scan_part(name: str, archive: zipfile.ZipFile, info, limits: ImportLimits) -> None:
+def _scan_part(
+    name: str, archive: zipfile.ZipFile, info, limits: ImportLimits, uncomputed: dict[str, str]
+) -> None:
     with archive.open(info) as stream:
         chunk = stream.read(CHUNK)
         if not _is_xml(chunk):
@@ -81,6 +89,8 @@ def _scan_part(name: str, archive: zipfile.ZipFile, info, limits: ImportLimits) 
             limits.check_time(name)
             chunk = stream.read(CHUNK)
         scan.parser.Parse(b"", True)
+    if scan.uncomputed:
+        uncomputed[info.filename] = scan.uncomputed
 
 
 def _is_xml(head: bytes) -> bool:
@@ -105,6 +115,9 @@ class _PartScan:
         self.item = ""  # "c" inside a cell, "si" inside a shared string
         self.item_elements = self.item_chars = 0
         self.rows = self.row = self.cells = self.column = self.strings = self.elements = 0
+        # The cell being read: its type, whether it holds a formula, and a saved value.
+        self.cell_type, self.formula, self.value, self.in_value = "", False, False, False
+        self.uncomputed = ""  # the first formula cell with no saved result, as "B7"
 
     def fail(self, problem: str) -> ImportFailed:
         return ImportFailed([f"{self.name}: {self.part}: {problem}."])
@@ -121,10 +134,15 @@ class _PartScan:
             self.item_elements += 1
             if self.item_elements > MAX_CELL_ELEMENTS:
                 raise self.fail(f"row {self.row}: more than {MAX_CELL_ELEMENTS} runs of text")
+            if self.item == "c":
+                self.formula = self.formula or local == "f"
+                self.in_value = local == "v"
         elif self.in_rows and local == "row":
             self._row(attributes.get("r"))
         elif self.in_rows and local == "c":
             self._cell(attributes.get("r"))
+            self.cell_type = attributes.get("t", "n")
+            self.formula = self.value = self.in_value = False
         elif local == "si":
             self.strings += 1
             most = (self.limits.rows + 1) * MAX_COLUMNS
@@ -158,11 +176,25 @@ class _PartScan:
     def _end(self, tag: str) -> None:
         local = tag.rpartition(":")[2]
         if local == self.item:
+            if self.item == "c":
+                self._cell_read()
             self.item = ""
+        elif local == "v":
+            self.in_value = False
         elif local == "sheetData":
             self.in_rows = False
 
+    def _cell_read(self) -> None:
+        """A formula with no saved value is one never computed, unless its result is text
+        (`t="str"`): an empty text is a result an application saves as an empty value."""
+        if self.formula and not self.value and self.cell_type != "str" and not self.uncomputed:
+            from openpyxl.utils import get_column_letter
+
+            self.uncomputed = f"{get_column_letter(min(self.column, MAX_COLUMNS))}{self.row}"
+
     def _text(self, text: str) -> None:
+        if self.in_value and text.strip():
+            self.value = True
         if self.item:
             self.item_chars += len(text)
             if self.item_chars > self.limits.cell_chars:
@@ -195,7 +227,9 @@ def _column(reference: str | None, previous: int) -> int:
     return number
 
 
-def _sheet_lines(name: str, data: bytes, limits: ImportLimits) -> list[list[str]]:
+def _sheet_lines(
+    name: str, data: bytes, limits: ImportLimits, uncomputed: dict[str, str]
+) -> list[list[str]]:
     from openpyxl import load_workbook
 
     try:
@@ -206,6 +240,7 @@ def _sheet_lines(name: str, data: bytes, limits: ImportLimits) -> list[list[str]
                 if "commitments" in workbook.sheetnames
                 else workbook.worksheets[0]
             )
+            _refuse_uncomputed(name, sheet, uncomputed)
             # Rows as their cells go, not padded to the dimension the sheet claims.
             sheet.reset_dimensions()
             lines = []
@@ -223,6 +258,22 @@ def _sheet_lines(name: str, data: bytes, limits: ImportLimits) -> list[list[str]
         # TypeError, IndexError, defusedxml's refusals …): each means "cannot read it".
         raise _unreadable(name, error) from None
     return lines
+
+
+def _refuse_uncomputed(name: str, sheet, uncomputed: dict[str, str]) -> None:
+    """Refuses the sheet read when a formula of it has no saved result: read, it would be an
+    empty cell, and a title or a status silently lost. (openpyxl's read-only sheet knows the
+    part it streams; the first pass named parts.)"""
+    cell = uncomputed.get(str(getattr(sheet, "_worksheet_path", "")).lstrip("/"))
+    if cell:
+        raise ImportFailed(
+            [
+                f"{name}: sheet {sheet.title}, cell {cell}: a formula whose result was never "
+                "saved (the workbook was written by a program, not a spreadsheet application), "
+                "so its value cannot be read: open the workbook in a spreadsheet application "
+                "and save it, or type the values in place of the formulas."
+            ]
+        )
 
 
 def _cell(value) -> str:
