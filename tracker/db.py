@@ -269,3 +269,78 @@ class StatusShare(Func):
             f"CASE {sql} {cases} ELSE %s END",
             [*params, *values, self.default],
         )
+
+
+class RelatedRows(Func):
+    """The rows of `model` whose foreign key `key` points at the owner (this expression's
+    argument), each a JSON array of the `fields`' values, in the model's own order
+    (`Meta.ordering`), as a JSON list in a column of the owner's own query; None when there
+    is none. A page that shows a few short lists of its object (the agreement's milestones,
+    sources...) reads them with it, rather than a query of each (`rows_as_instances`)."""
+
+    arity = 1
+
+    def __init__(self, owner, *, model, key: str, fields: tuple[str, ...], **extra):
+        from django.db.models import JSONField
+
+        super().__init__(owner, output_field=JSONField(), **extra)
+        self.model, self.key, self.fields = model, key, fields
+
+    def _select(self, compiler, connection) -> tuple[str, str, str, list]:
+        """The columns, the FROM and WHERE, and the ORDER BY, over the alias `r`."""
+        quote = connection.ops.quote_name
+        meta = self.model._meta
+        (owner,) = self.source_expressions
+        sql, params = compiler.compile(owner)
+        columns = ", ".join(f"r.{quote(meta.get_field(name).column)}" for name in self.fields)
+        key = quote(meta.get_field(self.key).column)
+        where = f"FROM {quote(meta.db_table)} r WHERE r.{key} = {sql}"
+        return columns, where, self._ordering(connection), list(params)
+
+    def _ordering(self, connection) -> str:
+        """`Meta.ordering` as SQL: names ("-date" descending) and `F(...).asc(nulls_last=...)`,
+        as the ORM writes them for a query of the model."""
+        quote = connection.ops.quote_name
+        terms = []
+        for item in self.model._meta.ordering:
+            if isinstance(item, str):
+                name, descending, nulls = item.lstrip("-"), item.startswith("-"), ""
+            else:
+                name, descending = item.expression.name, item.descending
+                nulls = (
+                    " NULLS LAST" if item.nulls_last else " NULLS FIRST" if item.nulls_first else ""
+                )
+            column = quote(self.model._meta.get_field(name).column)
+            terms.append(f"r.{column} {'DESC' if descending else 'ASC'}{nulls}")
+        return ", ".join(terms)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        columns, where, order, params = self._select(compiler, connection)
+        return (
+            f"(SELECT json_agg(json_build_array({columns}) ORDER BY {order})::text {where})",
+            params,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        columns, where, order, params = self._select(compiler, connection)
+        return (
+            f"(SELECT CASE WHEN count(*) THEN json_group_array(json(row)) END "
+            f"FROM (SELECT json_array({columns}) AS row {where} ORDER BY {order}))",
+            params,
+        )
+
+
+def rows_as_instances(model, fields: tuple[str, ...], rows: list | None) -> list:
+    """`RelatedRows`' rows as instances of `model` holding those fields only, each value
+    made what the field holds (a date from its ISO text, a boolean from 0 or 1)."""
+    if not rows:
+        return []
+    meta = model._meta
+    converters = [meta.get_field(name).to_python for name in fields]
+    attnames = [meta.get_field(name).attname for name in fields]
+    return [
+        model.from_db(
+            None, attnames, [convert(value) for convert, value in zip(converters, row, strict=True)]
+        )
+        for row in rows
+    ]

@@ -35,11 +35,15 @@ def member_required(view: Callable) -> Callable:
     return wrapper
 
 
-def get_agreement_for_user(user: User, slug: str, *, header: bool = True) -> Agreement:
+def get_agreement_for_user(
+    user: User, slug: str, *, header: bool = True, lists: bool = False
+) -> Agreement:
     """The agreement, its parties read, whether the user follows it (`is_followed`) and the
     teams it is restricted to (`team_names`, read in the same query), or 404 when it does
     not exist or the user may not see it. `header=False` for a fragment below the page's
-    header, which shows none of those: the agreement alone, its access checked the same."""
+    header, which shows none of those: the agreement alone, its access checked the same.
+    `lists=True`: its milestones, holidays, sources, rounds and texts in the same query too,
+    for `selectors.agreement_lists`."""
     agreements = selectors.agreements_visible_to(user)
     if not header:
         return get_object_or_404(agreements, slug=slug)
@@ -47,6 +51,8 @@ def get_agreement_for_user(user: User, slug: str, *, header: bool = True) -> Agr
         user_id=user.pk, agreement_id=OuterRef("pk")
     )
     agreements = agreements.annotate(is_followed=Exists(followed), team_list=TeamNames("pk"))
+    if lists:
+        agreements = selectors.with_agreement_lists(agreements)
     agreement = get_object_or_404(agreements.prefetch_related("parties"), slug=slug)
     agreement.team_names = agreement.team_list or []
     return agreement
@@ -144,10 +150,16 @@ def query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def texts_for(request: HttpRequest, agreement) -> selectors.AgreementTexts:
+def texts_for(
+    request: HttpRequest, agreement, texts: list | None = None
+) -> selectors.AgreementTexts:
     """The agreement's text in `?lang=` (a language it has), else the reader's, else the
-    original: never a machine translation. Shared by the public agreement page."""
+    original: never a machine translation. Shared by the public agreement page. `texts`:
+    the agreement's texts when read already."""
     wanted = request.GET.get("lang")
     return selectors.agreement_texts(
-        agreement, wanted=wanted, reader=translation.get_language() or settings.LANGUAGE_CODE
+        agreement,
+        wanted=wanted,
+        reader=translation.get_language() or settings.LANGUAGE_CODE,
+        texts=texts,
     )
