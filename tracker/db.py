@@ -13,23 +13,24 @@ from django.db.models import (
 )
 
 
+def days_between(connection, end: str, start: str) -> str:
+    """Whole days from `start` to `end` (the SQL of two dates), as an integer."""
+    if connection.vendor == "sqlite":
+        return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
+    return f"({end} - {start})"
+
+
 class DaysBetween(Func):
     """Whole days from `start` to `end` (both dates), as an integer."""
 
     output_field = IntegerField()
     arity = 2
 
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ")
-
-    def as_sqlite(self, compiler, connection, **extra):
-        end, start = self.source_expressions
-        end_sql, end_params = compiler.compile(end)
-        start_sql, start_params = compiler.compile(start)
-        return (
-            f"CAST(julianday({end_sql}) - julianday({start_sql}) AS INTEGER)",
-            (*end_params, *start_params),
+    def as_sql(self, compiler, connection, **extra):
+        (end, end_params), (start, start_params) = (
+            compiler.compile(argument) for argument in self.source_expressions
         )
+        return days_between(connection, end, start), (*end_params, *start_params)
 
 
 class Ids:
@@ -194,80 +195,101 @@ class TeamNames(Func):
         )
 
 
-class _ExistsSQL(Func):
-    """An EXISTS test about the commitment given as the first argument, written as SQL once
-    here: the early warnings ask it of every row of a table, and building the same test as a
-    queryset (`Exists(...)` with `OuterRef`) cost a page more to build and compile than the
-    rest of its query. Usable in `filter()`, in `Q` and negated (`~Q(...)`)."""
+class _WarningSQL(Func):
+    """An early warning about a commitment, its columns given as the arguments, written as
+    one SQL test here: built as lookups, `When`s and `Exists(...)` querysets, the three
+    warnings cost a table more to build and compile than the rest of its query. Open means
+    one of `open_statuses`. Usable as an annotation, in `filter()` and in `Q`."""
 
     output_field = BooleanField()
 
-    def _test(self, connection, *arguments: str) -> str:
+    def __init__(self, *columns, open_statuses, **extra):
+        super().__init__(*columns, **extra)
+        self.open_statuses = [str(status) for status in open_statuses]
+
+    def _test(self, connection, *columns: str) -> tuple[str, list]:
         raise NotImplementedError
 
+    def _open(self, status: str) -> tuple[str, list]:
+        placeholders = ", ".join(["%s"] * len(self.open_statuses))
+        return f"{status} IN ({placeholders})", list(self.open_statuses)
+
     def as_sql(self, compiler, connection, **extra):
-        compiled = [compiler.compile(argument) for argument in self.source_expressions]
-        params = [param for _, argument_params in compiled for param in argument_params]
-        return self._test(connection, *(sql for sql, _ in compiled)), params
+        compiled = [compiler.compile(column) for column in self.source_expressions]
+        if any(params for _, params in compiled):
+            raise ValueError("a warning's arguments are columns, without parameters")
+        return self._test(connection, *(sql for sql, _ in compiled))
 
 
-class StandingEvidenceSince(_ExistsSQL):
-    """The commitment (`commitment`, its id) has evidence still standing (not retracted)
-    logged at or after `since` (a datetime `Value`): what the stale warning asks
-    (`selectors.stale`), answered from the `evidence_history` index."""
+class AtRisk(_WarningSQL):
+    """Open, due from `today` on, and less of its time left than its status allows: the
+    days from today to the due date are fewer than the status's share (`shares`, status to
+    share, 0 for the others) of the days from `start` to the due date. What the at-risk
+    warning asks (`selectors.at_risk`); arguments: the status, the due date, the start."""
+
+    arity = 3
+
+    def __init__(self, status, due_on, start, *, today, shares: dict[str, float], **extra):
+        super().__init__(status, due_on, start, **extra)
+        self.today, self.shares = today, shares
+
+    def _test(self, connection, status: str, due: str, start: str) -> tuple[str, list]:
+        is_open, open_params = self._open(status)
+        today = connection.ops.adapt_datefield_value(self.today)
+        cases = " ".join("WHEN %s THEN %s" for _ in self.shares)
+        shares = [value for pair in self.shares.items() for value in pair]
+        real = FloatField().cast_db_type(connection)
+        return (
+            f"({is_open} AND {due} IS NOT NULL AND {due} >= %s AND "
+            f"(CASE {status} {cases} ELSE %s END) * {days_between(connection, due, start)} "
+            f"> CAST({days_between(connection, due, '%s')} AS {real}))",
+            [*open_params, today, *shares, 0.0, today],
+        )
+
+
+class Stale(_WarningSQL):
+    """Open, created before `since` (a datetime), and no evidence still standing (not
+    retracted) logged since: what the stale warning asks (`selectors.stale`), the evidence
+    answered from the `evidence_history` index. Arguments: the id, the status, the creation
+    time."""
+
+    arity = 3
+
+    def __init__(self, pk, status, created_at, *, since, **extra):
+        super().__init__(pk, status, created_at, **extra)
+        self.since = since
+
+    def _test(self, connection, pk: str, status: str, created: str) -> tuple[str, list]:
+        from .models import Evidence
+
+        is_open, open_params = self._open(status)
+        since = connection.ops.adapt_datetimefield_value(self.since)
+        evidence = connection.ops.quote_name(Evidence._meta.db_table)
+        return (
+            f"({is_open} AND {created} < %s AND NOT EXISTS (SELECT 1 FROM {evidence} e "
+            f"WHERE e.commitment_id = {pk} AND e.retracted_at IS NULL AND e.logged_at >= %s))",
+            [*open_params, since, since],
+        )
+
+
+class Blocked(_WarningSQL):
+    """Open, and one of its prerequisites is flagged overdue now (an open overdue flag): what
+    the blocked warning asks (`selectors.blocked`). Arguments: the id, the status."""
 
     arity = 2
 
-    def _test(self, connection, commitment: str, since: str) -> str:
-        from .models import Evidence
-
-        evidence = connection.ops.quote_name(Evidence._meta.db_table)
-        return (
-            f"EXISTS (SELECT 1 FROM {evidence} e WHERE e.commitment_id = {commitment} "
-            f"AND e.retracted_at IS NULL AND e.logged_at >= {since})"
-        )
-
-
-class PrerequisiteFlagged(_ExistsSQL):
-    """One of the commitment's prerequisites (`commitment`, its id) is flagged overdue now
-    (an open overdue flag): what the blocked warning asks (`selectors.blocked`)."""
-
-    arity = 1
-
-    def _test(self, connection, commitment: str) -> str:
+    def _test(self, connection, pk: str, status: str) -> tuple[str, list]:
         from .models import Commitment, OverdueFlag
 
         quote = connection.ops.quote_name
+        is_open, open_params = self._open(status)
         edges = quote(Commitment.depends_on.through._meta.db_table)
         flags = quote(OverdueFlag._meta.db_table)
         return (
-            f"EXISTS (SELECT 1 FROM {edges} d WHERE d.from_commitment_id = {commitment} "
+            f"({is_open} AND EXISTS (SELECT 1 FROM {edges} d WHERE d.from_commitment_id = {pk} "
             f"AND EXISTS (SELECT 1 FROM {flags} f WHERE f.commitment_id = d.to_commitment_id "
-            "AND f.cleared_at IS NULL))"
-        )
-
-
-class StatusShare(Func):
-    """A number for each status (`shares`, status to number; `default` for the others) as a
-    CASE over the status column given as the argument: the at-risk warning's share of the
-    time that may be left (`selectors.at_risk`). One CASE written here rather than a `When`
-    per status, each a filter the ORM builds on every request."""
-
-    output_field = FloatField()
-    arity = 1
-
-    def __init__(self, status, *, shares: dict[str, float], default: float, **extra):
-        super().__init__(status, **extra)
-        self.shares, self.default = shares, default
-
-    def as_sql(self, compiler, connection, **extra):
-        (status,) = self.source_expressions
-        sql, params = compiler.compile(status)
-        cases = " ".join("WHEN %s THEN %s" for _ in self.shares)
-        values = [value for pair in self.shares.items() for value in pair]
-        return (
-            f"CASE {sql} {cases} ELSE %s END",
-            [*params, *values, self.default],
+            "AND f.cleared_at IS NULL)))",
+            open_params,
         )
 
 
