@@ -195,6 +195,30 @@ class TeamNames(Func):
         )
 
 
+class Follows(Func):
+    """The user (`user_id`) follows the agreement given as the argument: a test in the
+    agreement's own query, written here since building it as an `Exists(...)` queryset cost
+    the agreement's page more than its SQL."""
+
+    output_field = BooleanField()
+    arity = 1
+
+    def __init__(self, agreement, *, user_id: int, **extra):
+        super().__init__(agreement, **extra)
+        self.user_id = user_id
+
+    def as_sql(self, compiler, connection, **extra):
+        from .models import User
+
+        (agreement,) = self.source_expressions
+        sql, params = compiler.compile(agreement)
+        table = connection.ops.quote_name(User.followed_agreements.through._meta.db_table)
+        return (
+            f"EXISTS (SELECT 1 FROM {table} f WHERE f.agreement_id = {sql} AND f.user_id = %s)",
+            [*params, self.user_id],
+        )
+
+
 class _WarningSQL(Func):
     """An early warning about a commitment, its columns given as the arguments, written as
     one SQL test here: built as lookups, `When`s and `Exists(...)` querysets, the three
@@ -302,11 +326,13 @@ class RelatedRows(Func):
 
     arity = 1
 
-    def __init__(self, owner, *, model, key: str, fields: tuple[str, ...], **extra):
+    def __init__(self, owner, *, model, key: str, fields: tuple[str, ...], through=None, **extra):
+        """With `through` (a many-to-many's model), `key` is its foreign key to the owner,
+        and the rows are those of `model` its other foreign key points at."""
         from django.db.models import JSONField
 
         super().__init__(owner, output_field=JSONField(), **extra)
-        self.model, self.key, self.fields = model, key, fields
+        self.model, self.key, self.fields, self.through = model, key, fields, through
 
     def _select(self, compiler, connection) -> tuple[str, str, str, list]:
         """The columns, the FROM and WHERE, and the ORDER BY, over the alias `r`."""
@@ -315,8 +341,22 @@ class RelatedRows(Func):
         (owner,) = self.source_expressions
         sql, params = compiler.compile(owner)
         columns = ", ".join(f"r.{quote(meta.get_field(name).column)}" for name in self.fields)
-        key = quote(meta.get_field(self.key).column)
-        where = f"FROM {quote(meta.db_table)} r WHERE r.{key} = {sql}"
+        table = quote(meta.db_table)
+        if self.through is None:
+            key = quote(meta.get_field(self.key).column)
+            where = f"FROM {table} r WHERE r.{key} = {sql}"
+        else:
+            through = self.through._meta
+            (target,) = (
+                field
+                for field in through.concrete_fields
+                if field.is_relation and field.related_model is self.model
+            )
+            key = quote(through.get_field(self.key).column)
+            where = (
+                f"FROM {quote(through.db_table)} m JOIN {table} r "
+                f"ON r.{quote(meta.pk.column)} = m.{quote(target.column)} WHERE m.{key} = {sql}"
+            )
         return columns, where, self._ordering(connection), list(params)
 
     def _ordering(self, connection) -> str:

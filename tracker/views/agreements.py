@@ -57,9 +57,12 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request.user, slug, header=not table_only, lists=not table_only
     )
     today = timezone.localdate()
+    lists = None if table_only else selectors.agreement_lists(agreement)
     # The table alone reads the parties only to check a party filter against them.
-    reads_parties = not table_only or "party" in request.GET
-    parties = list(agreement.parties.all()) if reads_parties else []
+    if lists is not None:
+        parties = lists["parties"]
+    else:
+        parties = list(agreement.parties.all()) if "party" in request.GET else []
     form = CommitmentFilterForm(request.GET or None, parties=parties)
     filters = form.filters()
     commitments = selectors.agreement_commitments(agreement, today=today, filters=filters)
@@ -81,7 +84,6 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return vary_on_htmx(
             render(request, "tracker/agreement_detail.html#commitments-table", context)
         )
-    lists = selectors.agreement_lists(agreement)
     context |= _summary(agreement, today) | {"parties": parties, "form": form}
     context |= {name: lists[name] for name in ("milestones", "holidays", "sources", "rounds")}
     context["texts"] = texts_for(request, agreement, lists["texts"])
