@@ -195,6 +195,30 @@ class TeamNames(Func):
         )
 
 
+class FlaggedOverdue(Func):
+    """The commitment (the argument, its id) is flagged overdue now: it has an overdue flag
+    not cleared. Written here since building it as an `Exists(...)` queryset cost a table
+    more than the rest of its query. `probe`: see `selectors.open_overdue_flag`."""
+
+    output_field = BooleanField()
+    arity = 1
+
+    def __init__(self, commitment, *, probe: bool = False, **extra):
+        super().__init__(commitment, **extra)
+        self.probe = probe
+
+    def as_sql(self, compiler, connection, **extra):
+        from .models import OverdueFlag
+
+        (commitment,) = self.source_expressions
+        sql, params = compiler.compile(commitment)
+        flags = connection.ops.quote_name(OverdueFlag._meta.db_table)
+        test, test_params = f"f.commitment_id = {sql} AND f.cleared_at IS NULL", list(params)
+        if self.probe:
+            test, test_params = f"{test} AND f.commitment_id <= {sql}", [*params, *params]
+        return f"EXISTS (SELECT 1 FROM {flags} f WHERE {test})", test_params
+
+
 class Follows(Func):
     """The user (`user_id`) follows the agreement given as the argument: a test in the
     agreement's own query, written here since building it as an `Exists(...)` queryset cost

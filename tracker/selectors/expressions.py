@@ -7,7 +7,6 @@ from django.conf import settings
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     FloatField,
     IntegerField,
@@ -23,12 +22,11 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
-from ..db import AtRisk, Blocked, Stale
+from ..db import AtRisk, Blocked, FlaggedOverdue, Stale
 from ..models import (
     Agreement,
     Commitment,
     Evidence,
-    OverdueFlag,
 )
 from ..models.commitments import (
     MAX_WEIGHT,
@@ -38,7 +36,7 @@ from ..models.commitments import (
 )
 
 
-def open_overdue_flag(commitment_ref: str = "pk", *, probe: bool = False) -> Exists:
+def open_overdue_flag(commitment_ref: str = "pk", *, probe: bool = False) -> FlaggedOverdue:
     """Annotation: the commitment is flagged overdue now (by the last scan).
 
     `probe=True` for a query that tests a page or a few hundred commitments (a paginated
@@ -47,12 +45,7 @@ def open_overdue_flag(commitment_ref: str = "pk", *, probe: bool = False) -> Exi
     commitment's in the index, and its estimate is wrong by far. A second, redundant
     comparison with the outer row (`<=` cannot be hashed) keeps it to the index lookup.
     """
-    flags = OverdueFlag.objects.filter(
-        commitment_id=OuterRef(commitment_ref), cleared_at__isnull=True
-    )
-    if probe:
-        flags = flags.filter(commitment_id__lte=OuterRef(commitment_ref))
-    return Exists(flags)
+    return FlaggedOverdue(F(commitment_ref), probe=probe)
 
 
 def status_weight(prefix: str = "") -> Case:
