@@ -13,23 +13,24 @@ from django.db.models import (
 )
 
 
+def days_between(connection, end: str, start: str) -> str:
+    """Whole days from `start` to `end` (the SQL of two dates), as an integer."""
+    if connection.vendor == "sqlite":
+        return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
+    return f"({end} - {start})"
+
+
 class DaysBetween(Func):
     """Whole days from `start` to `end` (both dates), as an integer."""
 
     output_field = IntegerField()
     arity = 2
 
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ")
-
-    def as_sqlite(self, compiler, connection, **extra):
-        end, start = self.source_expressions
-        end_sql, end_params = compiler.compile(end)
-        start_sql, start_params = compiler.compile(start)
-        return (
-            f"CAST(julianday({end_sql}) - julianday({start_sql}) AS INTEGER)",
-            (*end_params, *start_params),
+    def as_sql(self, compiler, connection, **extra):
+        (end, end_params), (start, start_params) = (
+            compiler.compile(argument) for argument in self.source_expressions
         )
+        return days_between(connection, end, start), (*end_params, *start_params)
 
 
 class Ids:
@@ -194,78 +195,238 @@ class TeamNames(Func):
         )
 
 
-class _ExistsSQL(Func):
-    """An EXISTS test about the commitment given as the first argument, written as SQL once
-    here: the early warnings ask it of every row of a table, and building the same test as a
-    queryset (`Exists(...)` with `OuterRef`) cost a page more to build and compile than the
-    rest of its query. Usable in `filter()`, in `Q` and negated (`~Q(...)`)."""
+class FlaggedOverdue(Func):
+    """The commitment (the argument, its id) is flagged overdue now: it has an overdue flag
+    not cleared. Written here since building it as an `Exists(...)` queryset cost a table
+    more than the rest of its query. `probe`: see `selectors.open_overdue_flag`."""
+
+    output_field = BooleanField()
+    arity = 1
+
+    def __init__(self, commitment, *, probe: bool = False, **extra):
+        super().__init__(commitment, **extra)
+        self.probe = probe
+
+    def as_sql(self, compiler, connection, **extra):
+        from .models import OverdueFlag
+
+        (commitment,) = self.source_expressions
+        sql, params = compiler.compile(commitment)
+        flags = connection.ops.quote_name(OverdueFlag._meta.db_table)
+        test, test_params = f"f.commitment_id = {sql} AND f.cleared_at IS NULL", list(params)
+        if self.probe:
+            test, test_params = f"{test} AND f.commitment_id <= {sql}", [*params, *params]
+        return f"EXISTS (SELECT 1 FROM {flags} f WHERE {test})", test_params
+
+
+class Follows(Func):
+    """The user (`user_id`) follows the agreement given as the argument: a test in the
+    agreement's own query, written here since building it as an `Exists(...)` queryset cost
+    the agreement's page more than its SQL."""
+
+    output_field = BooleanField()
+    arity = 1
+
+    def __init__(self, agreement, *, user_id: int, **extra):
+        super().__init__(agreement, **extra)
+        self.user_id = user_id
+
+    def as_sql(self, compiler, connection, **extra):
+        from .models import User
+
+        (agreement,) = self.source_expressions
+        sql, params = compiler.compile(agreement)
+        table = connection.ops.quote_name(User.followed_agreements.through._meta.db_table)
+        return (
+            f"EXISTS (SELECT 1 FROM {table} f WHERE f.agreement_id = {sql} AND f.user_id = %s)",
+            [*params, self.user_id],
+        )
+
+
+class _WarningSQL(Func):
+    """An early warning about a commitment, its columns given as the arguments, written as
+    one SQL test here: built as lookups, `When`s and `Exists(...)` querysets, the three
+    warnings cost a table more to build and compile than the rest of its query. Open means
+    one of `open_statuses`. Usable as an annotation, in `filter()` and in `Q`."""
 
     output_field = BooleanField()
 
-    def _test(self, connection, *arguments: str) -> str:
+    def __init__(self, *columns, open_statuses, **extra):
+        super().__init__(*columns, **extra)
+        self.open_statuses = [str(status) for status in open_statuses]
+
+    def _test(self, connection, *columns: str) -> tuple[str, list]:
         raise NotImplementedError
 
+    def _open(self, status: str) -> tuple[str, list]:
+        placeholders = ", ".join(["%s"] * len(self.open_statuses))
+        return f"{status} IN ({placeholders})", list(self.open_statuses)
+
     def as_sql(self, compiler, connection, **extra):
-        compiled = [compiler.compile(argument) for argument in self.source_expressions]
-        params = [param for _, argument_params in compiled for param in argument_params]
-        return self._test(connection, *(sql for sql, _ in compiled)), params
+        compiled = [compiler.compile(column) for column in self.source_expressions]
+        if any(params for _, params in compiled):
+            raise ValueError("a warning's arguments are columns, without parameters")
+        return self._test(connection, *(sql for sql, _ in compiled))
 
 
-class StandingEvidenceSince(_ExistsSQL):
-    """The commitment (`commitment`, its id) has evidence still standing (not retracted)
-    logged at or after `since` (a datetime `Value`): what the stale warning asks
-    (`selectors.stale`), answered from the `evidence_history` index."""
+class AtRisk(_WarningSQL):
+    """Open, due from `today` on, and less of its time left than its status allows: the
+    days from today to the due date are fewer than the status's share (`shares`, status to
+    share, 0 for the others) of the days from `start` to the due date. What the at-risk
+    warning asks (`selectors.at_risk`); arguments: the status, the due date, the start."""
+
+    arity = 3
+
+    def __init__(self, status, due_on, start, *, today, shares: dict[str, float], **extra):
+        super().__init__(status, due_on, start, **extra)
+        self.today, self.shares = today, shares
+
+    def _test(self, connection, status: str, due: str, start: str) -> tuple[str, list]:
+        is_open, open_params = self._open(status)
+        today = connection.ops.adapt_datefield_value(self.today)
+        cases = " ".join("WHEN %s THEN %s" for _ in self.shares)
+        shares = [value for pair in self.shares.items() for value in pair]
+        real = FloatField().cast_db_type(connection)
+        return (
+            f"({is_open} AND {due} IS NOT NULL AND {due} >= %s AND "
+            f"(CASE {status} {cases} ELSE %s END) * {days_between(connection, due, start)} "
+            f"> CAST({days_between(connection, due, '%s')} AS {real}))",
+            [*open_params, today, *shares, 0.0, today],
+        )
+
+
+class Stale(_WarningSQL):
+    """Open, created before `since` (a datetime), and no evidence still standing (not
+    retracted) logged since: what the stale warning asks (`selectors.stale`), the evidence
+    answered from the `evidence_history` index. Arguments: the id, the status, the creation
+    time."""
+
+    arity = 3
+
+    def __init__(self, pk, status, created_at, *, since, **extra):
+        super().__init__(pk, status, created_at, **extra)
+        self.since = since
+
+    def _test(self, connection, pk: str, status: str, created: str) -> tuple[str, list]:
+        from .models import Evidence
+
+        is_open, open_params = self._open(status)
+        since = connection.ops.adapt_datetimefield_value(self.since)
+        evidence = connection.ops.quote_name(Evidence._meta.db_table)
+        return (
+            f"({is_open} AND {created} < %s AND NOT EXISTS (SELECT 1 FROM {evidence} e "
+            f"WHERE e.commitment_id = {pk} AND e.retracted_at IS NULL AND e.logged_at >= %s))",
+            [*open_params, since, since],
+        )
+
+
+class Blocked(_WarningSQL):
+    """Open, and one of its prerequisites is flagged overdue now (an open overdue flag): what
+    the blocked warning asks (`selectors.blocked`). Arguments: the id, the status."""
 
     arity = 2
 
-    def _test(self, connection, commitment: str, since: str) -> str:
-        from .models import Evidence
-
-        evidence = connection.ops.quote_name(Evidence._meta.db_table)
-        return (
-            f"EXISTS (SELECT 1 FROM {evidence} e WHERE e.commitment_id = {commitment} "
-            f"AND e.retracted_at IS NULL AND e.logged_at >= {since})"
-        )
-
-
-class PrerequisiteFlagged(_ExistsSQL):
-    """One of the commitment's prerequisites (`commitment`, its id) is flagged overdue now
-    (an open overdue flag): what the blocked warning asks (`selectors.blocked`)."""
-
-    arity = 1
-
-    def _test(self, connection, commitment: str) -> str:
+    def _test(self, connection, pk: str, status: str) -> tuple[str, list]:
         from .models import Commitment, OverdueFlag
 
         quote = connection.ops.quote_name
+        is_open, open_params = self._open(status)
         edges = quote(Commitment.depends_on.through._meta.db_table)
         flags = quote(OverdueFlag._meta.db_table)
         return (
-            f"EXISTS (SELECT 1 FROM {edges} d WHERE d.from_commitment_id = {commitment} "
+            f"({is_open} AND EXISTS (SELECT 1 FROM {edges} d WHERE d.from_commitment_id = {pk} "
             f"AND EXISTS (SELECT 1 FROM {flags} f WHERE f.commitment_id = d.to_commitment_id "
-            "AND f.cleared_at IS NULL))"
+            "AND f.cleared_at IS NULL)))",
+            open_params,
         )
 
 
-class StatusShare(Func):
-    """A number for each status (`shares`, status to number; `default` for the others) as a
-    CASE over the status column given as the argument: the at-risk warning's share of the
-    time that may be left (`selectors.at_risk`). One CASE written here rather than a `When`
-    per status, each a filter the ORM builds on every request."""
+class RelatedRows(Func):
+    """The rows of `model` whose foreign key `key` points at the owner (this expression's
+    argument), each a JSON array of the `fields`' values, in the model's own order
+    (`Meta.ordering`), as a JSON list in a column of the owner's own query; None when there
+    is none. A page that shows a few short lists of its object (the agreement's milestones,
+    sources...) reads them with it, rather than a query of each (`rows_as_instances`)."""
 
-    output_field = FloatField()
     arity = 1
 
-    def __init__(self, status, *, shares: dict[str, float], default: float, **extra):
-        super().__init__(status, **extra)
-        self.shares, self.default = shares, default
+    def __init__(self, owner, *, model, key: str, fields: tuple[str, ...], through=None, **extra):
+        """With `through` (a many-to-many's model), `key` is its foreign key to the owner,
+        and the rows are those of `model` its other foreign key points at."""
+        from django.db.models import JSONField
 
-    def as_sql(self, compiler, connection, **extra):
-        (status,) = self.source_expressions
-        sql, params = compiler.compile(status)
-        cases = " ".join("WHEN %s THEN %s" for _ in self.shares)
-        values = [value for pair in self.shares.items() for value in pair]
+        super().__init__(owner, output_field=JSONField(), **extra)
+        self.model, self.key, self.fields, self.through = model, key, fields, through
+
+    def _select(self, compiler, connection) -> tuple[str, str, str, list]:
+        """The columns, the FROM and WHERE, and the ORDER BY, over the alias `r`."""
+        quote = connection.ops.quote_name
+        meta = self.model._meta
+        (owner,) = self.source_expressions
+        sql, params = compiler.compile(owner)
+        columns = ", ".join(f"r.{quote(meta.get_field(name).column)}" for name in self.fields)
+        table = quote(meta.db_table)
+        if self.through is None:
+            key = quote(meta.get_field(self.key).column)
+            where = f"FROM {table} r WHERE r.{key} = {sql}"
+        else:
+            through = self.through._meta
+            (target,) = (
+                field
+                for field in through.concrete_fields
+                if field.is_relation and field.related_model is self.model
+            )
+            key = quote(through.get_field(self.key).column)
+            where = (
+                f"FROM {quote(through.db_table)} m JOIN {table} r "
+                f"ON r.{quote(meta.pk.column)} = m.{quote(target.column)} WHERE m.{key} = {sql}"
+            )
+        return columns, where, self._ordering(connection), list(params)
+
+    def _ordering(self, connection) -> str:
+        """`Meta.ordering` as SQL: names ("-date" descending) and `F(...).asc(nulls_last=...)`,
+        as the ORM writes them for a query of the model."""
+        quote = connection.ops.quote_name
+        terms = []
+        for item in self.model._meta.ordering:
+            if isinstance(item, str):
+                name, descending, nulls = item.lstrip("-"), item.startswith("-"), ""
+            else:
+                name, descending = item.expression.name, item.descending
+                nulls = (
+                    " NULLS LAST" if item.nulls_last else " NULLS FIRST" if item.nulls_first else ""
+                )
+            column = quote(self.model._meta.get_field(name).column)
+            terms.append(f"r.{column} {'DESC' if descending else 'ASC'}{nulls}")
+        return ", ".join(terms)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        columns, where, order, params = self._select(compiler, connection)
         return (
-            f"CASE {sql} {cases} ELSE %s END",
-            [*params, *values, self.default],
+            f"(SELECT json_agg(json_build_array({columns}) ORDER BY {order})::text {where})",
+            params,
         )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        columns, where, order, params = self._select(compiler, connection)
+        return (
+            f"(SELECT CASE WHEN count(*) THEN json_group_array(json(row)) END "
+            f"FROM (SELECT json_array({columns}) AS row {where} ORDER BY {order}))",
+            params,
+        )
+
+
+def rows_as_instances(model, fields: tuple[str, ...], rows: list | None) -> list:
+    """`RelatedRows`' rows as instances of `model` holding those fields only, each value
+    made what the field holds (a date from its ISO text, a boolean from 0 or 1)."""
+    if not rows:
+        return []
+    meta = model._meta
+    converters = [meta.get_field(name).to_python for name in fields]
+    attnames = [meta.get_field(name).attname for name in fields]
+    return [
+        model.from_db(
+            None, attnames, [convert(value) for convert, value in zip(converters, row, strict=True)]
+        )
+        for row in rows
+    ]

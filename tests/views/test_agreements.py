@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from tracker.models import AgreementStatus
+from tracker import selectors
+from tracker.models import AgreementStatus, CommitmentStatus
 
 from ..factories import AgreementFactory, CommitmentFactory, PartyFactory, TeamFactory
 from .conftest import populate
@@ -143,3 +144,17 @@ def test_a_restricted_agreement_does_not_exist_for_an_outsider(analyst_client):
     assert analyst_client.get(commitment.get_absolute_url()).status_code == 404
     listing = analyst_client.get(reverse("tracker:agreement-list"))
     assert list(listing.context["page"]) == []
+
+
+def test_the_summary_reads_a_commitment_as_the_model_does(agreement):
+    """`SummaryCommitment` (the summary's plain rows) answers `is_closed` and its address
+    as `Commitment` does, for every status."""
+    for status in CommitmentStatus:
+        commitment = CommitmentFactory(agreement=agreement, status=status)
+        (row,) = (
+            item
+            for item in selectors.agreement_summary(agreement).commitments
+            if item.pk == commitment.pk
+        )
+        assert row.is_closed is commitment.is_closed, status
+        assert row.get_absolute_url() == commitment.get_absolute_url()

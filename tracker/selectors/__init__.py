@@ -9,6 +9,7 @@ and the API's `HasRole`); `agreements_visible_to`, `commitments_visible_to` and
 list get it as a subquery), and every read for a user starts from them.
 """
 
+from .agreement_lists import agreement_lists, with_agreement_lists
 from .comparison import (
     AgreementComparison,
     ComparisonRefused,
@@ -163,6 +164,7 @@ __all__ = [
     "agreement_figures_check",
     "agreement_for_export",
     "agreement_free_slug",
+    "agreement_lists",
     "agreement_summary",
     "agreement_texts",
     "agreements_filtered",
@@ -235,6 +237,7 @@ __all__ = [
     "status_weight",
     "warning_filter",
     "warnings_read",
+    "with_agreement_lists",
     "with_agreement_stats",
     "with_page_rows",
     "with_page_warnings",

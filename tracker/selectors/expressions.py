@@ -5,12 +5,8 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
-    DateTimeField,
-    Exists,
-    ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
@@ -24,15 +20,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
-from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 
-from ..db import DaysBetween, PrerequisiteFlagged, StandingEvidenceSince, StatusShare
+from ..db import AtRisk, Blocked, FlaggedOverdue, Stale
 from ..models import (
     Agreement,
     Commitment,
     Evidence,
-    OverdueFlag,
 )
 from ..models.commitments import (
     MAX_WEIGHT,
@@ -42,7 +36,7 @@ from ..models.commitments import (
 )
 
 
-def open_overdue_flag(commitment_ref: str = "pk", *, probe: bool = False) -> Exists:
+def open_overdue_flag(commitment_ref: str = "pk", *, probe: bool = False) -> FlaggedOverdue:
     """Annotation: the commitment is flagged overdue now (by the last scan).
 
     `probe=True` for a query that tests a page or a few hundred commitments (a paginated
@@ -51,12 +45,7 @@ def open_overdue_flag(commitment_ref: str = "pk", *, probe: bool = False) -> Exi
     commitment's in the index, and its estimate is wrong by far. A second, redundant
     comparison with the outer row (`<=` cannot be hashed) keeps it to the index lookup.
     """
-    flags = OverdueFlag.objects.filter(
-        commitment_id=OuterRef(commitment_ref), cleared_at__isnull=True
-    )
-    if probe:
-        flags = flags.filter(commitment_id__lte=OuterRef(commitment_ref))
-    return Exists(flags)
+    return FlaggedOverdue(F(commitment_ref), probe=probe)
 
 
 def status_weight(prefix: str = "") -> Case:
@@ -118,34 +107,24 @@ def with_agreement_stats(agreements: QuerySet[Agreement], *, today: date) -> Que
 # Early warnings: at risk, stale, blocked (disputed is kept on the row by services).
 
 
+def _at_risk(today: date) -> AtRisk:
+    shares = {
+        str(status): float(value) for status, value in settings.AT_RISK_SHARE_LEFT.items() if value
+    }
+    start = Coalesce("deadline_milestone__date", "agreement__signed_on")
+    return AtRisk(
+        F("status"), F("due_on"), start, today=today, shares=shares, open_statuses=OPEN_STATUSES
+    )
+
+
 def at_risk(today: date) -> Q:
     """Open, not yet due, and less of its time left than its status allows
     (settings.AT_RISK_SHARE_LEFT): the pace will miss the deadline.
 
     Time left is counted from today to the due date, out of the time from its milestone (the
     signing by default) to the due date. A commitment without a due date is not at risk:
-    `due_on IS NOT NULL` makes that false rather than NULL, so that the annotation is a
-    boolean, as the API's schema says."""
-    share = StatusShare(
-        F("status"),
-        shares={
-            str(status): float(value)
-            for status, value in settings.AT_RISK_SHARE_LEFT.items()
-            if value
-        },
-        default=0.0,
-    )
-    start = Coalesce("deadline_milestone__date", "agreement__signed_on")
-    return Q(
-        status__in=OPEN_STATUSES,
-        due_on__isnull=False,
-        due_on__gte=today,
-    ) & Q(
-        GreaterThan(
-            share * DaysBetween(F("due_on"), start),
-            Cast(DaysBetween(F("due_on"), Value(today)), FloatField()),
-        )
-    )
+    false rather than NULL, so that the annotation is a boolean, as the API's schema says."""
+    return Q(_at_risk(today))
 
 
 def last_evidence_at() -> Subquery:
@@ -157,25 +136,30 @@ def last_evidence_at() -> Subquery:
     )
 
 
+def _stale(now: datetime) -> Stale:
+    since = now - timedelta(days=settings.STALE_AFTER_DAYS)
+    return Stale(F("pk"), F("status"), F("created_at"), since=since, open_statuses=OPEN_STATUSES)
+
+
 def stale(now: datetime) -> Q:
     """Open, and no evidence (still standing) logged for settings.STALE_AFTER_DAYS days;
     a commitment with no evidence at all is stale once it is that old."""
-    since = now - timedelta(days=settings.STALE_AFTER_DAYS)
-    recent = StandingEvidenceSince(F("pk"), Value(since, output_field=DateTimeField()))
-    return Q(status__in=OPEN_STATUSES, created_at__lt=since) & ~Q(recent)
+    return Q(_stale(now))
+
+
+def _blocked() -> Blocked:
+    return Blocked(F("pk"), F("status"), open_statuses=OPEN_STATUSES)
 
 
 def blocked() -> Q:
     """Open, with a prerequisite that is flagged overdue."""
-    return Q(status__in=OPEN_STATUSES) & Q(PrerequisiteFlagged(F("pk")))
+    return Q(_blocked())
 
 
 def with_warnings(commitments: QuerySet[Commitment], *, today: date, now: datetime):
     """Annotate `is_at_risk`, `is_stale`, `is_blocked` (`is_disputed` is a column)."""
     return commitments.annotate(
-        is_at_risk=ExpressionWrapper(at_risk(today), output_field=BooleanField()),
-        is_stale=ExpressionWrapper(stale(now), output_field=BooleanField()),
-        is_blocked=ExpressionWrapper(blocked(), output_field=BooleanField()),
+        is_at_risk=_at_risk(today), is_stale=_stale(now), is_blocked=_blocked()
     )
 
 

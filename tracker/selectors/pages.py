@@ -675,10 +675,36 @@ class ThemeScore:
 
 
 @dataclass(frozen=True)
+class SummaryCommitment:
+    """A commitment as the agreement pages' summary reads it (the counts, the scores, the
+    deadlines' timeline), as plain values: model instances cost the page more to make than
+    the query that reads them."""
+
+    id: int
+    reference: str
+    title: str
+    theme: str
+    status: str
+    due_on: date | None
+    is_verifiable: bool
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    def get_absolute_url(self) -> str:
+        return object_url("tracker:commitment-detail", self.id)
+
+
+@dataclass(frozen=True)
 class AgreementSummary:
     """What the agreement page shows above its table."""
 
-    commitments: list[Commitment]  # id, reference, title, theme, status and due date only
+    commitments: list[SummaryCommitment]
     status_counts: dict[str, int]
     score: float | None
     breakdown: ScoreBreakdown  # the score's working, for the page's explanation
@@ -692,11 +718,12 @@ def agreement_summary(agreement: Agreement) -> AgreementSummary:
     counts per status, its score overall, per theme and per responsible party, and its score
     over time: three queries (its commitments, its obligations, its status changes), the
     figures counted from the same rows."""
-    commitments = list(
-        Commitment.objects.filter(agreement=agreement)
-        .only("id", "reference", "title", "theme", "status", "due_on", "is_verifiable")
+    commitments = [
+        SummaryCommitment(*row)
+        for row in Commitment.objects.filter(agreement=agreement)
         .order_by("sort_key")
-    )
+        .values_list("id", "reference", "title", "theme", "status", "due_on", "is_verifiable")
+    ]
     rule = agreement.score_rule
     status_counts = {status.value: 0 for status in CommitmentStatus}
     scored_counts = {status.value: 0 for status in CommitmentStatus}

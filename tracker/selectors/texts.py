@@ -25,12 +25,16 @@ class AgreementTexts:
     others: list[tuple[str, str]]  # (code, name) of the other languages it is available in
 
 
-def agreement_texts(agreement: Agreement, *, wanted: str | None, reader: str) -> AgreementTexts:
+def agreement_texts(
+    agreement: Agreement, *, wanted: str | None, reader: str, texts: list | None = None
+) -> AgreementTexts:
     """The text in the `wanted` language (the page's `?lang=`), else the `reader`'s, else
-    the original (`AgreementText.pick`); and the languages of the others, in the site's order."""
-    # By language alone: the model's ordering, by agreement first, would join the agreements
-    # to order the texts of one.
-    texts = list(agreement.texts.order_by("language"))
+    the original (`AgreementText.pick`); and the languages of the others, in the site's order.
+    `texts`: the agreement's texts when read already (`agreement_lists`)."""
+    if texts is None:
+        # By language alone: the model's ordering, by agreement first, would join the
+        # agreements to order the texts of one.
+        texts = list(agreement.texts.order_by("language"))
     picked = AgreementText.pick(texts, wanted, reader)
     if picked is None:
         return AgreementTexts(None, [])

@@ -1,8 +1,9 @@
 """The agreement page's repeated blocks (agreement_detail.html): its scores by party and by
-theme, its milestones and its assessment rounds, each written by one tag rather than a
-template loop, whose nodes cost the page more per row than the markup they write. Each
-writes the markup its loop wrote, user text escaped and direction-isolated (`<bdi>`),
-numbers localized as a template's variables are (`formats.localize`)."""
+theme, its milestones, its assessment rounds, its score chart's grid and its deadline
+timeline's months, each written by one tag rather than a template loop, whose nodes cost the
+page more per row than the markup they write. Each writes the markup its loop wrote, user
+text escaped and direction-isolated (`<bdi>`), numbers localized as a template's variables
+are (`formats.localize`)."""
 
 from django import template
 from django.utils import formats
@@ -92,3 +93,33 @@ def round_links(rounds) -> SafeString:
         for assessment_round in rounds
     )
     return mark_safe(f":{links}" if links else "")
+
+
+@register.simple_tag
+def chart_ticks(chart) -> SafeString:
+    """The score chart's grid lines with their labels (`charts.ScoreChart.ticks`). Replaces
+    the `{% for y, label in chart.ticks %}` loop of agreement_detail.html."""
+    width = escaped(formats.localize(chart.width))
+    return mark_safe(
+        "\n".join(
+            f'<line class="grid" x1="0" x2="{width}" y1="{escaped(y)}" y2="{escaped(y)}"></line>'
+            f'\n<text class="tick" x="-6" y="{escaped(y)}" text-anchor="end" '
+            f'dominant-baseline="middle">{escaped(label)}</text>'
+            for y, label in chart.ticks
+        )
+    )
+
+
+@register.simple_tag
+def timeline_months(timeline) -> SafeString:
+    """The deadline timeline's month ticks (`charts.Timeline.months`), for
+    _deadline_timeline.html (the agreement's page and its public page). Replaces its
+    `{% for x, label in timeline.months %}` loop."""
+    return mark_safe(
+        "\n".join(
+            f'<line class="grid" x1="{escaped(x)}" x2="{escaped(x)}" y1="14" y2="26"></line>'
+            f'\n<text class="tick" x="{escaped(x)}" y="42" text-anchor="middle">'
+            f"{escaped(label)}</text>"
+            for x, label in timeline.months
+        )
+    )

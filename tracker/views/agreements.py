@@ -53,11 +53,16 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     An htmx request for the table (the filters and sorting) gets only the table back.
     """
     table_only = bool(request.htmx and request.htmx.target == "commitments-table")
-    agreement = get_agreement_for_user(request.user, slug, header=not table_only)
+    agreement = get_agreement_for_user(
+        request.user, slug, header=not table_only, lists=not table_only
+    )
     today = timezone.localdate()
+    lists = None if table_only else selectors.agreement_lists(agreement)
     # The table alone reads the parties only to check a party filter against them.
-    reads_parties = not table_only or "party" in request.GET
-    parties = list(agreement.parties.all()) if reads_parties else []
+    if lists is not None:
+        parties = lists["parties"]
+    else:
+        parties = list(agreement.parties.all()) if "party" in request.GET else []
     form = CommitmentFilterForm(request.GET or None, parties=parties)
     filters = form.filters()
     commitments = selectors.agreement_commitments(agreement, today=today, filters=filters)
@@ -80,12 +85,13 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
             render(request, "tracker/agreement_detail.html#commitments-table", context)
         )
     context |= _summary(agreement, today) | {"parties": parties, "form": form}
-    context["texts"] = texts_for(request, agreement)
+    context |= {name: lists[name] for name in ("milestones", "holidays", "sources", "rounds")}
+    context["texts"] = texts_for(request, agreement, lists["texts"])
     return vary_on_htmx(render(request, "tracker/agreement_detail.html", context))
 
 
 def _summary(agreement, today) -> dict:
-    """The scores, the chart, the deadlines, the milestones, the holidays and the sources."""
+    """The scores, the chart and the deadlines."""
     summary = selectors.agreement_summary(agreement)
     return {
         "summary": summary,
@@ -93,12 +99,6 @@ def _summary(agreement, today) -> dict:
         "timeline": charts.deadline_timeline(
             summary.commitments, signed_on=agreement.signed_on, today=today
         ),
-        "milestones": agreement.milestones.all(),
-        "holidays": agreement.holidays.all(),
-        "sources": agreement.sources.all(),
-        # A round's link and state only: not its snapshot, the whole agreement as of its
-        # cut-off.
-        "rounds": agreement.rounds.only("agreement_id", "number", "state").order_by("number"),
     }
 
 

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
@@ -15,7 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from .. import selectors
-from ..db import TeamNames
+from ..db import Follows, TeamNames
 from ..models import Agreement, Commitment, User
 
 
@@ -35,19 +34,27 @@ def member_required(view: Callable) -> Callable:
     return wrapper
 
 
-def get_agreement_for_user(user: User, slug: str, *, header: bool = True) -> Agreement:
+def get_agreement_for_user(
+    user: User, slug: str, *, header: bool = True, lists: bool = False
+) -> Agreement:
     """The agreement, its parties read, whether the user follows it (`is_followed`) and the
     teams it is restricted to (`team_names`, read in the same query), or 404 when it does
     not exist or the user may not see it. `header=False` for a fragment below the page's
-    header, which shows none of those: the agreement alone, its access checked the same."""
+    header, which shows none of those: the agreement alone, its access checked the same.
+    `lists=True`: its parties, milestones, holidays, sources, rounds and texts in the same
+    query instead, for `selectors.agreement_lists`."""
     agreements = selectors.agreements_visible_to(user)
     if not header:
         return get_object_or_404(agreements, slug=slug)
-    followed = User.followed_agreements.through.objects.filter(
-        user_id=user.pk, agreement_id=OuterRef("pk")
+    agreements = agreements.annotate(
+        is_followed=Follows("pk", user_id=user.pk), team_list=TeamNames("pk")
     )
-    agreements = agreements.annotate(is_followed=Exists(followed), team_list=TeamNames("pk"))
-    agreement = get_object_or_404(agreements.prefetch_related("parties"), slug=slug)
+    # With its lists, its parties are one of them (`selectors.agreement_lists`).
+    if lists:
+        agreements = selectors.with_agreement_lists(agreements)
+    else:
+        agreements = agreements.prefetch_related("parties")
+    agreement = get_object_or_404(agreements, slug=slug)
     agreement.team_names = agreement.team_list or []
     return agreement
 
@@ -144,10 +151,16 @@ def query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def texts_for(request: HttpRequest, agreement) -> selectors.AgreementTexts:
+def texts_for(
+    request: HttpRequest, agreement, texts: list | None = None
+) -> selectors.AgreementTexts:
     """The agreement's text in `?lang=` (a language it has), else the reader's, else the
-    original: never a machine translation. Shared by the public agreement page."""
+    original: never a machine translation. Shared by the public agreement page. `texts`:
+    the agreement's texts when read already."""
     wanted = request.GET.get("lang")
     return selectors.agreement_texts(
-        agreement, wanted=wanted, reader=translation.get_language() or settings.LANGUAGE_CODE
+        agreement,
+        wanted=wanted,
+        reader=translation.get_language() or settings.LANGUAGE_CODE,
+        texts=texts,
     )
