@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .. import scoring, series
-from ..db import AgreementPartyCodes, ResponsiblePartyCodes, TeamNames
+from ..db import AgreementPartyCodes, Prepared, ResponsiblePartyCodes, TeamNames
 from ..models import (
     Agreement,
     Commitment,
@@ -158,16 +158,10 @@ class CommitmentLink:
 _LINK_SHOWN = ("id", "reference", "sort_key", "title", "status")
 
 
-def commitment_links(commitment: Commitment) -> dict[str, list[CommitmentLink]]:
-    """What it depends on (with whether each is overdue) and what depends on it, in one query
-    over the dependencies themselves (both ends read in the row, each by its index), as
-    plain rows: building two annotated querysets and their UNION cost more than the page's
-    other queries, for a list that is usually empty."""
+def _links_read(pk: int) -> QuerySet:
     through = Commitment.depends_on.through
-    rows = (
-        through.objects.filter(
-            Q(from_commitment_id=commitment.pk) | Q(to_commitment_id=commitment.pk)
-        )
+    return (
+        through.objects.filter(Q(from_commitment_id=pk) | Q(to_commitment_id=pk))
         .annotate(is_overdue=open_overdue_flag("to_commitment_id"))
         .values_list(
             *(f"from_commitment__{name}" for name in _LINK_SHOWN),
@@ -175,8 +169,19 @@ def commitment_links(commitment: Commitment) -> dict[str, list[CommitmentLink]]:
             "is_overdue",
         )
     )
+
+
+# What it depends on and what depends on it: one query over the dependencies themselves
+# (both ends read in the row, each by its index), as plain rows, its SQL built once.
+_LINKS = Prepared(_links_read)
+
+
+def commitment_links(commitment: Commitment) -> dict[str, list[CommitmentLink]]:
+    """What it depends on (with whether each is overdue) and what depends on it, in one query
+    (`_LINKS`): building two annotated querysets and their UNION cost more than the page's
+    other queries, for a list that is usually empty."""
     prerequisites, dependents = [], []
-    for row in rows:
+    for row in _LINKS.rows(commitment.pk):
         if row[0] == commitment.pk:  # it depends on the other end
             prerequisites.append(CommitmentLink(*row[5:10], is_overdue=row[10]))
         if row[5] == commitment.pk:  # the other end depends on it
