@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from tracker import services
-from tracker.db import Prepared
-from tracker.models import AssessmentRound, Commitment, OverdueFlag
+from tracker.db import Prepared, PreparedObjects
+from tracker.models import AssessmentRound, Commitment, Evidence, OverdueFlag
 from tracker.selectors.pages import _links_read, commitment_links
 
 from .factories import CommitmentFactory
@@ -63,3 +63,42 @@ def test_a_read_whose_values_the_orm_converts_is_left_to_the_orm(chain):
     snapshots = Prepared(lambda id_: AssessmentRound.objects.filter(pk=id_).values_list("snapshot"))
     assert snapshots.rows(chain[0].pk) == []
     assert snapshots._statements == {"postgresql": None}
+
+
+def test_objects_come_with_their_own_columns_and_the_related_fields_asked_for(
+    commitment, analyst, django_assert_num_queries
+):
+    first, second = commitment.agreement.parties.order_by("code")
+    services.evidence_log(
+        commitment=commitment, by=analyst, summary="Seen", stance="progress", claimed_by=first
+    )
+    services.evidence_log(commitment=commitment, by=None, summary="Heard", concerns_party=second)
+    read = PreparedObjects(
+        Evidence,
+        "commitment_id",
+        {"logged_by": ("username",), "claimed_by": ("name", "code"), "concerns_party": ("code",)},
+    )
+    expected = {item.pk: item for item in Evidence.objects.filter(commitment=commitment)}
+    with django_assert_num_queries(1):
+        items = sorted(read.objects(commitment.pk), key=lambda item: item.pk)
+        seen = [
+            (
+                item.summary,
+                item.logged_at,
+                item.logged_by and item.logged_by.username,
+                item.claimed_by and (item.claimed_by.name, item.claimed_by.code),
+                item.concerns_party and item.concerns_party.code,
+            )
+            for item in items
+        ]
+    assert [
+        {field.attname: getattr(item, field.attname) for field in Evidence._meta.concrete_fields}
+        for item in items
+    ] == [
+        {field.attname: getattr(item, field.attname) for field in Evidence._meta.concrete_fields}
+        for item in expected.values()
+    ]
+    assert seen == [
+        ("Seen", items[0].logged_at, analyst.username, (first.name, first.code), None),
+        ("Heard", items[1].logged_at, None, None, second.code),
+    ]

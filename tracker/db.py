@@ -308,3 +308,50 @@ class Prepared:
         if compiler.get_converters([column for column, _, _ in compiler.select]):
             return None
         return sql, list(params), places
+
+
+class PreparedObjects:
+    """Instances of `model` whose `key` (a foreign key) is the id given, read by `Prepared`:
+    every column of its own, and of each related object (`related`: a foreign key's name and
+    the fields it is read for) only those, as `select_related(...).only(...)` gives them;
+    in the `order` given (none by default: not even the model's)."""
+
+    def __init__(
+        self,
+        model,
+        key: str,
+        related: dict[str, tuple[str, ...]],
+        order: tuple[str, ...] = (),
+    ) -> None:
+        self.model = model
+        self.own = [field.attname for field in model._meta.concrete_fields]
+        self.related = []
+        for name, fields in related.items():
+            field = model._meta.get_field(name)
+            # In the related model's order of fields: `from_db` takes the values in it.
+            meta = field.related_model._meta
+            wanted = {meta.pk.attname, *fields}
+            names = [f.attname for f in meta.concrete_fields if f.attname in wanted]
+            if names[0] != meta.pk.attname:
+                raise ValueError(f"PreparedObjects: {meta.label}'s key is not its first column")
+            self.related.append((field, names))
+        columns = self.own + [
+            f"{field.name}__{name}" for field, names in self.related for name in names
+        ]
+        self.read = Prepared(
+            lambda id_: model.objects.filter(**{key: id_}).order_by(*order).values_list(*columns)
+        )
+
+    def objects(self, id_: int) -> list:
+        db, width = connection.alias, len(self.own)
+        objects = []
+        for row in self.read.rows(id_):
+            item = self.model.from_db(db, self.own, row[:width])
+            start = width
+            for field, names in self.related:
+                values = row[start : start + len(names)]
+                start += len(names)
+                if values[0] is not None:  # (the id) else no query either: its key is empty
+                    field.set_cached_value(item, field.related_model.from_db(db, names, values))
+            objects.append(item)
+        return objects

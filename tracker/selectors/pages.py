@@ -15,16 +15,24 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .. import scoring, series
-from ..db import AgreementPartyCodes, Prepared, ResponsiblePartyCodes, TeamNames
+from ..db import (
+    AgreementPartyCodes,
+    Prepared,
+    PreparedObjects,
+    ResponsiblePartyCodes,
+    TeamNames,
+)
 from ..models import (
     Agreement,
     Commitment,
+    Criterion,
     DeadlineExtension,
     Evidence,
     JobName,
     JobRun,
     Obligation,
     OverdueFlag,
+    Party,
     StatusChange,
     User,
 )
@@ -58,69 +66,68 @@ class HistoryEntry:
     item: StatusChange | Evidence | OverdueFlag | DeadlineExtension
 
 
-def _own_columns(model, *related: str) -> list[str]:
-    """Every column of `model`, and of each selected relation only the given fields
-    ("logged_by__username"): a related user or party is read for a name, not for its row."""
-    return [field.attname for field in model._meta.concrete_fields] + list(related)
-
-
 # Who did it: what `get_username()` and `get_full_name()` read (the public pages name people).
 _WHO = ("username", "first_name", "last_name")
 
+# A commitment's history, each list read by its SQL built once (`db.PreparedObjects`);
+# related people and parties read for their names only.
+_EVIDENCE = PreparedObjects(
+    Evidence,
+    "commitment_id",
+    {
+        "logged_by": _WHO,
+        "retracted_by": ("username",),
+        "claimed_by": ("code", "name"),
+        "concerns_party": ("code",),
+    },
+)
+_STATUS_CHANGES = PreparedObjects(
+    StatusChange,
+    "commitment_id",
+    {"changed_by": _WHO, "evidence": ("logged_at", "summary"), "party": ("code",)},
+)
+_OVERDUE_FLAGS = PreparedObjects(OverdueFlag, "commitment_id", {})
+_EXTENSIONS = PreparedObjects(DeadlineExtension, "commitment_id", {"recorded_by": _WHO})
 
-def _in_order(rows: QuerySet, time: str) -> list:
+
+_CRITERIA = PreparedObjects(
+    Criterion,
+    "commitment_id",
+    {"evidence": ("summary", "retracted_at")},
+    order=("position", "id"),  # the model's order within one commitment
+)
+_AGREEMENT_PARTIES = PreparedObjects(Party, "agreements", {}, order=("name",))
+
+
+def commitment_criteria(commitment: Commitment) -> list[Criterion]:
+    """Its completion criteria in order, each with the evidence that shows it met (for its
+    summary, and whether it was retracted)."""
+    return _CRITERIA.objects(commitment.pk)
+
+
+def agreement_parties(agreement_id: int) -> list[Party]:
+    """The agreement's parties by name."""
+    return _AGREEMENT_PARTIES.objects(agreement_id)
+
+
+def _in_order(rows: list, time: str) -> list:
     """The rows by their `time`, then by id: the order in which they were recorded."""
     return sorted(rows, key=lambda row: (getattr(row, time), row.pk))
 
 
 def commitment_history(commitment: Commitment) -> tuple[list[HistoryEntry], list[Evidence]]:
     """Status changes, overdue flags, extensions and evidence, newest first (ties: the later
-    recorded first), in four queries; and the evidence, oldest first. Related people and
-    parties are read for their names only. Each list is put in time order here rather than
-    by the database: an ORDER BY costs the ORM more to build than sorting a few rows."""
-    evidence = _in_order(
-        commitment.evidence.select_related(
-            "logged_by", "retracted_by", "claimed_by", "concerns_party"
-        )
-        .only(
-            *_own_columns(
-                Evidence,
-                *(f"logged_by__{name}" for name in _WHO),
-                "retracted_by__username",
-                "claimed_by__code",
-                "claimed_by__name",
-                "concerns_party__code",
-            )
-        )
-        .order_by(),
-        "logged_at",
-    )
+    recorded first), in four queries; and the evidence, oldest first."""
+    pk = commitment.pk
+    evidence = _in_order(_EVIDENCE.objects(pk), "logged_at")
     entries = [HistoryEntry(item.logged_at, "evidence", item) for item in evidence]
-    changes = _in_order(
-        commitment.status_changes.select_related("changed_by", "evidence", "party")
-        .only(
-            *_own_columns(
-                StatusChange,
-                *(f"changed_by__{name}" for name in _WHO),
-                "evidence__logged_at",
-                "evidence__summary",
-                "party__code",
-            )
-        )
-        .order_by(),
-        "changed_at",
-    )
+    changes = _in_order(_STATUS_CHANGES.objects(pk), "changed_at")
     entries += [HistoryEntry(change.changed_at, "status", change) for change in changes]
-    for flag in _in_order(commitment.overdue_flags.order_by(), "flagged_at"):
+    for flag in _in_order(_OVERDUE_FLAGS.objects(pk), "flagged_at"):
         entries.append(HistoryEntry(flag.flagged_at, "flagged", flag))
         if flag.cleared_at:
             entries.append(HistoryEntry(flag.cleared_at, "cleared", flag))
-    extensions = _in_order(
-        commitment.extensions.select_related("recorded_by")
-        .only(*_own_columns(DeadlineExtension, *(f"recorded_by__{name}" for name in _WHO)))
-        .order_by(),
-        "recorded_at",
-    )
+    extensions = _in_order(_EXTENSIONS.objects(pk), "recorded_at")
     entries += [HistoryEntry(item.recorded_at, "extension", item) for item in extensions]
     # A stable sort of entries each in time order: equal times keep their recorded order.
     entries.sort(key=lambda entry: entry.at)

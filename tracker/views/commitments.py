@@ -258,15 +258,8 @@ def _context(user: User, commitment: Commitment, forms: dict) -> dict:
     for name, value in warnings.items():
         setattr(commitment, name, value)
     changes = [entry.item for entry in history if entry.kind == "status"]  # newest first
-    parties = list(commitment.agreement.parties.only("name", "code"))
-    # In the model's order, sorted here: within one commitment the order is by position,
-    # and an ORDER BY on the commitment costs a join and more to build than the sort.
-    criteria = sorted(
-        commitment.criteria.select_related("evidence")
-        .only("text", "position", "met_on", "evidence__summary", "evidence__retracted_at")
-        .order_by(),
-        key=lambda criterion: (criterion.position, criterion.pk),
-    )
+    parties = selectors.agreement_parties(commitment.agreement_id)
+    criteria = selectors.commitment_criteria(commitment)
     obligations = selectors.commitment_obligations(commitment, changes=changes)
     can = {
         "can_log_evidence": user.has_perm("tracker.add_evidence"),
