@@ -1,16 +1,17 @@
-"""`db.Prepared`: a read's SQL built once, run with each id, its rows the queryset's own."""
+"""`db.Prepared`: a read's SQL built once, run with each id, its rows the queryset's own; and
+the commitment page's access check, which reads its commitment so."""
 
 import datetime
 
 import pytest
 from django.utils import timezone
 
-from tracker import services
+from tracker import selectors, services
 from tracker.db import Prepared, PreparedObjects
-from tracker.models import AssessmentRound, Commitment, Evidence, OverdueFlag
+from tracker.models import AssessmentRound, Commitment, Evidence, OverdueFlag, Role, User
 from tracker.selectors.pages import _links_read, commitment_links
 
-from .factories import CommitmentFactory
+from .factories import CommitmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +103,27 @@ def test_objects_come_with_their_own_columns_and_the_related_fields_asked_for(
         ("Seen", items[0].logged_at, analyst.username, (first.name, first.code), None),
         ("Heard", items[1].logged_at, None, None, second.code),
     ]
+
+
+def test_one_agreement_is_visible_to_whoever_sees_it_among_the_visible_ones(
+    agreement, restricted_agreement, viewer, analyst, admin_user
+):
+    # `agreement_visible_to` restates `agreements_visible_to` for one agreement: held equal.
+    member = UserFactory(username="member", role=Role.ANALYST)
+    restricted_agreement.teams.get().members.add(member)
+    nobody = UserFactory(username="no-role")
+    for user in (viewer, analyst, admin_user, member, nobody):
+        for read in (True, False):
+            user = User.objects.get(pk=user.pk)  # afresh: access not read yet
+            if read:
+                selectors.read_access(user)
+            seen = set(selectors.agreements_visible_to(user).values_list("pk", flat=True))
+            for shown in (agreement, restricted_agreement):
+                assert selectors.agreement_visible_to(user, shown.pk) == (shown.pk in seen)
+
+
+def test_a_commitment_of_a_hidden_agreement_is_not_found(client, analyst, restricted_agreement):
+    client.force_login(analyst)
+    hidden = restricted_agreement.commitments.get()
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert client.get("/commitments/999999/").status_code == 404

@@ -87,6 +87,7 @@ from .pages import (
     commitment_history,
     commitment_links,
     commitment_table_rows,
+    commitment_with_agreement,
     commitments_due_soon,
     commitments_overdue,
     commitments_pending,
@@ -130,6 +131,7 @@ from .recurring import (
 from .texts import AgreementTexts, TextShown, agreement_texts
 from .visibility import (
     agreement_free_slug,
+    agreement_visible_to,
     agreements_visible_to,
     commitments_visible_to,
     evidence_visible_to,
@@ -168,6 +170,7 @@ __all__ = [
     "agreement_parties",
     "agreement_summary",
     "agreement_texts",
+    "agreement_visible_to",
     "agreements_filtered",
     "agreements_for_export",
     "agreements_like",
@@ -192,6 +195,7 @@ __all__ = [
     "commitment_recent_periods",
     "commitment_series",
     "commitment_table_rows",
+    "commitment_with_agreement",
     "commitments_due_soon",
     "commitments_filtered",
     "commitments_overdue",

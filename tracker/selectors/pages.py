@@ -30,6 +30,7 @@ from ..models import (
     Evidence,
     JobName,
     JobRun,
+    Milestone,
     Obligation,
     OverdueFlag,
     Party,
@@ -97,6 +98,22 @@ _CRITERIA = PreparedObjects(
     order=("position", "id"),  # the model's order within one commitment
 )
 _AGREEMENT_PARTIES = PreparedObjects(Party, "agreements", {}, order=("name",))
+
+
+_COMMITMENT = PreparedObjects(
+    Commitment,
+    "pk",
+    {
+        name: tuple(field.attname for field in model._meta.concrete_fields)
+        for name, model in (("agreement", Agreement), ("deadline_milestone", Milestone))
+    },
+)
+
+
+def commitment_with_agreement(pk: int) -> Commitment | None:
+    """The commitment with its agreement and its deadline's milestone (every column of each,
+    as `select_related` reads them), or None; whoever asks (the caller checks access)."""
+    return next(iter(_COMMITMENT.objects(pk)), None)
 
 
 def commitment_criteria(commitment: Commitment) -> list[Criterion]:
