@@ -70,8 +70,8 @@ class HistoryEntry:
 # Who did it: what `get_username()` and `get_full_name()` read (the public pages name people).
 _WHO = ("username", "first_name", "last_name")
 
-# A commitment's history, each list read by its SQL built once (`db.PreparedObjects`);
-# related people and parties read for their names only.
+# A commitment's history, each list in the order it was recorded (by time, then id), read by
+# its SQL built once (`db.PreparedObjects`); related people and parties for their names only.
 _EVIDENCE = PreparedObjects(
     Evidence,
     "commitment_id",
@@ -81,15 +81,18 @@ _EVIDENCE = PreparedObjects(
         "claimed_by": ("code", "name"),
         "concerns_party": ("code",),
     },
+    order=("logged_at", "id"),
 )
 _STATUS_CHANGES = PreparedObjects(
     StatusChange,
     "commitment_id",
     {"changed_by": _WHO, "evidence": ("logged_at", "summary"), "party": ("code",)},
+    order=("changed_at", "id"),
 )
-_OVERDUE_FLAGS = PreparedObjects(OverdueFlag, "commitment_id", {})
-_EXTENSIONS = PreparedObjects(DeadlineExtension, "commitment_id", {"recorded_by": _WHO})
-
+_OVERDUE_FLAGS = PreparedObjects(OverdueFlag, "commitment_id", {}, order=("flagged_at", "id"))
+_EXTENSIONS = PreparedObjects(
+    DeadlineExtension, "commitment_id", {"recorded_by": _WHO}, order=("recorded_at", "id")
+)
 
 _CRITERIA = PreparedObjects(
     Criterion,
@@ -127,24 +130,19 @@ def agreement_parties(agreement_id: int) -> list[Party]:
     return _AGREEMENT_PARTIES.objects(agreement_id)
 
 
-def _in_order(rows: list, time: str) -> list:
-    """The rows by their `time`, then by id: the order in which they were recorded."""
-    return sorted(rows, key=lambda row: (getattr(row, time), row.pk))
-
-
 def commitment_history(commitment: Commitment) -> tuple[list[HistoryEntry], list[Evidence]]:
     """Status changes, overdue flags, extensions and evidence, newest first (ties: the later
     recorded first), in four queries; and the evidence, oldest first."""
     pk = commitment.pk
-    evidence = _in_order(_EVIDENCE.objects(pk), "logged_at")
+    evidence = _EVIDENCE.objects(pk)
     entries = [HistoryEntry(item.logged_at, "evidence", item) for item in evidence]
-    changes = _in_order(_STATUS_CHANGES.objects(pk), "changed_at")
+    changes = _STATUS_CHANGES.objects(pk)
     entries += [HistoryEntry(change.changed_at, "status", change) for change in changes]
-    for flag in _in_order(_OVERDUE_FLAGS.objects(pk), "flagged_at"):
+    for flag in _OVERDUE_FLAGS.objects(pk):
         entries.append(HistoryEntry(flag.flagged_at, "flagged", flag))
         if flag.cleared_at:
             entries.append(HistoryEntry(flag.cleared_at, "cleared", flag))
-    extensions = _in_order(_EXTENSIONS.objects(pk), "recorded_at")
+    extensions = _EXTENSIONS.objects(pk)
     entries += [HistoryEntry(item.recorded_at, "extension", item) for item in extensions]
     # A stable sort of entries each in time order: equal times keep their recorded order.
     entries.sort(key=lambda entry: entry.at)
