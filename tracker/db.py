@@ -311,10 +311,11 @@ class Prepared:
 
 
 class PreparedObjects:
-    """Instances of `model` whose `key` (a foreign key) is the id given, read by `Prepared`:
-    every column of its own, and of each related object (`related`: a foreign key's name and
-    the fields it is read for) only those, as `select_related(...).only(...)` gives them;
-    in the `order` given (none by default: not even the model's)."""
+    """Instances of `model` whose `key` (a lookup: its pk, a foreign key, a relation) is the
+    id given, read by `Prepared`: every column of its own, and of each related object
+    (`related`: a foreign key's name and the fields it is read for) only those, as
+    `select_related(...).only(...)` gives them; in the `order` given (none by default: not
+    even the model's)."""
 
     def __init__(
         self,
@@ -351,7 +352,8 @@ class PreparedObjects:
             for field, names in self.related:
                 values = row[start : start + len(names)]
                 start += len(names)
-                if values[0] is not None:  # (the id) else no query either: its key is empty
+                # No related object (a null key): none is read later either.
+                if values[0] is not None:
                     field.set_cached_value(item, field.related_model.from_db(db, names, values))
             objects.append(item)
         return objects

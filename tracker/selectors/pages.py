@@ -101,8 +101,6 @@ _CRITERIA = PreparedObjects(
     order=("position", "id"),  # the model's order within one commitment
 )
 _AGREEMENT_PARTIES = PreparedObjects(Party, "agreements", {}, order=("name",))
-
-
 _COMMITMENT = PreparedObjects(
     Commitment,
     "pk",
