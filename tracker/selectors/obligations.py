@@ -5,6 +5,7 @@ freeze it)."""
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from ..db import PreparedObjects
 from ..models import Agreement, Commitment, CommitmentStatus, Obligation, StatusChange
 
 
@@ -21,6 +22,13 @@ class PartyObligation:
         return self.obligation.party
 
 
+# A commitment's obligations by party name, each party read for its name and code; the SQL
+# built once (`db.PreparedObjects`).
+_OBLIGATIONS = PreparedObjects(
+    Obligation, "commitment_id", {"party": ("name", "code")}, order=("party__name",)
+)
+
+
 def commitment_obligations(
     commitment: Commitment, *, changes: list[StatusChange]
 ) -> list[PartyObligation]:
@@ -29,11 +37,7 @@ def commitment_obligations(
     has read for its history: `commitment_history`). One query, whatever the number of
     parties and changes."""
     obligations = [
-        PartyObligation(obligation)
-        for obligation in Obligation.objects.filter(commitment=commitment)
-        .select_related("party")
-        .only("commitment_id", "party_id", "status", "version", "party__name", "party__code")
-        .order_by("party__name")
+        PartyObligation(obligation) for obligation in _OBLIGATIONS.objects(commitment.pk)
     ]
     for change in changes:
         for entry in obligations:

@@ -15,16 +15,25 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .. import scoring, series
-from ..db import AgreementPartyCodes, ResponsiblePartyCodes, TeamNames
+from ..db import (
+    AgreementPartyCodes,
+    Prepared,
+    PreparedObjects,
+    ResponsiblePartyCodes,
+    TeamNames,
+)
 from ..models import (
     Agreement,
     Commitment,
+    Criterion,
     DeadlineExtension,
     Evidence,
     JobName,
     JobRun,
+    Milestone,
     Obligation,
     OverdueFlag,
+    Party,
     StatusChange,
     User,
 )
@@ -58,60 +67,80 @@ class HistoryEntry:
     item: StatusChange | Evidence | OverdueFlag | DeadlineExtension
 
 
-def _own_columns(model, *related: str) -> list[str]:
-    """Every column of `model`, and of each selected relation only the given fields
-    ("logged_by__username"): a related user or party is read for a name, not for its row."""
-    return [field.attname for field in model._meta.concrete_fields] + list(related)
-
-
 # Who did it: what `get_username()` and `get_full_name()` read (the public pages name people).
 _WHO = ("username", "first_name", "last_name")
+
+# A commitment's history, each list in the order it was recorded (by time, then id), read by
+# its SQL built once (`db.PreparedObjects`); related people and parties for their names only.
+_EVIDENCE = PreparedObjects(
+    Evidence,
+    "commitment_id",
+    {
+        "logged_by": _WHO,
+        "retracted_by": ("username",),
+        "claimed_by": ("code", "name"),
+        "concerns_party": ("code",),
+    },
+    order=("logged_at", "id"),
+)
+_STATUS_CHANGES = PreparedObjects(
+    StatusChange,
+    "commitment_id",
+    {"changed_by": _WHO, "evidence": ("logged_at", "summary"), "party": ("code",)},
+    order=("changed_at", "id"),
+)
+_OVERDUE_FLAGS = PreparedObjects(OverdueFlag, "commitment_id", {}, order=("flagged_at", "id"))
+_EXTENSIONS = PreparedObjects(
+    DeadlineExtension, "commitment_id", {"recorded_by": _WHO}, order=("recorded_at", "id")
+)
+
+_CRITERIA = PreparedObjects(
+    Criterion,
+    "commitment_id",
+    {"evidence": ("summary", "retracted_at")},
+    order=("position", "id"),  # the model's order within one commitment
+)
+_AGREEMENT_PARTIES = PreparedObjects(Party, "agreements", {}, order=("name",))
+_COMMITMENT = PreparedObjects(
+    Commitment,
+    "pk",
+    {
+        name: tuple(field.attname for field in model._meta.concrete_fields)
+        for name, model in (("agreement", Agreement), ("deadline_milestone", Milestone))
+    },
+)
+
+
+def commitment_with_agreement(pk: int) -> Commitment | None:
+    """The commitment with its agreement and its deadline's milestone (every column of each,
+    as `select_related` reads them), or None; whoever asks (the caller checks access)."""
+    return next(iter(_COMMITMENT.objects(pk)), None)
+
+
+def commitment_criteria(commitment: Commitment) -> list[Criterion]:
+    """Its completion criteria in order, each with the evidence that shows it met (for its
+    summary, and whether it was retracted)."""
+    return _CRITERIA.objects(commitment.pk)
+
+
+def agreement_parties(agreement_id: int) -> list[Party]:
+    """The agreement's parties by name."""
+    return _AGREEMENT_PARTIES.objects(agreement_id)
 
 
 def commitment_history(commitment: Commitment) -> tuple[list[HistoryEntry], list[Evidence]]:
     """Status changes, overdue flags, extensions and evidence, newest first (ties: the later
-    recorded first), in four queries; and the evidence, oldest first. Related people and
-    parties are read for their names only."""
-    evidence = list(
-        commitment.evidence.select_related(
-            "logged_by", "retracted_by", "claimed_by", "concerns_party"
-        )
-        .only(
-            *_own_columns(
-                Evidence,
-                *(f"logged_by__{name}" for name in _WHO),
-                "retracted_by__username",
-                "claimed_by__code",
-                "claimed_by__name",
-                "concerns_party__code",
-            )
-        )
-        .order_by("logged_at", "id")
-    )
+    recorded first), in four queries; and the evidence, oldest first."""
+    pk = commitment.pk
+    evidence = _EVIDENCE.objects(pk)
     entries = [HistoryEntry(item.logged_at, "evidence", item) for item in evidence]
-    changes = (
-        commitment.status_changes.select_related("changed_by", "evidence", "party")
-        .only(
-            *_own_columns(
-                StatusChange,
-                *(f"changed_by__{name}" for name in _WHO),
-                "evidence__logged_at",
-                "evidence__summary",
-                "party__code",
-            )
-        )
-        .order_by("changed_at", "id")
-    )
+    changes = _STATUS_CHANGES.objects(pk)
     entries += [HistoryEntry(change.changed_at, "status", change) for change in changes]
-    for flag in commitment.overdue_flags.order_by("flagged_at", "id"):
+    for flag in _OVERDUE_FLAGS.objects(pk):
         entries.append(HistoryEntry(flag.flagged_at, "flagged", flag))
         if flag.cleared_at:
             entries.append(HistoryEntry(flag.cleared_at, "cleared", flag))
-    extensions = (
-        commitment.extensions.select_related("recorded_by")
-        .only(*_own_columns(DeadlineExtension, *(f"recorded_by__{name}" for name in _WHO)))
-        .order_by("recorded_at", "id")
-    )
+    extensions = _EXTENSIONS.objects(pk)
     entries += [HistoryEntry(item.recorded_at, "extension", item) for item in extensions]
     # A stable sort of entries each in time order: equal times keep their recorded order.
     entries.sort(key=lambda entry: entry.at)
@@ -149,16 +178,10 @@ class CommitmentLink:
 _LINK_SHOWN = ("id", "reference", "sort_key", "title", "status")
 
 
-def commitment_links(commitment: Commitment) -> dict[str, list[CommitmentLink]]:
-    """What it depends on (with whether each is overdue) and what depends on it, in one query
-    over the dependencies themselves (both ends read in the row, each by its index), as
-    plain rows: building two annotated querysets and their UNION cost more than the page's
-    other queries, for a list that is usually empty."""
+def _links_read(pk: int) -> QuerySet:
     through = Commitment.depends_on.through
-    rows = (
-        through.objects.filter(
-            Q(from_commitment_id=commitment.pk) | Q(to_commitment_id=commitment.pk)
-        )
+    return (
+        through.objects.filter(Q(from_commitment_id=pk) | Q(to_commitment_id=pk))
         .annotate(is_overdue=open_overdue_flag("to_commitment_id"))
         .values_list(
             *(f"from_commitment__{name}" for name in _LINK_SHOWN),
@@ -166,8 +189,19 @@ def commitment_links(commitment: Commitment) -> dict[str, list[CommitmentLink]]:
             "is_overdue",
         )
     )
+
+
+# What it depends on and what depends on it: one query over the dependencies themselves
+# (both ends read in the row, each by its index), as plain rows, its SQL built once.
+_LINKS = Prepared(_links_read)
+
+
+def commitment_links(commitment: Commitment) -> dict[str, list[CommitmentLink]]:
+    """What it depends on (with whether each is overdue) and what depends on it, in one query
+    (`_LINKS`): building two annotated querysets and their UNION cost more than the page's
+    other queries, for a list that is usually empty."""
     prerequisites, dependents = [], []
-    for row in rows:
+    for row in _LINKS.rows(commitment.pk):
         if row[0] == commitment.pk:  # it depends on the other end
             prerequisites.append(CommitmentLink(*row[5:10], is_overdue=row[10]))
         if row[5] == commitment.pk:  # the other end depends on it

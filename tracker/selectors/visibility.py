@@ -69,6 +69,20 @@ def agreements_visible_to(user: User) -> QuerySet[Agreement]:
     return Agreement.objects.exclude(**_hidden_lookup("pk", hidden))
 
 
+def agreement_visible_to(user: User, agreement_id: int) -> bool:
+    """Whether `user` may see the agreement: `agreements_visible_to`'s rule for one agreement
+    whose id is known, asked of the hidden ids the request has read (`read_access`) without
+    a query (tests/test_db_prepared.py holds the two equal)."""
+    if _sees_nothing(user):
+        return False
+    hidden = _hidden(user)
+    if hidden is None:
+        return True
+    if isinstance(hidden, Ids):
+        return agreement_id not in hidden.values
+    return not hidden.filter(agreement_id=agreement_id).exists()
+
+
 def commitments_visible_to(user: User) -> QuerySet[Commitment]:
     if _sees_nothing(user):
         return Commitment.objects.none()

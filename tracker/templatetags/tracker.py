@@ -500,6 +500,7 @@ def _evidence_words(context=None) -> dict:
     `translate` would escape are escaped here."""
     if context is not None and "evidence_words" in context.render_context:
         return context.render_context["evidence_words"]
+    language = translation.get_language() or settings.LANGUAGE_CODE
     words = {
         "title": gettext(
             "Source reliability: %(reliability)s. Information credibility: %(credibility)s."
@@ -517,6 +518,10 @@ def _evidence_words(context=None) -> dict:
             "Retracted by <bdi>%(who)s</bdi> on %(day)s: <bdi>%(reason)s</bdi>"
         ),
         "retract": gettext("Retract…"),
+        # The reader's language's writers of a day and of a moment, looked up once.
+        "day": day_writer(),
+        "moment": _pattern_writer(language, "j M Y H:i"),
+        "iso": _pattern_writer(language, "c"),
     }
     if context is not None:
         context.render_context["evidence_words"] = words
@@ -554,7 +559,7 @@ def evidence_record(evidence, words: dict | None = None) -> str:
     who = escaped(evidence.logged_by.get_username()) if evidence.logged_by else ""
     who = who or words["someone"]
     if evidence.occurred_on:
-        logged = words["logged of"] % {"day": escaped(day(evidence.occurred_on))}
+        logged = words["logged of"] % {"day": escaped(words["day"](evidence.occurred_on))}
     else:
         logged = words["logged"]
     retracted = ""
@@ -573,7 +578,7 @@ def evidence_record(evidence, words: dict | None = None) -> str:
             f"{linebreaksbr(evidence.quote)}</span></blockquote>"
         )
     if evidence.source_title or evidence.source_url:
-        parts.append(_evidence_source(evidence, words["source"]))
+        parts.append(_evidence_source(evidence, words["source"], words["day"]))
     if evidence.attachment:
         url = reverse("tracker:evidence-attachment", args=[evidence.pk])
         name = escaped(evidence.attachment_name) or words["file"]
@@ -595,12 +600,10 @@ def evidence_entry(context, evidence, at) -> str:
     pk = escaped(evidence.pk)
     retracted = evidence.is_retracted
     at = template_localtime(at)
-    language = translation.get_language() or settings.LANGUAGE_CODE
     words = _evidence_words(context)
     parts = [
         f'<li class="history-evidence{" retracted" if retracted else ""}" id="evidence-{pk}">',
-        f'<time datetime="{escaped(_pattern_writer(language, "c")(at))}">'
-        f"{escaped(_pattern_writer(language, 'j M Y H:i')(at))}</time>",
+        f'<time datetime="{escaped(words["iso"](at))}">{escaped(words["moment"](at))}</time>',
         evidence_record(evidence, words),
     ]
     if retracted:
@@ -608,7 +611,7 @@ def evidence_entry(context, evidence, at) -> str:
         retraction = words["retracted by"]
         values = {
             "who": who or words["someone"],  # the app's words, as in a template: not escaped
-            "day": escaped(day(template_localtime(evidence.retracted_at))),
+            "day": escaped(words["day"](template_localtime(evidence.retracted_at))),
             "reason": escaped(evidence.retraction_reason),
         }
         parts.append(f'<p class="retraction">{retraction % values}</p>')
@@ -622,8 +625,9 @@ def evidence_entry(context, evidence, at) -> str:
     return mark_safe("\n".join(parts))
 
 
-def _evidence_source(evidence, label: str) -> str:
-    """'Source: <title, linked>, <publisher>, <date>' (`label`: "Source:", escaped)."""
+def _evidence_source(evidence, label: str, write_day) -> str:
+    """'Source: <title, linked>, <publisher>, <date>' (`label`: "Source:", escaped; the date
+    by `write_day`)."""
     if evidence.source_url:
         shown = escaped(evidence.source_title or evidence.source_url)
         source = (
@@ -635,5 +639,5 @@ def _evidence_source(evidence, label: str) -> str:
     if evidence.source_publisher:
         source += f", <bdi>{escaped(evidence.source_publisher)}</bdi>"
     if evidence.source_date:
-        source += f", {escaped(day(evidence.source_date))}"
+        source += f", {escaped(write_day(evidence.source_date))}"
     return f'<p class="muted">{label} {source}</p>'

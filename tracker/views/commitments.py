@@ -258,12 +258,8 @@ def _context(user: User, commitment: Commitment, forms: dict) -> dict:
     for name, value in warnings.items():
         setattr(commitment, name, value)
     changes = [entry.item for entry in history if entry.kind == "status"]  # newest first
-    parties = list(commitment.agreement.parties.only("name", "code"))
-    criteria = list(
-        commitment.criteria.select_related("evidence").only(
-            "text", "met_on", "evidence_id", "evidence__summary", "evidence__retracted_at"
-        )
-    )
+    parties = selectors.agreement_parties(commitment.agreement_id)
+    criteria = selectors.commitment_criteria(commitment)
     obligations = selectors.commitment_obligations(commitment, changes=changes)
     can = {
         "can_log_evidence": user.has_perm("tracker.add_evidence"),

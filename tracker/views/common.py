@@ -7,7 +7,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
@@ -63,6 +64,8 @@ def get_commitment_for_user(user: User, pk: int, *, warnings: bool = True) -> Co
     """The commitment with its agreement, deadline milestone and responsible parties read,
     and its warnings (at risk, stale, blocked) unless `warnings=False` (the commitment page
     reads them from what it shows, `selectors.warnings_read`), or 404."""
+    if not warnings:
+        return _commitment_for_user(user, pk)
     commitments = (
         selectors.commitments_visible_to(user)
         .select_related("agreement", "deadline_milestone")
@@ -72,6 +75,17 @@ def get_commitment_for_user(user: User, pk: int, *, warnings: bool = True) -> Co
         today, now = timezone.localdate(), timezone.now()
         commitments = selectors.with_warnings(commitments, today=today, now=now)
     return get_object_or_404(commitments, pk=pk)
+
+
+def _commitment_for_user(user: User, pk: int) -> Commitment:
+    """`get_commitment_for_user` without warnings: read by its id (`db.PreparedObjects`), its
+    agreement's access checked against the ids the request has read, for less than the ORM
+    builds the query that filters the visible commitments for."""
+    commitment = selectors.commitment_with_agreement(pk)
+    if commitment is None or not selectors.agreement_visible_to(user, commitment.agreement_id):
+        raise Http404(f"No {Commitment._meta.object_name} matches the given query.")
+    prefetch_related_objects([commitment], "responsible_parties")
+    return commitment
 
 
 def paginate(
