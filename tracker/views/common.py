@@ -71,9 +71,9 @@ def get_commitment_for_user(user: User, pk: int, *, warnings: bool = True) -> Co
         .select_related("agreement", "deadline_milestone")
         .prefetch_related("responsible_parties")
     )
-    if warnings:
-        today, now = timezone.localdate(), timezone.now()
-        commitments = selectors.with_warnings(commitments, today=today, now=now)
+    commitments = selectors.with_warnings(
+        commitments, today=timezone.localdate(), now=timezone.now()
+    )
     return get_object_or_404(commitments, pk=pk)
 
 
