@@ -10,7 +10,16 @@ from django.db.models import (
     Func,
     IntegerField,
     Lookup,
+    Subquery,
 )
+
+
+class CountOf(Subquery):
+    """How many rows a subquery has, as a scalar subquery: in a query that keeps the first
+    few of those rows, the total counted without joining what only the kept rows show."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
 
 
 class DaysBetween(Func):

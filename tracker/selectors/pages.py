@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .. import scoring, series
-from ..db import AgreementPartyCodes, ResponsiblePartyCodes, TeamNames
+from ..db import AgreementPartyCodes, CountOf, ResponsiblePartyCodes, TeamNames
 from ..models import (
     Agreement,
     Commitment,
@@ -513,13 +513,15 @@ def commitments_due_soon(
     user: User, *, today: date, days: int, limit: int
 ) -> tuple[list[ListedCommitment], int]:
     """The first `limit` open commitments due from today to `days` ahead, soonest first, and
-    how many there are in all: one query, the total a window count over the same rows."""
+    how many there are in all: one query, the total counted in a subquery over the
+    commitments alone, so that only the rows kept are joined to their agreement and
+    milestone (a window count joins every row due before it counts them)."""
     due = commitments_visible_to(user).filter(
         status__in=OPEN_STATUSES, due_on__gte=today, due_on__lte=today + timedelta(days=days)
     )
     rows = list(
         _listed_commitments(due)
-        .annotate(total=Window(Count("id")))
+        .annotate(total=CountOf(due.order_by().values("pk")))
         .order_by("due_on", "sort_key")
         .values_list(*_LISTED_VALUES, "total")[:limit]
     )
