@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.db.models import (
     Count,
@@ -41,6 +42,7 @@ from ..models.commitments import (
 from ..models.evidence import CLAIM_STANCES, Stance
 from ..routes import object_url
 from ..scoring import format_score
+from . import statements
 from .expressions import (
     next_due_on,
     open_overdue_flag,
@@ -501,10 +503,14 @@ def commitments_overdue(user: User, *, limit: int) -> list[ListedCommitment]:
     """The first `limit` visible commitments flagged overdue, most overdue (earliest due)
     first. Open and dated as every overdue one is, so the partial due-date index is read in
     order."""
+    return _listed(statements.rows(f"overdue {limit}", user, partial(_overdue, limit=limit)))
+
+
+def _overdue(user: User, *, limit: int) -> QuerySet[Commitment]:
     overdue = commitments_visible_to(user).filter(
         open_overdue_flag(), status__in=OPEN_STATUSES, due_on__isnull=False
     )
-    return _listed(
+    return (
         _listed_commitments(overdue).order_by("due_on", "id").values_list(*_LISTED_VALUES)[:limit]
     )
 
@@ -516,16 +522,26 @@ def commitments_due_soon(
     how many there are in all: one query, the total counted in a subquery over the
     commitments alone, so that only the rows kept are joined to their agreement and
     milestone (a window count joins every row due before it counts them)."""
-    due = commitments_visible_to(user).filter(
-        status__in=OPEN_STATUSES, due_on__gte=today, due_on__lte=today + timedelta(days=days)
+    rows = statements.rows(
+        f"due soon {limit}",
+        user,
+        partial(_due_soon, limit=limit),
+        start=today,
+        end=today + timedelta(days=days),
     )
-    rows = list(
+    return _listed(rows), rows[0][-1] if rows else 0
+
+
+def _due_soon(user: User, *, start: date, end: date, limit: int) -> QuerySet[Commitment]:
+    due = commitments_visible_to(user).filter(
+        status__in=OPEN_STATUSES, due_on__gte=start, due_on__lte=end
+    )
+    return (
         _listed_commitments(due)
         .annotate(total=CountOf(due.order_by().values("pk")))
         .order_by("due_on", "sort_key")
         .values_list(*_LISTED_VALUES, "total")[:limit]
     )
-    return _listed(rows), rows[0][-1] if rows else 0
 
 
 def commitments_pending(user: User, *, limit: int) -> tuple[list[Commitment], int]:
@@ -589,7 +605,12 @@ class ListedEvidence:
 
 def evidence_latest(user: User, *, limit: int) -> list[ListedEvidence]:
     """The newest `limit` pieces of visible evidence."""
-    rows = (
+    rows = statements.rows(f"latest evidence {limit}", user, partial(_latest, limit=limit))
+    return [ListedEvidence(*row[:-1], logged_by=row[-1] or "") for row in rows]
+
+
+def _latest(user: User, *, limit: int) -> QuerySet[Evidence]:
+    return (
         evidence_visible_to(user)
         .order_by("-logged_at", "-id")
         .values_list(
@@ -606,7 +627,6 @@ def evidence_latest(user: User, *, limit: int) -> list[ListedEvidence]:
             "logged_by__username",
         )[:limit]
     )
-    return [ListedEvidence(*row[:-1], logged_by=row[-1] or "") for row in rows]
 
 
 def last_job_run(job: JobName) -> JobRun | None:

@@ -1,0 +1,87 @@
+"""A query compiled ahead (`selectors.statements.rows`) reads what its queryset reads, for
+each shape of what the reader may see and with other values than those it was compiled with;
+a query that would keep a value in its SQL text is refused."""
+
+from datetime import date
+from functools import partial
+
+import pytest
+
+from tracker.selectors import pages, statements
+from tracker.selectors.visibility import commitments_visible_to, read_access
+
+from .factories import AgreementFactory, CommitmentFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+WIDE = {"start": date(2000, 1, 1), "end": date(2100, 1, 1)}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_statements(monkeypatch):
+    monkeypatch.setattr(statements, "_STATEMENTS", {})
+
+
+@pytest.fixture
+def commitments(restricted_agreement):
+    shared = AgreementFactory(title="Shared")
+    shared.teams.add(TeamFactory(name="Ours"))
+    return [
+        CommitmentFactory(agreement=agreement, reference=f"{n}.{m}", timeline_wording=wording)
+        for n, agreement in enumerate([AgreementFactory(), shared, restricted_agreement])
+        for m, wording in enumerate(("within 3 months", "within 2 years"))
+    ]
+
+
+def _read(user):
+    read_access(user)
+    return user
+
+
+def _due(user, **window):
+    build = partial(pages._due_soon, limit=10)
+    return statements.rows("due soon 10", user, build, **window), list(build(user, **window))
+
+
+@pytest.mark.parametrize("who", ["analyst", "admin_user"])
+def test_it_reads_what_the_queryset_reads(request, commitments, who):
+    user = _read(request.getfixturevalue(who))
+    compiled, direct = _due(user, **WIDE)
+    assert compiled == direct
+    assert compiled, "the window holds commitments"
+    expected = commitments_visible_to(user).filter(due_on__isnull=False).count()
+    assert compiled[0][-1] == expected
+
+
+def test_it_hides_what_the_reader_may_not_see(analyst, commitments, restricted_agreement):
+    compiled, _ = _due(_read(analyst), **WIDE)
+    hidden = {c.pk for c in commitments if c.agreement_id == restricted_agreement.pk}
+    assert hidden
+    assert not hidden & {row[0] for row in compiled}
+
+
+def test_it_runs_its_statement_again_with_other_values(analyst, commitments):
+    user = _read(analyst)
+    _due(user, **WIDE)
+    first = min(c.due_on for c in commitments if c.due_on)
+    compiled, direct = _due(user, start=first, end=first)
+    assert compiled == direct
+    assert {row[4] for row in compiled} == {first}
+
+
+def test_it_refuses_a_query_that_leaves_a_value_out(analyst, commitments, connection_vendor):
+    if connection_vendor != "postgresql":
+        pytest.skip("only PostgreSQL compiles ahead")
+
+    def build(user, *, start):
+        return commitments_visible_to(user).filter(due_on__gte=date(2000, 1, 1)).values_list("id")
+
+    with pytest.raises(ValueError, match="Not every value"):
+        statements.rows("leaves start out", _read(analyst), build, start=date(2000, 1, 1))
+
+
+@pytest.fixture
+def connection_vendor():
+    from django.db import connection
+
+    return connection.vendor
