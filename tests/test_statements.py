@@ -1,14 +1,21 @@
 """A query compiled ahead (`selectors.statements.rows`) reads what its queryset reads, for
 each shape of what the reader may see and with other values than those it was compiled with;
-a query that would keep a value in its SQL text is refused."""
+a query that would keep a value in its SQL text is refused. The overview's party scores and
+totals read through it."""
 
 from datetime import date
 from functools import partial
 
 import pytest
+from django.db.models import Count, Sum
 
+from tracker.db import Ids
 from tracker.selectors import pages, statements
-from tracker.selectors.visibility import commitments_visible_to, read_access
+from tracker.selectors.visibility import (
+    agreements_visible_to,
+    commitments_visible_to,
+    read_access,
+)
 
 from .factories import AgreementFactory, CommitmentFactory, TeamFactory
 
@@ -85,3 +92,23 @@ def connection_vendor():
     from django.db import connection
 
     return connection.vendor
+
+
+def test_it_counts_the_parties_as_the_queryset_does(commitments):
+    ids = Ids(sorted({c.agreement_id for c in commitments}))
+    compiled = statements.rows("party scores", None, pages._party_counts, agreements=ids)
+    assert sorted(compiled) == sorted(pages._party_counts(None, agreements=ids))
+    assert compiled
+
+
+@pytest.mark.parametrize("who", ["analyst", "admin_user"])
+def test_the_totals_sum_the_visible_agreements(request, commitments, who):
+    user = _read(request.getfixturevalue(who))
+    sums = agreements_visible_to(user).aggregate(
+        agreements=Count("id"), commitments=Sum("commitment_count")
+    )
+    totals = pages.overview_totals(user)
+    assert (totals["agreements"], totals["commitments"]) == (
+        sums["agreements"],
+        sums["commitments"],
+    )

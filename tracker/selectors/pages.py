@@ -10,13 +10,14 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
     Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .. import scoring, series
-from ..db import AgreementPartyCodes, CountOf, ResponsiblePartyCodes, TeamNames
+from ..db import AgreementPartyCodes, CountOf, Ids, ResponsiblePartyCodes, TeamNames
 from ..models import (
     Agreement,
     Commitment,
@@ -296,16 +297,32 @@ def overview_cards(user: User, *, today: date, limit: int) -> list[Agreement]:
 def overview_totals(user: User) -> dict:
     """The overview's headline figures, summed from the figures kept on each visible
     agreement (`commitments_due_soon` counts those due soon)."""
-    agreements = agreements_visible_to(user)
-    totals = agreements.aggregate(
-        agreements=Count("id"),
-        commitments=Coalesce(Sum("commitment_count"), 0),
-        overdue=Coalesce(Sum("overdue_count"), 0),
-        score_points=Sum("score_points"),
-        scored_count=Sum("scored_count"),
+    ((agreements, commitments, overdue, points, scored),) = statements.rows("totals", user, _totals)
+    return {
+        "agreements": agreements,
+        "commitments": commitments,
+        "overdue": overdue,
+        "score": score_percent(points, scored),
+    }
+
+
+def _totals(user: User) -> QuerySet[Agreement]:
+    """One row of sums over every visible agreement (grouped by a constant, which the ORM
+    leaves out: a plain aggregate, as `aggregate()` writes it, that can be compiled ahead)."""
+    return (
+        agreements_visible_to(user)
+        .order_by()
+        .annotate(whole=Value(1))
+        .values("whole")
+        .annotate(
+            agreements=Count("id"),
+            commitments=Coalesce(Sum("commitment_count"), 0),
+            overdue=Coalesce(Sum("overdue_count"), 0),
+            score_points=Sum("score_points"),
+            scored_count=Sum("scored_count"),
+        )
+        .values_list("agreements", "commitments", "overdue", "score_points", "scored_count")
     )
-    totals["score"] = score_percent(totals.pop("score_points"), totals.pop("scored_count"))
-    return totals
 
 
 @dataclass(frozen=True)
@@ -393,18 +410,22 @@ def party_scores(
     agreement's rule (`rules`, PAM when not given), of its verifiable commitments, from that
     party's own statuses (its obligations): one query of counts per (agreement, party,
     status)."""
-    rows = (
+    rows = statements.rows("party scores", None, _party_counts, agreements=Ids(agreement_ids))
+    counts: dict[tuple, dict[str, int]] = {}
+    for agreement_id, code, name, status, n in rows:
+        counts.setdefault((agreement_id, name, code), {})[status] = n
+    return party_scores_of(counts, agreement_ids, rules or {})
+
+
+def _party_counts(_user: None, *, agreements: Ids) -> QuerySet[Obligation]:
+    return (
         Obligation.objects.filter(
-            commitment__agreement_id__in=agreement_ids, commitment__is_verifiable=True
+            commitment__agreement_id__any=agreements, commitment__is_verifiable=True
         )
         .values_list("commitment__agreement_id", "party__code", "party__name", "status")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts: dict[tuple, dict[str, int]] = {}
-    for agreement_id, code, name, status, n in rows:
-        counts.setdefault((agreement_id, name, code), {})[status] = n
-    return party_scores_of(counts, agreement_ids, rules or {})
 
 
 def party_scores_of(

@@ -24,11 +24,12 @@ from .visibility import visibility_shape
 _STATEMENTS: dict[tuple, tuple] = {}
 
 
-def rows(key: str, user: User, build: Callable[..., QuerySet], **values) -> list[tuple]:
+def rows(key: str, user: User | None, build: Callable[..., QuerySet], **values) -> list[tuple]:
     """The rows of `build(user, **values)`, a `values_list` query: its SQL compiled the first
-    time for `key` and the shape of what `user` may see (`visibility_shape`), then only run.
-    Each value must be a date or an `Ids` (the stand-ins are made of their type)."""
-    shape = visibility_shape(user)
+    time for `key` and the shape of what `user` may see (`visibility_shape`; None for a query
+    of rows already known visible), then only run. Each value must be a date or an `Ids`
+    (the stand-ins are made of their type)."""
+    shape = visibility_shape(user) if user is not None else "all"
     if shape is None or connection.vendor != "postgresql":
         return list(build(user, **values))
     statement = _STATEMENTS.get((key, shape))
