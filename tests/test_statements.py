@@ -112,3 +112,37 @@ def test_the_totals_sum_the_visible_agreements(request, commitments, who):
         sums["agreements"],
         sums["commitments"],
     )
+
+
+def _card(agreement) -> tuple:
+    return (
+        agreement.pk,
+        agreement.title,
+        agreement.score,
+        agreement.next_due_on,
+        agreement.party_codes,
+        agreement.team_list,
+        agreement.get_deferred_fields(),
+        agreement._state.adding,
+    )
+
+
+@pytest.mark.parametrize("who", ["analyst", "admin_user"])
+def test_it_makes_the_instances_the_queryset_makes(request, commitments, who):
+    user = _read(request.getfixturevalue(who))
+    build = partial(pages._cards, limit=12)
+    for today in (date(2000, 1, 1), date(2100, 1, 1)):
+        made = statements.instances("cards 12", user, build, today=today)
+        assert [_card(a) for a in made] == [_card(a) for a in build(user, today=today)]
+        assert made
+
+
+def test_it_refuses_rows_of_more_than_one_model(analyst, commitments, connection_vendor):
+    if connection_vendor != "postgresql":
+        pytest.skip("only PostgreSQL compiles ahead")
+
+    def build(user):
+        return commitments_visible_to(user).select_related("agreement")
+
+    with pytest.raises(ValueError, match="select_related"):
+        statements.instances("joined", _read(analyst), build)

@@ -275,7 +275,20 @@ def overview_cards(user: User, *, today: date, limit: int) -> list[Agreement]:
     (`next_due_on`), its parties' codes (`party_codes`), the teams it is restricted to
     (`team_names`) and its parties' scores (`party_scores`): two queries, the agreements
     with what belongs to each in their own row, then the scores."""
-    agreements = list(
+    agreements = statements.instances(
+        f"cards {limit}", user, partial(_cards, limit=limit), today=today
+    )
+    scores = party_scores(
+        [agreement.pk for agreement in agreements],
+        {agreement.pk: agreement.score_rule for agreement in agreements},
+    )
+    for agreement in with_team_list(agreements):
+        agreement.party_scores = scores[agreement.pk]
+    return agreements
+
+
+def _cards(user: User, *, today: date, limit: int) -> QuerySet[Agreement]:
+    return (
         agreements_visible_to(user)
         .only(*CARD_FIELDS)
         .annotate(
@@ -285,13 +298,6 @@ def overview_cards(user: User, *, today: date, limit: int) -> list[Agreement]:
         )
         .order_by("-overdue_count", "title", "pk")[:limit]
     )
-    scores = party_scores(
-        [agreement.pk for agreement in agreements],
-        {agreement.pk: agreement.score_rule for agreement in agreements},
-    )
-    for agreement in with_team_list(agreements):
-        agreement.party_scores = scores[agreement.pk]
-    return agreements
 
 
 def overview_totals(user: User) -> dict:

@@ -13,15 +13,26 @@ of ids as one parameter each) run the queryset as it is.
 import copy
 from collections.abc import Callable
 from datetime import date
+from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable
 
 from ..db import Ids
 from ..models import User
 from .visibility import visibility_shape
 
-_STATEMENTS: dict[tuple, tuple] = {}
+_STATEMENTS: dict[tuple, "Statement"] = {}
+
+
+class Statement(NamedTuple):
+    sql: str
+    slots: list[tuple[str | None, object]]  # each parameter: a value's name, or a constant
+    width: int  # the columns the ORM reads of a row
+    converters: dict
+    fields: list[str]  # a model's columns (attnames) the row starts with, for `instances`
+    annotations: dict[str, int]  # an annotation's position in the row, by name
 
 
 def rows(key: str, user: User | None, build: Callable[..., QuerySet], **values) -> list[tuple]:
@@ -29,19 +40,54 @@ def rows(key: str, user: User | None, build: Callable[..., QuerySet], **values) 
     time for `key` and the shape of what `user` may see (`visibility_shape`; None for a query
     of rows already known visible), then only run. Each value must be a date or an `Ids`
     (the stand-ins are made of their type)."""
+    statement = _statement(key, user, build, values)
+    if statement is None:
+        return list(build(user, **values))
+    return _run(statement, user, values)
+
+
+def instances(key: str, user: User, build: Callable[..., QuerySet], **values) -> list[Model]:
+    """As `rows`, for a query of model instances (annotated, without `select_related` or
+    prefetching): each made from its row as the ORM makes it (`Model.from_db`)."""
+    statement = _statement(key, user, build, values)
+    if statement is None:
+        return list(build(user, **values))
+    model, fields, width = _MODELS[key], statement.fields, len(statement.fields)
+    made = []
+    for row in _run(statement, user, values):
+        instance = model.from_db(connection.alias, fields, row[:width])
+        for name, position in statement.annotations.items():
+            setattr(instance, name, row[position])
+        made.append(instance)
+    return made
+
+
+_MODELS: dict[str, type[Model]] = {}
+
+
+def _statement(key, user, build, values) -> Statement | None:
+    """The statement of `key` for what `user` may see, compiled the first time; None when
+    the query is to run as a queryset."""
     shape = visibility_shape(user) if user is not None else "all"
     if shape is None or connection.vendor != "postgresql":
-        return list(build(user, **values))
+        return None
     statement = _STATEMENTS.get((key, shape))
     if statement is None:
-        statement = _STATEMENTS[(key, shape)] = _compile(user, shape, build, values)
-    sql, slots, width, converters = statement
+        queryset, statement = _compile(user, shape, build, values)
+        _MODELS[key] = queryset.model
+        _STATEMENTS[(key, shape)] = statement
+    return statement
+
+
+def _run(statement: Statement, user: User | None, values: dict) -> list[tuple]:
     known = {name: _parameter(value) for name, value in values.items()}
-    known[_HIDDEN] = _parameter(user.hidden_agreement_ids) if shape == "hidden" else None
-    params = [known[name] if name is not None else constant for name, constant in slots]
+    if user is not None and visibility_shape(user) == "hidden":
+        known[_HIDDEN] = _parameter(user.hidden_agreement_ids)
+    params = [known[name] if name is not None else constant for name, constant in statement.slots]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(statement.sql, params)
         found = cursor.fetchall()
+    width, converters = statement.width, statement.converters
     if converters or (found and len(found[0]) != width):
         return [_converted(row[:width], converters) for row in found]
     return found
@@ -73,15 +119,17 @@ def _stand_in(value, n: int):
     raise TypeError(f"No stand-in for {type(value).__name__}: {value!r}")
 
 
-def _compile(user: User | None, shape: str, build: Callable[..., QuerySet], values: dict) -> tuple:
-    """The SQL of `build` with stand-ins for the values and the hidden agreements, and each
-    parameter's source: a value's name, or a constant of the query itself. Refuses a query
-    whose SQL holds a stand-in outside its parameters or leaves one out."""
+def _compile(user: User | None, shape: str, build: Callable, values: dict) -> tuple:
+    """The query `build` makes with stand-ins for the values and the hidden agreements, and
+    its statement: each parameter's source, a value's name or a constant of the query.
+    Refuses a query whose SQL holds a stand-in outside its parameters or leaves one out."""
     stand_ins = {name: _stand_in(value, n) for n, (name, value) in enumerate(values.items())}
     stand_user = copy.copy(user)
     if shape == "hidden":
         stand_ins[_HIDDEN] = stand_user.hidden_agreement_ids = Ids([-1 - len(values)])
     queryset = build(stand_user, **{n: v for n, v in stand_ins.items() if n != _HIDDEN})
+    if queryset.query.select_related or queryset._prefetch_related_lookups:
+        raise ValueError("A statement reads one table's rows: no select_related, no prefetch")
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
     by_value = [(name, _parameter(value)) for name, value in stand_ins.items()]
@@ -92,4 +140,17 @@ def _compile(user: User | None, shape: str, build: Callable[..., QuerySet], valu
     if {name for name, _ in slots} - {None} != set(stand_ins):
         raise ValueError(f"Not every value is a parameter of: {sql}")
     selected = [column for column, _, _ in compiler.select[: compiler.col_count]]
-    return sql, slots, compiler.col_count, compiler.get_converters(selected)
+    positions = []
+    if queryset._iterable_class is ModelIterable:
+        positions = compiler.klass_info["select_fields"]
+    if positions != list(range(len(positions))):
+        raise ValueError(f"A model's columns should come first in: {sql}")
+    fields = [selected[i].target.attname for i in positions]
+    return queryset, Statement(
+        sql,
+        slots,
+        compiler.col_count,
+        compiler.get_converters(selected),
+        fields,
+        dict(compiler.annotation_col_map or {}),
+    )
