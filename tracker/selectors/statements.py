@@ -46,7 +46,7 @@ def rows(key: str, user: User | None, build: Callable[..., QuerySet], **values) 
     return _run(statement, user, values)
 
 
-def instances(key: str, user: User, build: Callable[..., QuerySet], **values) -> list[Model]:
+def instances(key: str, user: User | None, build: Callable[..., QuerySet], **values) -> list[Model]:
     """As `rows`, for a query of model instances (annotated, without `select_related` or
     prefetching): each made from its row as the ORM makes it (`Model.from_db`)."""
     statement = _statement(key, user, build, values)
