@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable
 
-from ..db import Ids
+from ..db import Ids, array_text
 from ..models import User
 from .visibility import visibility_shape
 
@@ -106,8 +106,9 @@ _HIDDEN = "hidden agreements"
 
 
 def _parameter(value):
-    """What the ORM passes to the database for `value`: an `Ids` goes as its list."""
-    return value.values if isinstance(value, Ids) else value
+    """What the ORM passes to PostgreSQL for `value`: an `Ids` goes as its array's text
+    (`db.AnyOf`)."""
+    return array_text(value.values) if isinstance(value, Ids) else value
 
 
 def _stand_in(value, n: int):
