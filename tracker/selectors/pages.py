@@ -575,6 +575,11 @@ def commitments_pending(user: User, *, limit: int) -> tuple[list[Commitment], in
     """The first `limit` open commitments waiting for an event that has not happened (their
     milestone has no date), by agreement and reference, and how many there are in all: one
     query, the total a window count over the same rows."""
+    first = statements.instances(f"pending {limit}", user, partial(_pending, limit=limit))
+    return first, first[0].total if first else 0
+
+
+def _pending(user: User, *, limit: int) -> QuerySet[Commitment]:
     pending = (
         commitments_visible_to(user)
         .filter(pending_condition())
@@ -591,8 +596,7 @@ def commitments_pending(user: User, *, limit: int) -> tuple[list[Commitment], in
         .annotate(party_codes=ResponsiblePartyCodes("pk"))
         .order_by("agreement__title", "agreement_id", "sort_key")
     )
-    first = list(pending.annotate(total=Window(Count("id")))[:limit])
-    return first, first[0].total if first else 0
+    return pending.annotate(total=Window(Count("id")))[:limit]
 
 
 @dataclass(frozen=True)

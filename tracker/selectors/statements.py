@@ -4,10 +4,11 @@ Building a queryset and compiling it costs the ORM thousands of calls, most of a
 query's cost, and the overview asks for several that only their parameters tell apart (the
 user's hidden agreements, today). `rows` builds such a query once with stand-in values,
 keeps its SQL text and where each stand-in went among its parameters, and runs that SQL
-with the real values after: what is kept is code (the statement), never data, so no write
-can make it stale. The query is always the selector's own queryset: the rules stay where
-they are written. Other databases than PostgreSQL (the demo's SQLite, which writes a list
-of ids as one parameter each) run the queryset as it is.
+with the real values after (`instances` makes model instances of the rows, as the ORM
+does): what is kept is code (the statement), never data, so no write can make it stale.
+The query is always the selector's own queryset: the rules stay where they are written.
+Other databases than PostgreSQL (the demo's SQLite, which writes a list of ids as one
+parameter each) run the queryset as it is.
 """
 
 import copy
@@ -17,7 +18,7 @@ from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable
+from django.db.models.query import ModelIterable, get_related_populators
 
 from ..db import Ids, array_text
 from ..models import User
@@ -33,6 +34,7 @@ class Statement(NamedTuple):
     converters: dict
     fields: list[str]  # a model's columns (attnames) the row starts with, for `instances`
     annotations: dict[str, int]  # an annotation's position in the row, by name
+    populators: list  # what makes the `select_related` objects, for `instances`
 
 
 def rows(key: str, user: User | None, build: Callable[..., QuerySet], **values) -> list[tuple]:
@@ -47,8 +49,8 @@ def rows(key: str, user: User | None, build: Callable[..., QuerySet], **values) 
 
 
 def instances(key: str, user: User | None, build: Callable[..., QuerySet], **values) -> list[Model]:
-    """As `rows`, for a query of model instances (annotated, without `select_related` or
-    prefetching): each made from its row as the ORM makes it (`Model.from_db`)."""
+    """As `rows`, for a query of model instances (annotated, with `select_related` objects,
+    without prefetching): each made from its row as the ORM makes it (`Model.from_db`)."""
     statement = _statement(key, user, build, values)
     if statement is None:
         return list(build(user, **values))
@@ -56,6 +58,8 @@ def instances(key: str, user: User | None, build: Callable[..., QuerySet], **val
     made = []
     for row in _run(statement, user, values):
         instance = model.from_db(connection.alias, fields, row[:width])
+        for populator in statement.populators:
+            populator.populate(row, instance)
         for name, position in statement.annotations.items():
             setattr(instance, name, row[position])
         made.append(instance)
@@ -122,17 +126,32 @@ def _stand_in(value, n: int):
 
 def _compile(user: User | None, shape: str, build: Callable, values: dict) -> tuple:
     """The query `build` makes with stand-ins for the values and the hidden agreements, and
-    its statement: each parameter's source, a value's name or a constant of the query.
-    Refuses a query whose SQL holds a stand-in outside its parameters or leaves one out."""
+    its statement. Refuses a query whose SQL holds a stand-in outside its parameters or
+    leaves one out."""
     stand_ins = {name: _stand_in(value, n) for n, (name, value) in enumerate(values.items())}
     stand_user = copy.copy(user)
     if shape == "hidden":
         stand_ins[_HIDDEN] = stand_user.hidden_agreement_ids = Ids([-1 - len(values)])
     queryset = build(stand_user, **{n: v for n, v in stand_ins.items() if n != _HIDDEN})
-    if queryset.query.select_related or queryset._prefetch_related_lookups:
-        raise ValueError("A statement reads one table's rows: no select_related, no prefetch")
+    if queryset._prefetch_related_lookups:
+        raise ValueError("A statement is one query: no prefetching")
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
+    selected = [column for column, _, _ in compiler.select[: compiler.col_count]]
+    fields, populators = _model_parts(queryset, compiler, sql)
+    return queryset, Statement(
+        sql,
+        _slots(params, stand_ins, sql),
+        compiler.col_count,
+        compiler.get_converters(selected),
+        fields,
+        dict(compiler.annotation_col_map or {}),
+        populators,
+    )
+
+
+def _slots(params, stand_ins: dict, sql: str) -> list[tuple[str | None, object]]:
+    """Each parameter's source: the name of the value whose stand-in it is, or a constant."""
     by_value = [(name, _parameter(value)) for name, value in stand_ins.items()]
     slots = []
     for param in params:
@@ -140,18 +159,16 @@ def _compile(user: User | None, shape: str, build: Callable, values: dict) -> tu
         slots.append((name, None if name is not None else param))
     if {name for name, _ in slots} - {None} != set(stand_ins):
         raise ValueError(f"Not every value is a parameter of: {sql}")
-    selected = [column for column, _, _ in compiler.select[: compiler.col_count]]
-    positions = []
-    if queryset._iterable_class is ModelIterable:
-        positions = compiler.klass_info["select_fields"]
+    return slots
+
+
+def _model_parts(queryset: QuerySet, compiler, sql: str) -> tuple[list[str], list]:
+    """For a query of model instances, the model's columns the row starts with (attnames)
+    and what makes its `select_related` objects, as `ModelIterable` reads them."""
+    if queryset._iterable_class is not ModelIterable:
+        return [], []
+    positions = compiler.klass_info["select_fields"]
     if positions != list(range(len(positions))):
         raise ValueError(f"A model's columns should come first in: {sql}")
-    fields = [selected[i].target.attname for i in positions]
-    return queryset, Statement(
-        sql,
-        slots,
-        compiler.col_count,
-        compiler.get_converters(selected),
-        fields,
-        dict(compiler.annotation_col_map or {}),
-    )
+    fields = [compiler.select[i][0].target.attname for i in positions]
+    return fields, get_related_populators(compiler.klass_info, compiler.select, queryset.db)
