@@ -182,3 +182,9 @@ def test_it_makes_the_related_objects_the_queryset_makes(request, restricted_agr
     assert pending_items(made) == pending_items(direct)
     assert [_waiting_row(c) for c in made] == [_waiting_row(c) for c in direct]
     assert len(made) == (2 if who == "analyst" else 3)
+
+
+def test_the_totals_of_a_user_who_sees_nothing_are_naught(viewer, commitments):
+    viewer.groups.clear()
+    totals = pages.overview_totals(_read(viewer))
+    assert totals == {"agreements": 0, "commitments": 0, "overdue": 0, "score": None}

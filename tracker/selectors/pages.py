@@ -303,7 +303,10 @@ def _cards(user: User, *, today: date, limit: int) -> QuerySet[Agreement]:
 def overview_totals(user: User) -> dict:
     """The overview's headline figures, summed from the figures kept on each visible
     agreement (`commitments_due_soon` counts those due soon)."""
-    ((agreements, commitments, overdue, points, scored),) = statements.rows("totals", user, _totals)
+    # No row for a user who sees nothing: the sums of no agreement.
+    agreements, commitments, overdue, points, scored = next(
+        iter(statements.rows("totals", user, _totals)), (0, 0, 0, None, None)
+    )
     return {
         "agreements": agreements,
         "commitments": commitments,
