@@ -3,12 +3,14 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.db.models import (
     Count,
     Q,
     QuerySet,
     Sum,
+    Value,
     Window,
 )
 from django.db.models.functions import Coalesce
@@ -17,6 +19,8 @@ from django.utils import timezone
 from .. import scoring, series
 from ..db import (
     AgreementPartyCodes,
+    CountOf,
+    Ids,
     Prepared,
     PreparedObjects,
     ResponsiblePartyCodes,
@@ -50,6 +54,7 @@ from ..models.commitments import (
 from ..models.evidence import CLAIM_STANCES, Stance
 from ..routes import object_url
 from ..scoring import format_score
+from . import statements
 from .expressions import (
     next_due_on,
     open_overdue_flag,
@@ -306,15 +311,8 @@ def overview_cards(user: User, *, today: date, limit: int) -> list[Agreement]:
     (`next_due_on`), its parties' codes (`party_codes`), the teams it is restricted to
     (`team_names`) and its parties' scores (`party_scores`): two queries, the agreements
     with what belongs to each in their own row, then the scores."""
-    agreements = list(
-        agreements_visible_to(user)
-        .only(*CARD_FIELDS)
-        .annotate(
-            next_due_on=next_due_on(today),
-            party_codes=AgreementPartyCodes("pk"),
-            team_list=TeamNames("pk"),
-        )
-        .order_by("-overdue_count", "title", "pk")[:limit]
+    agreements = statements.instances(
+        f"cards {limit}", user, partial(_cards, limit=limit), today=today
     )
     scores = party_scores(
         [agreement.pk for agreement in agreements],
@@ -325,19 +323,51 @@ def overview_cards(user: User, *, today: date, limit: int) -> list[Agreement]:
     return agreements
 
 
+def _cards(user: User, *, today: date, limit: int) -> QuerySet[Agreement]:
+    return (
+        agreements_visible_to(user)
+        .only(*CARD_FIELDS)
+        .annotate(
+            next_due_on=next_due_on(today),
+            party_codes=AgreementPartyCodes("pk"),
+            team_list=TeamNames("pk"),
+        )
+        .order_by("-overdue_count", "title", "pk")[:limit]
+    )
+
+
 def overview_totals(user: User) -> dict:
     """The overview's headline figures, summed from the figures kept on each visible
     agreement (`commitments_due_soon` counts those due soon)."""
-    agreements = agreements_visible_to(user)
-    totals = agreements.aggregate(
-        agreements=Count("id"),
-        commitments=Coalesce(Sum("commitment_count"), 0),
-        overdue=Coalesce(Sum("overdue_count"), 0),
-        score_points=Sum("score_points"),
-        scored_count=Sum("scored_count"),
+    # No row for a user who sees nothing: the sums of no agreement.
+    agreements, commitments, overdue, points, scored = next(
+        iter(statements.rows("totals", user, _totals)), (0, 0, 0, None, None)
     )
-    totals["score"] = score_percent(totals.pop("score_points"), totals.pop("scored_count"))
-    return totals
+    return {
+        "agreements": agreements,
+        "commitments": commitments,
+        "overdue": overdue,
+        "score": score_percent(points, scored),
+    }
+
+
+def _totals(user: User) -> QuerySet[Agreement]:
+    """One row of sums over every visible agreement (grouped by a constant, which the ORM
+    leaves out: a plain aggregate, as `aggregate()` writes it, that can be compiled ahead)."""
+    return (
+        agreements_visible_to(user)
+        .order_by()
+        .annotate(whole=Value(1))
+        .values("whole")
+        .annotate(
+            agreements=Count("id"),
+            commitments=Coalesce(Sum("commitment_count"), 0),
+            overdue=Coalesce(Sum("overdue_count"), 0),
+            score_points=Sum("score_points"),
+            scored_count=Sum("scored_count"),
+        )
+        .values_list("agreements", "commitments", "overdue", "score_points", "scored_count")
+    )
 
 
 @dataclass(frozen=True)
@@ -425,18 +455,22 @@ def party_scores(
     agreement's rule (`rules`, PAM when not given), of its verifiable commitments, from that
     party's own statuses (its obligations): one query of counts per (agreement, party,
     status)."""
-    rows = (
+    rows = statements.rows("party scores", None, _party_counts, agreements=Ids(agreement_ids))
+    counts: dict[tuple, dict[str, int]] = {}
+    for agreement_id, code, name, status, n in rows:
+        counts.setdefault((agreement_id, name, code), {})[status] = n
+    return party_scores_of(counts, agreement_ids, rules or {})
+
+
+def _party_counts(_user: None, *, agreements: Ids) -> QuerySet[Obligation]:
+    return (
         Obligation.objects.filter(
-            commitment__agreement_id__in=agreement_ids, commitment__is_verifiable=True
+            commitment__agreement_id__any=agreements, commitment__is_verifiable=True
         )
         .values_list("commitment__agreement_id", "party__code", "party__name", "status")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts: dict[tuple, dict[str, int]] = {}
-    for agreement_id, code, name, status, n in rows:
-        counts.setdefault((agreement_id, name, code), {})[status] = n
-    return party_scores_of(counts, agreement_ids, rules or {})
 
 
 def party_scores_of(
@@ -535,10 +569,14 @@ def commitments_overdue(user: User, *, limit: int) -> list[ListedCommitment]:
     """The first `limit` visible commitments flagged overdue, most overdue (earliest due)
     first. Open and dated as every overdue one is, so the partial due-date index is read in
     order."""
+    return _listed(statements.rows(f"overdue {limit}", user, partial(_overdue, limit=limit)))
+
+
+def _overdue(user: User, *, limit: int) -> QuerySet[Commitment]:
     overdue = commitments_visible_to(user).filter(
         open_overdue_flag(), status__in=OPEN_STATUSES, due_on__isnull=False
     )
-    return _listed(
+    return (
         _listed_commitments(overdue).order_by("due_on", "id").values_list(*_LISTED_VALUES)[:limit]
     )
 
@@ -547,23 +585,40 @@ def commitments_due_soon(
     user: User, *, today: date, days: int, limit: int
 ) -> tuple[list[ListedCommitment], int]:
     """The first `limit` open commitments due from today to `days` ahead, soonest first, and
-    how many there are in all: one query, the total a window count over the same rows."""
-    due = commitments_visible_to(user).filter(
-        status__in=OPEN_STATUSES, due_on__gte=today, due_on__lte=today + timedelta(days=days)
+    how many there are in all: one query, the total counted in a subquery over the
+    commitments alone, so that only the rows kept are joined to their agreement and
+    milestone (a window count joins every row due before it counts them)."""
+    rows = statements.rows(
+        f"due soon {limit}",
+        user,
+        partial(_due_soon, limit=limit),
+        start=today,
+        end=today + timedelta(days=days),
     )
-    rows = list(
+    return _listed(rows), rows[0][-1] if rows else 0
+
+
+def _due_soon(user: User, *, start: date, end: date, limit: int) -> QuerySet[Commitment]:
+    due = commitments_visible_to(user).filter(
+        status__in=OPEN_STATUSES, due_on__gte=start, due_on__lte=end
+    )
+    return (
         _listed_commitments(due)
-        .annotate(total=Window(Count("id")))
+        .annotate(total=CountOf(due.order_by().values("pk")))
         .order_by("due_on", "sort_key")
         .values_list(*_LISTED_VALUES, "total")[:limit]
     )
-    return _listed(rows), rows[0][-1] if rows else 0
 
 
 def commitments_pending(user: User, *, limit: int) -> tuple[list[Commitment], int]:
     """The first `limit` open commitments waiting for an event that has not happened (their
     milestone has no date), by agreement and reference, and how many there are in all: one
     query, the total a window count over the same rows."""
+    first = statements.instances(f"pending {limit}", user, partial(_pending, limit=limit))
+    return first, first[0].total if first else 0
+
+
+def _pending(user: User, *, limit: int) -> QuerySet[Commitment]:
     pending = (
         commitments_visible_to(user)
         .filter(pending_condition())
@@ -580,8 +635,7 @@ def commitments_pending(user: User, *, limit: int) -> tuple[list[Commitment], in
         .annotate(party_codes=ResponsiblePartyCodes("pk"))
         .order_by("agreement__title", "agreement_id", "sort_key")
     )
-    first = list(pending.annotate(total=Window(Count("id")))[:limit])
-    return first, first[0].total if first else 0
+    return pending.annotate(total=Window(Count("id")))[:limit]
 
 
 @dataclass(frozen=True)
@@ -621,7 +675,12 @@ class ListedEvidence:
 
 def evidence_latest(user: User, *, limit: int) -> list[ListedEvidence]:
     """The newest `limit` pieces of visible evidence."""
-    rows = (
+    rows = statements.rows(f"latest evidence {limit}", user, partial(_latest, limit=limit))
+    return [ListedEvidence(*row[:-1], logged_by=row[-1] or "") for row in rows]
+
+
+def _latest(user: User, *, limit: int) -> QuerySet[Evidence]:
+    return (
         evidence_visible_to(user)
         .order_by("-logged_at", "-id")
         .values_list(
@@ -638,11 +697,15 @@ def evidence_latest(user: User, *, limit: int) -> list[ListedEvidence]:
             "logged_by__username",
         )[:limit]
     )
-    return [ListedEvidence(*row[:-1], logged_by=row[-1] or "") for row in rows]
 
 
 def last_job_run(job: JobName) -> JobRun | None:
-    return JobRun.objects.filter(job=job).order_by("-started_at").first()
+    runs = statements.instances(f"last run {job}", None, partial(_last_run, job=job))
+    return runs[0] if runs else None
+
+
+def _last_run(_user: None, *, job: JobName) -> QuerySet[JobRun]:
+    return JobRun.objects.filter(job=job).order_by("-started_at")[:1]
 
 
 # One agreement.

@@ -56,6 +56,19 @@ def _sees_nothing(user: User) -> bool:
     return not user.is_authenticated or not user.is_active or user.role is None
 
 
+def visibility_shape(user: User) -> str | None:
+    """How the sets `user` may see are written, for SQL compiled ahead
+    (`statements.rows`): "all" (nothing hidden), "hidden" (all but the ids read this
+    request, one parameter), None when neither (a user who sees nothing, or whose hidden
+    agreements were not read this request)."""
+    if _sees_nothing(user):
+        return None
+    hidden = _hidden(user)
+    if hidden is None:
+        return "all"
+    return "hidden" if isinstance(hidden, Ids) else None
+
+
 def agreements_visible_to(user: User) -> QuerySet[Agreement]:
     """Open agreements, plus restricted ones shared with one of the user's teams.
 

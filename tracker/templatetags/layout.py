@@ -5,15 +5,50 @@ each word is translated once and each address reversed once, with user text esca
 direction-isolated (`<bdi>`) as the template did, and each translation written as the
 catalog has it, as `{% translate %}` wrote it (an apostrophe stays an apostrophe)."""
 
+from functools import lru_cache
+
 from django import template
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, pgettext
 
 from ..markup import html_format
 
 register = template.Library()
+
+
+# The addresses the header links to, by URL name.
+HEADER_URL_NAMES = (
+    "tracker:overview",
+    "tracker:agreement-list",
+    "tracker:overdue",
+    "tracker:inbox",
+    "tracker:draft",
+    "tracker:import",
+    "admin:index",
+    "tracker:calendar-settings",
+    "tracker:api-token",
+    "tracker:preferences",
+    "password_change",
+    "logout",
+    "tracker:search",
+    "tracker:set-language",
+)
+
+
+def _addresses() -> dict[str, str]:
+    """The header's addresses (`reverse`), worked out once per process for each URL
+    configuration, script prefix (SCRIPT_NAME) and language: they follow from the URL
+    patterns, which are code, and those three alone, so no request or write can make them
+    stale. Reversed on every page, they were a walk through the resolver each."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _reversed(urlconf, get_script_prefix(), get_language())
+
+
+@lru_cache(maxsize=64)
+def _reversed(urlconf: str, prefix: str, language: str | None) -> dict[str, str]:
+    return {name: reverse(name, urlconf=urlconf) for name in HEADER_URL_NAMES}
 
 
 def _csrf_input(context) -> str:
@@ -30,35 +65,35 @@ def _nav_link(url: str, word: str, current: bool) -> str:
     return html_format('<li><a href="{}"{}>{}</a></li>', url, marker, SafeString(word))
 
 
-def _nav_links(user, page, overview_url: str) -> str:
+def _nav_links(user, page, urls: dict[str, str]) -> str:
     """The main links, the current `page`'s (its URL name) marked; editors and admins with
     staff access also get data entry's."""
     links = [
-        _nav_link(overview_url, gettext("Overview"), page == "overview"),
+        _nav_link(urls["tracker:overview"], gettext("Overview"), page == "overview"),
         _nav_link(
-            reverse("tracker:agreement-list"),
+            urls["tracker:agreement-list"],
             gettext("Agreements"),
             page in ("agreement-list", "agreement-detail"),
         ),
-        _nav_link(reverse("tracker:overdue"), gettext("Overdue"), page == "overdue"),
-        _nav_link(reverse("tracker:inbox"), gettext("Inbox"), page in ("inbox", "agreement-inbox")),
+        _nav_link(urls["tracker:overdue"], gettext("Overdue"), page == "overdue"),
+        _nav_link(urls["tracker:inbox"], gettext("Inbox"), page in ("inbox", "agreement-inbox")),
     ]
     if user.enters_data:
         links += [
-            _nav_link(reverse("tracker:draft"), gettext("Draft from an article"), page == "draft"),
-            _nav_link(reverse("tracker:import"), gettext("Import"), page == "import"),
-            _nav_link(reverse("admin:index"), gettext("Data entry"), False),
+            _nav_link(urls["tracker:draft"], gettext("Draft from an article"), page == "draft"),
+            _nav_link(urls["tracker:import"], gettext("Import"), page == "import"),
+            _nav_link(urls["admin:index"], gettext("Data entry"), False),
         ]
     return "\n        ".join(links)
 
 
-def _user_block(context, user) -> str:
+def _user_block(context, user, urls: dict[str, str]) -> str:
     """Who is signed in, in which role, and their account's links and sign-out button."""
     links = (
-        (reverse("tracker:calendar-settings"), gettext("Calendar")),
-        (reverse("tracker:api-token"), gettext("API")),
-        (reverse("tracker:preferences"), gettext("Preferences")),
-        (reverse("password_change"), gettext("Password")),
+        (urls["tracker:calendar-settings"], gettext("Calendar")),
+        (urls["tracker:api-token"], gettext("API")),
+        (urls["tracker:preferences"], gettext("Preferences")),
+        (urls["password_change"], gettext("Password")),
     )
     return html_format(
         '\n      <div class="nav-user">'
@@ -75,13 +110,13 @@ def _user_block(context, user) -> str:
                 for url, word in links
             )
         ),
-        reverse("logout"),
+        urls["logout"],
         SafeString(_csrf_input(context)),
         SafeString(gettext("Sign out")),
     )
 
 
-def _signed_in_part(context, user, overview_url: str) -> str:
+def _signed_in_part(context, user, urls: dict[str, str]) -> str:
     """The links, the search box and the user's block, for a signed-in user only."""
     request = context.get("request")
     page = getattr(getattr(request, "resolver_match", None), "url_name", None)
@@ -92,16 +127,16 @@ def _signed_in_part(context, user, overview_url: str) -> str:
         '\n        <label for="nav-q" class="visually-hidden">{}</label>'
         '\n        <input id="nav-q" type="search" name="q" placeholder="{}" value="{}">'
         "\n      </form>{}",
-        SafeString(_nav_links(user, page, overview_url)),
-        reverse("tracker:search"),
+        SafeString(_nav_links(user, page, urls)),
+        urls["tracker:search"],
         search,
         search,
         context.get("text") or "",
-        SafeString(_user_block(context, user)),
+        SafeString(_user_block(context, user, urls)),
     )
 
 
-def _language_switch(context) -> str:
+def _language_switch(context, urls: dict[str, str]) -> str:
     """One button per language, named in itself (`settings.LANGUAGES`: translating the
     names would name them in the reader's language), the current one marked. The buttons
     submit by default and carry no type="submit", so that `button[type=submit]` still finds a
@@ -120,7 +155,7 @@ def _language_switch(context) -> str:
     return html_format(
         '\n      <form class="language-switch" action="{}" method="post" aria-label="{}">{}'
         "\n        {}\n      </form>",
-        reverse("tracker:set-language"),
+        urls["tracker:set-language"],
         SafeString(gettext("Language")),
         SafeString(_csrf_input(context)),
         SafeString(buttons),
@@ -135,13 +170,11 @@ def site_header(context) -> SafeString:
     language switch. The error page, rendered with no request and no user, gets the brand
     link alone."""
     user = context.get("user")
-    overview_url = reverse("tracker:overview")
+    urls = _addresses()
     signed_in = (
-        _signed_in_part(context, user, overview_url)
-        if user is not None and user.is_authenticated
-        else ""
+        _signed_in_part(context, user, urls) if user is not None and user.is_authenticated else ""
     )
-    switch = _language_switch(context) if context.get("request") else ""
+    switch = _language_switch(context, urls) if context.get("request") else ""
     return html_format(
         '<a class="skip-link" href="#main">{}</a>'
         '\n  <header class="site-header">'
@@ -150,7 +183,7 @@ def site_header(context) -> SafeString:
         "\n    </nav>\n  </header>",
         SafeString(gettext("Skip to content")),
         SafeString(pgettext("navigation", "Main")),
-        overview_url,
+        urls["tracker:overview"],
         SafeString(gettext("Commitment tracker")),
         SafeString(signed_in),
         SafeString(switch),

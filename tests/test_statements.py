@@ -1,0 +1,190 @@
+"""A query compiled ahead (`selectors.statements.rows`) reads what its queryset reads, for
+each shape of what the reader may see and with other values than those it was compiled with;
+a query that would keep a value in its SQL text is refused. The overview's party scores and
+totals read through it."""
+
+from datetime import date
+from functools import partial
+
+import pytest
+from django.db.models import Count, Sum
+
+from tracker.db import Ids
+from tracker.models import MilestoneKind
+from tracker.selectors import pages, statements
+from tracker.selectors.visibility import (
+    agreements_visible_to,
+    commitments_visible_to,
+    read_access,
+)
+from tracker.templatetags.rows import pending_items
+
+from .factories import AgreementFactory, CommitmentFactory, MilestoneFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+WIDE = {"start": date(2000, 1, 1), "end": date(2100, 1, 1)}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_statements(monkeypatch):
+    monkeypatch.setattr(statements, "_STATEMENTS", {})
+
+
+@pytest.fixture
+def commitments(restricted_agreement):
+    shared = AgreementFactory(title="Shared")
+    shared.teams.add(TeamFactory(name="Ours"))
+    return [
+        CommitmentFactory(agreement=agreement, reference=f"{n}.{m}", timeline_wording=wording)
+        for n, agreement in enumerate([AgreementFactory(), shared, restricted_agreement])
+        for m, wording in enumerate(("within 3 months", "within 2 years"))
+    ]
+
+
+def _read(user):
+    read_access(user)
+    return user
+
+
+def _due(user, **window):
+    build = partial(pages._due_soon, limit=10)
+    return statements.rows("due soon 10", user, build, **window), list(build(user, **window))
+
+
+@pytest.mark.parametrize("who", ["analyst", "admin_user"])
+def test_it_reads_what_the_queryset_reads(request, commitments, who):
+    user = _read(request.getfixturevalue(who))
+    compiled, direct = _due(user, **WIDE)
+    assert compiled == direct
+    assert compiled, "the window holds commitments"
+    expected = commitments_visible_to(user).filter(due_on__isnull=False).count()
+    assert compiled[0][-1] == expected
+
+
+def test_it_hides_what_the_reader_may_not_see(analyst, commitments, restricted_agreement):
+    compiled, _ = _due(_read(analyst), **WIDE)
+    hidden = {c.pk for c in commitments if c.agreement_id == restricted_agreement.pk}
+    assert hidden
+    assert not hidden & {row[0] for row in compiled}
+
+
+def test_it_runs_its_statement_again_with_other_values(analyst, commitments):
+    user = _read(analyst)
+    _due(user, **WIDE)
+    first = min(c.due_on for c in commitments if c.due_on)
+    compiled, direct = _due(user, start=first, end=first)
+    assert compiled == direct
+    assert {row[4] for row in compiled} == {first}
+
+
+def test_it_refuses_a_query_that_leaves_a_value_out(analyst, commitments, connection_vendor):
+    if connection_vendor != "postgresql":
+        pytest.skip("only PostgreSQL compiles ahead")
+
+    def build(user, *, start):
+        return commitments_visible_to(user).filter(due_on__gte=date(2000, 1, 1)).values_list("id")
+
+    with pytest.raises(ValueError, match="Not every value"):
+        statements.rows("leaves start out", _read(analyst), build, start=date(2000, 1, 1))
+
+
+@pytest.fixture
+def connection_vendor():
+    from django.db import connection
+
+    return connection.vendor
+
+
+def test_it_counts_the_parties_as_the_queryset_does(commitments):
+    ids = Ids(sorted({c.agreement_id for c in commitments}))
+    compiled = statements.rows("party scores", None, pages._party_counts, agreements=ids)
+    assert sorted(compiled) == sorted(pages._party_counts(None, agreements=ids))
+    assert compiled
+
+
+@pytest.mark.parametrize("who", ["analyst", "admin_user"])
+def test_the_totals_sum_the_visible_agreements(request, commitments, who):
+    user = _read(request.getfixturevalue(who))
+    sums = agreements_visible_to(user).aggregate(
+        agreements=Count("id"), commitments=Sum("commitment_count")
+    )
+    totals = pages.overview_totals(user)
+    assert (totals["agreements"], totals["commitments"]) == (
+        sums["agreements"],
+        sums["commitments"],
+    )
+
+
+def _card(agreement) -> tuple:
+    return (
+        agreement.pk,
+        agreement.title,
+        agreement.score,
+        agreement.next_due_on,
+        agreement.party_codes,
+        agreement.team_list,
+        agreement.get_deferred_fields(),
+        agreement._state.adding,
+    )
+
+
+@pytest.mark.parametrize("who", ["analyst", "admin_user"])
+def test_it_makes_the_instances_the_queryset_makes(request, commitments, who):
+    user = _read(request.getfixturevalue(who))
+    build = partial(pages._cards, limit=12)
+    for today in (date(2000, 1, 1), date(2100, 1, 1)):
+        made = statements.instances("cards 12", user, build, today=today)
+        assert [_card(a) for a in made] == [_card(a) for a in build(user, today=today)]
+        assert made
+
+
+def test_it_refuses_a_query_that_prefetches(analyst, commitments, connection_vendor):
+    if connection_vendor != "postgresql":
+        pytest.skip("only PostgreSQL compiles ahead")
+
+    def build(user):
+        return commitments_visible_to(user).prefetch_related("responsible_parties")
+
+    with pytest.raises(ValueError, match="prefetching"):
+        statements.instances("prefetched", _read(analyst), build)
+
+
+def _waiting(agreement, reference: str) -> None:
+    MilestoneFactory(agreement=agreement, kind=MilestoneKind.NEGOTIATIONS, date=None)
+    CommitmentFactory(
+        agreement=agreement,
+        reference=reference,
+        title="Release <prisoners> \u202e",
+        timeline_wording="3 months after the start of negotiations",
+    )
+
+
+def _waiting_row(commitment) -> tuple:
+    return (
+        commitment.pk,
+        commitment.total,
+        commitment.get_deferred_fields(),
+        commitment.agreement.get_deferred_fields(),
+        commitment.deadline_milestone.get_deferred_fields(),
+        commitment.deadline_reading,
+    )
+
+
+@pytest.mark.parametrize("who", ["analyst", "admin_user"])
+def test_it_makes_the_related_objects_the_queryset_makes(request, restricted_agreement, who):
+    for n, agreement in enumerate([AgreementFactory(), AgreementFactory(), restricted_agreement]):
+        _waiting(agreement, f"5.{n}")
+    user = _read(request.getfixturevalue(who))
+    build = partial(pages._pending, limit=10)
+    made = statements.instances("pending 10", user, build)
+    direct = list(build(user))
+    assert pending_items(made) == pending_items(direct)
+    assert [_waiting_row(c) for c in made] == [_waiting_row(c) for c in direct]
+    assert len(made) == (2 if who == "analyst" else 3)
+
+
+def test_the_totals_of_a_user_who_sees_nothing_are_naught(viewer, commitments):
+    viewer.groups.clear()
+    totals = pages.overview_totals(_read(viewer))
+    assert totals == {"agreements": 0, "commitments": 0, "overdue": 0, "score": None}

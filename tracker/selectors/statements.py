@@ -1,0 +1,174 @@
+"""Queries of a fixed shape whose SQL is compiled once per process, not on every request.
+
+Building a queryset and compiling it costs the ORM thousands of calls, most of a small
+query's cost, and the overview asks for several that only their parameters tell apart (the
+user's hidden agreements, today). `rows` builds such a query once with stand-in values,
+keeps its SQL text and where each stand-in went among its parameters, and runs that SQL
+with the real values after (`instances` makes model instances of the rows, as the ORM
+does): what is kept is code (the statement), never data, so no write can make it stale.
+The query is always the selector's own queryset: the rules stay where they are written.
+Other databases than PostgreSQL (the demo's SQLite, which writes a list of ids as one
+parameter each) run the queryset as it is.
+"""
+
+import copy
+from collections.abc import Callable
+from datetime import date
+from typing import NamedTuple
+
+from django.db import connection
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
+
+from ..db import Ids, array_text
+from ..models import User
+from .visibility import visibility_shape
+
+_STATEMENTS: dict[tuple, "Statement"] = {}
+
+
+class Statement(NamedTuple):
+    sql: str
+    slots: list[tuple[str | None, object]]  # each parameter: a value's name, or a constant
+    width: int  # the columns the ORM reads of a row
+    converters: dict
+    fields: list[str]  # a model's columns (attnames) the row starts with, for `instances`
+    annotations: dict[str, int]  # an annotation's position in the row, by name
+    populators: list  # what makes the `select_related` objects, for `instances`
+
+
+def rows(key: str, user: User | None, build: Callable[..., QuerySet], **values) -> list[tuple]:
+    """The rows of `build(user, **values)`, a `values_list` query: its SQL compiled the first
+    time for `key` and the shape of what `user` may see (`visibility_shape`; None for a query
+    of rows already known visible), then only run. Each value must be a date or an `Ids`
+    (the stand-ins are made of their type)."""
+    statement = _statement(key, user, build, values)
+    if statement is None:
+        return list(build(user, **values))
+    return _run(statement, user, values)
+
+
+def instances(key: str, user: User | None, build: Callable[..., QuerySet], **values) -> list[Model]:
+    """As `rows`, for a query of model instances (annotated, with `select_related` objects,
+    without prefetching): each made from its row as the ORM makes it (`Model.from_db`)."""
+    statement = _statement(key, user, build, values)
+    if statement is None:
+        return list(build(user, **values))
+    model, fields, width = _MODELS[key], statement.fields, len(statement.fields)
+    made = []
+    for row in _run(statement, user, values):
+        instance = model.from_db(connection.alias, fields, row[:width])
+        for populator in statement.populators:
+            populator.populate(row, instance)
+        for name, position in statement.annotations.items():
+            setattr(instance, name, row[position])
+        made.append(instance)
+    return made
+
+
+_MODELS: dict[str, type[Model]] = {}
+
+
+def _statement(key, user, build, values) -> Statement | None:
+    """The statement of `key` for what `user` may see, compiled the first time; None when
+    the query is to run as a queryset."""
+    shape = visibility_shape(user) if user is not None else "all"
+    if shape is None or connection.vendor != "postgresql":
+        return None
+    statement = _STATEMENTS.get((key, shape))
+    if statement is None:
+        queryset, statement = _compile(user, shape, build, values)
+        _MODELS[key] = queryset.model
+        _STATEMENTS[(key, shape)] = statement
+    return statement
+
+
+def _run(statement: Statement, user: User | None, values: dict) -> list[tuple]:
+    known = {name: _parameter(value) for name, value in values.items()}
+    if user is not None and visibility_shape(user) == "hidden":
+        known[_HIDDEN] = _parameter(user.hidden_agreement_ids)
+    params = [known[name] if name is not None else constant for name, constant in statement.slots]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        found = cursor.fetchall()
+    width, converters = statement.width, statement.converters
+    if converters or (found and len(found[0]) != width):
+        return [_converted(row[:width], converters) for row in found]
+    return found
+
+
+def _converted(row: tuple, converters: dict) -> tuple:
+    """The row as the ORM gives it back: each value through its field's converters."""
+    row = list(row)
+    for position, (functions, expression) in converters.items():
+        for function in functions:
+            row[position] = function(row[position], expression, connection)
+    return tuple(row)
+
+
+_HIDDEN = "hidden agreements"
+
+
+def _parameter(value):
+    """What the ORM passes to PostgreSQL for `value`: an `Ids` goes as its array's text
+    (`db.AnyOf`)."""
+    return array_text(value.values) if isinstance(value, Ids) else value
+
+
+def _stand_in(value, n: int):
+    """A value of `value`'s type that no real parameter equals, the `n`th of its kind."""
+    if isinstance(value, Ids):
+        return Ids([-1 - n])
+    if isinstance(value, date):
+        return date(1, 1, 1 + n)
+    raise TypeError(f"No stand-in for {type(value).__name__}: {value!r}")
+
+
+def _compile(user: User | None, shape: str, build: Callable, values: dict) -> tuple:
+    """The query `build` makes with stand-ins for the values and the hidden agreements, and
+    its statement. Refuses a query whose SQL holds a stand-in outside its parameters or
+    leaves one out."""
+    stand_ins = {name: _stand_in(value, n) for n, (name, value) in enumerate(values.items())}
+    stand_user = copy.copy(user)
+    if shape == "hidden":
+        stand_ins[_HIDDEN] = stand_user.hidden_agreement_ids = Ids([-1 - len(values)])
+    queryset = build(stand_user, **{n: v for n, v in stand_ins.items() if n != _HIDDEN})
+    if queryset._prefetch_related_lookups:
+        raise ValueError("A statement is one query: no prefetching")
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    selected = [column for column, _, _ in compiler.select[: compiler.col_count]]
+    fields, populators = _model_parts(queryset, compiler, sql)
+    return queryset, Statement(
+        sql,
+        _slots(params, stand_ins, sql),
+        compiler.col_count,
+        compiler.get_converters(selected),
+        fields,
+        dict(compiler.annotation_col_map or {}),
+        populators,
+    )
+
+
+def _slots(params, stand_ins: dict, sql: str) -> list[tuple[str | None, object]]:
+    """Each parameter's source: the name of the value whose stand-in it is, or a constant."""
+    by_value = [(name, _parameter(value)) for name, value in stand_ins.items()]
+    slots = []
+    for param in params:
+        name = next((n for n, v in by_value if type(v) is type(param) and v == param), None)
+        slots.append((name, None if name is not None else param))
+    if {name for name, _ in slots} - {None} != set(stand_ins):
+        raise ValueError(f"Not every value is a parameter of: {sql}")
+    return slots
+
+
+def _model_parts(queryset: QuerySet, compiler, sql: str) -> tuple[list[str], list]:
+    """For a query of model instances, the model's columns the row starts with (attnames)
+    and what makes its `select_related` objects, as `ModelIterable` reads them."""
+    if queryset._iterable_class is not ModelIterable:
+        return [], []
+    positions = compiler.klass_info["select_fields"]
+    if positions != list(range(len(positions))):
+        raise ValueError(f"A model's columns should come first in: {sql}")
+    fields = [compiler.select[i][0].target.attname for i in positions]
+    return fields, get_related_populators(compiler.klass_info, compiler.select, queryset.db)
