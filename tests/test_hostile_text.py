@@ -13,12 +13,12 @@ import json
 
 import openpyxl
 import pytest
-import yaml
 from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
+from tracker.exports import yaml_text
 from tracker.import_files import ImportFailed, read_document
 from tracker.importer import run_import
 from tracker.models import Commitment, Evidence, Party, StatusChange, limits
@@ -244,7 +244,7 @@ def _as_file(kind: str, title: str, description: str, slug: str = "hostile") -> 
     if kind == "json":
         return json.dumps(document, ensure_ascii=False).encode()
     if kind == "yaml":
-        return yaml.safe_dump(document, allow_unicode=True).encode()
+        return yaml_text(document).encode()
     header = ["agreement", "agreement_title", "parties", "signed_on", "reference", "title"]
     header += ["description", "timeline"]
     row = [slug, "Hostile accord", "Pakistan (PAK), Afghanistan (AFG)", "2026-01-31", "1"]
@@ -278,6 +278,7 @@ def _as_file(kind: str, title: str, description: str, slug: str = "hostile") -> 
     description=texts(limits.DESCRIPTION),
 )
 @example(kind="xlsx", title="0", description="=0")  # once lost: a formula with no value
+@example(kind="yaml", title="a\x85b", description="\x85")  # once read back as "a b"
 def test_an_import_keeps_or_refuses_hostile_text(db, kind, title, description):
     # A new agreement each time: an empty text would keep an earlier example's value.
     slug = f"hostile-{Commitment.objects.count()}"

@@ -16,6 +16,7 @@ from .helpers import empty_the_database
 pytestmark = pytest.mark.django_db
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "examples" / "pak-afg.yaml"
+SLUG = "pak-afg-counter-terrorism"
 
 
 def _run(*args) -> tuple[str, str]:
@@ -84,3 +85,17 @@ def test_export_then_import_into_an_empty_database_gives_the_same_document(tmp_p
     second = tmp_path / "second.json"
     call_command("export_agreements", "-o", str(second))
     assert json.loads(second.read_text()) == json.loads(first.read_text())
+
+
+@pytest.mark.parametrize(
+    "text", ["Patrols\x85at the border", "پاکستان\x85افغانستان", "a\u2028b\u2029c"]
+)
+def test_a_yaml_export_reads_back_every_line_break_character_as_it_was(tmp_path, text):
+    """PyYAML alone writes a NEL (U+0085) as a line break that reads back as a space."""
+    _run(str(EXAMPLE))
+    Agreement.objects.filter(slug=SLUG).update(summary=text)
+    exported = tmp_path / "agreements.yaml"
+    call_command("export_agreements", "--format", "yaml", "-o", str(exported))
+    empty_the_database()
+    _run(str(exported))
+    assert Agreement.objects.get(slug=SLUG).summary == text

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 
+import yaml
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
@@ -189,6 +190,25 @@ def agreements_document(agreements: Iterable[Agreement]) -> dict:
         ],
         "agreements": [_agreement(agreement) for agreement in agreements],
     }
+
+
+class _YamlDumper(yaml.SafeDumper):
+    """PyYAML writes a NEL (U+0085) in a plain or single-quoted text as a line break, which
+    reads back as a space: a text holding one is written double-quoted, where it is escaped
+    (`\\N`)."""
+
+
+def _yaml_str(dumper, value: str):
+    style = '"' if "\x85" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_YamlDumper.add_representer(str, _yaml_str)
+
+
+def yaml_text(document: dict) -> str:
+    """An import document as YAML that reads back the same."""
+    return yaml.dump(document, Dumper=_YamlDumper, allow_unicode=True, sort_keys=False, width=96)
 
 
 def _agreement(agreement: Agreement) -> dict:

@@ -1,10 +1,9 @@
 import json
 
-import yaml
 from django.core.management.base import BaseCommand, CommandError
 
 from tracker import selectors
-from tracker.exports import agreements_document
+from tracker.exports import agreements_document, yaml_text
 from tracker.models import Agreement
 
 
@@ -30,7 +29,7 @@ class Command(BaseCommand):
             selectors.agreement_for_export(agreement) for agreement in agreements
         )
         if format == "yaml":
-            text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=96)
+            text = yaml_text(document)
         else:
             text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
         if output:
