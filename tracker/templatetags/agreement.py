@@ -17,19 +17,30 @@ from .tracker import day, score_meter
 register = template.Library()
 
 
+def _score_row(label_html: str, count: int, score, name: str, rule: str) -> str:
+    """A score row: its label (escaped or already markup), the number of commitments it
+    counts and its score meter (`name`: what the meter's label names)."""
+    return html_format(
+        '<div class="score-row"><span>{} <span class="muted">({})</span></span>{}</div>',
+        label_html,
+        formats.localize(count),
+        score_meter(score, name, rule=rule),
+    )
+
+
 @register.simple_tag
 def party_score_rows(scores, rule: str = ScoreRule.PAM) -> SafeString:
-    """The "By party" rows: each party's name, its number of commitments and its score
-    (`selectors.PartyScore`). Replaces the `{% for party in summary.party_scores %}` loop of
-    agreement_detail.html."""
+    """The "By party" rows: each party's name (user text, isolated), its number of
+    commitments and its score (`selectors.PartyScore`). Replaces the
+    `{% for party in summary.party_scores %}` loop of agreement_detail.html."""
     return mark_safe(
         "\n".join(
-            html_format(
-                '<div class="score-row"><span><bdi>{}</bdi> <span class="muted">({})</span>'
-                "</span>{}</div>",
+            _score_row(
+                html_format("<bdi>{}</bdi>", party.name),
+                party.commitments,
+                party.score,
                 party.name,
-                formats.localize(party.commitments),
-                score_meter(party.score, party.name, rule=rule),
+                rule,
             )
             for party in scores
         )
@@ -43,12 +54,7 @@ def theme_score_rows(scores, rule: str = ScoreRule.PAM) -> SafeString:
     `{% for theme in summary.theme_scores %}` loop of agreement_detail.html."""
     return mark_safe(
         "\n".join(
-            html_format(
-                '<div class="score-row"><span>{} <span class="muted">({})</span></span>{}</div>',
-                theme.label,
-                formats.localize(theme.commitments),
-                score_meter(theme.score, theme.label, rule=rule),
-            )
+            _score_row(theme.label, theme.commitments, theme.score, theme.label, rule)
             for theme in scores
         )
     )

@@ -319,6 +319,11 @@ def _agreement_row(agreement, labels: tuple[str, ...], memo: dict) -> SafeString
     )
 
 
+def _muted_line(text: str) -> str:
+    """A sentence on a line of its own below a cell's value, in the muted style."""
+    return html_format('<br><span class="muted">{}</span>', text)
+
+
 @register.simple_tag
 def overdue_rows(rows: list[OverdueRow]) -> SafeString:
     """The rows of one party's table on the overdue page, written as the `{% for %}` loop of
@@ -349,22 +354,12 @@ def overdue_rows(rows: list[OverdueRow]) -> SafeString:
                 row.reference,
                 row.url,
                 row.title,
-                html_format(
-                    '<br><span class="muted">{}</span>',
-                    _sentence(joint_sentence, parties=row.joint),
-                )
-                if row.joint
-                else "",
+                _muted_line(_sentence(joint_sentence, parties=row.joint)) if row.joint else "",
                 timeline,
                 row.timeline or "—",
                 due,
                 write_day(row.due_on),
-                html_format(
-                    '<br><span class="muted">{}</span>',
-                    _sentence(missing_sentence, period=row.period),
-                )
-                if row.period
-                else "",
+                _muted_line(_sentence(missing_sentence, period=row.period)) if row.period else "",
                 late,
                 row.lateness,
                 status,
