@@ -1,17 +1,22 @@
 """A query compiled ahead (`selectors.statements.rows`) reads what its queryset reads, for
 each shape of what the reader may see and with other values than those it was compiled with;
-a query that would keep a value in its SQL text is refused. The overview's party scores and
-totals read through it."""
+a query that would keep a value in its SQL text, use it otherwise than as it is or leave it
+out is refused. The overview's lists, party scores and totals and the commitment page's
+history, dependencies and obligations read through it."""
 
+import datetime
 from datetime import date
 from functools import partial
 
 import pytest
 from django.db.models import Count, Sum
+from django.utils import timezone
 
+from tracker import services
 from tracker.db import Ids
-from tracker.models import MilestoneKind
+from tracker.models import AssessmentRound, Commitment, Evidence, MilestoneKind, OverdueFlag
 from tracker.selectors import pages, statements
+from tracker.selectors.pages import _links_read, commitment_links
 from tracker.selectors.visibility import (
     agreements_visible_to,
     commitments_visible_to,
@@ -188,3 +193,126 @@ def test_the_totals_of_a_user_who_sees_nothing_are_naught(viewer, commitments):
     viewer.groups.clear()
     totals = pages.overview_totals(_read(viewer))
     assert totals == {"agreements": 0, "commitments": 0, "overdue": 0, "score": None}
+
+
+@pytest.fixture
+def chain(agreement):
+    """first ← middle ← last (each depends on the one before), `first` flagged overdue."""
+    first, middle, last = (
+        CommitmentFactory(agreement=agreement, reference=reference) for reference in ("1", "2", "3")
+    )
+    services.commitment_set_dependencies(commitment=middle, prerequisites=[first])
+    services.commitment_set_dependencies(commitment=last, prerequisites=[middle])
+    OverdueFlag.objects.create(
+        commitment=first, due_on=datetime.date(2026, 3, 1), flagged_at=timezone.now()
+    )
+    return first, middle, last
+
+
+def _links(pk: int) -> list[tuple]:
+    return statements.rows("links", None, _links_read, commitment_id=pk)
+
+
+def test_it_reads_the_rows_its_queryset_reads_for_each_id(chain):
+    for commitment in chain:
+        assert _links(commitment.pk) == list(_links_read(None, commitment_id=commitment.pk))
+    assert _links(0) == []
+
+
+def test_it_compiles_once_then_only_runs(chain, django_assert_num_queries, connection_vendor):
+    _links(chain[0].pk)
+    expected = list(_links_read(None, commitment_id=chain[1].pk))
+    with django_assert_num_queries(1):
+        assert _links(chain[1].pk) == expected
+    assert len(statements._STATEMENTS) == (connection_vendor == "postgresql")
+
+
+def test_the_page_reads_each_end_of_a_dependency(chain):
+    first, middle, last = chain
+    links = commitment_links(middle)
+    assert [(link.pk, link.is_overdue) for link in links["prerequisites"]] == [(first.pk, True)]
+    assert [link.pk for link in links["dependents"]] == [last.pk]
+
+
+def _by_id(pk: int):
+    return Commitment.objects.filter(pk=pk).values_list("pk")
+
+
+# Each query has the id among its parameters too: only building it twice tells.
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda user, *, pk: _by_id(pk).extra(where=[f"tracker_commitment.id = {pk}"]),
+        lambda user, *, pk: _by_id(pk) | _by_id(pk + 1),
+    ],
+    ids=["written in the text", "changed"],
+)
+def test_it_refuses_a_query_whose_value_is_not_a_parameter_of_its_own(
+    chain, connection_vendor, build
+):
+    if connection_vendor != "postgresql":
+        pytest.skip("only PostgreSQL compiles ahead")
+    with pytest.raises(ValueError, match="not a parameter of its own"):
+        statements.rows("not its own", None, build, pk=chain[0].pk)
+
+
+def test_it_refuses_a_query_that_leaves_the_id_out(chain, connection_vendor):
+    if connection_vendor != "postgresql":
+        pytest.skip("only PostgreSQL compiles ahead")
+    with pytest.raises(ValueError, match="Not every value"):
+        statements.rows(
+            "no id", None, lambda user, *, pk: Commitment.objects.values_list("pk"), pk=1
+        )
+
+
+def test_values_the_orm_converts_come_back_converted(agreement, analyst):
+    AssessmentRound.objects.create(
+        agreement=agreement,
+        number=1,
+        cutoff=date(2026, 1, 1),
+        snapshot={"a": [1, "<b>"]},
+        opened_by=analyst,
+        opened_at=timezone.now(),
+    )
+
+    def build(_user, *, agreement_id):
+        return AssessmentRound.objects.filter(agreement_id=agreement_id).values_list("snapshot")
+
+    assert statements.rows("snapshots", None, build, agreement_id=agreement.pk) == [
+        ({"a": [1, "<b>"]},)
+    ]
+
+
+def _evidence_seen(item) -> tuple:
+    return (
+        {field.attname: getattr(item, field.attname) for field in Evidence._meta.concrete_fields},
+        item.get_deferred_fields(),
+        item.logged_by and (item.logged_by.username, item.logged_by.get_deferred_fields()),
+        item.claimed_by and (item.claimed_by.name, item.claimed_by.code),
+        item.concerns_party and item.concerns_party.code,
+    )
+
+
+def test_objects_come_with_their_own_columns_and_the_related_fields_asked_for(
+    commitment, analyst, django_assert_num_queries
+):
+    first, second = commitment.agreement.parties.order_by("code")
+    services.evidence_log(
+        commitment=commitment, by=analyst, summary="Seen", stance="progress", claimed_by=first
+    )
+    services.evidence_log(commitment=commitment, by=None, summary="Heard", concerns_party=second)
+    read = partial(statements.instances, "evidence", None, pages._evidence)
+    read(commitment_id=0)
+    with django_assert_num_queries(1):
+        seen = [_evidence_seen(item) for item in read(commitment_id=commitment.pk)]
+    direct = pages._evidence(None, commitment_id=commitment.pk)
+    assert seen == [_evidence_seen(item) for item in direct]
+    assert [(item[0]["summary"], item[2] and item[2][0]) for item in seen] == [
+        ("Seen", analyst.username),
+        ("Heard", None),
+    ]
+    assert seen[0][2][1] == {
+        field.attname
+        for field in type(analyst)._meta.concrete_fields
+        if field.attname not in ("id", "username", "first_name", "last_name")
+    }

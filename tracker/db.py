@@ -1,9 +1,6 @@
 """Small SQL helpers that PostgreSQL and SQLite spell differently."""
 
-from collections.abc import Callable
-
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
 from django.db.models import (
     BooleanField,
     CharField,
@@ -13,7 +10,6 @@ from django.db.models import (
     Func,
     IntegerField,
     Lookup,
-    QuerySet,
     Subquery,
 )
 
@@ -451,87 +447,3 @@ def rows_as_instances(model, fields: tuple[str, ...], rows: list | None) -> list
         )
         for row in rows
     ]
-
-
-class Prepared:
-    """A read of rows (`build(id)`, a `values_list` queryset) whose SQL is built by the ORM
-    once per process and database, then run with each id given: for a read of one shape that
-    a page makes on every view, building the SQL cost many times what running it did. Only
-    the SQL is kept, never a row. The id's places among the parameters are found by building
-    it for two ids. A read whose values the ORM converts (SQLite's dates and booleans) is
-    left to the ORM each time, so rows always come back as the queryset gives them."""
-
-    def __init__(self, build: Callable[[int], QuerySet]) -> None:
-        self.build = build
-        self._statements: dict[str, tuple[str, list, set[int]] | None] = {}
-
-    def rows(self, id_: int) -> list[tuple]:
-        if connection.vendor not in self._statements:
-            self._statements[connection.vendor] = self._statement()
-        statement = self._statements[connection.vendor]
-        if statement is None:
-            return list(self.build(id_))
-        sql, params, places = statement
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [id_ if n in places else p for n, p in enumerate(params)])
-            return cursor.fetchall()
-
-    def _statement(self) -> tuple[str, list, set[int]] | None:
-        compiler = self.build(-1).query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        other_sql, other_params = self.build(-2).query.get_compiler(connection=connection).as_sql()
-        places = {n for n, (p, q) in enumerate(zip(params, other_params, strict=True)) if p != q}
-        if other_sql != sql or {params[n] for n in places} != {-1}:
-            raise ValueError(f"Prepared: the id is not a parameter of its own: {sql}")
-        if compiler.get_converters([column for column, _, _ in compiler.select]):
-            return None
-        return sql, list(params), places
-
-
-class PreparedObjects:
-    """Instances of `model` whose `key` (a lookup: its pk, a foreign key, a relation) is the
-    id given, read by `Prepared`: every column of its own, and of each related object
-    (`related`: a foreign key's name and the fields it is read for) only those, as
-    `select_related(...).only(...)` gives them; in the `order` given (none by default: not
-    even the model's)."""
-
-    def __init__(
-        self,
-        model,
-        key: str,
-        related: dict[str, tuple[str, ...]],
-        order: tuple[str, ...] = (),
-    ) -> None:
-        self.model = model
-        self.own = [field.attname for field in model._meta.concrete_fields]
-        self.related = []
-        for name, fields in related.items():
-            field = model._meta.get_field(name)
-            # In the related model's order of fields: `from_db` takes the values in it.
-            meta = field.related_model._meta
-            wanted = {meta.pk.attname, *fields}
-            names = [f.attname for f in meta.concrete_fields if f.attname in wanted]
-            if names[0] != meta.pk.attname:
-                raise ValueError(f"PreparedObjects: {meta.label}'s key is not its first column")
-            self.related.append((field, names))
-        columns = self.own + [
-            f"{field.name}__{name}" for field, names in self.related for name in names
-        ]
-        self.read = Prepared(
-            lambda id_: model.objects.filter(**{key: id_}).order_by(*order).values_list(*columns)
-        )
-
-    def objects(self, id_: int) -> list:
-        db, width = connection.alias, len(self.own)
-        objects = []
-        for row in self.read.rows(id_):
-            item = self.model.from_db(db, self.own, row[:width])
-            start = width
-            for field, names in self.related:
-                values = row[start : start + len(names)]
-                start += len(names)
-                # No related object (a null key): none is read later either.
-                if values[0] is not None:
-                    field.set_cached_value(item, field.related_model.from_db(db, names, values))
-            objects.append(item)
-        return objects

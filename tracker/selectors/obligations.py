@@ -5,8 +5,10 @@ freeze it)."""
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from ..db import PreparedObjects
+from django.db.models import QuerySet
+
 from ..models import Agreement, Commitment, CommitmentStatus, Obligation, StatusChange
+from . import statements
 
 
 @dataclass
@@ -22,11 +24,13 @@ class PartyObligation:
         return self.obligation.party
 
 
-# A commitment's obligations by party name, each party read for its name and code; the SQL
-# built once (`db.PreparedObjects`).
-_OBLIGATIONS = PreparedObjects(
-    Obligation, "commitment_id", {"party": ("name", "code")}, order=("party__name",)
-)
+def _obligations(_user: None, *, commitment_id: int) -> QuerySet[Obligation]:
+    """A commitment's obligations by party name, each party read for its name and code."""
+    return (
+        statements.with_related(Obligation, {"party": ("name", "code")})
+        .filter(commitment_id=commitment_id)
+        .order_by("party__name")
+    )
 
 
 def commitment_obligations(
@@ -36,9 +40,10 @@ def commitment_obligations(
     history out of `changes`, the commitment's status changes newest first (the ones its page
     has read for its history: `commitment_history`). One query, whatever the number of
     parties and changes."""
-    obligations = [
-        PartyObligation(obligation) for obligation in _OBLIGATIONS.objects(commitment.pk)
-    ]
+    read = statements.instances(
+        "commitment obligations", None, _obligations, commitment_id=commitment.pk
+    )
+    obligations = [PartyObligation(obligation) for obligation in read]
     for change in changes:
         for entry in obligations:
             if change.party_id in (None, entry.obligation.party_id):

@@ -21,8 +21,6 @@ from ..db import (
     AgreementPartyCodes,
     CountOf,
     Ids,
-    Prepared,
-    PreparedObjects,
     ResponsiblePartyCodes,
     TeamNames,
 )
@@ -34,7 +32,6 @@ from ..models import (
     Evidence,
     JobName,
     JobRun,
-    Milestone,
     Obligation,
     OverdueFlag,
     Party,
@@ -75,77 +72,98 @@ class HistoryEntry:
 # Who did it: what `get_username()` and `get_full_name()` read (the public pages name people).
 _WHO = ("username", "first_name", "last_name")
 
+
 # A commitment's history, each list in the order it was recorded (by time, then id), read by
-# its SQL built once (`db.PreparedObjects`); related people and parties for their names only.
-_EVIDENCE = PreparedObjects(
-    Evidence,
-    "commitment_id",
-    {
+# its SQL compiled once (`statements.instances`); related people and parties for their names.
+def _evidence(_user: None, *, commitment_id: int) -> QuerySet[Evidence]:
+    related = {
         "logged_by": _WHO,
         "retracted_by": ("username",),
         "claimed_by": ("code", "name"),
         "concerns_party": ("code",),
-    },
-    order=("logged_at", "id"),
-)
-_STATUS_CHANGES = PreparedObjects(
-    StatusChange,
-    "commitment_id",
-    {"changed_by": _WHO, "evidence": ("logged_at", "summary"), "party": ("code",)},
-    order=("changed_at", "id"),
-)
-_OVERDUE_FLAGS = PreparedObjects(OverdueFlag, "commitment_id", {}, order=("flagged_at", "id"))
-_EXTENSIONS = PreparedObjects(
-    DeadlineExtension, "commitment_id", {"recorded_by": _WHO}, order=("recorded_at", "id")
-)
+    }
+    return (
+        statements.with_related(Evidence, related)
+        .filter(commitment_id=commitment_id)
+        .order_by("logged_at", "id")
+    )
 
-_CRITERIA = PreparedObjects(
-    Criterion,
-    "commitment_id",
-    {"evidence": ("summary", "retracted_at")},
-    order=("position", "id"),  # the model's order within one commitment
-)
-_AGREEMENT_PARTIES = PreparedObjects(Party, "agreements", {}, order=("name",))
-_COMMITMENT = PreparedObjects(
-    Commitment,
-    "pk",
-    {
-        name: tuple(field.attname for field in model._meta.concrete_fields)
-        for name, model in (("agreement", Agreement), ("deadline_milestone", Milestone))
-    },
-)
+
+def _status_changes(_user: None, *, commitment_id: int) -> QuerySet[StatusChange]:
+    related = {"changed_by": _WHO, "evidence": ("logged_at", "summary"), "party": ("code",)}
+    return (
+        statements.with_related(StatusChange, related)
+        .filter(commitment_id=commitment_id)
+        .order_by("changed_at", "id")
+    )
+
+
+def _overdue_flags(_user: None, *, commitment_id: int) -> QuerySet[OverdueFlag]:
+    return OverdueFlag.objects.filter(commitment_id=commitment_id).order_by("flagged_at", "id")
+
+
+def _extensions(_user: None, *, commitment_id: int) -> QuerySet[DeadlineExtension]:
+    return (
+        statements.with_related(DeadlineExtension, {"recorded_by": _WHO})
+        .filter(commitment_id=commitment_id)
+        .order_by("recorded_at", "id")
+    )
+
+
+def _criteria(_user: None, *, commitment_id: int) -> QuerySet[Criterion]:
+    return (
+        statements.with_related(Criterion, {"evidence": ("summary", "retracted_at")})
+        .filter(commitment_id=commitment_id)
+        .order_by("position", "id")  # the model's order within one commitment
+    )
+
+
+def _agreement_parties(_user: None, *, agreement_id: int) -> QuerySet[Party]:
+    return Party.objects.filter(agreements=agreement_id).order_by("name")
+
+
+def _commitment(_user: None, *, pk: int) -> QuerySet[Commitment]:
+    # No order: one row at most.
+    return (
+        Commitment.objects.select_related("agreement", "deadline_milestone")
+        .filter(pk=pk)
+        .order_by()
+    )
 
 
 def commitment_with_agreement(pk: int) -> Commitment | None:
     """The commitment with its agreement and its deadline's milestone (every column of each,
     as `select_related` reads them), or None; whoever asks (the caller checks access)."""
-    return next(iter(_COMMITMENT.objects(pk)), None)
+    found = statements.instances("commitment", None, _commitment, pk=pk)
+    return found[0] if found else None
 
 
 def commitment_criteria(commitment: Commitment) -> list[Criterion]:
     """Its completion criteria in order, each with the evidence that shows it met (for its
     summary, and whether it was retracted)."""
-    return _CRITERIA.objects(commitment.pk)
+    return statements.instances("commitment criteria", None, _criteria, commitment_id=commitment.pk)
 
 
 def agreement_parties(agreement_id: int) -> list[Party]:
     """The agreement's parties by name."""
-    return _AGREEMENT_PARTIES.objects(agreement_id)
+    return statements.instances(
+        "agreement parties", None, _agreement_parties, agreement_id=agreement_id
+    )
 
 
 def commitment_history(commitment: Commitment) -> tuple[list[HistoryEntry], list[Evidence]]:
     """Status changes, overdue flags, extensions and evidence, newest first (ties: the later
     recorded first), in four queries; and the evidence, oldest first."""
-    pk = commitment.pk
-    evidence = _EVIDENCE.objects(pk)
+    read = partial(statements.instances, user=None, commitment_id=commitment.pk)
+    evidence = read("commitment evidence", build=_evidence)
     entries = [HistoryEntry(item.logged_at, "evidence", item) for item in evidence]
-    changes = _STATUS_CHANGES.objects(pk)
+    changes = read("commitment status changes", build=_status_changes)
     entries += [HistoryEntry(change.changed_at, "status", change) for change in changes]
-    for flag in _OVERDUE_FLAGS.objects(pk):
+    for flag in read("commitment overdue flags", build=_overdue_flags):
         entries.append(HistoryEntry(flag.flagged_at, "flagged", flag))
         if flag.cleared_at:
             entries.append(HistoryEntry(flag.cleared_at, "cleared", flag))
-    extensions = _EXTENSIONS.objects(pk)
+    extensions = read("commitment extensions", build=_extensions)
     entries += [HistoryEntry(item.recorded_at, "extension", item) for item in extensions]
     # A stable sort of entries each in time order: equal times keep their recorded order.
     entries.sort(key=lambda entry: entry.at)
@@ -183,8 +201,9 @@ class CommitmentLink:
 _LINK_SHOWN = ("id", "reference", "sort_key", "title", "status")
 
 
-def _links_read(pk: int) -> QuerySet:
+def _links_read(_user: None, *, commitment_id: int) -> QuerySet:
     through = Commitment.depends_on.through
+    pk = commitment_id
     return (
         through.objects.filter(Q(from_commitment_id=pk) | Q(to_commitment_id=pk))
         .annotate(is_overdue=open_overdue_flag("to_commitment_id"))
@@ -196,17 +215,14 @@ def _links_read(pk: int) -> QuerySet:
     )
 
 
-# What it depends on and what depends on it: one query over the dependencies themselves
-# (both ends read in the row, each by its index), as plain rows, its SQL built once.
-_LINKS = Prepared(_links_read)
-
-
 def commitment_links(commitment: Commitment) -> dict[str, list[CommitmentLink]]:
     """What it depends on (with whether each is overdue) and what depends on it, in one query
-    (`_LINKS`): building two annotated querysets and their UNION cost more than the page's
-    other queries, for a list that is usually empty."""
+    over the dependencies themselves (both ends read in the row, each by its index), its SQL
+    compiled once (`statements.rows`): building two annotated querysets and their UNION cost
+    more than the page's other queries, for a list that is usually empty."""
     prerequisites, dependents = [], []
-    for row in _LINKS.rows(commitment.pk):
+    links = statements.rows("commitment links", None, _links_read, commitment_id=commitment.pk)
+    for row in links:
         if row[0] == commitment.pk:  # it depends on the other end
             prerequisites.append(CommitmentLink(*row[5:10], is_overdue=row[10]))
         if row[5] == commitment.pk:  # the other end depends on it

@@ -1,14 +1,15 @@
 """Queries of a fixed shape whose SQL is compiled once per process, not on every request.
 
 Building a queryset and compiling it costs the ORM thousands of calls, most of a small
-query's cost, and the overview asks for several that only their parameters tell apart (the
-user's hidden agreements, today). `rows` builds such a query once with stand-in values,
-keeps its SQL text and where each stand-in went among its parameters, and runs that SQL
-with the real values after (`instances` makes model instances of the rows, as the ORM
-does): what is kept is code (the statement), never data, so no write can make it stale.
-The query is always the selector's own queryset: the rules stay where they are written.
-Other databases than PostgreSQL (the demo's SQLite, which writes a list of ids as one
-parameter each) run the queryset as it is.
+query's cost, and the overview and the commitment page ask for several that only their
+parameters tell apart (the user's hidden agreements, today, the commitment's id). `rows`
+builds such a query once with stand-in values, keeps its SQL text and where each stand-in
+went among its parameters, and runs that SQL with the real values after (`instances` makes
+model instances of the rows, with their `select_related` objects, as the ORM does): what is
+kept is code (the statement), never data, so no write can make it stale. The query is
+always the selector's own queryset: the rules stay where they are written. Values the ORM
+converts (a JSON column) go through its converters. Other databases than PostgreSQL (the
+demo's SQLite, which writes a list of ids as one parameter each) run the queryset as it is.
 """
 
 import copy
@@ -40,8 +41,8 @@ class Statement(NamedTuple):
 def rows(key: str, user: User | None, build: Callable[..., QuerySet], **values) -> list[tuple]:
     """The rows of `build(user, **values)`, a `values_list` query: its SQL compiled the first
     time for `key` and the shape of what `user` may see (`visibility_shape`; None for a query
-    of rows already known visible), then only run. Each value must be a date or an `Ids`
-    (the stand-ins are made of their type)."""
+    of rows already known visible), then only run. Each value must be a date, an int (an
+    id) or an `Ids` (the stand-ins are made of their type)."""
     statement = _statement(key, user, build, values)
     if statement is None:
         return list(build(user, **values))
@@ -115,39 +116,55 @@ def _parameter(value):
     return array_text(value.values) if isinstance(value, Ids) else value
 
 
-def _stand_in(value, n: int):
-    """A value of `value`'s type that no real parameter equals, the `n`th of its kind."""
+def _stand_in(value, n: int, round_: int):
+    """A value of `value`'s type that no real parameter equals, the `n`th of its kind, one
+    of another set in each round."""
     if isinstance(value, Ids):
-        return Ids([-1 - n])
+        return Ids([-1 - n - 1000 * round_])
     if isinstance(value, date):
-        return date(1, 1, 1 + n)
+        return date(1 + round_, 1, 1 + n)
+    if type(value) is int:
+        return -1 - n - 1000 * round_
     raise TypeError(f"No stand-in for {type(value).__name__}: {value!r}")
 
 
 def _compile(user: User | None, shape: str, build: Callable, values: dict) -> tuple:
     """The query `build` makes with stand-ins for the values and the hidden agreements, and
-    its statement. Refuses a query whose SQL holds a stand-in outside its parameters or
-    leaves one out."""
-    stand_ins = {name: _stand_in(value, n) for n, (name, value) in enumerate(values.items())}
-    stand_user = copy.copy(user)
-    if shape == "hidden":
-        stand_ins[_HIDDEN] = stand_user.hidden_agreement_ids = Ids([-1 - len(values)])
-    queryset = build(stand_user, **{n: v for n, v in stand_ins.items() if n != _HIDDEN})
-    if queryset._prefetch_related_lookups:
-        raise ValueError("A statement is one query: no prefetching")
-    compiler = queryset.query.get_compiler(using=queryset.db)
-    sql, params = compiler.as_sql()
+    its statement. Built twice, with other stand-ins: a query whose SQL text changes with
+    them (a value written into it), or whose parameters change other than in the stand-ins'
+    places (a value used otherwise than as it is), or that leaves one out, is refused."""
+    queryset, compiler, sql, slots = _built(user, shape, build, values, 0)
+    _, _, other_sql, other_slots = _built(user, shape, build, values, 1)
+    if other_sql != sql or other_slots != slots:
+        raise ValueError(f"A value is not a parameter of its own in: {sql}")
     selected = [column for column, _, _ in compiler.select[: compiler.col_count]]
     fields, populators = _model_parts(queryset, compiler, sql)
     return queryset, Statement(
         sql,
-        _slots(params, stand_ins, sql),
+        slots,
         compiler.col_count,
         compiler.get_converters(selected),
         fields,
         dict(compiler.annotation_col_map or {}),
         populators,
     )
+
+
+def _built(user: User | None, shape: str, build: Callable, values: dict, round_: int) -> tuple:
+    """The queryset `build` makes with the `round_`th stand-ins, its compiler, SQL and slots."""
+    stand_ins = {
+        name: _stand_in(value, n, round_) for n, (name, value) in enumerate(values.items())
+    }
+    stand_user = copy.copy(user)
+    if shape == "hidden":
+        hidden = Ids([-1 - len(values) - 1000 * round_])
+        stand_ins[_HIDDEN] = stand_user.hidden_agreement_ids = hidden
+    queryset = build(stand_user, **{n: v for n, v in stand_ins.items() if n != _HIDDEN})
+    if queryset._prefetch_related_lookups:
+        raise ValueError("A statement is one query: no prefetching")
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    return queryset, compiler, sql, _slots(params, stand_ins, sql)
 
 
 def _slots(params, stand_ins: dict, sql: str) -> list[tuple[str | None, object]]:
@@ -160,6 +177,15 @@ def _slots(params, stand_ins: dict, sql: str) -> list[tuple[str | None, object]]
     if {name for name, _ in slots} - {None} != set(stand_ins):
         raise ValueError(f"Not every value is a parameter of: {sql}")
     return slots
+
+
+def with_related(model: type[Model], related: dict[str, tuple[str, ...]]) -> QuerySet:
+    """`model`'s rows with every column of their own, and of each related object (`related`:
+    a foreign key's name and the fields it is read for) only those: a query for `instances`
+    that reads of a related person or party only what the page shows."""
+    own = [field.name for field in model._meta.concrete_fields]
+    wanted = [f"{name}__{field}" for name, fields in related.items() for field in fields]
+    return model.objects.select_related(*related).only(*own, *wanted)
 
 
 def _model_parts(queryset: QuerySet, compiler, sql: str) -> tuple[list[str], list]:

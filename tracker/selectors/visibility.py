@@ -85,7 +85,7 @@ def agreements_visible_to(user: User) -> QuerySet[Agreement]:
 def agreement_visible_to(user: User, agreement_id: int) -> bool:
     """Whether `user` may see the agreement: `agreements_visible_to`'s rule for one agreement
     whose id is known, asked of the hidden ids the request has read (`read_access`) without
-    a query (tests/test_db_prepared.py holds the two equal)."""
+    a query (tests/test_agreement_visible_to.py holds the two equal)."""
     if _sees_nothing(user):
         return False
     hidden = _hidden(user)

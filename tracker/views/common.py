@@ -78,9 +78,10 @@ def get_commitment_for_user(user: User, pk: int, *, warnings: bool = True) -> Co
 
 
 def _commitment_for_user(user: User, pk: int) -> Commitment:
-    """`get_commitment_for_user` without warnings: read by its id (`db.PreparedObjects`), its
-    agreement's access checked against the ids the request has read, for less than the ORM
-    builds the query that filters the visible commitments for."""
+    """`get_commitment_for_user` without warnings: read by its id, its SQL compiled once
+    (`selectors.commitment_with_agreement`), its agreement's access checked against the ids
+    the request has read, for less than the ORM builds the query that filters the visible
+    commitments for."""
     commitment = selectors.commitment_with_agreement(pk)
     if commitment is None or not selectors.agreement_visible_to(user, commitment.agreement_id):
         raise Http404(f"No {Commitment._meta.object_name} matches the given query.")
