@@ -34,6 +34,7 @@ WIDE = {"start": date(2000, 1, 1), "end": date(2100, 1, 1)}
 @pytest.fixture(autouse=True)
 def _fresh_statements(monkeypatch):
     monkeypatch.setattr(statements, "_STATEMENTS", {})
+    monkeypatch.setattr(statements, "_ORIGINS", {})
 
 
 @pytest.fixture
@@ -92,6 +93,26 @@ def test_it_refuses_a_query_that_leaves_a_value_out(analyst, commitments, connec
 
     with pytest.raises(ValueError, match="Not every value"):
         statements.rows("leaves start out", _read(analyst), build, start=date(2000, 1, 1))
+
+
+def test_it_refuses_a_second_query_under_a_key_taken(analyst, commitments, connection_vendor):
+    if connection_vendor != "postgresql":
+        pytest.skip("only PostgreSQL compiles ahead")
+
+    def first(user):
+        return commitments_visible_to(user).values_list("id")
+
+    def second(user):
+        return commitments_visible_to(user).values_list("title")
+
+    statements.rows("one key", _read(analyst), first)
+    with pytest.raises(ValueError, match="Two queries under one key"):
+        statements.rows("one key", _read(analyst), second)
+    with pytest.raises(ValueError, match="Two queries under one key"):
+        statements.rows("one key", _read(analyst), partial(first))
+    assert sorted(statements.rows("one key", _read(analyst), first)) == sorted(
+        commitments_visible_to(analyst).values_list("id")
+    )
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ demo's SQLite, which writes a list of ids as one parameter each) run the queryse
 import copy
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import NamedTuple
 
 from django.db import connection
@@ -76,12 +77,27 @@ def _statement(key, user, build, values) -> Statement | None:
     shape = visibility_shape(user) if user is not None else "all"
     if shape is None or connection.vendor != "postgresql":
         return None
+    origin = _origin(build)
+    if _ORIGINS.setdefault(key, origin) != origin:
+        raise ValueError(f"Two queries under one key, {key!r}: {_ORIGINS[key]} and {origin}")
     statement = _STATEMENTS.get((key, shape))
     if statement is None:
         queryset, statement = _compile(user, shape, build, values)
         _MODELS[key] = queryset.model
         _STATEMENTS[(key, shape)] = statement
     return statement
+
+
+_ORIGINS: dict[str, tuple] = {}
+
+
+def _origin(build: Callable) -> tuple:
+    """What makes a query: its function, with a `partial`'s arguments. A key names one
+    query, whatever module asks for it: a second function under a key taken is refused
+    rather than run with the first one's statement."""
+    if isinstance(build, partial):
+        return (*_origin(build.func), build.args, tuple(sorted(build.keywords.items())))
+    return (build.__module__, build.__qualname__)
 
 
 def _run(statement: Statement, user: User | None, values: dict) -> list[tuple]:
