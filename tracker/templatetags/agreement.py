@@ -1,9 +1,10 @@
 """The agreement page's repeated blocks (agreement_detail.html): its scores by party and by
-theme, its milestones, its assessment rounds, its score chart's grid and its deadline
-timeline's months, each written by one tag rather than a template loop, whose nodes cost the
-page more per row than the markup they write. Each writes the markup its loop wrote, user
-text escaped and direction-isolated (`<bdi>`), numbers localized as a template's variables
-are (`formats.localize`)."""
+theme, the score's working (_score_rule.html, the public page's too), its milestones, its
+assessment rounds, its score chart's grid and its deadline timeline's months, each written
+by one tag rather than a template loop, whose nodes cost the page more per row than the
+markup they write. Each writes the markup its loop wrote, user text escaped and
+direction-isolated (`<bdi>`), numbers localized as a template's variables are
+(`formats.localize`)."""
 
 from django import template
 from django.utils import formats
@@ -52,10 +53,28 @@ def theme_score_rows(scores, rule: str = ScoreRule.PAM) -> SafeString:
     """The "By theme" rows: each theme's label (a translated choice, not user text), its
     number of commitments and its score (`selectors.ThemeScore`). Replaces the
     `{% for theme in summary.theme_scores %}` loop of agreement_detail.html."""
+    rows = []
+    for theme in scores:
+        label = str(theme.label)  # a lazy translation: translated once, not at each use
+        rows.append(_score_row(label, theme.commitments, theme.score, label, rule))
+    return mark_safe("\n".join(rows))
+
+
+@register.simple_tag
+def score_lines(lines) -> SafeString:
+    """The score's working, a table row for each status: its label, points each, number of
+    commitments and points (`selectors.ScoreLine`). Replaces the
+    `{% for line in rule.lines %}` loop of _score_rule.html."""
     return mark_safe(
         "\n".join(
-            _score_row(theme.label, theme.commitments, theme.score, theme.label, rule)
-            for theme in scores
+            html_format(
+                '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
+                line.label,
+                formats.localize(line.weight),
+                formats.localize(line.commitments),
+                formats.localize(line.points),
+            )
+            for line in lines
         )
     )
 
