@@ -444,8 +444,13 @@ def score_of(counts: dict[str, int], rule: str = ScoreRule.PAM) -> float | None:
     rounded, G7 from -1 to +1 (`score_breakdown` shows the working; the score history asks
     for the score alone at every change)."""
     if rule == ScoreRule.PAM:
-        points = sum(weight * counts.get(status, 0) for status, weight in STATUS_WEIGHTS.items())
-        return score_percent(points, sum(counts.get(status, 0) for status in STATUS_WEIGHTS))
+        # One loop rather than two sums: the score history asks at every change.
+        points = commitments = 0
+        for status, weight in STATUS_WEIGHTS.items():
+            count = counts.get(status, 0)
+            points += weight * count
+            commitments += count
+        return score_percent(points, commitments)
     return scoring.score_from_counts(rule, {s: n for s, n in counts.items() if s in STATUS_WEIGHTS})
 
 
