@@ -264,7 +264,7 @@ def _row_values(commitment, today: date, repeated: dict) -> tuple:
         repeated[theme],
         commitment.timeline_wording or "—",
         milestone,
-        _due_cell(commitment, today),
+        _due_cell(commitment, today, repeated),
         repeated[status],
         repeated[priority],
     )
@@ -283,14 +283,18 @@ def _interpolate(text: str, **values) -> str:
     return mark_safe(text % {name: conditional_escape(value) for name, value in values.items()})
 
 
-def _due_cell(commitment, today: date) -> str:
+def _due_cell(commitment, today: date, repeated: dict) -> str:
     if commitment.due_on:
-        return html_format(
-            '{}<br><span class="{}">{}</span>',
-            day(commitment.due_on),
-            "late-text" if commitment.is_overdue else "muted",
-            lateness(commitment, today),
-        )
+        # Commitments counted from one event share their due date: its cell is made once.
+        key = ("due", commitment.due_on, commitment.is_overdue, commitment.is_closed)
+        if key not in repeated:
+            repeated[key] = html_format(
+                '{}<br><span class="{}">{}</span>',
+                day(commitment.due_on),
+                "late-text" if commitment.is_overdue else "muted",
+                lateness(commitment, today),
+            )
+        return repeated[key]
     if commitment.is_pending:
         return html_format(
             '<span class="badge pending">{}</span><br><span class="muted"><bdi>{}</bdi></span>',
