@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ..markup import escaped, html_format
 from ..models import CommitmentStatus, ScoreRule
 from ..models.commitments import describe_lateness
+from ..routes import object_urls
 
 register = template.Library()
 
@@ -223,8 +224,11 @@ def commitment_rows(commitments, today: date) -> str:
     # The rows repeat a few themes, priorities, milestones and status cells: each is
     # translated, built and escaped once for the table, not once a row.
     repeated: dict[tuple, str] = {}
+    url = object_urls("tracker:commitment-detail")  # the route's address read once a table
     return mark_safe(
-        "\n".join(html_format(row, *_row_values(item, today, repeated)) for item in commitments)
+        "\n".join(
+            html_format(row, *_row_values(item, today, repeated, url)) for item in commitments
+        )
     )
 
 
@@ -239,7 +243,7 @@ _ROW = (
 )
 
 
-def _row_values(commitment, today: date, repeated: dict) -> tuple:
+def _row_values(commitment, today: date, repeated: dict, url) -> tuple:
     milestone = ""
     if commitment.deadline_milestone_id:
         key = ("milestone", commitment.deadline_milestone_id)
@@ -258,7 +262,7 @@ def _row_values(commitment, today: date, repeated: dict) -> tuple:
     return (
         "is-overdue" if commitment.is_overdue else "",
         commitment.reference,
-        commitment.get_absolute_url(),
+        url(commitment.pk),
         commitment.title,
         commitment.party_codes,
         repeated[theme],
