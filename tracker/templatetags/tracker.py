@@ -426,8 +426,11 @@ def timeline_markers(timeline) -> str:
     # The class (charts._marker_class) and the coordinate (charts.svg_number) are of our
     # own making, never user text: only the address and the title are escaped.
     links = []
+    days: dict[date, str] = {}  # deadlines counted from one event share their day
     for marker in timeline.markers:
-        title = due % {"commitment": isolate(marker.label), "day": write_day(marker.due_on)}
+        if marker.due_on not in days:
+            days[marker.due_on] = write_day(marker.due_on)
+        title = due % {"commitment": isolate(marker.label), "day": days[marker.due_on]}
         links.append(
             f'<a href="{escaped(marker.url)}"><circle class="marker {marker.css_class}" '
             f'cx="{marker.x}" cy="20" r="5"><title>{escaped(title)}</title></circle></a>'
