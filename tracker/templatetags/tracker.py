@@ -200,7 +200,22 @@ def _status_facts(commitment) -> tuple:
     )
 
 
-def _status_cell(status, is_overdue, warnings, is_extended, is_verifiable) -> str:
+def _status_cell(*facts) -> SafeString:
+    """A table row's status cell, from `_status_facts`."""
+    return _status_cell_in(translation.get_language() or settings.LANGUAGE_CODE, *facts)
+
+
+@cache
+def _status_cell_in(
+    language: str, status, is_overdue, warnings, is_extended, is_verifiable
+) -> SafeString:
+    """The cell in `language`, written once per language and facts (as `_status_badge`): its
+    badges are the code's words, and a table translated them again on every page."""
+    with translation.override(language):
+        return _status_badges(status, is_overdue, warnings, is_extended, is_verifiable)
+
+
+def _status_badges(status, is_overdue, warnings, is_extended, is_verifiable) -> SafeString:
     badges = [status_badge(status)]
     if is_overdue:
         badges.append(format_html('<span class="badge late">{}</span>', gettext("Overdue")))
