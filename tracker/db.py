@@ -433,6 +433,46 @@ class RelatedRows(Func):
         )
 
 
+class CommitmentRows(RelatedRows):
+    """`RelatedRows` of a model pointing at a commitment (an obligation, a status change):
+    those of the owner agreement's commitments, through the commitment's table, in the order
+    of the model's fields `order` (else `Meta.ordering`), each with the fields of the party it
+    names (`party_fields`; an inner join, for a model whose party is never null)."""
+
+    def __init__(self, owner, *, model, fields, party_fields=(), order=(), **extra):
+        super().__init__(owner, model=model, key="commitment", fields=fields, **extra)
+        self.party_fields, self.order = party_fields, order
+
+    def _select(self, compiler, connection) -> tuple[str, str, str, list]:
+        from .models import Commitment, Party
+
+        quote = connection.ops.quote_name
+        meta = self.model._meta
+        (owner,) = self.source_expressions
+        sql, params = compiler.compile(owner)
+        columns = [f"r.{quote(meta.get_field(name).column)}" for name in self.fields]
+        commitments = Commitment._meta
+        joins = (
+            f"JOIN {quote(commitments.db_table)} c "
+            f"ON c.{quote(commitments.pk.column)} = r.{quote(meta.get_field('commitment').column)}"
+        )
+        if self.party_fields:
+            parties = Party._meta
+            columns += [f"p.{quote(parties.get_field(name).column)}" for name in self.party_fields]
+            joins += (
+                f" JOIN {quote(parties.db_table)} p "
+                f"ON p.{quote(parties.pk.column)} = r.{quote(meta.get_field('party').column)}"
+            )
+        agreement = quote(commitments.get_field("agreement").column)
+        where = f"FROM {quote(meta.db_table)} r {joins} WHERE c.{agreement} = {sql}"
+        order = (
+            ", ".join(f"r.{quote(meta.get_field(name).column)} ASC" for name in self.order)
+            if self.order
+            else self._ordering(connection)
+        )
+        return ", ".join(columns), where, order, list(params)
+
+
 def rows_as_instances(model, fields: tuple[str, ...], rows: list | None) -> list:
     """`RelatedRows`' rows as instances of `model` holding those fields only, each value
     made what the field holds (a date from its ISO text, a boolean from 0 or 1)."""

@@ -6,7 +6,7 @@ from functools import cache
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +37,9 @@ class FastSelect(forms.Select):
     own, which costs more than the rest of a page once a list (parties, statuses, gradings)
     has a few dozen entries. Same markup, same attributes (aria-* included)."""
 
+    # Its choices with their labels translated already (`FilterForm`), else None: its own.
+    translated: list[tuple[str, str]] | None = None
+
     def render(self, name, value, attrs=None, renderer=None) -> str:
         final_attrs = self.build_attrs(self.attrs, attrs)
         final_attrs["name"] = name
@@ -44,7 +47,7 @@ class FastSelect(forms.Select):
         options = "".join(
             f'<option value="{escaped(option)}"{" selected" if str(option) in chosen else ""}>'
             f"{escaped(label)}</option>"
-            for option, label in self.choices
+            for option, label in self.translated or self.choices
         )
         return mark_safe(f"<select{attributes(final_attrs)}>{options}</select>")
 
@@ -343,6 +346,11 @@ class FilterForm(FastWidgetsMixin, forms.Form):
 
     def __init__(self, *args, parties: list[Party] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        words = _filter_words(type(self), translation.get_language())
+        for name, field in self.fields.items():
+            field.label, translated = words[name]
+            if translated is not None:
+                field.widget.translated = translated
         if "party" in self.fields:
             self.fields["party"].choices = ANY + [(party.code, party.name) for party in parties]
 
@@ -351,6 +359,24 @@ class FilterForm(FastWidgetsMixin, forms.Form):
             return {}
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value not in ("", None)}
+
+
+@cache
+def _filter_words(form_class: type, language: str | None) -> dict[str, tuple]:
+    """A filter form's labels and its selects' choices as the class declares them, translated
+    into `language` once per process: they are the code's words (vocabularies, sorts), never
+    data, and a form translated a label at every request. The parties' choices, which are
+    data, are left to each form; a field that is not a select gets None."""
+    with translation.override(language):
+        return {
+            name: (
+                str(field.label),
+                [(value, str(label)) for value, label in field.choices]
+                if type(field.widget) is forms.Select and name != "party"
+                else None,
+            )
+            for name, field in form_class.base_fields.items()
+        }
 
 
 class CommitmentFilterForm(FilterForm):

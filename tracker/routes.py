@@ -2,6 +2,7 @@
 once per object: a page lists dozens of links, and `reverse` walks the URL patterns each
 time. Only for routes with one argument that the value fills as it is (an id or a slug)."""
 
+from collections.abc import Callable
 from functools import cache
 
 from django.urls import get_script_prefix, reverse
@@ -21,3 +22,9 @@ def object_url(name: str, value: int | str) -> str:
     """`reverse(name, args=[value])` for an id or a slug."""
     head, tail = _route(name, get_script_prefix())
     return f"{head}{value}{tail}"
+
+
+def object_urls(name: str) -> Callable[[int | str], str]:
+    """`object_url` for a list's many objects of one route: the script prefix read once."""
+    head, tail = _route(name, get_script_prefix())
+    return lambda value: f"{head}{value}{tail}"

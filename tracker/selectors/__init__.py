@@ -9,7 +9,7 @@ and the API's `HasRole`); `agreements_visible_to`, `commitments_visible_to` and
 list get it as a subquery), and every read for a user starts from them.
 """
 
-from .agreement_lists import agreement_lists, with_agreement_lists
+from .agreement_lists import agreement_lists, with_agreement_lists, with_summary_rows
 from .comparison import (
     AgreementComparison,
     ComparisonRefused,
@@ -251,6 +251,7 @@ __all__ = [
     "with_page_warnings",
     "with_party_codes",
     "with_periods",
+    "with_summary_rows",
     "with_team_list",
     "with_team_names",
     "with_warnings",

@@ -52,6 +52,7 @@ from ..models.evidence import CLAIM_STANCES, Stance
 from ..routes import object_url
 from ..scoring import format_score
 from . import statements
+from .agreement_lists import summary_rows
 from .expressions import (
     next_due_on,
     open_overdue_flag,
@@ -459,8 +460,13 @@ def score_of(counts: dict[str, int], rule: str = ScoreRule.PAM) -> float | None:
     rounded, G7 from -1 to +1 (`score_breakdown` shows the working; the score history asks
     for the score alone at every change)."""
     if rule == ScoreRule.PAM:
-        points = sum(weight * counts.get(status, 0) for status, weight in STATUS_WEIGHTS.items())
-        return score_percent(points, sum(counts.get(status, 0) for status in STATUS_WEIGHTS))
+        # One loop rather than two sums: the score history asks at every change.
+        points = commitments = 0
+        for status, weight in STATUS_WEIGHTS.items():
+            count = counts.get(status, 0)
+            points += weight * count
+            commitments += count
+        return score_percent(points, commitments)
     return scoring.score_from_counts(rule, {s: n for s, n in counts.items() if s in STATUS_WEIGHTS})
 
 
@@ -829,14 +835,11 @@ class AgreementSummary:
 def agreement_summary(agreement: Agreement) -> AgreementSummary:
     """The agreement's commitments (the few fields the deadlines and the chart need), its
     counts per status, its score overall, per theme and per responsible party, and its score
-    over time: three queries (its commitments, its obligations, its status changes), the
-    figures counted from the same rows."""
-    commitments = [
-        SummaryCommitment(*row)
-        for row in Commitment.objects.filter(agreement=agreement)
-        .order_by("sort_key")
-        .values_list("id", "reference", "title", "theme", "status", "due_on", "is_verifiable")
-    ]
+    over time: from its commitments, its obligations and its status changes, read with the
+    agreement (`agreement_lists.summary_rows`) or in one query, the figures counted from the
+    same rows."""
+    rows = summary_rows(agreement)
+    commitments = [SummaryCommitment(*row) for row in rows["commitments"]]
     rule = agreement.score_rule
     status_counts = {status.value: 0 for status in CommitmentStatus}
     scored_counts = {status.value: 0 for status in CommitmentStatus}
@@ -862,11 +865,7 @@ def agreement_summary(agreement: Agreement) -> AgreementSummary:
     # commitments) and the status history's replay both come from these rows.
     shares: dict[tuple[int, int], str] = {}
     by_party: dict[tuple, dict[str, int]] = {}
-    for commitment_id, party_id, code, name, status in (
-        Obligation.objects.filter(commitment__agreement=agreement)
-        .order_by()
-        .values_list("commitment_id", "party_id", "party__code", "party__name", "status")
-    ):
+    for commitment_id, party_id, status, code, name in rows["obligations"]:
         shares[commitment_id, party_id] = status
         if commitment_id in current:
             counts = by_party.setdefault((agreement.pk, name, code), {})
@@ -881,7 +880,7 @@ def agreement_summary(agreement: Agreement) -> AgreementSummary:
         breakdown=breakdown,
         theme_scores=themes,
         party_scores=party_scores_of(by_party, [agreement.pk], {agreement.pk: rule})[agreement.pk],
-        history=score_history(agreement, current, shares),
+        history=score_history(agreement, current, shares, rows["changes"]),
     )
 
 
@@ -892,10 +891,14 @@ class ScorePoint:
 
 
 def score_history(
-    agreement: Agreement, current: dict[int, str], shares: dict[tuple[int, int], str] | None = None
+    agreement: Agreement,
+    current: dict[int, str],
+    shares: dict[tuple[int, int], str] | None = None,
+    rows: list[tuple] | None = None,
 ) -> list[ScorePoint]:
-    """The agreement's score after each day on which a status changed, replayed in two
-    queries (its obligations, its status changes).
+    """The agreement's score after each day on which a status changed, replayed from its
+    obligations (`shares`) and its status changes (`rows`, `(commitment id, party id,
+    changed_at, from, to)` in time order), each read in a query here when not given.
 
     `current` maps each scored (verifiable) commitment of the agreement to its status now;
     the others' changes are passed over. The commitments' changes are derived from the
@@ -907,11 +910,12 @@ def score_history(
     """
     from .obligations import agreement_shares, commitment_changes
 
-    rows = (
-        StatusChange.objects.filter(commitment__agreement=agreement)
-        .order_by("changed_at", "id")
-        .values_list("commitment_id", "party_id", "changed_at", "from_status", "to_status")
-    )
+    if rows is None:
+        rows = (
+            StatusChange.objects.filter(commitment__agreement=agreement)
+            .order_by("changed_at", "id")
+            .values_list("commitment_id", "party_id", "changed_at", "from_status", "to_status")
+        )
     if shares is None:
         shares = agreement_shares([agreement.pk])
     changes, _ = commitment_changes(rows, shares, current)

@@ -1,9 +1,10 @@
 """The agreement page's repeated blocks (agreement_detail.html): its scores by party and by
-theme, its milestones, its assessment rounds, its score chart's grid and its deadline
-timeline's months, each written by one tag rather than a template loop, whose nodes cost the
-page more per row than the markup they write. Each writes the markup its loop wrote, user
-text escaped and direction-isolated (`<bdi>`), numbers localized as a template's variables
-are (`formats.localize`)."""
+theme, the score's working (_score_rule.html, the public page's too), its milestones, its
+assessment rounds, its score chart's grid and its deadline timeline's months, each written
+by one tag rather than a template loop, whose nodes cost the page more per row than the
+markup they write. Each writes the markup its loop wrote, user text escaped and
+direction-isolated (`<bdi>`), numbers localized as a template's variables are
+(`formats.localize`)."""
 
 from django import template
 from django.utils import formats
@@ -12,18 +13,18 @@ from django.utils.translation import gettext
 
 from ..markup import escaped, html_format
 from ..models import ScoreRule
-from .tracker import day, score_meter
+from .tracker import day, number_writer, score_meter
 
 register = template.Library()
 
 
-def _score_row(label_html: str, count: int, score, name: str, rule: str) -> str:
+def _score_row(label_html: str, count: str, score, name: str, rule: str) -> str:
     """A score row: its label (escaped or already markup), the number of commitments it
-    counts and its score meter (`name`: what the meter's label names)."""
+    counts (localized) and its score meter (`name`: what the meter's label names)."""
     return html_format(
         '<div class="score-row"><span>{} <span class="muted">({})</span></span>{}</div>',
         label_html,
-        formats.localize(count),
+        count,
         score_meter(score, name, rule=rule),
     )
 
@@ -33,11 +34,12 @@ def party_score_rows(scores, rule: str = ScoreRule.PAM) -> SafeString:
     """The "By party" rows: each party's name (user text, isolated), its number of
     commitments and its score (`selectors.PartyScore`). Replaces the
     `{% for party in summary.party_scores %}` loop of agreement_detail.html."""
+    number = number_writer()
     return mark_safe(
         "\n".join(
             _score_row(
                 html_format("<bdi>{}</bdi>", party.name),
-                party.commitments,
+                number(party.commitments),
                 party.score,
                 party.name,
                 rule,
@@ -52,10 +54,29 @@ def theme_score_rows(scores, rule: str = ScoreRule.PAM) -> SafeString:
     """The "By theme" rows: each theme's label (a translated choice, not user text), its
     number of commitments and its score (`selectors.ThemeScore`). Replaces the
     `{% for theme in summary.theme_scores %}` loop of agreement_detail.html."""
+    rows, number = [], number_writer()
+    for theme in scores:
+        label = str(theme.label)  # a lazy translation: translated once, not at each use
+        rows.append(_score_row(label, number(theme.commitments), theme.score, label, rule))
+    return mark_safe("\n".join(rows))
+
+
+@register.simple_tag
+def score_lines(lines) -> SafeString:
+    """The score's working, a table row for each status: its label, points each, number of
+    commitments and points (`selectors.ScoreLine`). Replaces the
+    `{% for line in rule.lines %}` loop of _score_rule.html."""
+    number = number_writer()
     return mark_safe(
         "\n".join(
-            _score_row(theme.label, theme.commitments, theme.score, theme.label, rule)
-            for theme in scores
+            html_format(
+                '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
+                line.label,
+                number(line.weight),
+                number(line.commitments),
+                number(line.points),
+            )
+            for line in lines
         )
     )
 

@@ -5,7 +5,7 @@ from django import template
 from django.conf import settings
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils import dateformat, formats, translation
+from django.utils import dateformat, formats, numberformat, translation
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ..markup import escaped, html_format
 from ..models import CommitmentStatus, ScoreRule
 from ..models.commitments import describe_lateness
+from ..routes import object_urls
 
 register = template.Library()
 
@@ -93,6 +94,20 @@ def day_writer():
     """`day` for a list's many dates: the reader's language looked up once, not once a date."""
     write = _day_writer(translation.get_language() or settings.LANGUAGE_CODE, "DAY_FORMAT")
     return lambda value: write(value) if value else ""
+
+
+def number_writer():
+    """`formats.localize` of a list's many numbers (ints, floats, decimals): the reader's
+    language and its separators looked up once, not three times a number."""
+    language = translation.get_language()
+    separators = [
+        formats.get_format(name, language, use_l10n=True)
+        for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
+    ]
+    decimal, grouping, thousands = separators
+    return lambda value: numberformat.format(
+        value, decimal, None, grouping, thousands, use_l10n=True
+    )
 
 
 @register.filter(expects_localtime=True)
@@ -185,7 +200,22 @@ def _status_facts(commitment) -> tuple:
     )
 
 
-def _status_cell(status, is_overdue, warnings, is_extended, is_verifiable) -> str:
+def _status_cell(*facts) -> SafeString:
+    """A table row's status cell, from `_status_facts`."""
+    return _status_cell_in(translation.get_language() or settings.LANGUAGE_CODE, *facts)
+
+
+@cache
+def _status_cell_in(
+    language: str, status, is_overdue, warnings, is_extended, is_verifiable
+) -> SafeString:
+    """The cell in `language`, written once per language and facts (as `_status_badge`): its
+    badges are the code's words, and a table translated them again on every page."""
+    with translation.override(language):
+        return _status_badges(status, is_overdue, warnings, is_extended, is_verifiable)
+
+
+def _status_badges(status, is_overdue, warnings, is_extended, is_verifiable) -> SafeString:
     badges = [status_badge(status)]
     if is_overdue:
         badges.append(format_html('<span class="badge late">{}</span>', gettext("Overdue")))
@@ -223,8 +253,11 @@ def commitment_rows(commitments, today: date) -> str:
     # The rows repeat a few themes, priorities, milestones and status cells: each is
     # translated, built and escaped once for the table, not once a row.
     repeated: dict[tuple, str] = {}
+    url = object_urls("tracker:commitment-detail")  # the route's address read once a table
     return mark_safe(
-        "\n".join(html_format(row, *_row_values(item, today, repeated)) for item in commitments)
+        "\n".join(
+            html_format(row, *_row_values(item, today, repeated, url)) for item in commitments
+        )
     )
 
 
@@ -239,7 +272,7 @@ _ROW = (
 )
 
 
-def _row_values(commitment, today: date, repeated: dict) -> tuple:
+def _row_values(commitment, today: date, repeated: dict, url) -> tuple:
     milestone = ""
     if commitment.deadline_milestone_id:
         key = ("milestone", commitment.deadline_milestone_id)
@@ -258,13 +291,13 @@ def _row_values(commitment, today: date, repeated: dict) -> tuple:
     return (
         "is-overdue" if commitment.is_overdue else "",
         commitment.reference,
-        commitment.get_absolute_url(),
+        url(commitment.pk),
         commitment.title,
         commitment.party_codes,
         repeated[theme],
         commitment.timeline_wording or "—",
         milestone,
-        _due_cell(commitment, today),
+        _due_cell(commitment, today, repeated),
         repeated[status],
         repeated[priority],
     )
@@ -283,14 +316,18 @@ def _interpolate(text: str, **values) -> str:
     return mark_safe(text % {name: conditional_escape(value) for name, value in values.items()})
 
 
-def _due_cell(commitment, today: date) -> str:
+def _due_cell(commitment, today: date, repeated: dict) -> str:
     if commitment.due_on:
-        return html_format(
-            '{}<br><span class="{}">{}</span>',
-            day(commitment.due_on),
-            "late-text" if commitment.is_overdue else "muted",
-            lateness(commitment, today),
-        )
+        # Commitments counted from one event share their due date: its cell is made once.
+        key = ("due", commitment.due_on, commitment.is_overdue, commitment.is_closed)
+        if key not in repeated:
+            repeated[key] = html_format(
+                '{}<br><span class="{}">{}</span>',
+                day(commitment.due_on),
+                "late-text" if commitment.is_overdue else "muted",
+                lateness(commitment, today),
+            )
+        return repeated[key]
     if commitment.is_pending:
         return html_format(
             '<span class="badge pending">{}</span><br><span class="muted"><bdi>{}</bdi></span>',
@@ -418,8 +455,11 @@ def timeline_markers(timeline) -> str:
     # The class (charts._marker_class) and the coordinate (charts.svg_number) are of our
     # own making, never user text: only the address and the title are escaped.
     links = []
+    days: dict[date, str] = {}  # deadlines counted from one event share their day
     for marker in timeline.markers:
-        title = due % {"commitment": isolate(marker.label), "day": write_day(marker.due_on)}
+        if marker.due_on not in days:
+            days[marker.due_on] = write_day(marker.due_on)
+        title = due % {"commitment": isolate(marker.label), "day": days[marker.due_on]}
         links.append(
             f'<a href="{escaped(marker.url)}"><circle class="marker {marker.css_class}" '
             f'cx="{marker.x}" cy="20" r="5"><title>{escaped(title)}</title></circle></a>'

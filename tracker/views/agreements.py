@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from .. import charts, exports, selectors
 from ..forms import AgreementFilterForm, CommitmentFilterForm
 from ..models import Party
+from ..routes import object_urls
 from .common import (
     get_agreement_for_user,
     member_required,
@@ -93,11 +94,16 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _summary(agreement, today) -> dict:
     """The scores, the chart and the deadlines."""
     summary = selectors.agreement_summary(agreement)
+    # Each marker links to its commitment's page: the route's address read once, not a marker.
+    commitment_url = object_urls("tracker:commitment-detail")
     return {
         "summary": summary,
         "chart": charts.score_chart(summary.history, today=today),
         "timeline": charts.deadline_timeline(
-            summary.commitments, signed_on=agreement.signed_on, today=today
+            summary.commitments,
+            signed_on=agreement.signed_on,
+            today=today,
+            url_of=lambda commitment: commitment_url(commitment.id),
         ),
     }
 

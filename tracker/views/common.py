@@ -43,7 +43,8 @@ def get_agreement_for_user(
     not exist or the user may not see it. `header=False` for a fragment below the page's
     header, which shows none of those: the agreement alone, its access checked the same.
     `lists=True`: its parties, milestones, holidays, sources, rounds and texts in the same
-    query instead, for `selectors.agreement_lists`."""
+    query instead, for `selectors.agreement_lists`, and the rows its summary counts
+    (`selectors.with_summary_rows`)."""
     agreements = selectors.agreements_visible_to(user)
     if not header:
         return get_object_or_404(agreements, slug=slug)
@@ -52,7 +53,7 @@ def get_agreement_for_user(
     )
     # With its lists, its parties are one of them (`selectors.agreement_lists`).
     if lists:
-        agreements = selectors.with_agreement_lists(agreements)
+        agreements = selectors.with_summary_rows(selectors.with_agreement_lists(agreements))
     else:
         agreements = agreements.prefetch_related("parties")
     agreement = get_object_or_404(agreements, slug=slug)
