@@ -87,16 +87,18 @@ def _fast_class(widget_class: type) -> type:
 
 class FastWidgetsMixin:
     """Every select of the form is a `FastSelect`, every plain input and textarea renders
-    through `FastRender`."""
+    through `FastRender`. The class's own fields get the fast widgets, once: each form
+    then copies them as they are, rather than building a new select (its choices checked
+    again) for every form."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for field in self.base_fields.values():
             widget = field.widget
             if type(widget) is forms.Select:
                 field.widget = FastSelect(attrs=widget.attrs, choices=widget.choices)
             elif type(widget) in _FAST_RENDERED:
                 widget.__class__ = _fast_class(type(widget))
+        super().__init__(*args, **kwargs)
 
 
 class EvidenceForm(FastWidgetsMixin, forms.ModelForm):
@@ -221,19 +223,32 @@ class StatusChangeForm(FastWidgetsMixin, forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, commitment: Commitment, evidence: "CitableEvidence", **kwargs):
+    def __init__(
+        self,
+        *args,
+        commitment: Commitment,
+        evidence: "CitableEvidence",
+        statuses: "StatusChoices | None" = None,
+        **kwargs,
+    ):
         kwargs.setdefault("initial", {"version": commitment.version})
         super().__init__(*args, **kwargs)
         self.commitment = commitment
-        if len(commitment.responsible_parties.all()) > 1:
-            self.fields["status"].help_text = _(
+        self._describe_status(self.fields["status"])
+        statuses = statuses or StatusChoices()
+        self.fields["status"].choices = statuses.other_than(self._current_status())
+        evidence.offer(self.fields["evidence"], bound=self.is_bound, shown=self._shown)
+
+    def _current_status(self) -> str:
+        """The status the form moves from (not offered in its list)."""
+        return self.commitment.status
+
+    def _describe_status(self, field: forms.ChoiceField) -> None:
+        if len(self.commitment.responsible_parties.all()) > 1:
+            field.help_text = _(
                 "Moves every responsible party's status to it, with this reason; to move "
                 "one party's, use its form under “Status by party”."
             )
-        self.fields["status"].choices = [("", _("— choose —"))] + [
-            choice for choice in CommitmentStatus.choices if choice[0] != commitment.status
-        ]
-        evidence.offer(self.fields["evidence"], bound=self.is_bound, shown=self._shown)
 
     def _shown(self, item: Evidence) -> bool:
         """Whether the evidence is offered in the list (any standing evidence may be cited)."""
@@ -256,13 +271,12 @@ class ObligationStatusForm(StatusChangeForm):
         kwargs.setdefault("prefix", f"party-{obligation.party_id}")
         self.obligation = obligation
         super().__init__(*args, commitment=obligation.commitment, evidence=evidence, **kwargs)
-        self.fields["status"].help_text = ""
-        self.fields["status"].label = _("New status of %(party)s") % {
-            "party": obligation.party.code
-        }
-        self.fields["status"].choices = [("", _("— choose —"))] + [
-            choice for choice in CommitmentStatus.choices if choice[0] != obligation.status
-        ]
+
+    def _current_status(self) -> str:
+        return self.obligation.status
+
+    def _describe_status(self, field: forms.ChoiceField) -> None:
+        field.label = _("New status of %(party)s") % {"party": self.obligation.party.code}
 
     def _shown(self, item: Evidence) -> bool:
         """The evidence about the whole commitment or about this party."""
@@ -295,6 +309,19 @@ class CriterionMetForm(FastWidgetsMixin, forms.Form):
             (criterion.pk, criterion.text[:90]) for criterion in criteria
         ]
         evidence.offer(self.fields["evidence"], bound=self.is_bound)
+
+
+class StatusChoices:
+    """The statuses a status form offers, in the reader's language: translated once for all
+    the status forms of a page (the commitment's and each party's), not once per form."""
+
+    def __init__(self) -> None:
+        self.choose = str(_("— choose —"))
+        self.statuses = [(value, str(label)) for value, label in CommitmentStatus.choices]
+
+    def other_than(self, status: str) -> list[tuple[str, str]]:
+        """Every status but the current one, after an empty choice."""
+        return [("", self.choose)] + [choice for choice in self.statuses if choice[0] != status]
 
 
 class CitableEvidence:
