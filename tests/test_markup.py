@@ -1,12 +1,14 @@
 """What is written out in Python (`tracker.markup`: the fast widgets of `forms`, the score
 meter and the status badge) escapes as Django's own helpers do."""
 
+import pytest
 from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from tracker.forms import FastSelect
+from tracker.forms import ExtensionForm, FastSelect, widget_html
 from tracker.markup import attributes
+from tracker.models import Milestone
 from tracker.templatetags.tracker import score_meter, status_badge
 
 HOSTILE = "\"><script>alert('x')</script>&"
@@ -64,3 +66,15 @@ def test_escaped_gives_what_conditional_escape_gives():
         mark_safe("<b>&</b>"),
     ):
         assert escaped(value) == conditional_escape(value)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [None, {"timeline_wording": HOSTILE, "source_url": "ftp://x"}])
+def test_a_fast_widget_is_written_as_boundfield_as_widget_writes_it(data):
+    """`forms.widget_html` gives a fast widget the attributes `BoundField.as_widget` gives
+    it (required, aria-invalid, aria-describedby, id, autofocus): the two are held equal."""
+    form = ExtensionForm(data, milestones=Milestone.objects.none())
+    form.is_valid()
+    form.fields["reason"].widget.attrs["autofocus"] = True
+    for field in form:
+        assert widget_html(field, field.errors, field.auto_id) == str(field)

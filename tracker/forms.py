@@ -1,5 +1,6 @@
 """Forms of the app's pages. Validation of input lives here; the rules stay in services."""
 
+import copy
 from datetime import date
 from functools import cache
 
@@ -32,6 +33,17 @@ from .services import EVIDENCE_FIELDS
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _copied(widget: forms.Widget, memo: dict) -> forms.Widget:
+    """What `Widget.__deepcopy__` makes (the widget with its own attributes), by copying the
+    instance's dictionary rather than through `copy.copy`'s protocol: every form copies
+    each of its widgets."""
+    copied = object.__new__(type(widget))
+    copied.__dict__.update(widget.__dict__)
+    copied.attrs = widget.attrs.copy()
+    memo[id(widget)] = copied
+    return copied
+
+
 class FastSelect(forms.Select):
     """A select written out in Python. Django renders every option through a template of its
     own, which costs more than the rest of a page once a list (parties, statuses, gradings)
@@ -51,6 +63,13 @@ class FastSelect(forms.Select):
         )
         return mark_safe(f"<select{attributes(final_attrs)}>{options}</select>")
 
+    def __deepcopy__(self, memo):
+        """`ChoiceWidget.__deepcopy__`, without checking the choices again: they were
+        normalised when set, and a copy of them stays so."""
+        copied = _copied(self, memo)
+        copied._choices = copy.copy(self._choices)
+        return copied
+
 
 class FastRender:
     """An input or a textarea written out in Python, with the markup of Django's templates
@@ -58,14 +77,22 @@ class FastRender:
     costs as much to render as a dozen table cells, and a form has a dozen widgets."""
 
     def render(self, name, value, attrs=None, renderer=None) -> str:
-        widget = self.get_context(name, value, attrs)["widget"]
-        name, attrs_html = escaped(widget["name"]), attributes(widget["attrs"])
+        if isinstance(self, forms.CheckboxInput):  # its context adds `checked`
+            widget = self.get_context(name, value, attrs)["widget"]
+            value, attrs = widget["value"], widget["attrs"]
+        else:  # what `Widget.get_context` gives these two
+            value, attrs = self.format_value(value), self.build_attrs(self.attrs, attrs)
+        name, attrs_html = escaped(name), attributes(attrs)
         if isinstance(self, forms.Textarea):
-            text = escaped(widget["value"] or "")
+            text = escaped(value or "")
             return mark_safe(f'<textarea name="{name}"{attrs_html}>\n{text}</textarea>')
-        shown = "" if widget["value"] is None else f' value="{escaped(widget["value"])}"'
-        kind = escaped(widget["type"])
-        return mark_safe(f'<input type="{kind}" name="{name}"{shown}{attrs_html}>')
+        shown = "" if value is None else f' value="{escaped(value)}"'
+        return mark_safe(
+            f'<input type="{escaped(self.input_type)}" name="{name}"{shown}{attrs_html}>'
+        )
+
+    def __deepcopy__(self, memo):
+        return _copied(self, memo)
 
 
 # The widgets whose whole markup FastRender writes (not the clearable file input, whose
@@ -88,18 +115,54 @@ def _fast_class(widget_class: type) -> type:
     return type(f"Fast{widget_class.__name__}", (FastRender, widget_class), {})
 
 
+def widget_html(field: forms.BoundField, errors, auto_id: str) -> str:
+    """`str(field)`, the field's widget with the attributes `BoundField.as_widget` gives it,
+    for a fast widget (`FastSelect`, `FastRender`): without asking the field for its errors
+    and id again for each attribute. Any other widget, or a field with what the plain case
+    leaves out (a widget's own id or aria-describedby, localize, disabled, a fieldset),
+    goes through Django."""
+    form, widget = field.form, field.field.widget
+    if (
+        not isinstance(widget, (FastSelect, FastRender))
+        or field.field.localize
+        or field.field.disabled
+        or field.field.show_hidden_initial
+        or widget.use_fieldset
+        or "id" in widget.attrs
+        or widget.attrs.get("aria-describedby")
+    ):
+        return escaped(field)
+    attrs = {"id": auto_id} if auto_id else {}
+    required = field.field.required and form.use_required_attribute
+    if required and widget.use_required_attribute(field.initial):
+        attrs["required"] = True
+    described = []
+    if not widget.is_hidden:
+        if errors:
+            attrs["aria-invalid"] = "true"
+        if auto_id and field.help_text:
+            described.append(f"{auto_id}_helptext")
+        if auto_id and errors:
+            described.append(f"{auto_id}_error")
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return widget.render(field.html_name, field.value(), attrs, form.renderer)
+
+
 class FastWidgetsMixin:
     """Every select of the form is a `FastSelect`, every plain input and textarea renders
-    through `FastRender`."""
+    through `FastRender`. The class's own fields get the fast widgets, once: each form
+    then copies them as they are, rather than building a new select (its choices checked
+    again) for every form."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for field in self.base_fields.values():
             widget = field.widget
             if type(widget) is forms.Select:
                 field.widget = FastSelect(attrs=widget.attrs, choices=widget.choices)
             elif type(widget) in _FAST_RENDERED:
                 widget.__class__ = _fast_class(type(widget))
+        super().__init__(*args, **kwargs)
 
 
 class EvidenceForm(FastWidgetsMixin, forms.ModelForm):
@@ -224,19 +287,32 @@ class StatusChangeForm(FastWidgetsMixin, forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, commitment: Commitment, evidence: "CitableEvidence", **kwargs):
+    def __init__(
+        self,
+        *args,
+        commitment: Commitment,
+        evidence: "CitableEvidence",
+        statuses: "StatusChoices | None" = None,
+        **kwargs,
+    ):
         kwargs.setdefault("initial", {"version": commitment.version})
         super().__init__(*args, **kwargs)
         self.commitment = commitment
-        if len(commitment.responsible_parties.all()) > 1:
-            self.fields["status"].help_text = _(
+        self._describe_status(self.fields["status"])
+        statuses = statuses or StatusChoices()
+        self.fields["status"].choices = statuses.other_than(self._current_status())
+        evidence.offer(self.fields["evidence"], bound=self.is_bound, shown=self._shown)
+
+    def _current_status(self) -> str:
+        """The status the form moves from (not offered in its list)."""
+        return self.commitment.status
+
+    def _describe_status(self, field: forms.ChoiceField) -> None:
+        if len(self.commitment.responsible_parties.all()) > 1:
+            field.help_text = _(
                 "Moves every responsible party's status to it, with this reason; to move "
                 "one party's, use its form under “Status by party”."
             )
-        self.fields["status"].choices = [("", _("— choose —"))] + [
-            choice for choice in CommitmentStatus.choices if choice[0] != commitment.status
-        ]
-        evidence.offer(self.fields["evidence"], bound=self.is_bound, shown=self._shown)
 
     def _shown(self, item: Evidence) -> bool:
         """Whether the evidence is offered in the list (any standing evidence may be cited)."""
@@ -259,13 +335,12 @@ class ObligationStatusForm(StatusChangeForm):
         kwargs.setdefault("prefix", f"party-{obligation.party_id}")
         self.obligation = obligation
         super().__init__(*args, commitment=obligation.commitment, evidence=evidence, **kwargs)
-        self.fields["status"].help_text = ""
-        self.fields["status"].label = _("New status of %(party)s") % {
-            "party": obligation.party.code
-        }
-        self.fields["status"].choices = [("", _("— choose —"))] + [
-            choice for choice in CommitmentStatus.choices if choice[0] != obligation.status
-        ]
+
+    def _current_status(self) -> str:
+        return self.obligation.status
+
+    def _describe_status(self, field: forms.ChoiceField) -> None:
+        field.label = _("New status of %(party)s") % {"party": self.obligation.party.code}
 
     def _shown(self, item: Evidence) -> bool:
         """The evidence about the whole commitment or about this party."""
@@ -298,6 +373,19 @@ class CriterionMetForm(FastWidgetsMixin, forms.Form):
             (criterion.pk, criterion.text[:90]) for criterion in criteria
         ]
         evidence.offer(self.fields["evidence"], bound=self.is_bound)
+
+
+class StatusChoices:
+    """The statuses a status form offers, in the reader's language: translated once for all
+    the status forms of a page (the commitment's and each party's), not once per form."""
+
+    def __init__(self) -> None:
+        self.choose = str(_("— choose —"))
+        self.statuses = [(value, str(label)) for value, label in CommitmentStatus.choices]
+
+    def other_than(self, status: str) -> list[tuple[str, str]]:
+        """Every status but the current one, after an empty choice."""
+        return [("", self.choose)] + [choice for choice in self.statuses if choice[0] != status]
 
 
 class CitableEvidence:

@@ -12,6 +12,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from ..forms import widget_html
 from ..markup import escaped, html_format
 from ..models import CommitmentStatus, ScoreRule
 from ..models.commitments import describe_lateness
@@ -487,30 +488,30 @@ def form_field(field) -> str:
     form of the app uses; the errors and help are what `aria-describedby` points at). Built
     here rather than in an included template, which cost a form a few milliseconds, and
     with f-strings of escaped values rather than `format_html` (`markup.escaped`)."""
-    errors = field.errors
+    errors, auto_id = field.errors, field.auto_id
     classes = "field has-error" if errors else "field"
     name = escaped(field.html_name)
+    widget = widget_html(field, errors, auto_id)
     if field.is_hidden:
-        return mark_safe(f'<div class="{classes}" id="field-{name}">{escaped(field)}</div>')
+        return mark_safe(f'<div class="{classes}" id="field-{name}">{widget}</div>')
     required = ' <span class="required" aria-hidden="true">*</span>' if field.field.required else ""
     shown_errors = ""
     if errors:
         items = "".join(f"<li>{escaped(error)}</li>" for error in errors)
         shown_errors = (
-            f'<ul class="field-errors" id="{escaped(field.auto_id)}_errors" role="alert">'
-            f"{items}</ul>"
+            f'<ul class="field-errors" id="{escaped(auto_id)}_errors" role="alert">{items}</ul>'
         )
     help_text = ""
     if field.help_text:
         help_text = (
-            f'<p class="help" id="{escaped(field.auto_id)}_helptext">{escaped(field.help_text)}</p>'
+            f'<p class="help" id="{escaped(auto_id)}_helptext">{escaped(field.help_text)}</p>'
         )
     label = escaped(field.label)
     label = f'<label for="{escaped(field.id_for_label)}">{label}{required}</label>'
     return mark_safe(
         f'<div class="{classes}" id="field-{name}">\n'
         f"  {label}\n"
-        f"  {escaped(field)}\n"
+        f"  {widget}\n"
         f"  {shown_errors}{help_text}\n</div>"
     )
 
