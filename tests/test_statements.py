@@ -115,6 +115,19 @@ def test_it_refuses_a_second_query_under_a_key_taken(analyst, commitments, conne
     )
 
 
+def test_it_refuses_a_query_that_reads_its_reader_beyond_what_is_hidden(
+    analyst, commitments, connection_vendor
+):
+    if connection_vendor != "postgresql":
+        pytest.skip("only PostgreSQL compiles ahead")
+
+    def followed(user):
+        return commitments_visible_to(user).filter(agreement__followers=user).values_list("id")
+
+    with pytest.raises(ValueError, match="not a parameter of its own"):
+        statements.rows("followed by the reader", _read(analyst), followed)
+
+
 @pytest.fixture
 def connection_vendor():
     from django.db import connection

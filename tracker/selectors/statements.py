@@ -80,11 +80,14 @@ def _statement(key, user, build, values) -> Statement | None:
     origin = _origin(build)
     if _ORIGINS.setdefault(key, origin) != origin:
         raise ValueError(f"Two queries under one key, {key!r}: {_ORIGINS[key]} and {origin}")
-    statement = _STATEMENTS.get((key, shape))
+    # By role too: a rule that tells readers apart by role and not by what is hidden from
+    # them would still never give one role's statement to another.
+    place = (key, shape, getattr(user, "role", None))
+    statement = _STATEMENTS.get(place)
     if statement is None:
         queryset, statement = _compile(user, shape, build, values)
         _MODELS[key] = queryset.model
-        _STATEMENTS[(key, shape)] = statement
+        _STATEMENTS[place] = statement
     return statement
 
 
@@ -172,6 +175,11 @@ def _built(user: User | None, shape: str, build: Callable, values: dict, round_:
         name: _stand_in(value, n, round_) for n, (name, value) in enumerate(values.items())
     }
     stand_user = copy.copy(user)
+    if stand_user is not None:
+        # Another reader each round: a query that reads anything of its reader but the
+        # hidden agreements (the id, in a subquery of their teams) is refused, not compiled
+        # with the first reader's id kept for every reader after.
+        stand_user.pk = -1_000_000 - round_
     if shape == "hidden":
         hidden = Ids([-1 - len(values) - 1000 * round_])
         stand_ins[_HIDDEN] = stand_user.hidden_agreement_ids = hidden
