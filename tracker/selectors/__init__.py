@@ -10,6 +10,26 @@ list get it as a subquery), and every read for a user starts from them.
 """
 
 from .agreement_lists import agreement_lists, with_agreement_lists, with_summary_rows
+from .agreement_page import (
+    COMMITMENT_TABLE_FIELDS,
+    AgreementSummary,
+    ScorePoint,
+    ThemeScore,
+    agreement_commitments,
+    agreement_commitments_count,
+    agreement_summary,
+    commitment_table_rows,
+    score_history,
+)
+from .commitment_page import (
+    HistoryEntry,
+    agreement_parties,
+    commitment_criteria,
+    commitment_history,
+    commitment_links,
+    commitment_with_agreement,
+    current_claims,
+)
 from .comparison import (
     AgreementComparison,
     ComparisonRefused,
@@ -71,35 +91,19 @@ from .overdue import (
     overdue_groups,
 )
 from .pages import (
-    COMMITMENT_TABLE_FIELDS,
-    AgreementSummary,
-    HistoryEntry,
     ListedCommitment,
     ListedEvidence,
     PartyScore,
-    ScorePoint,
-    ThemeScore,
-    agreement_commitments,
-    agreement_commitments_count,
-    agreement_parties,
-    agreement_summary,
     agreements_listed,
-    commitment_criteria,
-    commitment_history,
-    commitment_links,
-    commitment_table_rows,
-    commitment_with_agreement,
     commitments_due_soon,
     commitments_overdue,
     commitments_pending,
-    current_claims,
     evidence_latest,
     last_job_run,
     overview_cards,
     overview_totals,
     party_scores,
     score_breakdown,
-    score_history,
     score_of,
     with_party_codes,
     with_team_list,

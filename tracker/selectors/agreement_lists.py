@@ -64,7 +64,7 @@ def agreement_lists(agreement: Agreement) -> dict[str, list]:
     return lists
 
 
-# The rows the summary counts (`pages.agreement_summary`): the commitments (the fields of
+# The rows the summary counts (`agreement_page.agreement_summary`): the commitments (the fields of
 # `pages.SummaryCommitment`), every obligation with its party's code and name, every status
 # change in time order.
 SUMMARY_ROWS = {

@@ -27,8 +27,9 @@ from django.utils.translation import gettext as _
 from ..deadlines import TimelineKind
 from ..models import Agreement, Commitment, Obligation, ScoreRule, StatusChange, User
 from ..models.commitments import OPEN_STATUSES, CommitmentStatus, Theme
+from .agreement_page import ScorePoint, statuses_before_changes
 from .obligations import commitment_changes
-from .pages import ScorePoint, score_of, statuses_before_changes
+from .pages import score_of
 from .visibility import agreements_visible_to
 
 MIN_COMPARED = 2

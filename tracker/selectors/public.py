@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from ..models import Agreement, Commitment, Evidence, Party, StatusChange, User
-from .pages import commitment_history
+from .commitment_page import commitment_history
 
 ANALYST = "an analyst"
 

@@ -26,7 +26,7 @@ from ..models import (
     User,
 )
 from ..models.evidence import CLAIM_STANCES
-from ..selectors.pages import current_claims
+from ..selectors.commitment_page import current_claims
 from ..selectors.recurring import recurring_latest_met
 from ..timeline_events import matching_milestone, milestone_name
 from .criteria import commitments_refresh_verifiable, criteria_check_implemented

@@ -1,0 +1,234 @@
+"""What the agreement page reads: its commitments, their table's rows, its summary and its
+score's history."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from ..db import ResponsiblePartyCodes
+from ..models import Agreement, Commitment, StatusChange
+from ..models.commitments import CLOSED_STATUSES, CommitmentStatus, Theme
+from ..routes import object_url
+from .agreement_lists import summary_rows
+from .expressions import open_overdue_flag, with_warnings
+from .filters import commitments_filtered
+from .pages import PartyScore, ScoreBreakdown, party_scores_of, score_breakdown, score_of
+
+
+def agreement_commitments(
+    agreement: Agreement, *, today: date, filters: dict
+) -> QuerySet[Commitment]:
+    """The agreement page's commitments table, filtered and sorted as the URL asks."""
+    commitments = with_warnings(
+        Commitment.objects.filter(agreement=agreement)
+        .annotate(is_overdue=open_overdue_flag(probe=True))
+        .select_related("deadline_milestone"),
+        today=today,
+        now=timezone.now(),
+    )
+    return commitments_filtered(commitments, today=today, filters=filters)
+
+
+def agreement_commitments_count(agreement: Agreement, *, today: date, filters: dict) -> int:
+    """How many commitments `agreement_commitments` gives for these filters: counted from the
+    agreement's commitments filtered alike, without the table's annotations and joins, which
+    a count does not read but Django would copy and compile all the same."""
+    commitments = Commitment.objects.filter(agreement=agreement)
+    return commitments_filtered(commitments, today=today, filters=filters).count()
+
+
+# What a row of the agreement page's table reads of a commitment and of the milestone its
+# deadline counts from (`is_pending`, `deadline_reading`): the description and the rest are
+# left in the database, the table's export reads them all.
+COMMITMENT_TABLE_FIELDS = (
+    "reference",
+    "title",
+    "theme",
+    "timeline_wording",
+    "timeline_kind",
+    "due_on",
+    "original_due_on",
+    "is_disputed",
+    "is_verifiable",
+    "status",
+    "priority",
+    "deadline_milestone__kind",
+    "deadline_milestone__name",
+    "deadline_milestone__date",
+)
+
+
+def commitment_table_rows(commitments: QuerySet[Commitment]) -> QuerySet[Commitment]:
+    """The agreement page's table as its rows read it: the columns a row shows, and each
+    row's responsible parties' codes (`party_codes`) in the same query, not a query of
+    their own after it."""
+    return commitments.only(*COMMITMENT_TABLE_FIELDS).annotate(
+        party_codes=ResponsiblePartyCodes("pk")
+    )
+
+
+@dataclass(frozen=True)
+class ThemeScore:
+    theme: str
+    label: str
+    score: float | None
+    commitments: int
+
+
+@dataclass(frozen=True)
+class SummaryCommitment:
+    """A commitment as the agreement pages' summary reads it (the counts, the scores, the
+    deadlines' timeline), as plain values: model instances cost the page more to make than
+    the query that reads them."""
+
+    id: int
+    reference: str
+    title: str
+    theme: str
+    status: str
+    due_on: date | None
+    is_verifiable: bool
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    def get_absolute_url(self) -> str:
+        return object_url("tracker:commitment-detail", self.id)
+
+
+@dataclass(frozen=True)
+class AgreementSummary:
+    """What the agreement page shows above its table."""
+
+    commitments: list[SummaryCommitment]
+    status_counts: dict[str, int]
+    score: float | None
+    breakdown: ScoreBreakdown  # the score's working, for the page's explanation
+    theme_scores: list[ThemeScore]
+    party_scores: list[PartyScore]
+    history: list["ScorePoint"]
+
+
+def agreement_summary(agreement: Agreement) -> AgreementSummary:
+    """The agreement's commitments (the few fields the deadlines and the chart need), its
+    counts per status, its score overall, per theme and per responsible party, and its score
+    over time: from its commitments, its obligations and its status changes, read with the
+    agreement (`agreement_lists.summary_rows`) or in one query, the figures counted from the
+    same rows."""
+    rows = summary_rows(agreement)
+    commitments = [SummaryCommitment(*row) for row in rows["commitments"]]
+    rule = agreement.score_rule
+    status_counts = {status.value: 0 for status in CommitmentStatus}
+    scored_counts = {status.value: 0 for status in CommitmentStatus}
+    by_theme: dict[str, dict[str, int]] = {}
+    for commitment in commitments:
+        status_counts[commitment.status] += 1
+        if not commitment.is_verifiable:
+            continue  # not verifiable: left out of every score
+        scored_counts[commitment.status] += 1
+        theme = by_theme.setdefault(commitment.theme, {})
+        theme[commitment.status] = theme.get(commitment.status, 0) + 1
+    themes = [
+        ThemeScore(
+            theme=theme,
+            label=Theme(theme).label,
+            score=score_of(counts, rule),
+            commitments=sum(counts.values()),
+        )
+        for theme, counts in sorted(by_theme.items())
+    ]
+    current = {c.pk: c.status for c in commitments if c.is_verifiable}
+    # Every obligation of the agreement, read once: the parties' scores (of the verifiable
+    # commitments) and the status history's replay both come from these rows.
+    shares: dict[tuple[int, int], str] = {}
+    by_party: dict[tuple, dict[str, int]] = {}
+    for commitment_id, party_id, status, code, name in rows["obligations"]:
+        shares[commitment_id, party_id] = status
+        if commitment_id in current:
+            counts = by_party.setdefault((agreement.pk, name, code), {})
+            counts[status] = counts.get(status, 0) + 1
+    breakdown = score_breakdown(
+        scored_counts, rule, unscored=len(commitments) - sum(scored_counts.values())
+    )
+    return AgreementSummary(
+        commitments=commitments,
+        status_counts=status_counts,
+        score=breakdown.score,
+        breakdown=breakdown,
+        theme_scores=themes,
+        party_scores=party_scores_of(by_party, [agreement.pk], {agreement.pk: rule})[agreement.pk],
+        history=score_history(agreement, current, shares, rows["changes"]),
+    )
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    day: date
+    score: float  # PAM: a whole percent; G7: -1 to +1
+
+
+def score_history(
+    agreement: Agreement,
+    current: dict[int, str],
+    shares: dict[tuple[int, int], str] | None = None,
+    rows: list[tuple] | None = None,
+) -> list[ScorePoint]:
+    """The agreement's score after each day on which a status changed, replayed from its
+    obligations (`shares`) and its status changes (`rows`, `(commitment id, party id,
+    changed_at, from, to)` in time order), each read in a query here when not given.
+
+    `current` maps each scored (verifiable) commitment of the agreement to its status now;
+    the others' changes are passed over. The commitments' changes are derived from the
+    recorded ones as the services derive a status from its parties' (`obligations.
+    commitment_changes`: a party's own change moves its commitment only as far as the rule
+    says). Every commitment counts from its status before its first change (its current
+    status if it never changed), so the first point is the score before any change. The
+    chart is drawn in percent: PAM's weights, whatever the agreement's rule.
+    """
+    from .obligations import agreement_shares, commitment_changes
+
+    if rows is None:
+        rows = (
+            StatusChange.objects.filter(commitment__agreement=agreement)
+            .order_by("changed_at", "id")
+            .values_list("commitment_id", "party_id", "changed_at", "from_status", "to_status")
+        )
+    if shares is None:
+        shares = agreement_shares([agreement.pk])
+    changes, _ = commitment_changes(rows, shares, current)
+    changes = [change for change in changes if change[0] in current]
+    status = statuses_before_changes(current, changes)
+    # The counts per status follow the replay, one commitment's move at a time: recounting
+    # every commitment at every change cost the page more than its queries.
+    counts: dict[str, int] = {}
+    for value in status.values():
+        counts[value] = counts.get(value, 0) + 1
+    points = [ScorePoint(day=agreement.signed_on, score=score_of(counts) or 0)]
+    zone = timezone.get_current_timezone()
+    for commitment_id, changed_at, _, to_status in changes:
+        counts[status[commitment_id]] -= 1
+        counts[to_status] = counts.get(to_status, 0) + 1
+        status[commitment_id] = to_status
+        point = ScorePoint(day=changed_at.astimezone(zone).date(), score=score_of(counts) or 0)
+        if points and points[-1].day == point.day:
+            points[-1] = point
+        else:
+            points.append(point)
+    return points
+
+
+def statuses_before_changes(current: dict, changes: list[tuple]) -> dict:
+    """Where a replay of the status history starts: each key (a commitment) at its status
+    before its first recorded change, or at its status now if it never changed. `changes`
+    are (key, changed_at, from_status, to_status) in time order."""
+    status = dict(current)
+    for key, _, from_status, _ in reversed(changes):
+        status[key] = from_status
+    return status
