@@ -225,15 +225,25 @@ class FlaggedOverdue(Func):
         self.probe = probe
 
     def as_sql(self, compiler, connection, **extra):
-        from .models import OverdueFlag
-
         (commitment,) = self.source_expressions
         sql, params = compiler.compile(commitment)
-        flags = connection.ops.quote_name(OverdueFlag._meta.db_table)
-        test, test_params = f"f.commitment_id = {sql} AND f.cleared_at IS NULL", list(params)
-        if self.probe:
-            test, test_params = f"{test} AND f.commitment_id <= {sql}", [*params, *params]
-        return f"EXISTS (SELECT 1 FROM {flags} f WHERE {test})", test_params
+        if not self.probe:
+            return open_flag_sql(connection, sql), list(params)
+        probe = f" AND f.commitment_id <= {sql}"
+        return open_flag_sql(connection, sql, probe), [*params, *params]
+
+
+def open_flag_sql(connection, commitment: str, also: str = "") -> str:
+    """The SQL of "the commitment (the SQL of its id) has an overdue flag not cleared" (and
+    `also`, more of the flag's conditions): the one statement of it, for `FlaggedOverdue` and
+    `Blocked`."""
+    from .models import OverdueFlag
+
+    flags = connection.ops.quote_name(OverdueFlag._meta.db_table)
+    return (
+        f"EXISTS (SELECT 1 FROM {flags} f "
+        f"WHERE f.commitment_id = {commitment} AND f.cleared_at IS NULL{also})"
+    )
 
 
 class Follows(Func):
@@ -344,16 +354,14 @@ class Blocked(_WarningSQL):
     arity = 2
 
     def _test(self, connection, pk: str, status: str) -> tuple[str, list]:
-        from .models import Commitment, OverdueFlag
+        from .models import Commitment
 
-        quote = connection.ops.quote_name
         is_open, open_params = self._open(status)
-        edges = quote(Commitment.depends_on.through._meta.db_table)
-        flags = quote(OverdueFlag._meta.db_table)
+        edges = connection.ops.quote_name(Commitment.depends_on.through._meta.db_table)
+        flagged = open_flag_sql(connection, "d.to_commitment_id")
         return (
             f"({is_open} AND EXISTS (SELECT 1 FROM {edges} d WHERE d.from_commitment_id = {pk} "
-            f"AND EXISTS (SELECT 1 FROM {flags} f WHERE f.commitment_id = d.to_commitment_id "
-            "AND f.cleared_at IS NULL)))",
+            f"AND {flagged}))",
             open_params,
         )
 

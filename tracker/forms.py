@@ -49,9 +49,6 @@ class FastSelect(forms.Select):
     own, which costs more than the rest of a page once a list (parties, statuses, gradings)
     has a few dozen entries. Same markup, same attributes (aria-* included)."""
 
-    # Its choices with their labels translated already (`FilterForm`), else None: its own.
-    translated: list[tuple[str, str]] | None = None
-
     def render(self, name, value, attrs=None, renderer=None) -> str:
         final_attrs = self.build_attrs(self.attrs, attrs)
         final_attrs["name"] = name
@@ -59,7 +56,7 @@ class FastSelect(forms.Select):
         options = "".join(
             f'<option value="{escaped(option)}"{" selected" if str(option) in chosen else ""}>'
             f"{escaped(label)}</option>"
-            for option, label in self.translated or self.choices
+            for option, label in self.choices
         )
         return mark_safe(f"<select{attributes(final_attrs)}>{options}</select>")
 
@@ -96,13 +93,13 @@ class FastRender:
 
 
 # The widgets whose whole markup FastRender writes (not the clearable file input, whose
-# template shows the current file and a "clear" box).
+# template shows the current file and a "clear" box; not the password input, whose context
+# drops the value typed, which FastRender would write back).
 _FAST_RENDERED = (
     forms.TextInput,
     forms.NumberInput,
     forms.EmailInput,
     forms.URLInput,
-    forms.PasswordInput,
     forms.HiddenInput,
     forms.DateInput,
     forms.CheckboxInput,
@@ -434,11 +431,9 @@ class FilterForm(FastWidgetsMixin, forms.Form):
 
     def __init__(self, *args, parties: list[Party] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        words = _filter_words(type(self), translation.get_language())
+        labels = _filter_labels(type(self), translation.get_language())
         for name, field in self.fields.items():
-            field.label, translated = words[name]
-            if translated is not None:
-                field.widget.translated = translated
+            field.label = labels[name]
         if "party" in self.fields:
             self.fields["party"].choices = ANY + [(party.code, party.name) for party in parties]
 
@@ -450,21 +445,12 @@ class FilterForm(FastWidgetsMixin, forms.Form):
 
 
 @cache
-def _filter_words(form_class: type, language: str | None) -> dict[str, tuple]:
-    """A filter form's labels and its selects' choices as the class declares them, translated
-    into `language` once per process: they are the code's words (vocabularies, sorts), never
-    data, and a form translated a label at every request. The parties' choices, which are
-    data, are left to each form; a field that is not a select gets None."""
+def _filter_labels(form_class: type, language: str | None) -> dict[str, str]:
+    """A filter form's labels as the class declares them, translated into `language` once per
+    process: they are the code's words, never data, and a form translated each at every
+    request."""
     with translation.override(language):
-        return {
-            name: (
-                str(field.label),
-                [(value, str(label)) for value, label in field.choices]
-                if type(field.widget) is forms.Select and name != "party"
-                else None,
-            )
-            for name, field in form_class.base_fields.items()
-        }
+        return {name: str(field.label) for name, field in form_class.base_fields.items()}
 
 
 class CommitmentFilterForm(FilterForm):

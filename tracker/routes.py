@@ -20,8 +20,7 @@ def _route(name: str, script_prefix: str) -> tuple[str, str]:
 
 def object_url(name: str, value: int | str) -> str:
     """`reverse(name, args=[value])` for an id or a slug."""
-    head, tail = _route(name, get_script_prefix())
-    return f"{head}{value}{tail}"
+    return object_urls(name)(value)
 
 
 def object_urls(name: str) -> Callable[[int | str], str]:

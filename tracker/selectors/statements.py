@@ -12,7 +12,6 @@ converts (a JSON column) go through its converters. Other databases than Postgre
 demo's SQLite, which writes a list of ids as one parameter each) run the queryset as it is.
 """
 
-import copy
 from collections.abc import Callable
 from datetime import date
 from functools import partial
@@ -174,12 +173,7 @@ def _built(user: User | None, shape: str, build: Callable, values: dict, round_:
     stand_ins = {
         name: _stand_in(value, n, round_) for n, (name, value) in enumerate(values.items())
     }
-    stand_user = copy.copy(user)
-    if stand_user is not None:
-        # Another reader each round: a query that reads anything of its reader but the
-        # hidden agreements (the id, in a subquery of their teams) is refused, not compiled
-        # with the first reader's id kept for every reader after.
-        stand_user.pk = -1_000_000 - round_
+    stand_user = None if user is None else _stand_in_reader(user, round_)
     if shape == "hidden":
         hidden = Ids([-1 - len(values) - 1000 * round_])
         stand_ins[_HIDDEN] = stand_user.hidden_agreement_ids = hidden
@@ -189,6 +183,17 @@ def _built(user: User | None, shape: str, build: Callable, values: dict, round_:
     compiler = queryset.query.get_compiler(using=queryset.db)
     sql, params = compiler.as_sql()
     return queryset, compiler, sql, _slots(params, stand_ins, sql)
+
+
+def _stand_in_reader(user: User, round_: int) -> User:
+    """A reader of `user`'s shape and role and nothing else of theirs: another id each round,
+    no cached permissions or related objects, so that a query that reads anything of its
+    reader but the role and the hidden agreements differs between the rounds and is refused,
+    not compiled with the first reader's value kept for every reader after."""
+    reader = User(pk=-1_000_000 - round_, is_active=user.is_active, is_superuser=user.is_superuser)
+    reader.role = user.role
+    reader.hidden_agreement_ids = getattr(user, "hidden_agreement_ids", None)
+    return reader
 
 
 def _slots(params, stand_ins: dict, sql: str) -> list[tuple[str | None, object]]:
