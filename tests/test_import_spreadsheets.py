@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape
 import pytest
 from openpyxl import Workbook
 
+from tracker import import_xlsx
 from tracker.import_files import ImportFailed, read_document
 from tracker.importer import run_import
 from tracker.models import Agreement, Commitment, Milestone, Party
@@ -151,6 +152,23 @@ def test_a_formula_whose_result_was_never_saved_is_refused_naming_its_cell():
     assert len(errors) == 1
     assert errors[0].startswith("doha.xlsx: sheet commitments, cell G2: a formula whose result")
     assert not Commitment.objects.exists()
+
+
+def test_a_formula_on_any_sheet_is_refused_when_openpyxl_does_not_say_which_part_it_reads(
+    monkeypatch,
+):
+    monkeypatch.setattr(import_xlsx, "_part_of", lambda sheet: None)
+    workbook = _workbook_with_formula('="Pat"&"rols"', saved="Patrols", cell_type=' t="str"')
+    errors = _errors("doha.xlsx", workbook)
+    assert errors[0].startswith("doha.xlsx: cell A1 of part xl/worksheets/sheet2.xml: a formula")
+    assert not Commitment.objects.exists()
+
+
+def test_openpyxl_says_which_part_a_sheet_reads():
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(_workbook_with_formula("=1", saved="1")), read_only=True)
+    assert import_xlsx._part_of(workbook["notes"]) == "xl/worksheets/sheet2.xml"
 
 
 def test_a_formula_is_read_as_the_result_its_application_saved():

@@ -263,17 +263,31 @@ def _sheet_lines(
 def _refuse_uncomputed(name: str, sheet, uncomputed: dict[str, str]) -> None:
     """Refuses the sheet read when a formula of it has no saved result: read, it would be an
     empty cell, and a title or a status silently lost. (openpyxl's read-only sheet knows the
-    part it streams; the first pass named parts.)"""
-    cell = uncomputed.get(str(getattr(sheet, "_worksheet_path", "")).lstrip("/"))
-    if cell:
-        raise ImportFailed(
-            [
-                f"{name}: sheet {sheet.title}, cell {cell}: a formula whose result was never "
-                "saved (the workbook was written by a program, not a spreadsheet application), "
-                "so its value cannot be read: open the workbook in a spreadsheet application "
-                "and save it, or type the values in place of the formulas."
-            ]
-        )
+    part it streams; the first pass named parts. Should a later openpyxl not say which part
+    it reads, any part's formula refuses the workbook: a refusal, never a silent loss.)"""
+    if not uncomputed:
+        return
+    part = _part_of(sheet)
+    if part is None:
+        where = "cell {1} of part {0}".format(*next(iter(uncomputed.items())))
+    elif cell := uncomputed.get(part):
+        where = f"sheet {sheet.title}, cell {cell}"
+    else:
+        return
+    raise ImportFailed(
+        [
+            f"{name}: {where}: a formula whose result was never "
+            "saved (the workbook was written by a program, not a spreadsheet application), "
+            "so its value cannot be read: open the workbook in a spreadsheet application "
+            "and save it, or type the values in place of the formulas."
+        ]
+    )
+
+
+def _part_of(sheet) -> str | None:
+    """The archive's part a read-only sheet streams, as the first pass names parts."""
+    part = getattr(sheet, "_worksheet_path", None)
+    return None if part is None else str(part).lstrip("/")
 
 
 def _cell(value) -> str:
