@@ -5,50 +5,15 @@ each word is translated once and each address reversed once, with user text esca
 direction-isolated (`<bdi>`) as the template did, and each translation written as the
 catalog has it, as `{% translate %}` wrote it (an apostrophe stays an apostrophe)."""
 
-from functools import lru_cache
-
 from django import template
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, pgettext
 
 from ..markup import html_format
+from ..routes import route_urls
 
 register = template.Library()
-
-
-# The addresses the header links to, by URL name.
-HEADER_URL_NAMES = (
-    "tracker:overview",
-    "tracker:agreement-list",
-    "tracker:overdue",
-    "tracker:inbox",
-    "tracker:draft",
-    "tracker:import",
-    "admin:index",
-    "tracker:calendar-settings",
-    "tracker:api-token",
-    "tracker:preferences",
-    "password_change",
-    "logout",
-    "tracker:search",
-    "tracker:set-language",
-)
-
-
-def _addresses() -> dict[str, str]:
-    """The header's addresses (`reverse`), worked out once per process for each URL
-    configuration, script prefix (SCRIPT_NAME) and language: they follow from the URL
-    patterns, which are code, and those three alone, so no request or write can make them
-    stale. Reversed on every page, they were a walk through the resolver each."""
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _reversed(urlconf, get_script_prefix(), get_language())
-
-
-@lru_cache(maxsize=64)
-def _reversed(urlconf: str, prefix: str, language: str | None) -> dict[str, str]:
-    return {name: reverse(name, urlconf=urlconf) for name in HEADER_URL_NAMES}
 
 
 def _csrf_input(context) -> str:
@@ -65,35 +30,35 @@ def _nav_link(url: str, word: str, current: bool) -> str:
     return html_format('<li><a href="{}"{}>{}</a></li>', url, marker, SafeString(word))
 
 
-def _nav_links(user, page, urls: dict[str, str]) -> str:
+def _nav_links(user, page, url) -> str:
     """The main links, the current `page`'s (its URL name) marked; editors and admins with
     staff access also get data entry's."""
     links = [
-        _nav_link(urls["tracker:overview"], gettext("Overview"), page == "overview"),
+        _nav_link(url("tracker:overview"), gettext("Overview"), page == "overview"),
         _nav_link(
-            urls["tracker:agreement-list"],
+            url("tracker:agreement-list"),
             gettext("Agreements"),
             page in ("agreement-list", "agreement-detail"),
         ),
-        _nav_link(urls["tracker:overdue"], gettext("Overdue"), page == "overdue"),
-        _nav_link(urls["tracker:inbox"], gettext("Inbox"), page in ("inbox", "agreement-inbox")),
+        _nav_link(url("tracker:overdue"), gettext("Overdue"), page == "overdue"),
+        _nav_link(url("tracker:inbox"), gettext("Inbox"), page in ("inbox", "agreement-inbox")),
     ]
     if user.enters_data:
         links += [
-            _nav_link(urls["tracker:draft"], gettext("Draft from an article"), page == "draft"),
-            _nav_link(urls["tracker:import"], gettext("Import"), page == "import"),
-            _nav_link(urls["admin:index"], gettext("Data entry"), False),
+            _nav_link(url("tracker:draft"), gettext("Draft from an article"), page == "draft"),
+            _nav_link(url("tracker:import"), gettext("Import"), page == "import"),
+            _nav_link(url("admin:index"), gettext("Data entry"), False),
         ]
     return "\n        ".join(links)
 
 
-def _user_block(context, user, urls: dict[str, str]) -> str:
+def _user_block(context, user, url) -> str:
     """Who is signed in, in which role, and their account's links and sign-out button."""
     links = (
-        (urls["tracker:calendar-settings"], gettext("Calendar")),
-        (urls["tracker:api-token"], gettext("API")),
-        (urls["tracker:preferences"], gettext("Preferences")),
-        (urls["password_change"], gettext("Password")),
+        (url("tracker:calendar-settings"), gettext("Calendar")),
+        (url("tracker:api-token"), gettext("API")),
+        (url("tracker:preferences"), gettext("Preferences")),
+        (url("password_change"), gettext("Password")),
     )
     return html_format(
         '\n      <div class="nav-user">'
@@ -110,13 +75,13 @@ def _user_block(context, user, urls: dict[str, str]) -> str:
                 for url, word in links
             )
         ),
-        urls["logout"],
+        url("logout"),
         SafeString(_csrf_input(context)),
         SafeString(gettext("Sign out")),
     )
 
 
-def _signed_in_part(context, user, urls: dict[str, str]) -> str:
+def _signed_in_part(context, user, url) -> str:
     """The links, the search box and the user's block, for a signed-in user only."""
     request = context.get("request")
     page = getattr(getattr(request, "resolver_match", None), "url_name", None)
@@ -127,16 +92,16 @@ def _signed_in_part(context, user, urls: dict[str, str]) -> str:
         '\n        <label for="nav-q" class="visually-hidden">{}</label>'
         '\n        <input id="nav-q" type="search" name="q" placeholder="{}" value="{}">'
         "\n      </form>{}",
-        SafeString(_nav_links(user, page, urls)),
-        urls["tracker:search"],
+        SafeString(_nav_links(user, page, url)),
+        url("tracker:search"),
         search,
         search,
         context.get("text") or "",
-        SafeString(_user_block(context, user, urls)),
+        SafeString(_user_block(context, user, url)),
     )
 
 
-def _language_switch(context, urls: dict[str, str]) -> str:
+def _language_switch(context, url) -> str:
     """One button per language, named in itself (`settings.LANGUAGES`: translating the
     names would name them in the reader's language), the current one marked. The buttons
     submit by default and carry no type="submit", so that `button[type=submit]` still finds a
@@ -155,7 +120,7 @@ def _language_switch(context, urls: dict[str, str]) -> str:
     return html_format(
         '\n      <form class="language-switch" action="{}" method="post" aria-label="{}">{}'
         "\n        {}\n      </form>",
-        urls["tracker:set-language"],
+        url("tracker:set-language"),
         SafeString(gettext("Language")),
         SafeString(_csrf_input(context)),
         SafeString(buttons),
@@ -170,11 +135,11 @@ def site_header(context) -> SafeString:
     language switch. The error page, rendered with no request and no user, gets the brand
     link alone."""
     user = context.get("user")
-    urls = _addresses()
+    url = route_urls()  # each address by its URL name
     signed_in = (
-        _signed_in_part(context, user, urls) if user is not None and user.is_authenticated else ""
+        _signed_in_part(context, user, url) if user is not None and user.is_authenticated else ""
     )
-    switch = _language_switch(context, urls) if context.get("request") else ""
+    switch = _language_switch(context, url) if context.get("request") else ""
     return html_format(
         '<a class="skip-link" href="#main">{}</a>'
         '\n  <header class="site-header">'
@@ -183,7 +148,7 @@ def site_header(context) -> SafeString:
         "\n    </nav>\n  </header>",
         SafeString(gettext("Skip to content")),
         SafeString(pgettext("navigation", "Main")),
-        urls["tracker:overview"],
+        url("tracker:overview"),
         SafeString(gettext("Commitment tracker")),
         SafeString(signed_in),
         SafeString(switch),
