@@ -15,7 +15,7 @@ from django.utils import timezone
 from tracker import services
 from tracker.db import Ids
 from tracker.models import AssessmentRound, Commitment, Evidence, MilestoneKind, OverdueFlag
-from tracker.selectors import commitment_page, pages, statements
+from tracker.selectors import pages, statements
 from tracker.selectors.commitment_page import _links_read, commitment_links
 from tracker.selectors.visibility import (
     agreements_visible_to,
@@ -317,6 +317,12 @@ def test_values_the_orm_converts_come_back_converted(agreement, analyst):
     ]
 
 
+def _evidence(_user, *, commitment_id: int):
+    related = {"logged_by": ("username", "first_name", "last_name")}
+    related |= {"claimed_by": ("code", "name"), "concerns_party": ("code",)}
+    return statements.with_related(Evidence, related).filter(commitment_id=commitment_id)
+
+
 def _evidence_seen(item) -> tuple:
     return (
         {field.attname: getattr(item, field.attname) for field in Evidence._meta.concrete_fields},
@@ -335,11 +341,11 @@ def test_objects_come_with_their_own_columns_and_the_related_fields_asked_for(
         commitment=commitment, by=analyst, summary="Seen", stance="progress", claimed_by=first
     )
     services.evidence_log(commitment=commitment, by=None, summary="Heard", concerns_party=second)
-    read = partial(statements.instances, "evidence", None, commitment_page._evidence)
+    read = partial(statements.instances, "evidence", None, _evidence)
     read(commitment_id=0)
     with django_assert_num_queries(1):
         seen = [_evidence_seen(item) for item in read(commitment_id=commitment.pk)]
-    direct = commitment_page._evidence(None, commitment_id=commitment.pk)
+    direct = _evidence(None, commitment_id=commitment.pk)
     assert seen == [_evidence_seen(item) for item in direct]
     assert [(item[0]["summary"], item[2] and item[2][0]) for item in seen] == [
         ("Seen", analyst.username),
