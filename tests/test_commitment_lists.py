@@ -9,6 +9,7 @@ import pytest
 
 from tests.factories import AgreementFactory, CommitmentFactory, PartyFactory, UserFactory
 from tests.test_embedded_sqlite import _demo_on_sqlite
+from tracker import services
 from tracker.models import (
     Commitment,
     Criterion,
@@ -19,7 +20,7 @@ from tracker.models import (
     StatusChange,
 )
 from tracker.selectors import commitment_with_agreement
-from tracker.selectors.commitment_page import COMMITMENT_LISTS, commitment_lists
+from tracker.selectors.commitment_page import COMMITMENT_LISTS, commitment_links, commitment_lists
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +214,25 @@ print("RESULT", rows > 0, differ)
 
 def test_the_lists_are_the_orms_on_sqlite(tmp_path):
     assert _demo_on_sqlite(tmp_path, SQLITE) == "True []"
+
+
+def test_its_dependencies_read_with_it_are_those_read_alone(django_assert_num_queries):
+    commitment = _commitment()
+    before, after = (
+        CommitmentFactory(agreement=commitment.agreement, reference=reference, title=HOSTILE)
+        for reference in ("0.1", "9.9")
+    )
+    services.commitment_set_dependencies(commitment=commitment, prerequisites=[before])
+    services.commitment_set_dependencies(commitment=after, prerequisites=[commitment])
+    OverdueFlag.objects.create(commitment=before, due_on=MOMENT.date(), flagged_at=MOMENT)
+    read = commitment_with_agreement(commitment.pk)
+    with django_assert_num_queries(0):
+        links = commitment_links(read)
+    assert links == commitment_links(Commitment.objects.get(pk=commitment.pk))
+    assert [(link.pk, link.title, link.is_overdue) for link in links["prerequisites"]] == [
+        (before.pk, HOSTILE, True)
+    ]
+    assert [(link.pk, link.is_overdue) for link in links["dependents"]] == [(after.pk, False)]
+    assert commitment_links(commitment_with_agreement(after.pk))["prerequisites"][0].pk == (
+        commitment.pk
+    )

@@ -9,14 +9,15 @@ from datetime import date
 from functools import partial
 
 import pytest
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from tracker import services
 from tracker.db import Ids
 from tracker.models import AssessmentRound, Commitment, Evidence, MilestoneKind, OverdueFlag
 from tracker.selectors import pages, statements
-from tracker.selectors.commitment_page import _links_read, commitment_links
+from tracker.selectors.commitment_page import commitment_links
+from tracker.selectors.expressions import open_overdue_flag
 from tracker.selectors.visibility import (
     agreements_visible_to,
     commitments_visible_to,
@@ -241,6 +242,23 @@ def chain(agreement):
         commitment=first, due_on=datetime.date(2026, 3, 1), flagged_at=timezone.now()
     )
     return first, middle, last
+
+
+def _links_read(_user: None, *, commitment_id: int):
+    """Both ends of each dependency of the commitment, and whether the one depended on is
+    flagged overdue: a query of a few joins and a test to compile."""
+    ends = ("id", "reference", "sort_key", "title", "status")
+    return (
+        Commitment.depends_on.through.objects.filter(
+            Q(from_commitment_id=commitment_id) | Q(to_commitment_id=commitment_id)
+        )
+        .annotate(is_overdue=open_overdue_flag("to_commitment_id"))
+        .values_list(
+            *(f"from_commitment__{name}" for name in ends),
+            *(f"to_commitment__{name}" for name in ends),
+            "is_overdue",
+        )
+    )
 
 
 def _links(pk: int) -> list[tuple]:

@@ -525,6 +525,56 @@ class CommitmentRows(RelatedRows):
         return ", ".join(columns), where, order, list(params)
 
 
+class DependencyRows(Func):
+    """The dependencies the commitment (the argument, its id) is an end of, each a JSON array
+    of `fields` of the commitment that depends, then of the one depended on, then whether
+    that one is flagged overdue now, as a JSON list in a column of the commitment's own
+    query; None when there is none. Both ends are read in the row, each by its index: its
+    page reads what it depends on and what depends on it without a query of their own."""
+
+    arity = 1
+
+    def __init__(self, commitment, *, fields: tuple[str, ...], **extra):
+        from django.db.models import JSONField
+
+        super().__init__(commitment, output_field=JSONField(), **extra)
+        self.fields = fields
+
+    def _select(self, compiler, connection) -> tuple[str, str, list]:
+        from .models import Commitment
+
+        quote = connection.ops.quote_name
+        meta = Commitment._meta
+        (commitment,) = self.source_expressions
+        sql, params = compiler.compile(commitment)
+        pk, table = quote(meta.pk.column), quote(meta.db_table)
+        edges = quote(Commitment.depends_on.through._meta.db_table)
+        ends = [
+            f"{end}.{quote(meta.get_field(name).column)}"
+            for end in ("dependent", "prerequisite")
+            for name in self.fields
+        ]
+        flagged = open_flag_sql(connection, f"prerequisite.{pk}")
+        where = (
+            f"FROM {edges} e JOIN {table} dependent ON dependent.{pk} = e.from_commitment_id "
+            f"JOIN {table} prerequisite ON prerequisite.{pk} = e.to_commitment_id "
+            f"WHERE e.from_commitment_id = {sql} OR e.to_commitment_id = {sql}"
+        )
+        return ", ".join([*ends, flagged]), where, [*params, *params]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        columns, where, params = self._select(compiler, connection)
+        return f"(SELECT json_agg(json_build_array({columns}) ORDER BY e.id)::text {where})", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        columns, where, params = self._select(compiler, connection)
+        return (
+            f"(SELECT CASE WHEN count(*) THEN json_group_array(json(row)) END "
+            f"FROM (SELECT json_array({columns}) AS row {where} ORDER BY e.id))",
+            params,
+        )
+
+
 def related_in_field_order(model, related: dict[str, tuple[str, ...]]) -> dict:
     """`related` (a foreign key's name and fields of the object it points at) with each
     object's fields in its model's order: the order `Model.from_db` takes them in."""

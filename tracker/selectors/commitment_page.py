@@ -1,15 +1,16 @@
-"""What the commitment page reads: the commitment with its agreement and the short lists it
-shows of them (its history, criteria, obligations, parties) in one query, its SQL compiled
-once per process (`statements`); and its links."""
+"""What the commitment page reads: the commitment with its agreement, the short lists it
+shows of them (its history, criteria, obligations, parties) and its dependencies, in one
+query, its SQL compiled once per process (`statements`)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import NamedTuple
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Func, Model, QuerySet
 
-from ..db import RelatedRows, prefetched, rows_as_instances
+from ..db import DependencyRows, RelatedRows, prefetched, rows_as_instances
 from ..models import (
     Agreement,
     Commitment,
@@ -24,7 +25,6 @@ from ..models import (
 from ..models.evidence import CLAIM_STANCES
 from ..routes import object_url
 from . import statements
-from .expressions import open_overdue_flag
 
 
 @dataclass(frozen=True)
@@ -79,12 +79,18 @@ COMMITMENT_LISTS = {
 }
 
 
+@cache
 def _own_fields(model: type[Model]) -> tuple[str, ...]:
     return tuple(field.name for field in model._meta.concrete_fields)
 
 
-def _list_columns() -> dict[str, RelatedRows]:
-    return {
+# The columns of each end of a dependency that a link shows (`commitment_links`).
+_LINK_SHOWN = ("id", "reference", "sort_key", "title", "status")
+
+
+def _columns() -> dict[str, Func]:
+    """The commitment's lists and its dependencies, each a column of JSON rows."""
+    lists = {
         f"{name}_rows": RelatedRows(
             spec.owner,
             model=spec.model,
@@ -95,24 +101,31 @@ def _list_columns() -> dict[str, RelatedRows]:
         )
         for name, spec in COMMITMENT_LISTS.items()
     }
+    return lists | {"links_rows": DependencyRows("pk", fields=_LINK_SHOWN)}
 
 
 def _commitment(_user: None, *, pk: int) -> QuerySet[Commitment]:
     # No order: one row at most.
     return (
         Commitment.objects.select_related("agreement", "deadline_milestone")
-        .annotate(**_list_columns())
+        .annotate(**_columns())
         .filter(pk=pk)
         .order_by()
     )
 
 
-def _lists_read(_user: None, *, pk: int) -> QuerySet:
-    return (
-        Commitment.objects.filter(pk=pk)
-        .annotate(**_list_columns())
-        .values_list(*(f"{name}_rows" for name in COMMITMENT_LISTS))
-    )
+def _columns_read(_user: None, *, pk: int) -> QuerySet:
+    return Commitment.objects.filter(pk=pk).annotate(**_columns()).values_list(*_columns())
+
+
+def _rows(commitment: Commitment, *names: str) -> dict[str, list | None]:
+    """The JSON rows of the commitment's lists `names` (or its "links"): those read with it
+    (`commitment_with_agreement`), else read now, in one query."""
+    if hasattr(commitment, "links_rows"):
+        return {name: getattr(commitment, f"{name}_rows") for name in names}
+    columns = [column.removesuffix("_rows") for column in _columns()]
+    found = statements.rows("commitment lists", None, _columns_read, pk=commitment.pk)
+    return dict(zip(columns, found[0], strict=True)) if found else dict.fromkeys(names)
 
 
 def commitment_with_agreement(pk: int) -> Commitment | None:
@@ -132,13 +145,7 @@ def commitment_with_agreement(pk: int) -> Commitment | None:
 def commitment_lists(commitment: Commitment, *names: str) -> list[list[Model]]:
     """The commitment's lists `names` (of `COMMITMENT_LISTS`) as instances: those read with
     it (`commitment_with_agreement`), else read now, in one query."""
-    if hasattr(commitment, "evidence_rows"):
-        rows = {name: getattr(commitment, f"{name}_rows") for name in names}
-    else:
-        rows = dict.fromkeys(COMMITMENT_LISTS)
-        found = statements.rows("commitment lists", None, _lists_read, pk=commitment.pk)
-        if found:
-            rows.update(zip(COMMITMENT_LISTS, found[0], strict=True))
+    rows = _rows(commitment, *names)
     lists = []
     for name in names:
         spec = COMMITMENT_LISTS[name]
@@ -209,34 +216,13 @@ class CommitmentLink:
         return object_url("tracker:commitment-detail", self.pk)
 
 
-# The columns of each end of a dependency that a link shows.
-_LINK_SHOWN = ("id", "reference", "sort_key", "title", "status")
-
-
-def _links_read(_user: None, *, commitment_id: int) -> QuerySet:
-    through = Commitment.depends_on.through
-    pk = commitment_id
-    return (
-        through.objects.filter(Q(from_commitment_id=pk) | Q(to_commitment_id=pk))
-        .annotate(is_overdue=open_overdue_flag("to_commitment_id"))
-        .values_list(
-            *(f"from_commitment__{name}" for name in _LINK_SHOWN),
-            *(f"to_commitment__{name}" for name in _LINK_SHOWN),
-            "is_overdue",
-        )
-    )
-
-
 def commitment_links(commitment: Commitment) -> dict[str, list[CommitmentLink]]:
-    """What it depends on (with whether each is overdue) and what depends on it, in one query
-    over the dependencies themselves (both ends read in the row, each by its index), its SQL
-    compiled once (`statements.rows`): building two annotated querysets and their UNION cost
-    more than the page's other queries, for a list that is usually empty."""
+    """What it depends on (with whether each is overdue) and what depends on it, read with
+    it (`commitment_with_agreement`, `db.DependencyRows`), else in one query."""
     prerequisites, dependents = [], []
-    links = statements.rows("commitment links", None, _links_read, commitment_id=commitment.pk)
-    for row in links:
+    for row in _rows(commitment, "links")["links"] or []:
         if row[0] == commitment.pk:  # it depends on the other end
-            prerequisites.append(CommitmentLink(*row[5:10], is_overdue=row[10]))
+            prerequisites.append(CommitmentLink(*row[5:10], is_overdue=bool(row[10])))
         if row[5] == commitment.pk:  # the other end depends on it
             dependents.append(CommitmentLink(*row[0:5], is_overdue=False))
     return {
