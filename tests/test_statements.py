@@ -9,14 +9,15 @@ from datetime import date
 from functools import partial
 
 import pytest
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from tracker import services
 from tracker.db import Ids
 from tracker.models import AssessmentRound, Commitment, Evidence, MilestoneKind, OverdueFlag
-from tracker.selectors import commitment_page, pages, statements
-from tracker.selectors.commitment_page import _links_read, commitment_links
+from tracker.selectors import pages, statements
+from tracker.selectors.commitment_page import commitment_links
+from tracker.selectors.expressions import open_overdue_flag
 from tracker.selectors.visibility import (
     agreements_visible_to,
     commitments_visible_to,
@@ -243,6 +244,23 @@ def chain(agreement):
     return first, middle, last
 
 
+def _links_read(_user: None, *, commitment_id: int):
+    """Both ends of each dependency of the commitment, and whether the one depended on is
+    flagged overdue: a query of a few joins and a test to compile."""
+    ends = ("id", "reference", "sort_key", "title", "status")
+    return (
+        Commitment.depends_on.through.objects.filter(
+            Q(from_commitment_id=commitment_id) | Q(to_commitment_id=commitment_id)
+        )
+        .annotate(is_overdue=open_overdue_flag("to_commitment_id"))
+        .values_list(
+            *(f"from_commitment__{name}" for name in ends),
+            *(f"to_commitment__{name}" for name in ends),
+            "is_overdue",
+        )
+    )
+
+
 def _links(pk: int) -> list[tuple]:
     return statements.rows("links", None, _links_read, commitment_id=pk)
 
@@ -317,6 +335,12 @@ def test_values_the_orm_converts_come_back_converted(agreement, analyst):
     ]
 
 
+def _evidence(_user, *, commitment_id: int):
+    related = {"logged_by": ("username", "first_name", "last_name")}
+    related |= {"claimed_by": ("code", "name"), "concerns_party": ("code",)}
+    return statements.with_related(Evidence, related).filter(commitment_id=commitment_id)
+
+
 def _evidence_seen(item) -> tuple:
     return (
         {field.attname: getattr(item, field.attname) for field in Evidence._meta.concrete_fields},
@@ -335,11 +359,11 @@ def test_objects_come_with_their_own_columns_and_the_related_fields_asked_for(
         commitment=commitment, by=analyst, summary="Seen", stance="progress", claimed_by=first
     )
     services.evidence_log(commitment=commitment, by=None, summary="Heard", concerns_party=second)
-    read = partial(statements.instances, "evidence", None, commitment_page._evidence)
+    read = partial(statements.instances, "evidence", None, _evidence)
     read(commitment_id=0)
     with django_assert_num_queries(1):
         seen = [_evidence_seen(item) for item in read(commitment_id=commitment.pk)]
-    direct = commitment_page._evidence(None, commitment_id=commitment.pk)
+    direct = _evidence(None, commitment_id=commitment.pk)
     assert seen == [_evidence_seen(item) for item in direct]
     assert [(item[0]["summary"], item[2] and item[2][0]) for item in seen] == [
         ("Seen", analyst.username),

@@ -1,17 +1,27 @@
 """Small SQL helpers that PostgreSQL and SQLite spell differently."""
 
+from datetime import UTC, date, datetime
+from functools import cache
+
 from django.core.exceptions import EmptyResultSet
 from django.db.models import (
     BooleanField,
     CharField,
+    DateField,
+    DateTimeField,
     Field,
+    FileField,
     FloatField,
+    ForeignKey,
     ForeignObject,
     Func,
     IntegerField,
     Lookup,
     Subquery,
+    TextField,
+    signals,
 )
+from django.db.models.base import ModelState
 
 
 def days_between(connection, end: str, start: str) -> str:
@@ -375,25 +385,50 @@ class RelatedRows(Func):
 
     arity = 1
 
-    def __init__(self, owner, *, model, key: str, fields: tuple[str, ...], through=None, **extra):
+    def __init__(
+        self,
+        owner,
+        *,
+        model,
+        key: str,
+        fields: tuple[str, ...],
+        through=None,
+        related: dict[str, tuple[str, ...]] | None = None,
+        **extra,
+    ):
         """With `through` (a many-to-many's model), `key` is its foreign key to the owner,
-        and the rows are those of `model` its other foreign key points at."""
+        and the rows are those of `model` its other foreign key points at. With `related`
+        (a foreign key's name and fields of the object it points at), each row goes on with
+        those fields of each (nulls when it points at none), for `rows_as_instances`."""
         from django.db.models import JSONField
 
         super().__init__(owner, output_field=JSONField(), **extra)
         self.model, self.key, self.fields, self.through = model, key, fields, through
+        self.related = related_in_field_order(model, related or {})
+        if self.related and through is not None:
+            raise ValueError("Related objects are read of a model's own rows only")
 
     def _select(self, compiler, connection) -> tuple[str, str, str, list]:
-        """The columns, the FROM and WHERE, and the ORDER BY, over the alias `r`."""
+        """The columns, the FROM and WHERE, and the ORDER BY, over the alias `r` (and `j0`,
+        `j1`... for the related objects)."""
         quote = connection.ops.quote_name
         meta = self.model._meta
         (owner,) = self.source_expressions
         sql, params = compiler.compile(owner)
-        columns = ", ".join(f"r.{quote(meta.get_field(name).column)}" for name in self.fields)
+        columns = [f"r.{quote(meta.get_field(name).column)}" for name in self.fields]
         table = quote(meta.db_table)
         if self.through is None:
             key = quote(meta.get_field(self.key).column)
-            where = f"FROM {table} r WHERE r.{key} = {sql}"
+            joins = []
+            for n, (name, fields) in enumerate(self.related.items()):
+                foreign = meta.get_field(name)
+                target = foreign.related_model._meta
+                columns += [f"j{n}.{quote(target.get_field(field).column)}" for field in fields]
+                joins.append(
+                    f"LEFT JOIN {quote(target.db_table)} j{n} "
+                    f"ON j{n}.{quote(target.pk.column)} = r.{quote(foreign.column)}"
+                )
+            where = f"FROM {table} r {' '.join(joins)} WHERE r.{key} = {sql}"
         else:
             through = self.through._meta
             (target,) = (
@@ -406,11 +441,12 @@ class RelatedRows(Func):
                 f"FROM {quote(through.db_table)} m JOIN {table} r "
                 f"ON r.{quote(meta.pk.column)} = m.{quote(target.column)} WHERE m.{key} = {sql}"
             )
-        return columns, where, self._ordering(connection), list(params)
+        return ", ".join(columns), where, self._ordering(connection), list(params)
 
     def _ordering(self, connection) -> str:
-        """`Meta.ordering` as SQL: names ("-date" descending) and `F(...).asc(nulls_last=...)`,
-        as the ORM writes them for a query of the model."""
+        """`Meta.ordering` as SQL: names ("-date" descending, "party__name" a field of a
+        related object read) and `F(...).asc(nulls_last=...)`, as the ORM writes them for a
+        query of the model."""
         quote = connection.ops.quote_name
         terms = []
         for item in self.model._meta.ordering:
@@ -421,9 +457,17 @@ class RelatedRows(Func):
                 nulls = (
                     " NULLS LAST" if item.nulls_last else " NULLS FIRST" if item.nulls_first else ""
                 )
-            column = quote(self.model._meta.get_field(name).column)
-            terms.append(f"r.{column} {'DESC' if descending else 'ASC'}{nulls}")
+            terms.append(f"{self._column(name, quote)} {'DESC' if descending else 'ASC'}{nulls}")
         return ", ".join(terms)
+
+    def _column(self, name: str, quote) -> str:
+        """A name of `Meta.ordering` as the column of `r`, or of the related object's join."""
+        if "__" not in name:
+            return f"r.{quote(self.model._meta.get_field(name).column)}"
+        foreign, field = name.split("__")
+        n = list(self.related).index(foreign)  # ordered by an object not read: refused
+        target = self.model._meta.get_field(foreign).related_model
+        return f"j{n}.{quote(target._meta.get_field(field).column)}"
 
     def as_postgresql(self, compiler, connection, **extra):
         columns, where, order, params = self._select(compiler, connection)
@@ -481,17 +525,173 @@ class CommitmentRows(RelatedRows):
         return ", ".join(columns), where, order, list(params)
 
 
-def rows_as_instances(model, fields: tuple[str, ...], rows: list | None) -> list:
+class DependencyRows(Func):
+    """The dependencies the commitment (the argument, its id) is an end of, each a JSON array
+    of `fields` of the commitment that depends, then of the one depended on, then whether
+    that one is flagged overdue now, as a JSON list in a column of the commitment's own
+    query; None when there is none. Both ends are read in the row, each by its index: its
+    page reads what it depends on and what depends on it without a query of their own."""
+
+    arity = 1
+
+    def __init__(self, commitment, *, fields: tuple[str, ...], **extra):
+        from django.db.models import JSONField
+
+        super().__init__(commitment, output_field=JSONField(), **extra)
+        self.fields = fields
+
+    def _select(self, compiler, connection) -> tuple[str, str, list]:
+        from .models import Commitment
+
+        quote = connection.ops.quote_name
+        meta = Commitment._meta
+        (commitment,) = self.source_expressions
+        sql, params = compiler.compile(commitment)
+        pk, table = quote(meta.pk.column), quote(meta.db_table)
+        edges = quote(Commitment.depends_on.through._meta.db_table)
+        ends = [
+            f"{end}.{quote(meta.get_field(name).column)}"
+            for end in ("dependent", "prerequisite")
+            for name in self.fields
+        ]
+        flagged = open_flag_sql(connection, f"prerequisite.{pk}")
+        where = (
+            f"FROM {edges} e JOIN {table} dependent ON dependent.{pk} = e.from_commitment_id "
+            f"JOIN {table} prerequisite ON prerequisite.{pk} = e.to_commitment_id "
+            f"WHERE e.from_commitment_id = {sql} OR e.to_commitment_id = {sql}"
+        )
+        return ", ".join([*ends, flagged]), where, [*params, *params]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        columns, where, params = self._select(compiler, connection)
+        return f"(SELECT json_agg(json_build_array({columns}) ORDER BY e.id)::text {where})", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        columns, where, params = self._select(compiler, connection)
+        return (
+            f"(SELECT CASE WHEN count(*) THEN json_group_array(json(row)) END "
+            f"FROM (SELECT json_array({columns}) AS row {where} ORDER BY e.id))",
+            params,
+        )
+
+
+def related_in_field_order(model, related: dict[str, tuple[str, ...]]) -> dict:
+    """`related` (a foreign key's name and fields of the object it points at) with each
+    object's fields in its model's order: the order `Model.from_db` takes them in."""
+    ordered = {}
+    for name, fields in related.items():
+        target = model._meta.get_field(name).related_model._meta
+        ordered[name] = tuple(
+            field.name for field in target.concrete_fields if field.name in fields
+        )
+    return ordered
+
+
+def json_moment(text: str) -> datetime:
+    """A time as JSON gives it: ISO with its offset (PostgreSQL), or in UTC without one
+    (SQLite, as Django stores it)."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _from_json(field: Field):
+    """What makes a field's value out of JSON, or None where JSON holds it as the field
+    does (text, a number, an id)."""
+    if isinstance(field, DateTimeField):
+        return json_moment
+    if isinstance(field, DateField):
+        return date.fromisoformat
+    if isinstance(field, CharField | TextField | IntegerField | FileField | ForeignKey):
+        return None
+    return field.to_python
+
+
+def rows_as_instances(
+    model,
+    fields: tuple[str, ...],
+    rows: list | None,
+    *,
+    related: dict[str, tuple[str, ...]] | None = None,
+    db: str | None = None,
+) -> list:
     """`RelatedRows`' rows as instances of `model` holding those fields only, each value
-    made what the field holds (a date from its ISO text, a boolean from 0 or 1)."""
+    made what the field holds (a date from its ISO text, a boolean from 0 or 1); with
+    `related` (as `RelatedRows` was given it), each with the related objects the row goes on
+    with, holding those fields and their id, as `select_related` leaves them."""
     if not rows:
         return []
+    own, joined = _makers(model, tuple(fields), tuple((related or {}).items()))
+    width = len(fields)
+    made = []
+    for row in rows:
+        instance = own.make(row, db)
+        start = width
+        for position, count, foreign, target in joined:
+            if row[position] is not None:
+                values = [row[position], *row[start : start + count]]
+                foreign.set_cached_value(instance, target.make(values, db))
+            start += count
+        made.append(instance)
+    return made
+
+
+@cache
+def _makers(model, fields: tuple[str, ...], related: tuple) -> tuple:
+    """What makes `rows_as_instances`' instances and their related objects, worked out from
+    the models alone once per process: the model's `_Maker`, and for each related object
+    where its id is in the row, how many fields follow, its foreign key and its `_Maker`."""
     meta = model._meta
-    converters = [meta.get_field(name).to_python for name in fields]
-    attnames = [meta.get_field(name).attname for name in fields]
-    return [
-        model.from_db(
-            None, attnames, [convert(value) for convert, value in zip(converters, row, strict=True)]
+    joined = []
+    for name, target_fields in related_in_field_order(model, dict(related)).items():
+        foreign = meta.get_field(name)
+        target_model = foreign.related_model
+        target = _Maker(target_model, (target_model._meta.pk.name, *target_fields))
+        joined.append((fields.index(name), len(target_fields), foreign, target))
+    return _Maker(model, fields), joined
+
+
+class _Maker:
+    """Makes instances of a model holding `fields` out of JSON values in that order (the
+    model's), as `Model.from_db` makes them: values set where `__init__` would set them, in
+    the instance's dictionary (no field of these models stores through a descriptor of its
+    own). A model that something listens to the making of (`pre_init`, `post_init`:
+    connected when the apps load) goes through `from_db`."""
+
+    def __init__(self, model, fields: tuple[str, ...]) -> None:
+        meta = model._meta
+        self.model, self.width = model, len(fields)
+        self.attnames = [meta.get_field(name).attname for name in fields]
+        self.converters = [
+            (n, convert)
+            for n, name in enumerate(fields)
+            if (convert := _from_json(meta.get_field(name))) is not None
+        ]
+        self.plain = not (
+            signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model)
         )
-        for row in rows
-    ]
+
+    def make(self, row, db: str | None):
+        values = list(row[: self.width])
+        for n, convert in self.converters:
+            if values[n] is not None:
+                values[n] = convert(values[n])
+        if not self.plain:
+            return self.model.from_db(db, self.attnames, values)
+        instance = self.model.__new__(self.model)
+        instance._state = state = ModelState()
+        state.adding, state.db = False, db
+        instance.__dict__.update(zip(self.attnames, values, strict=True))
+        return instance
+
+
+def prefetched(instance, name: str, items: list) -> None:
+    """Give `instance`'s many-to-many `name` the `items` (read with it) as
+    `prefetch_related` does, so that `instance.<name>.all()` answers them without a query:
+    the manager's own queryset (still filtered on the instance, for whoever narrows it)
+    holding them as its results."""
+    queryset = getattr(instance, name).get_queryset()
+    queryset._result_cache = items
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = queryset

@@ -5,10 +5,8 @@ freeze it)."""
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import QuerySet
-
 from ..models import Agreement, Commitment, CommitmentStatus, Obligation, StatusChange
-from . import statements
+from .commitment_page import commitment_lists
 
 
 @dataclass
@@ -24,25 +22,15 @@ class PartyObligation:
         return self.obligation.party
 
 
-def _obligations(_user: None, *, commitment_id: int) -> QuerySet[Obligation]:
-    """A commitment's obligations by party name, each party read for its name and code."""
-    return (
-        statements.with_related(Obligation, {"party": ("name", "code")})
-        .filter(commitment_id=commitment_id)
-        .order_by("party__name")
-    )
-
-
 def commitment_obligations(
     commitment: Commitment, *, changes: list[StatusChange]
 ) -> list[PartyObligation]:
-    """Each responsible party's obligation on a commitment, by party name, with its own
-    history out of `changes`, the commitment's status changes newest first (the ones its page
-    has read for its history: `commitment_history`). One query, whatever the number of
-    parties and changes."""
-    read = statements.instances(
-        "commitment obligations", None, _obligations, commitment_id=commitment.pk
-    )
+    """Each responsible party's obligation on a commitment, by party name (each party read
+    for its name and code), with its own history out of `changes`, the commitment's status
+    changes newest first (the ones its page has read for its history: `commitment_history`).
+    Read with the commitment (`commitment_lists`), whatever the number of parties and
+    changes."""
+    (read,) = commitment_lists(commitment, "obligations")
     obligations = [PartyObligation(obligation) for obligation in read]
     for change in changes:
         for entry in obligations:

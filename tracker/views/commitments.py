@@ -259,7 +259,7 @@ def _context(user: User, commitment: Commitment, forms: dict) -> dict:
     for name, value in warnings.items():
         setattr(commitment, name, value)
     changes = [entry.item for entry in history if entry.kind == "status"]  # newest first
-    parties = selectors.agreement_parties(commitment.agreement_id)
+    parties = selectors.agreement_parties(commitment)
     criteria = selectors.commitment_criteria(commitment)
     obligations = selectors.commitment_obligations(commitment, changes=changes)
     can = {

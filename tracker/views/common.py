@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
@@ -79,14 +78,13 @@ def get_commitment_for_user(user: User, pk: int, *, warnings: bool = True) -> Co
 
 
 def _commitment_for_user(user: User, pk: int) -> Commitment:
-    """`get_commitment_for_user` without warnings: read by its id, its SQL compiled once
-    (`selectors.commitment_with_agreement`), its agreement's access checked against the ids
-    the request has read, for less than the ORM builds the query that filters the visible
-    commitments for."""
+    """`get_commitment_for_user` without warnings: read by its id with the lists its page
+    shows, its SQL compiled once (`selectors.commitment_with_agreement`), its agreement's
+    access checked against the ids the request has read, for less than the ORM builds the
+    query that filters the visible commitments for."""
     commitment = selectors.commitment_with_agreement(pk)
     if commitment is None or not selectors.agreement_visible_to(user, commitment.agreement_id):
         raise Http404(f"No {Commitment._meta.object_name} matches the given query.")
-    prefetch_related_objects([commitment], "responsible_parties")
     return commitment
 
 
