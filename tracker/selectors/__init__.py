@@ -18,6 +18,7 @@ from .agreement_page import (
     agreement_commitments,
     agreement_commitments_count,
     agreement_summary,
+    agreement_table_page,
     commitment_table_rows,
     score_history,
 )
@@ -175,6 +176,7 @@ __all__ = [
     "agreement_lists",
     "agreement_parties",
     "agreement_summary",
+    "agreement_table_page",
     "agreement_texts",
     "agreement_visible_to",
     "agreements_filtered",
