@@ -9,15 +9,42 @@ from django.conf import settings
 from django.db.models import Count, QuerySet, Value
 from django.utils import timezone
 
-from ..db import ResponsiblePartyCodes
-from ..models import Agreement, Commitment, StatusChange
+from ..db import Follows, ResponsiblePartyCodes, TeamNames
+from ..models import Agreement, Commitment, StatusChange, User
 from ..models.commitments import CLOSED_STATUSES, CommitmentStatus, Theme
 from ..routes import object_url
 from . import statements
-from .agreement_lists import summary_rows
+from .agreement_lists import summary_rows, with_agreement_lists, with_summary_rows
 from .expressions import open_overdue_flag, with_warnings
 from .filters import commitments_filtered
 from .pages import PartyScore, ScoreBreakdown, party_scores_of, score_breakdown, score_of
+from .visibility import agreements_visible_to
+
+
+def agreement_for_page(user: User, slug: str, *, header: bool = True) -> Agreement | None:
+    """The agreement of this slug if `user` may see it, else None. For the page (`header`),
+    with whether the user follows it (`is_followed`), the teams it is restricted to
+    (`team_list`), its lists (`with_agreement_lists`) and the rows its summary counts
+    (`with_summary_rows`); alone for its table's fragment. One query, its SQL compiled once
+    per process for each shape of what the user may see (`statements.instances`)."""
+    if header:
+        found = statements.instances(
+            "agreement page", user, _page_agreement, slug=slug, user_id=user.pk
+        )
+    else:
+        found = statements.instances("agreement", user, _agreement, slug=slug)
+    return found[0] if found else None
+
+
+def _page_agreement(user: User, *, slug: str, user_id: int) -> QuerySet[Agreement]:
+    agreements = _agreement(user, slug=slug).annotate(
+        is_followed=Follows("pk", user_id=user_id), team_list=TeamNames("pk")
+    )
+    return with_summary_rows(with_agreement_lists(agreements))
+
+
+def _agreement(user: User, *, slug: str) -> QuerySet[Agreement]:
+    return agreements_visible_to(user).filter(slug=slug)
 
 
 def agreement_commitments(
