@@ -386,7 +386,15 @@ def score_text(score: float | None, rule: str = ScoreRule.PAM) -> str:
         return "—"
     if rule == ScoreRule.G7:
         return ("+" if score >= 0 else "-") + formats.number_format(abs(score), 2)
-    return f"{formats.number_format(round(score))} %"
+    return _percent_in(translation.get_language(), round(score))
+
+
+@lru_cache(maxsize=1024)
+def _percent_in(language: str | None, percent: int) -> str:
+    """A whole percent in `language`'s digits, written once per language and value: a page
+    shows dozens of scores, each a number format looked up again."""
+    with translation.override(language):
+        return f"{formats.number_format(percent)} %"
 
 
 @register.simple_tag
