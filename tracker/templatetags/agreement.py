@@ -147,7 +147,7 @@ def timeline_months(timeline) -> SafeString:
         "\n".join(
             f'<line class="grid" x1="{escaped(x)}" x2="{escaped(x)}" y1="14" y2="26"></line>'
             f'\n<text class="tick" x="{escaped(x)}" y="42" text-anchor="middle">'
-            f'{escaped(moment(month, "M y"))}</text>'
+            f"{escaped(moment(month, 'M y'))}</text>"
             for x, month in timeline.months
         )
     )
