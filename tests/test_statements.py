@@ -15,7 +15,7 @@ from django.utils import timezone
 from tracker import services
 from tracker.db import Ids
 from tracker.models import AssessmentRound, Commitment, Evidence, MilestoneKind, OverdueFlag
-from tracker.selectors import pages, statements
+from tracker.selectors import agreement_page, pages, statements
 from tracker.selectors.commitment_page import commitment_links
 from tracker.selectors.expressions import open_overdue_flag
 from tracker.selectors.visibility import (
@@ -374,3 +374,99 @@ def test_objects_come_with_their_own_columns_and_the_related_fields_asked_for(
         for field in type(analyst)._meta.concrete_fields
         if field.attname not in ("id", "username", "first_name", "last_name")
     }
+
+
+def _table_row(commitment) -> tuple:
+    return (
+        commitment.pk,
+        commitment.reference,
+        commitment.party_codes,
+        commitment.is_overdue,
+        commitment.is_at_risk,
+        commitment.is_stale,
+        commitment.is_blocked,
+        commitment.deadline_reading,
+        commitment.get_deferred_fields(),
+    )
+
+
+@pytest.fixture
+def table(agreement):
+    """An agreement's commitments: one overdue and flagged, one stale, one done, one waiting
+    for its milestone, each with a responsible party."""
+    milestone = MilestoneFactory(agreement=agreement, kind=MilestoneKind.NEGOTIATIONS, date=None)
+    party = agreement.parties.order_by("code").first()
+    made = [
+        CommitmentFactory(agreement=agreement, reference="1", timeline_wording="within 1 month"),
+        CommitmentFactory(agreement=agreement, reference="2", status="in_progress"),
+        CommitmentFactory(agreement=agreement, reference="3", status="implemented"),
+        CommitmentFactory(
+            agreement=agreement,
+            reference="4",
+            deadline_milestone=milestone,
+            timeline_wording="3 months after the start of negotiations",
+        ),
+    ]
+    for commitment in made:
+        commitment.responsible_parties.add(party)
+    Commitment.objects.filter(pk=made[1].pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    OverdueFlag.objects.create(
+        commitment=made[0], due_on=datetime.date(2026, 3, 1), flagged_at=timezone.now()
+    )
+    return agreement
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"status": "in_progress", "sort": "due"},
+        {"theme": "security", "priority": "high"},
+        {"overdue": "yes"},
+        {"overdue": "no", "sort": "-due"},
+        {"warning": "stale"},
+        {"warning": "at_risk", "sort": "priority"},
+        {"q": "a"},
+        {"due_within": 30},
+    ],
+)
+def test_the_agreement_table_reads_what_its_queryset_reads(table, filters):
+    today = date(2026, 4, 1)
+    party = table.parties.order_by("code").first()
+    filters = filters | ({"party": party.code} if "theme" in filters else {})
+    for low, high in ((0, 2), (2, 4)):
+        direct = agreement_page.commitment_table_rows(
+            agreement_page.agreement_commitments(table, today=today, filters=filters)
+        )[low:high]
+        made = agreement_page.agreement_table_page(
+            table, today=today, filters=filters, low=low, high=high
+        )
+        assert [_table_row(c) for c in made] == [_table_row(c) for c in direct]
+    direct = agreement_page.agreement_commitments(table, today=today, filters=filters).count()
+    assert agreement_page.agreement_commitments_count(table, today=today, filters=filters) == direct
+
+
+def test_it_takes_a_word_and_a_moment_as_parameters_of_their_own(commitments):
+    def build(_user, *, reference, created_before):
+        return Commitment.objects.filter(
+            reference=reference, created_at__lt=created_before
+        ).values_list("reference")
+
+    read = partial(statements.rows, "by reference and age", None, build)
+    later = timezone.now() + datetime.timedelta(days=1)
+    assert read(reference="1.0", created_before=later) == [("1.0",)]
+    assert read(reference="1.1", created_before=later) == [("1.1",)]
+    assert read(reference="1.1", created_before=later - datetime.timedelta(days=2)) == []
+
+
+def test_it_refuses_a_word_rewritten_before_the_query(commitments, connection_vendor):
+    if connection_vendor != "postgresql":
+        pytest.skip("only PostgreSQL compiles ahead")
+
+    def build(_user, *, text):
+        return Commitment.objects.filter(title__icontains=text).values_list("id")
+
+    with pytest.raises(ValueError, match="Not every value"):
+        statements.rows("searched", None, build, text="border")

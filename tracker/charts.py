@@ -8,8 +8,6 @@ template would otherwise write a float in the reader's locale ("12,5" in French)
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.utils import dateformat
-
 from .models.agreements import ScoreRule
 from .selectors import ScorePoint
 
@@ -93,7 +91,7 @@ class Timeline:
     end: date
     today_x: str | None
     markers: list[Marker]
-    months: list[tuple[str, str]]
+    months: list[tuple[str, date]]  # (x, the month's first day), labelled by the template
 
 
 def deadline_timeline(
@@ -139,13 +137,13 @@ def _marker_class(commitment, today: date) -> str:
     return "open"
 
 
-def _month_ticks(axis: Axis) -> list[tuple[str, str]]:
+def _month_ticks(axis: Axis) -> list[tuple[str, date]]:
     months = (axis.end.year - axis.start.year) * 12 + axis.end.month - axis.start.month
     step = max(1, -(-months // 8))  # at most about eight labels
     ticks, day = [], date(axis.start.year, axis.start.month, 1)
     while day <= axis.end:
         if day >= axis.start:
-            ticks.append((svg_number(axis.x(day)), dateformat.format(day, "M y")))
+            ticks.append((svg_number(axis.x(day)), day))
         month = day.month - 1 + step
         day = date(day.year + month // 12, month % 12 + 1, 1)
     return ticks

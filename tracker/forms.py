@@ -425,17 +425,32 @@ class RetractForm(forms.Form):
 ANY = [("", _("Any"))]
 
 
+class FilterChoiceField(forms.ChoiceField):
+    """A filter form's choice: each form sets its choices translated (`_filter_words`), so
+    its copy of the class's field shares the class's choices rather than copying each label
+    deeply first, for a form of a few dozen choices."""
+
+    def __deepcopy__(self, memo):
+        copied = forms.Field.__deepcopy__(self, memo)
+        copied._choices = self._choices
+        return copied
+
+
 class FilterForm(FastWidgetsMixin, forms.Form):
     """Filters read from the query string. A bad value is reported beside its field and
     ignored; it never fails the page."""
 
     def __init__(self, *args, parties: list[Party] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        labels = _filter_labels(type(self), translation.get_language())
+        labels, choices = _filter_words(type(self), translation.get_language())
         for name, field in self.fields.items():
             field.label = labels[name]
+            if name in choices:
+                field.choices = choices[name]
         if "party" in self.fields:
-            self.fields["party"].choices = ANY + [(party.code, party.name) for party in parties]
+            self.fields["party"].choices = choices[""] + [
+                (party.code, party.name) for party in parties
+            ]
 
     def filters(self) -> dict:
         if not self.is_bound:
@@ -445,24 +460,31 @@ class FilterForm(FastWidgetsMixin, forms.Form):
 
 
 @cache
-def _filter_labels(form_class: type, language: str | None) -> dict[str, str]:
-    """A filter form's labels as the class declares them, translated into `language` once per
-    process: they are the code's words, never data, and a form translated each at every
-    request."""
+def _filter_words(form_class: type, language: str | None) -> tuple[dict, dict]:
+    """A filter form's labels and choices (by field; the choice "Any" alone as `""`) as the
+    class declares them, translated into `language` once per process: they are the code's
+    words, never data, and a form translated each at every request."""
     with translation.override(language):
-        return {name: str(field.label) for name, field in form_class.base_fields.items()}
+        labels = {name: str(field.label) for name, field in form_class.base_fields.items()}
+        choices = {
+            name: [(value, str(label)) for value, label in field.choices]
+            for name, field in form_class.base_fields.items()
+            if isinstance(field, forms.ChoiceField) and field.choices
+        }
+        choices[""] = [(value, str(label)) for value, label in ANY]
+    return labels, choices
 
 
 class CommitmentFilterForm(FilterForm):
     """The agreement page's table filters; they live in the URL so a view can be shared."""
 
     q = forms.CharField(label=_("Text"), required=False, max_length=100)
-    status = forms.ChoiceField(
+    status = FilterChoiceField(
         label=_("Status"), choices=ANY + CommitmentStatus.choices, required=False
     )
-    party = forms.ChoiceField(label=_("Responsible"), required=False)
-    theme = forms.ChoiceField(label=_("Theme"), choices=ANY + Theme.choices, required=False)
-    overdue = forms.ChoiceField(
+    party = FilterChoiceField(label=_("Responsible"), required=False)
+    theme = FilterChoiceField(label=_("Theme"), choices=ANY + Theme.choices, required=False)
+    overdue = FilterChoiceField(
         label=_("Overdue"),
         choices=[("", _("Any")), ("yes", _("Overdue")), ("no", _("Not overdue"))],
         required=False,
@@ -470,29 +492,29 @@ class CommitmentFilterForm(FilterForm):
     due_within = forms.IntegerField(
         label=_("Due within (days)"), required=False, min_value=0, max_value=3650
     )
-    warning = forms.ChoiceField(
+    warning = FilterChoiceField(
         label=_("Warning"),
         choices=ANY + list(WARNINGS.items()),
         required=False,
     )
-    sort = forms.ChoiceField(
+    sort = FilterChoiceField(
         label=_("Sort"), choices=sort_choices(COMMITMENT_SORTS), required=False
     )
 
 
 class AgreementFilterForm(FilterForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    party = forms.ChoiceField(label=_("Party"), required=False)
-    status = forms.ChoiceField(
+    party = FilterChoiceField(label=_("Party"), required=False)
+    status = FilterChoiceField(
         label=_("Status"), choices=ANY + AgreementStatus.choices, required=False
     )
-    sort = forms.ChoiceField(label=_("Sort"), choices=sort_choices(AGREEMENT_SORTS), required=False)
+    sort = FilterChoiceField(label=_("Sort"), choices=sort_choices(AGREEMENT_SORTS), required=False)
 
 
 class OverdueFilterForm(FilterForm):
-    party = forms.ChoiceField(label=_("Party"), required=False)
-    theme = forms.ChoiceField(label=_("Theme"), choices=ANY + Theme.choices, required=False)
-    priority = forms.ChoiceField(
+    party = FilterChoiceField(label=_("Party"), required=False)
+    theme = FilterChoiceField(label=_("Theme"), choices=ANY + Theme.choices, required=False)
+    priority = FilterChoiceField(
         label=_("Priority"), choices=ANY + Priority.choices, required=False
     )
 

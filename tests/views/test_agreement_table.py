@@ -4,9 +4,10 @@ import datetime
 
 import pytest
 from django.utils import translation
+from django.utils.html import escape
 
 from tracker.models import User
-from tracker.templatetags.tracker import commitment_rows
+from tracker.templatetags.tracker import commitment_rows, lateness
 
 from ..factories import AgreementFactory, CommitmentFactory, MilestoneFactory, PartyFactory
 
@@ -89,3 +90,24 @@ def test_the_rows_tag_writes_its_column_names_in_the_active_language(agreement):
         html = commitment_rows(rows, datetime.date(2026, 2, 1))
     assert html.count("<tr ") == 2
     assert html.count('data-label="Priorité"') == 2
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ur"])
+def test_each_rows_labels_and_lateness_read_as_the_models_in_the_readers_language(
+    agreement, language
+):
+    today = datetime.date(2026, 3, 1)
+    made = [
+        CommitmentFactory(agreement=agreement, timeline_wording=wording, priority=priority)
+        for wording, priority in (("within 1 month", "high"), ("within 2 years", "low"))
+    ]
+    for commitment in made:
+        commitment.party_codes, commitment.is_overdue = "AFG", False
+        commitment.is_at_risk = commitment.is_stale = commitment.is_blocked = False
+    with translation.override(language):
+        for _ in range(2):  # the second time from the words written the first
+            html = commitment_rows(made, today)
+            for commitment in made:
+                assert escape(lateness(commitment, today)) in html
+                assert escape(commitment.get_theme_display()) in html
+                assert escape(commitment.get_priority_display()) in html

@@ -2,41 +2,147 @@
 score's history."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from functools import partial
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Count, QuerySet, Value
 from django.utils import timezone
 
-from ..db import ResponsiblePartyCodes
-from ..models import Agreement, Commitment, StatusChange
+from ..db import Follows, ResponsiblePartyCodes, TeamNames
+from ..models import Agreement, Commitment, StatusChange, User
 from ..models.commitments import CLOSED_STATUSES, CommitmentStatus, Theme
 from ..routes import object_url
-from .agreement_lists import summary_rows
+from . import statements
+from .agreement_lists import summary_rows, with_agreement_lists, with_summary_rows
 from .expressions import open_overdue_flag, with_warnings
 from .filters import commitments_filtered
 from .pages import PartyScore, ScoreBreakdown, party_scores_of, score_breakdown, score_of
+from .visibility import agreements_visible_to
+
+
+def agreement_for_page(user: User, slug: str, *, header: bool = True) -> Agreement | None:
+    """The agreement of this slug if `user` may see it, else None. For the page (`header`),
+    with whether the user follows it (`is_followed`), the teams it is restricted to
+    (`team_list`), its lists (`with_agreement_lists`) and the rows its summary counts
+    (`with_summary_rows`); alone for its table's fragment. One query, its SQL compiled once
+    per process for each shape of what the user may see (`statements.instances`)."""
+    if header:
+        found = statements.instances(
+            "agreement page", user, _page_agreement, slug=slug, user_id=user.pk
+        )
+    else:
+        found = statements.instances("agreement", user, _agreement, slug=slug)
+    return found[0] if found else None
+
+
+def _page_agreement(user: User, *, slug: str, user_id: int) -> QuerySet[Agreement]:
+    agreements = _agreement(user, slug=slug).annotate(
+        is_followed=Follows("pk", user_id=user_id), team_list=TeamNames("pk")
+    )
+    return with_summary_rows(with_agreement_lists(agreements))
+
+
+def _agreement(user: User, *, slug: str) -> QuerySet[Agreement]:
+    return agreements_visible_to(user).filter(slug=slug)
 
 
 def agreement_commitments(
     agreement: Agreement, *, today: date, filters: dict
 ) -> QuerySet[Commitment]:
     """The agreement page's commitments table, filtered and sorted as the URL asks."""
+    return _agreement_commitments(agreement.pk, today=today, now=timezone.now(), filters=filters)
+
+
+def _agreement_commitments(
+    agreement_id: int, *, today: date, now: datetime, filters: dict
+) -> QuerySet[Commitment]:
     commitments = with_warnings(
-        Commitment.objects.filter(agreement=agreement)
+        Commitment.objects.filter(agreement_id=agreement_id)
         .annotate(is_overdue=open_overdue_flag(probe=True))
         .select_related("deadline_milestone"),
         today=today,
-        now=timezone.now(),
+        now=now,
     )
     return commitments_filtered(commitments, today=today, filters=filters)
+
+
+# The table's filters whose value reaches its query as it is, a parameter of its own, and
+# those that choose the query's shape (which sort, overdue or not); the others are run by
+# the ORM: the text searched (written into a pattern), the days (into a date), a warning
+# (which reads the clock itself, `commitments_filtered`).
+_VALUE_FILTERS = ("status", "party", "theme", "priority")
+_SHAPE_FILTERS = ("sort", "overdue")
+
+
+def agreement_table_page(
+    agreement: Agreement, *, today: date, filters: dict, low: int, high: int
+) -> list[Commitment]:
+    """The rows `low` to `high` of the agreement page's table (`agreement_commitments` as
+    `commitment_table_rows` reads them): its SQL compiled once per process for each shape
+    of filters and each page (`statements.instances`), not built for every request."""
+    now = timezone.now()
+    if filters.keys() - {*_VALUE_FILTERS, *_SHAPE_FILTERS}:
+        commitments = _agreement_commitments(agreement.pk, today=today, now=now, filters=filters)
+        return list(commitment_table_rows(commitments)[low:high])
+    shape = tuple((name, filters[name]) for name in _SHAPE_FILTERS if name in filters)
+    values = {name: filters[name] for name in _VALUE_FILTERS if name in filters}
+    build = partial(_table_page, shape=shape, low=low, high=high)
+    return statements.instances(
+        f"agreement table {shape} {sorted(values)} {low}:{high}",
+        None,
+        build,
+        agreement_id=agreement.pk,
+        today=today,
+        since=now - _stale_after(),
+        **values,
+    )
+
+
+def _stale_after() -> timedelta:
+    return timedelta(days=settings.STALE_AFTER_DAYS)
+
+
+def _table_page(
+    _user: None, *, agreement_id: int, today: date, since: datetime, shape, low, high, **values
+) -> QuerySet[Commitment]:
+    # The stale warning reads the moment from which evidence counts (`expressions.stale`):
+    # the query is given that moment, and built from the `now` it comes from.
+    filters = dict(shape) | values
+    commitments = _agreement_commitments(
+        agreement_id, today=today, now=since + _stale_after(), filters=filters
+    )
+    return commitment_table_rows(commitments)[low:high]
 
 
 def agreement_commitments_count(agreement: Agreement, *, today: date, filters: dict) -> int:
     """How many commitments `agreement_commitments` gives for these filters: counted from the
     agreement's commitments filtered alike, without the table's annotations and joins, which
-    a count does not read but Django would copy and compile all the same."""
-    commitments = Commitment.objects.filter(agreement=agreement)
-    return commitments_filtered(commitments, today=today, filters=filters).count()
+    a count does not read. Its SQL compiled once per shape of filters, as the table's."""
+    shape = tuple((name, filters[name]) for name in ("overdue",) if name in filters)
+    values = {name: filters[name] for name in _VALUE_FILTERS if name in filters}
+    if filters.keys() - {*_VALUE_FILTERS, *_SHAPE_FILTERS}:
+        commitments = Commitment.objects.filter(agreement_id=agreement.pk)
+        return commitments_filtered(commitments, today=today, filters=filters).count()
+    build = partial(_table_count, shape=shape)
+    key = f"agreement table count {shape} {sorted(values)}"
+    rows = statements.rows(key, None, build, agreement_id=agreement.pk, **values)
+    return rows[0][0] if rows else 0
+
+
+def _table_count(_user: None, *, agreement_id: int, shape, **values) -> QuerySet[Commitment]:
+    """One row, the count (grouped by a constant, which the ORM leaves out: a plain
+    aggregate, as `count()` writes it, that can be compiled ahead)."""
+    commitments = Commitment.objects.filter(agreement_id=agreement_id)
+    # None of these filters reads today.
+    filtered = commitments_filtered(commitments, today=None, filters=dict(shape) | values)
+    return (
+        filtered.order_by()
+        .annotate(whole=Value(1))
+        .values("whole")
+        .annotate(count=Count("id"))
+        .values_list("count")
+    )
 
 
 # What a row of the agreement page's table reads of a commitment and of the milestone its

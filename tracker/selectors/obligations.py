@@ -145,9 +145,11 @@ def commitment_changes(
 
     def status_of(commitment_id: int) -> str:
         parties = parties_of.get(commitment_id)
-        if parties:
-            return derived_status(state[commitment_id, party] for party in parties)
-        return state[commitment_id, None]
+        if not parties:
+            return state[commitment_id, None]
+        if len(parties) == 1:  # most commitments: their one party's status is theirs
+            return state[commitment_id, parties[0]]
+        return derived_status(state[commitment_id, party] for party in parties)
 
     derived = []
     derived_now: dict[int, str] = {}  # each replayed commitment's status as of the change

@@ -13,7 +13,7 @@ demo's SQLite, which writes a list of ids as one parameter each) run the queryse
 """
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import NamedTuple
 
@@ -42,7 +42,8 @@ def rows(key: str, user: User | None, build: Callable[..., QuerySet], **values) 
     """The rows of `build(user, **values)`, a `values_list` query: its SQL compiled the first
     time for `key` and the shape of what `user` may see (`visibility_shape`; None for a query
     of rows already known visible), then only run. Each value must be a date, an int (an
-    id) or an `Ids` (the stand-ins are made of their type)."""
+    id), a moment (a datetime), a word (a str: a choice's value) or an `Ids` (the stand-ins
+    are made of their type)."""
     statement = _statement(key, user, build, values)
     if statement is None:
         return list(build(user, **values))
@@ -139,10 +140,14 @@ def _stand_in(value, n: int, round_: int):
     of another set in each round."""
     if isinstance(value, Ids):
         return Ids([-1 - n - 1000 * round_])
+    if isinstance(value, datetime):  # before `date`, of which it is a kind
+        return datetime(1 + round_, 1, 1 + n, tzinfo=UTC if value.tzinfo else None)
     if isinstance(value, date):
         return date(1 + round_, 1, 1 + n)
     if type(value) is int:
         return -1 - n - 1000 * round_
+    if type(value) is str:
+        return f"stand-in {n} of round {round_}"
     raise TypeError(f"No stand-in for {type(value).__name__}: {value!r}")
 
 

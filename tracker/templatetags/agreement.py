@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from ..markup import escaped, html_format
 from ..models import ScoreRule
-from .tracker import day, number_writer, score_meter
+from .tracker import day, moment, number_writer, score_meter
 
 register = template.Library()
 
@@ -141,12 +141,13 @@ def chart_ticks(chart) -> SafeString:
 def timeline_months(timeline) -> SafeString:
     """The deadline timeline's month ticks (`charts.Timeline.months`), for
     _deadline_timeline.html (the agreement's page and its public page). Replaces its
-    `{% for x, label in timeline.months %}` loop."""
+    `{% for x, label in timeline.months %}` loop. Each labelled "Dec 26" (`M y`), by the
+    reader's language's month names read once (`moment`), not by a date formatter each."""
     return mark_safe(
         "\n".join(
             f'<line class="grid" x1="{escaped(x)}" x2="{escaped(x)}" y1="14" y2="26"></line>'
             f'\n<text class="tick" x="{escaped(x)}" y="42" text-anchor="middle">'
-            f"{escaped(label)}</text>"
-            for x, label in timeline.months
+            f"{escaped(moment(month, 'M y'))}</text>"
+            for x, month in timeline.months
         )
     )

@@ -1,5 +1,5 @@
-from datetime import date
-from functools import cache, partial
+from datetime import date, timedelta
+from functools import cache, lru_cache, partial
 
 from django import template
 from django.conf import settings
@@ -201,11 +201,6 @@ def _status_facts(commitment) -> tuple:
     )
 
 
-def _status_cell(*facts) -> SafeString:
-    """A table row's status cell, from `_status_facts`."""
-    return _status_cell_in(translation.get_language() or settings.LANGUAGE_CODE, *facts)
-
-
 @cache
 def _status_cell_in(
     language: str, status, is_overdue, warnings, is_extended, is_verifiable
@@ -255,9 +250,11 @@ def commitment_rows(commitments, today: date) -> str:
     # translated, built and escaped once for the table, not once a row.
     repeated: dict[tuple, str] = {}
     url = object_urls("tracker:commitment-detail")  # the route's address read once a table
+    language = translation.get_language() or settings.LANGUAGE_CODE
     return mark_safe(
         "\n".join(
-            html_format(row, *_row_values(item, today, repeated, url)) for item in commitments
+            html_format(row, *_row_values(item, today, repeated, url, language))
+            for item in commitments
         )
     )
 
@@ -273,35 +270,37 @@ _ROW = (
 )
 
 
-def _row_values(commitment, today: date, repeated: dict, url) -> tuple:
+def _row_values(commitment, today: date, repeated: dict, url, language: str) -> tuple:
     milestone = ""
     if commitment.deadline_milestone_id:
         key = ("milestone", commitment.deadline_milestone_id)
         if key not in repeated:
             repeated[key] = _counted_from(commitment.deadline_milestone.name)
         milestone = repeated[key]
-    theme = ("theme", commitment.theme)
-    if theme not in repeated:
-        repeated[theme] = escaped(commitment.get_theme_display())
-    priority = ("priority", commitment.priority)
-    if priority not in repeated:
-        repeated[priority] = escaped(commitment.get_priority_display())
     status = ("status", *_status_facts(commitment))
     if status not in repeated:
-        repeated[status] = _status_cell(*status[1:])
+        repeated[status] = _status_cell_in(language, *status[1:])
     return (
         "is-overdue" if commitment.is_overdue else "",
         commitment.reference,
         url(commitment.pk),
         commitment.title,
         commitment.party_codes,
-        repeated[theme],
+        _choice_label_in(language, type(commitment), "theme", commitment.theme),
         commitment.timeline_wording or "—",
         milestone,
-        _due_cell(commitment, today, repeated),
+        _due_cell(commitment, today, repeated, language),
         repeated[status],
-        repeated[priority],
+        _choice_label_in(language, type(commitment), "priority", commitment.priority),
     )
+
+
+@cache
+def _choice_label_in(language: str, model, name: str, value) -> str:
+    """`get_<name>_display()` of a model's choice, escaped, in `language`: written once per
+    language and value (as `_status_badge`), the code's words."""
+    with translation.override(language):
+        return escaped(_choice_labels(model, name).get(value, value))
 
 
 def _counted_from(milestone: str) -> str:
@@ -317,16 +316,16 @@ def _interpolate(text: str, **values) -> str:
     return mark_safe(text % {name: conditional_escape(value) for name, value in values.items()})
 
 
-def _due_cell(commitment, today: date, repeated: dict) -> str:
+def _due_cell(commitment, today: date, repeated: dict, language: str) -> str:
     if commitment.due_on:
         # Commitments counted from one event share their due date: its cell is made once.
         key = ("due", commitment.due_on, commitment.is_overdue, commitment.is_closed)
         if key not in repeated:
             repeated[key] = html_format(
                 '{}<br><span class="{}">{}</span>',
-                day(commitment.due_on),
+                _day_writer(language, "DAY_FORMAT")(commitment.due_on),
                 "late-text" if commitment.is_overdue else "muted",
-                lateness(commitment, today),
+                _lateness_in(language, (commitment.due_on - today).days, commitment.is_closed),
             )
         return repeated[key]
     if commitment.is_pending:
@@ -387,7 +386,15 @@ def score_text(score: float | None, rule: str = ScoreRule.PAM) -> str:
         return "—"
     if rule == ScoreRule.G7:
         return ("+" if score >= 0 else "-") + formats.number_format(abs(score), 2)
-    return f"{formats.number_format(round(score))} %"
+    return _percent_in(translation.get_language(), round(score))
+
+
+@lru_cache(maxsize=1024)
+def _percent_in(language: str | None, percent: int) -> str:
+    """A whole percent in `language`'s digits, written once per language and value: a page
+    shows dozens of scores, each a number format looked up again."""
+    with translation.override(language):
+        return f"{formats.number_format(percent)} %"
 
 
 @register.simple_tag
@@ -410,6 +417,19 @@ def unscored_note(count: int) -> str:
         count,
     ) % {"count": count}
     return format_html('<span class="muted unscored">{}</span>', text)
+
+
+_SOME_DAY = date(2000, 1, 1)
+
+
+@lru_cache(maxsize=4096)
+def _lateness_in(language: str, days: int, closed: bool) -> str:
+    """`lateness` of a deadline `days` from today, in `language`: written once per language
+    and number of days, since its words are the code's and it depends on nothing else; a
+    table translated it again for each of its rows."""
+    with translation.override(language):
+        due_on = _SOME_DAY + timedelta(days=days)
+        return describe_lateness(due_on=due_on, closed=closed, today=_SOME_DAY)
 
 
 @register.filter

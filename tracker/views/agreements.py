@@ -66,15 +66,21 @@ def agreement_detail(request: HttpRequest, slug: str) -> HttpResponse:
         parties = list(agreement.parties.all()) if "party" in request.GET else []
     form = CommitmentFilterForm(request.GET or None, parties=parties)
     filters = form.filters()
-    commitments = selectors.agreement_commitments(agreement, today=today, filters=filters)
     if request.GET.get("format") in exports.TABLE_FORMATS:
+        commitments = selectors.agreement_commitments(agreement, today=today, filters=filters)
         return _commitments_table(request, agreement, commitments)
     # Unfiltered, the table holds every commitment: as many as the kept figure says.
     if filters.keys() - {"sort"}:
         count = selectors.agreement_commitments_count(agreement, today=today, filters=filters)
     else:
         count = agreement.commitment_count
-    page = paginate(request, selectors.commitment_table_rows(commitments), TABLE_ROWS, count=count)
+    # The page's number from the count, then its rows: a whole page's worth asked for, so
+    # that the last page's query is every other page's (`agreement_table_page`).
+    page = paginate(request, (), TABLE_ROWS, count=count)
+    first = (page.number - 1) * TABLE_ROWS
+    page.object_list = selectors.agreement_table_page(
+        agreement, today=today, filters=filters, low=first, high=first + TABLE_ROWS
+    )
     context = {
         "agreement": agreement,
         "today": today,

@@ -43,19 +43,19 @@ def get_agreement_for_user(
     header, which shows none of those: the agreement alone, its access checked the same.
     `lists=True`: its parties, milestones, holidays, sources, rounds and texts in the same
     query instead, for `selectors.agreement_lists`, and the rows its summary counts
-    (`selectors.with_summary_rows`)."""
-    agreements = selectors.agreements_visible_to(user)
-    if not header:
-        return get_object_or_404(agreements, slug=slug)
-    agreements = agreements.annotate(
-        is_followed=Follows("pk", user_id=user.pk), team_list=TeamNames("pk")
-    )
-    # With its lists, its parties are one of them (`selectors.agreement_lists`).
-    if lists:
-        agreements = selectors.with_summary_rows(selectors.with_agreement_lists(agreements))
+    (`selectors.with_summary_rows`). The agreement page's two (the fragment's and the one
+    with its lists) are read by `selectors.agreement_for_page`, compiled ahead."""
+    if lists or not header:
+        agreement = selectors.agreement_for_page(user, slug, header=header)
+        if agreement is None:
+            raise Http404("No Agreement matches the given query.")
+        if not header:
+            return agreement
     else:
-        agreements = agreements.prefetch_related("parties")
-    agreement = get_object_or_404(agreements, slug=slug)
+        agreements = selectors.agreements_visible_to(user).annotate(
+            is_followed=Follows("pk", user_id=user.pk), team_list=TeamNames("pk")
+        )
+        agreement = get_object_or_404(agreements.prefetch_related("parties"), slug=slug)
     agreement.team_names = agreement.team_list or []
     return agreement
 
