@@ -1,20 +1,21 @@
-"""`{% translate %}` of a constant (tracker/templatetags/i18n_direct.py) writes what Django's
-own tag writes, for any message, in every language; other forms are Django's tag itself."""
+"""`{% load i18n %}` (tracker/templatetags/i18n_words.py): a `translate` or `blocktranslate` of
+the template's own words is written once for each language and way of escaping, as Django's
+own tag writes it, in the reader's language each time; a tag with a variable, a count, a
+context or `as` is Django's, run every time."""
 
 import pytest
 from django.template import Context, Engine, engines
-from django.templatetags import i18n
 from django.utils import translation
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tracker.templatetags.i18n_direct import ConstantTranslateNode
+from tracker.templatetags.i18n_words import WrittenWords
 
 # Django's library under its own name, beside the app's engine (which loads the app's).
 DJANGO = Engine(libraries={"i18n": "django.templatetags.i18n"})
 APP = engines["django"].engine
 
-# A message as a template can hold it in double quotes: no quote, brace or percent-brace.
+# A message as a template can hold it in double quotes: no quote, brace or backslash.
 messages = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters='"{}\\'),
     max_size=40,
@@ -22,6 +23,7 @@ messages = st.text(
 
 
 def _both(source: str, language: str, **values) -> tuple[str, str]:
+    """What Django's tags and the app's write of `source`, in `language`."""
     with translation.override(language):
         return tuple(
             engine.from_string("{% load i18n %}" + source).render(Context(values))
@@ -29,49 +31,65 @@ def _both(source: str, language: str, **values) -> tuple[str, str]:
         )
 
 
+def _written(source: str) -> int:
+    template = APP.from_string("{% load i18n %}" + source)
+    return sum(isinstance(node, WrittenWords) for node in template.nodelist)
+
+
 @pytest.mark.parametrize("language", ["en", "fr", "ur"])
 @given(message=messages)
 @example(message="100% sure")
 @example(message="50%% off <b>&amp;</b>")
 @example(message="History")
-def test_a_constant_is_written_as_django_writes_it(language, message):
-    django, app = _both(f'{{% translate "{message}" %}}', language)
-    assert app == django
+def test_any_words_are_written_as_djangos_tags_write_them(language, message):
+    source = (
+        f'{{% translate "{message}" %}}|{{% blocktranslate %}}{message}{{% endblocktranslate %}}'
+    )
+    for _ in range(2):  # the second from the words as written
+        django, app = _both(source, language)
+        assert app == django
 
 
-@pytest.mark.parametrize("language", ["en", "fr", "ur"])
-def test_a_known_word_is_translated(language):
-    django, app = _both('{% translate "History" %}|{% trans "Agreements" %}', language)
-    assert app == django
-    if language == "fr":
-        assert app == "Historique|Accords"
+def test_words_are_written_in_each_readers_language():
+    source = '{% translate "Agreements" %}|{% blocktrans %}Agreements{% endblocktrans %}'
+    assert _written(source) == 2
+    for _ in range(2):
+        assert _both(source, "en")[1] == "Agreements|Agreements"
+        assert _both(source, "fr")[1] == "Accords|Accords"
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
-def test_as_a_variable_it_is_kept_for_later(language):
-    source = '{% translate "History" as heading %}<h2>{{ heading }}</h2>'
-    django, app = _both(source, language)
-    assert app == django
-    assert app.startswith("<h2>")
+def test_they_are_escaped_as_the_template_escapes():
+    source = (
+        '{% translate "<b> & 100%" %}{% blocktranslate %}<i>%s 50%</i>{% endblocktranslate %}'
+        '{% autoescape off %}{% translate "<b> & 100%" %}{% endautoescape %}'
+    )
+    for language in ("en", "fr", "en"):
+        django, app = _both(source, language)
+        assert app == django
 
 
 @pytest.mark.parametrize(
     "source",
     [
-        '{% translate "History" noop %}',
-        '{% translate "May" context "month name" %}',
-        '{% translate "History"|upper %}',
         "{% translate word %}",
+        '{% translate "Agreements" as heading %}<h2>{{ heading }}</h2>',
+        '{% translate "Agreements"|upper %}',
+        '{% translate "Agreements" noop %}',
+        '{% translate "May" context "month name" %}',
+        "{% blocktranslate %}{{ word }}{% endblocktranslate %}",
+        "{% blocktranslate with word=word %}{{ word }}{% endblocktranslate %}",
+        "{% blocktranslate count n=2 %}one{% plural %}{{ n }} many{% endblocktranslate %}",
     ],
 )
-def test_other_forms_are_djangos_own_node(source):
-    template = APP.from_string("{% load i18n %}" + source)
-    (node,) = [node for node in template.nodelist if isinstance(node, i18n.TranslateNode)]
-    assert not isinstance(node, ConstantTranslateNode)
-    django, app = _both(source, "fr", word="<History>")
-    assert app == django
+def test_a_tag_with_anything_but_its_own_words_is_djangos(source):
+    assert _written(source) == 0
+    for language in ("en", "fr"):
+        django, app = _both(source, language, word="Agreements")
+        assert app == django
 
 
-def test_the_app_loads_the_direct_tag_for_a_constant():
-    template = APP.from_string('{% load i18n %}{% translate "History" %}')
-    assert any(isinstance(node, ConstantTranslateNode) for node in template.nodelist)
+def test_a_variable_is_translated_each_time():
+    template = APP.from_string("{% load i18n %}{% translate word %}")
+    with translation.override("fr"):
+        assert template.render(Context({"word": "Agreements"})) == "Accords"
+        assert template.render(Context({"word": "Commitments"})) != "Accords"
