@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -148,18 +149,51 @@ def widget_html(field: forms.BoundField, errors, auto_id: str) -> str:
 
 class FastWidgetsMixin:
     """Every select of the form is a `FastSelect`, every plain input and textarea renders
-    through `FastRender`. The class's own fields get the fast widgets, once: each form
-    then copies them as they are, rather than building a new select (its choices checked
-    again) for every form."""
+    through `FastRender`, and the words its fields declare (labels, help texts, choices,
+    empty labels) are text in the reader's language: the class's fields are prepared so
+    once per language (`_prepared_fields`), and each form copies them as they are, rather
+    than building a new select (its choices checked again) and translating every word of
+    it again for every form."""
 
     def __init__(self, *args, **kwargs):
-        for field in self.base_fields.values():
+        self.base_fields = _prepared_fields(type(self), translation.get_language())
+        super().__init__(*args, **kwargs)
+
+
+@cache
+def _prepared_fields(form_class: type, language: str | None) -> dict[str, forms.Field]:
+    """The class's fields with fast widgets and their words translated into `language`:
+    the code's words, never data (a choice list that a form builds from data is set by the
+    form, on its own copy)."""
+    fields = copy.deepcopy(form_class.base_fields)
+    with translation.override(language):
+        for field in fields.values():
             widget = field.widget
             if type(widget) is forms.Select:
                 field.widget = FastSelect(attrs=widget.attrs, choices=widget.choices)
             elif type(widget) in _FAST_RENDERED:
                 widget.__class__ = _fast_class(type(widget))
-        super().__init__(*args, **kwargs)
+            field.label = _translated(field.label)
+            field.help_text = _translated(field.help_text)
+            if isinstance(field, forms.ModelChoiceField):
+                field.empty_label = _translated(field.empty_label)
+            elif isinstance(field, forms.ChoiceField) and isinstance(field.choices, list):
+                field.choices = _translated_choices(field.choices)
+    return fields
+
+
+def _translated(text):
+    """A lazy translation as text in the active language; anything else as it is."""
+    return str(text) if isinstance(text, Promise) else text
+
+
+def _translated_choices(choices: list) -> list:
+    return [
+        (_translated(value), _translated_choices(label))
+        if isinstance(label, list)
+        else (value, _translated(label))
+        for value, label in choices
+    ]
 
 
 class EvidenceForm(FastWidgetsMixin, forms.ModelForm):
