@@ -165,7 +165,7 @@ def _prepared_fields(form_class: type, language: str | None) -> dict[str, forms.
     """The class's fields with fast widgets and their words translated into `language`:
     the code's words, never data (a choice list that a form builds from data is set by the
     form, on its own copy)."""
-    fields = copy.deepcopy(form_class.base_fields)
+    fields = _PreparedFields(copy.deepcopy(form_class.base_fields))
     with translation.override(language):
         for field in fields.values():
             widget = field.widget
@@ -182,6 +182,42 @@ def _prepared_fields(form_class: type, language: str | None) -> dict[str, forms.
     return fields
 
 
+class _PreparedFields(dict):
+    """A form class's prepared fields, which every form of the class copies (a form changes
+    its own fields: choices, querysets, labels, attributes). Each is copied as Django's
+    `Field.__deepcopy__` copies it (the field, then its own widget, error messages,
+    validators, choices or queryset), without `copy.deepcopy` walking through every part of
+    every field: a page built four forms of two dozen fields."""
+
+    def __deepcopy__(self, memo) -> dict:
+        return {name: _field_copy(field) for name, field in self.items()}
+
+
+# The copies `_field_copy` makes as Django does; a field of any other kind (one with fields
+# of its own, say) goes through its own `__deepcopy__`.
+_PLAIN_COPIES = {
+    forms.Field.__deepcopy__,
+    forms.ChoiceField.__deepcopy__,
+    forms.ModelChoiceField.__deepcopy__,
+}
+
+
+def _field_copy(field: forms.Field) -> forms.Field:
+    if type(field).__deepcopy__ not in _PLAIN_COPIES:
+        return copy.deepcopy(field)
+    copied = object.__new__(type(field))
+    copied.__dict__.update(field.__dict__)
+    copied.widget = copy.deepcopy(field.widget)
+    copied.error_messages = field.error_messages.copy()
+    copied.validators = field.validators[:]
+    if isinstance(field, forms.ModelChoiceField):
+        if field.queryset is not None:
+            copied.queryset = field.queryset  # a new queryset, and choices read from it
+    elif isinstance(field, forms.ChoiceField):
+        copied._choices = copy.copy(field._choices)
+    return copied
+
+
 def _translated(text):
     """A lazy translation as text in the active language; anything else as it is."""
     return str(text) if isinstance(text, Promise) else text
@@ -196,10 +232,25 @@ def _translated_choices(choices: list) -> list:
     ]
 
 
+# What leaving each party field of the evidence form empty means: its empty choice.
+_NO_PARTY = {
+    "concerns_party": _("— the whole commitment —"),
+    "claimed_by": _("— nobody: an independent observation —"),
+}
+
+
+def _evidence_field(model_field, **kwargs) -> forms.Field | None:
+    """The model field's form field; a party's with its empty choice (`_NO_PARTY`)."""
+    if model_field.name in _NO_PARTY:
+        kwargs["empty_label"] = _NO_PARTY[model_field.name]
+    return model_field.formfield(**kwargs)
+
+
 class EvidenceForm(FastWidgetsMixin, forms.ModelForm):
     class Meta:
         model = Evidence
         fields = list(EVIDENCE_FIELDS)
+        formfield_callback = _evidence_field
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "quote": forms.Textarea(attrs={"rows": 2}),
@@ -231,6 +282,8 @@ class EvidenceForm(FastWidgetsMixin, forms.ModelForm):
             "stance": _("Stance"),
             "reliability": _("Source reliability"),
             "credibility": _("Information credibility"),
+            "concerns_party": _("Concerns party"),
+            "claimed_by": _("Claim made by"),
         }
 
     def __init__(self, *args, parties=(), responsible=None, **kwargs):
@@ -240,17 +293,15 @@ class EvidenceForm(FastWidgetsMixin, forms.ModelForm):
         concerns = self.fields["concerns_party"]
         if self.is_bound:  # what a posted choice is checked against; a blank form needs none
             concerns.queryset = Party.objects.filter(pk__in=[party.pk for party in responsible])
-        concerns.choices = [("", _("— the whole commitment —"))] + [
+        concerns.choices = [("", concerns.empty_label)] + [
             (party.pk, f"{party.name} ({party.code})") for party in responsible
         ]
-        concerns.label = _("Concerns party")
         claimed_by = self.fields["claimed_by"]
         if self.is_bound:
             claimed_by.queryset = Party.objects.filter(pk__in=[party.pk for party in parties])
-        claimed_by.choices = [("", _("— nobody: an independent observation —"))] + [
+        claimed_by.choices = [("", claimed_by.empty_label)] + [
             (party.pk, f"{party.name} ({party.code})") for party in parties
         ]
-        claimed_by.label = _("Claim made by")
 
     def _not_in_future(self, name: str) -> date | None:
         value = self.cleaned_data.get(name)
@@ -293,7 +344,10 @@ class ExtensionForm(FastWidgetsMixin, forms.Form):
 
 
 class StatusChangeForm(FastWidgetsMixin, forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=CommitmentStatus.choices)
+    # Every status is listed here; each form offers those it may move to (`__init__`).
+    status = forms.ChoiceField(
+        label=_("New status"), choices=[("", _("— choose —")), *CommitmentStatus.choices]
+    )
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -323,15 +377,15 @@ class StatusChangeForm(FastWidgetsMixin, forms.Form):
         *args,
         commitment: Commitment,
         evidence: "CitableEvidence",
-        statuses: "StatusChoices | None" = None,
         **kwargs,
     ):
         kwargs.setdefault("initial", {"version": commitment.version})
         super().__init__(*args, **kwargs)
         self.commitment = commitment
-        self._describe_status(self.fields["status"])
-        statuses = statuses or StatusChoices()
-        self.fields["status"].choices = statuses.other_than(self._current_status())
+        status = self.fields["status"]
+        self._describe_status(status)
+        current = self._current_status()
+        status.choices = [choice for choice in status.choices if choice[0] != current]
         evidence.offer(self.fields["evidence"], bound=self.is_bound, shown=self._shown)
 
     def _current_status(self) -> str:
@@ -400,23 +454,11 @@ class CriterionMetForm(FastWidgetsMixin, forms.Form):
             self.fields["criterion"].queryset = Criterion.objects.filter(
                 pk__in=[criterion.pk for criterion in criteria]
             )
-        self.fields["criterion"].choices = [("", _("— choose —"))] + [
+        choose = self.fields["criterion"]
+        choose.choices = [("", choose.empty_label)] + [
             (criterion.pk, criterion.text[:90]) for criterion in criteria
         ]
         evidence.offer(self.fields["evidence"], bound=self.is_bound)
-
-
-class StatusChoices:
-    """The statuses a status form offers, in the reader's language: translated once for all
-    the status forms of a page (the commitment's and each party's), not once per form."""
-
-    def __init__(self) -> None:
-        self.choose = str(_("— choose —"))
-        self.statuses = [(value, str(label)) for value, label in CommitmentStatus.choices]
-
-    def other_than(self, status: str) -> list[tuple[str, str]]:
-        """Every status but the current one, after an empty choice."""
-        return [("", self.choose)] + [choice for choice in self.statuses if choice[0] != status]
 
 
 class CitableEvidence:
@@ -436,7 +478,7 @@ class CitableEvidence:
         (`bound`) is checked against all of it."""
         if bound:
             field.queryset = Evidence.objects.filter(pk__in=[item.pk for item, label in self.items])
-        field.choices = [("", _("— none —"))] + [
+        field.choices = [("", field.empty_label)] + [
             (item.pk, label) for item, label in self.items if shown is None or shown(item)
         ]
 
