@@ -22,18 +22,18 @@ register = template.Library()
 
 
 # What a day's (or a moment's) pattern may hold and be written without Django's formatter:
-# the day, the month's number, the year, the hour and minute as numbers, ISO 8601 whole; the
-# month's names, looked up once per language.
-_NUMBER_PARTS = {
-    "j": lambda value: str(value.day),
-    "d": lambda value: f"{value.day:02d}",
-    "n": lambda value: str(value.month),
-    "m": lambda value: f"{value.month:02d}",
-    "Y": lambda value: f"{value.year:04d}",
-    "y": lambda value: f"{value.year % 100:02d}",
-    "H": lambda value: f"{value.hour:02d}",
-    "i": lambda value: f"{value.minute:02d}",
-    "c": lambda value: value.isoformat(),
+# the day, the month's number, the year, the hour and minute as numbers (fields of
+# `str.format`: the value, then its year's last two digits); the month's names, looked up
+# once per language.
+_NUMBER_FIELDS = {
+    "j": "{0.day}",
+    "d": "{0.day:02d}",
+    "n": "{0.month}",
+    "m": "{0.month:02d}",
+    "Y": "{0.year:04d}",
+    "y": "{1:02d}",
+    "H": "{0.hour:02d}",
+    "i": "{0.minute:02d}",
 }
 _MONTH_PARTS = "bEFMN"
 
@@ -52,25 +52,40 @@ def _day_writer(language: str, kind: str):
 @cache
 def _pattern_writer(language: str, pattern: str):
     """A function writing a date or a time in `language` by a `date` filter's `pattern`. The
-    pattern is read once per language, so a table of dates builds no formatter per value; a
-    pattern with anything else (a weekday) goes through Django's `dateformat`."""
+    pattern is read once per language into a format string for each month (its names
+    written in), so a table of dates builds no formatter per value; ISO 8601 ("c") is the
+    value's own; a pattern with anything else (a weekday) goes through Django's
+    `dateformat`."""
+    if pattern == "c":
+        return _isoformat
     with translation.override(language):
         months = {
-            char: ("", *(dateformat.format(date(2000, month, 1), char) for month in range(1, 13)))
+            char: [dateformat.format(date(2000, month, 1), char) for month in range(1, 13)]
             for char in _MONTH_PARTS
         }
-    parts = []
+    by_month = [[] for month in range(13)]  # the format string's pieces for each month
     for index, piece in enumerate(dateformat.re_formatchars.split(pattern)):
         if index % 2 == 0:
-            literal = dateformat.re_escaped.sub(r"\1", piece)
-            parts.append(lambda value, literal=literal: literal)
-        elif piece in _NUMBER_PARTS:
-            parts.append(_NUMBER_PARTS[piece])
+            shown = [_braces_doubled(dateformat.re_escaped.sub(r"\1", piece))] * 12
+        elif piece in _NUMBER_FIELDS:
+            shown = [_NUMBER_FIELDS[piece]] * 12
         elif piece in months:
-            parts.append(lambda value, names=months[piece]: names[value.month])
+            shown = [_braces_doubled(name) for name in months[piece]]
         else:
             return lambda value: dateformat.format(value, pattern)
-    return lambda value: "".join(part(value) for part in parts)
+        for month, text in enumerate(shown, start=1):
+            by_month[month].append(text)
+    patterns = ["".join(pieces) for pieces in by_month]
+    return lambda value: patterns[value.month].format(value, value.year % 100)
+
+
+def _isoformat(value) -> str:
+    return value.isoformat()
+
+
+def _braces_doubled(text: str) -> str:
+    """`text` as it stands in a format string."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 @register.filter(expects_localtime=True)
