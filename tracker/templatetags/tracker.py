@@ -1,22 +1,20 @@
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from functools import cache, partial
 
 from django import template
 from django.conf import settings
-from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
-from django.utils import dateformat, formats, numberformat, translation
+from django.utils import dateformat, formats, numberformat, timezone, translation
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..forms import widget_html
 from ..markup import escaped, html_format
-from ..models import CommitmentStatus, ScoreRule
+from ..models import CommitmentStatus, Evidence, ScoreRule
 from ..models.commitments import describe_lateness
-from ..routes import object_urls
+from ..routes import object_url, object_urls
 
 register = template.Library()
 
@@ -531,57 +529,79 @@ def form_field(field) -> str:
     )
 
 
-@cache
-def _choice_labels(model, name: str) -> dict:
-    """The labels of a model field's choices, by value: what `get_<name>_display()` reads,
-    without rebuilding the field's flat choices for each call (ten pieces of evidence, three
-    labels each). The labels stay lazy: each is translated when written, for its reader."""
-    return dict(model._meta.get_field(name).flatchoices)
+# The evidence's fields whose values have labels (`get_<name>_display()`).
+_LABELLED = ("stance", "reliability", "credibility")
 
 
 def _label(item, name: str, words: dict) -> str:
-    """`item.get_<name>_display()`, by `_choice_labels`: the value itself when unknown. Each
-    label translated once in `words` (one request's `_evidence_words`)."""
+    """`item.get_<name>_display()` for one of `_LABELLED`, from the words of `_evidence_words`:
+    the value itself when unknown."""
     value = getattr(item, name)
-    key = (name, value)
-    if key not in words:
-        words[key] = str(_choice_labels(type(item), name).get(value, value))
-    return words[key]
+    return words["labels"].get((name, value)) or str(value)
 
 
-def _evidence_words(context=None) -> dict:
-    """The words of `evidence_record` and `evidence_entry`, translated once per rendering of
-    the page (kept in its `render_context`, which ends with the request) rather than once
-    for each piece of evidence: a translation costs some forty calls. Those a template's
+def _evidence_words() -> dict:
+    """The words of `evidence_record` and `evidence_entry` in the reader's language."""
+    return _evidence_words_in(translation.get_language() or settings.LANGUAGE_CODE)
+
+
+@cache
+def _evidence_words_in(language: str) -> dict:
+    """The words of `evidence_record` and `evidence_entry` in `language`, translated once
+    per process (as `_status_badge`): they are the code's words, and a page translated them
+    again for every request, a translation costing some forty calls. Those a template's
     `translate` would escape are escaped here."""
-    if context is not None and "evidence_words" in context.render_context:
-        return context.render_context["evidence_words"]
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    words = {
-        "title": gettext(
-            "Source reliability: %(reliability)s. Information credibility: %(credibility)s."
-        ),
-        "claim": gettext("claim by <bdi>%(party)s</bdi>"),
-        "concerns": escaped(gettext("concerns")),
-        "someone": gettext("someone"),
-        "logged of": gettext("logged evidence of %(day)s"),
-        "logged": escaped(gettext("logged evidence")),
-        "retracted": escaped(gettext("Retracted")),
-        "file": gettext("file"),
-        "attachment": escaped(gettext("Attachment:")),
-        "source": escaped(gettext("Source:")),
-        "retracted by": gettext(
-            "Retracted by <bdi>%(who)s</bdi> on %(day)s: <bdi>%(reason)s</bdi>"
-        ),
-        "retract": gettext("Retract…"),
-        # The reader's language's writers of a day and of a moment, looked up once.
-        "day": day_writer(),
-        "moment": _pattern_writer(language, "j M Y H:i"),
-        "iso": _pattern_writer(language, "c"),
-    }
-    if context is not None:
-        context.render_context["evidence_words"] = words
+    with translation.override(language):
+        words = {
+            "title": gettext(
+                "Source reliability: %(reliability)s. Information credibility: %(credibility)s."
+            ),
+            "claim": gettext("claim by <bdi>%(party)s</bdi>"),
+            "concerns": escaped(gettext("concerns")),
+            "someone": gettext("someone"),
+            "logged of": gettext("logged evidence of %(day)s"),
+            "logged": escaped(gettext("logged evidence")),
+            "retracted": escaped(gettext("Retracted")),
+            "file": gettext("file"),
+            "attachment": escaped(gettext("Attachment:")),
+            "source": escaped(gettext("Source:")),
+            "retracted by": gettext(
+                "Retracted by <bdi>%(who)s</bdi> on %(day)s: <bdi>%(reason)s</bdi>"
+            ),
+            "retract": gettext("Retract…"),
+            "labels": {
+                (name, value): str(label)
+                for name in _LABELLED
+                for value, label in Evidence._meta.get_field(name).flatchoices
+            },
+        }
+    write_day = _day_writer(language, "DAY_FORMAT")
+    # The language's writers of a day and of a moment.
+    words["day"] = lambda value: write_day(value) if value else ""
+    words["moment"] = _pattern_writer(language, "j M Y H:i")
+    words["iso"] = _pattern_writer(language, "c")
     return words
+
+
+def _lines(text) -> str:
+    """`linebreaksbr` of user text (as a template's autoescape gives it): escaped, each line
+    break (CR LF, CR or LF) a `<br>`."""
+    return escaped(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
+
+def _local_times(context) -> Callable:
+    """`template_localtime` for the moments of one rendering of a page: the current time
+    zone looked up once (kept in the rendering's `render_context`), not once a moment."""
+    if "local_times" not in context.render_context:
+        zone = timezone.get_current_timezone() if settings.USE_TZ else None
+        context.render_context["local_times"] = partial(_local_time, zone)
+    return context.render_context["local_times"]
+
+
+def _local_time(zone, value):
+    if zone is None or not isinstance(value, datetime) or timezone.is_naive(value):
+        return value
+    return value.astimezone(zone)
 
 
 @register.simple_tag
@@ -626,23 +646,23 @@ def evidence_record(evidence, words: dict | None = None) -> str:
     parts = [
         "\n   ".join(badges),
         '<p class="evidence-summary"><span class="user-block" dir="auto">'
-        f"{linebreaksbr(evidence.summary)}</span></p>",
+        f"{_lines(evidence.summary)}</span></p>",
     ]
     if evidence.quote:
         parts.append(
             '<blockquote><span class="user-block" dir="auto">'
-            f"{linebreaksbr(evidence.quote)}</span></blockquote>"
+            f"{_lines(evidence.quote)}</span></blockquote>"
         )
     if evidence.source_title or evidence.source_url:
         parts.append(_evidence_source(evidence, words["source"], words["day"]))
     if evidence.attachment:
-        url = reverse("tracker:evidence-attachment", args=[evidence.pk])
+        url = object_url("tracker:evidence-attachment", evidence.pk)
         name = escaped(evidence.attachment_name) or words["file"]
         label = words["attachment"]
         parts.append(
             f'<p class="muted">{label} <a href="{escaped(url)}" download><bdi>{name}</bdi></a></p>'
         )
-    return mark_safe("\n".join(parts))
+    return SafeString("\n".join(parts))
 
 
 @register.simple_tag(takes_context=True)
@@ -655,8 +675,9 @@ def evidence_entry(context, evidence, at) -> str:
     the page more than the rest of its history. User text escaped and isolated (`bdi`)."""
     pk = escaped(evidence.pk)
     retracted = evidence.is_retracted
-    at = template_localtime(at)
-    words = _evidence_words(context)
+    local = _local_times(context)
+    at = local(at)
+    words = _evidence_words()
     parts = [
         f'<li class="history-evidence{" retracted" if retracted else ""}" id="evidence-{pk}">',
         f'<time datetime="{escaped(words["iso"](at))}">{escaped(words["moment"](at))}</time>',
@@ -667,7 +688,7 @@ def evidence_entry(context, evidence, at) -> str:
         retraction = words["retracted by"]
         values = {
             "who": who or words["someone"],  # the app's words, as in a template: not escaped
-            "day": escaped(words["day"](template_localtime(evidence.retracted_at))),
+            "day": escaped(words["day"](local(evidence.retracted_at))),
             "reason": escaped(evidence.retraction_reason),
         }
         parts.append(f'<p class="retraction">{retraction % values}</p>')
@@ -678,7 +699,7 @@ def evidence_entry(context, evidence, at) -> str:
             f'hx-target="#activity" hx-swap="outerHTML">{label}</a></p>'
         )
     parts.append("</li>")
-    return mark_safe("\n".join(parts))
+    return SafeString("\n".join(parts))
 
 
 def _evidence_source(evidence, label: str, write_day) -> str:
