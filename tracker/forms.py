@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.functional import Promise
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from .markup import attributes, escaped
@@ -59,7 +59,7 @@ class FastSelect(forms.Select):
             f"{escaped(label)}</option>"
             for option, label in self.choices
         )
-        return mark_safe(f"<select{attributes(final_attrs)}>{options}</select>")
+        return SafeString(f"<select{attributes(final_attrs)}>{options}</select>")
 
     def __deepcopy__(self, memo):
         """`ChoiceWidget.__deepcopy__`, without checking the choices again: they were
@@ -83,10 +83,35 @@ class FastRender:
         name, attrs_html = escaped(name), attributes(attrs)
         if isinstance(self, forms.Textarea):
             text = escaped(value or "")
-            return mark_safe(f'<textarea name="{name}"{attrs_html}>\n{text}</textarea>')
+            return SafeString(f'<textarea name="{name}"{attrs_html}>\n{text}</textarea>')
         shown = "" if value is None else f' value="{escaped(value)}"'
-        return mark_safe(
+        return SafeString(
             f'<input type="{escaped(self.input_type)}" name="{name}"{shown}{attrs_html}>'
+        )
+
+    def __deepcopy__(self, memo):
+        return _copied(self, memo)
+
+
+class FastFileInput(forms.ClearableFileInput):
+    """A file input written out in Python while it shows no current file (a new piece of
+    evidence's attachment): Django's template (`clearable_file_input.html`) then writes the
+    input alone, its attributes in their order, with the context's `disabled` and
+    `checked`. A current file and its "clear" box go through Django."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        if self.is_initial(value):
+            return super().render(name, value, attrs, renderer)
+        attrs = self.build_attrs(self.attrs, attrs)
+        attrs.setdefault("disabled", False)
+        attrs["checked"] = self.checked
+        shown = "".join(
+            f" {escaped(key)}" if item is True else f' {escaped(key)}="{escaped(item)}"'
+            for key, item in attrs.items()
+            if item is not False
+        )
+        return SafeString(
+            f'<input type="{escaped(self.input_type)}" name="{escaped(name)}"{shown}>'
         )
 
     def __deepcopy__(self, memo):
@@ -115,13 +140,13 @@ def _fast_class(widget_class: type) -> type:
 
 def widget_html(field: forms.BoundField, errors, auto_id: str) -> str:
     """`str(field)`, the field's widget with the attributes `BoundField.as_widget` gives it,
-    for a fast widget (`FastSelect`, `FastRender`): without asking the field for its errors
-    and id again for each attribute. Any other widget, or a field with what the plain case
-    leaves out (a widget's own id or aria-describedby, localize, disabled, a fieldset),
-    goes through Django."""
+    for a fast widget (`FastSelect`, `FastRender`, `FastFileInput`): without asking the field
+    for its errors and id again for each attribute. Any other widget, or a field with what
+    the plain case leaves out (a widget's own id or aria-describedby, localize, disabled, a
+    fieldset), goes through Django."""
     form, widget = field.form, field.field.widget
     if (
-        not isinstance(widget, (FastSelect, FastRender))
+        not isinstance(widget, (FastSelect, FastRender, FastFileInput))
         or field.field.localize
         or field.field.disabled
         or field.field.show_hidden_initial
@@ -173,6 +198,8 @@ def _prepared_fields(form_class: type, language: str | None) -> dict[str, forms.
                 field.widget = FastSelect(attrs=widget.attrs, choices=widget.choices)
             elif type(widget) in _FAST_RENDERED:
                 widget.__class__ = _fast_class(type(widget))
+            elif type(widget) is forms.ClearableFileInput:
+                widget.__class__ = FastFileInput
             field.label = _translated(field.label)
             field.help_text = _translated(field.help_text)
             if isinstance(field, forms.ModelChoiceField):

@@ -492,7 +492,7 @@ def form_errors(form) -> str:
         return ""
     focus = ' tabindex="-1" autofocus' if getattr(form, "focus_errors", False) else ""
     shown = "".join(f"<p>{escaped(error)}</p>" for error in errors)
-    return mark_safe(f'<div class="form-errors" role="alert"{focus}>{shown}</div>')
+    return SafeString(f'<div class="form-errors" role="alert"{focus}>{shown}</div>')
 
 
 @register.simple_tag
@@ -506,7 +506,7 @@ def form_field(field) -> str:
     name = escaped(field.html_name)
     widget = widget_html(field, errors, auto_id)
     if field.is_hidden:
-        return mark_safe(f'<div class="{classes}" id="field-{name}">{widget}</div>')
+        return SafeString(f'<div class="{classes}" id="field-{name}">{widget}</div>')
     required = ' <span class="required" aria-hidden="true">*</span>' if field.field.required else ""
     shown_errors = ""
     if errors:
@@ -521,7 +521,7 @@ def form_field(field) -> str:
         )
     label = escaped(field.label)
     label = f'<label for="{escaped(field.id_for_label)}">{label}{required}</label>'
-    return mark_safe(
+    return SafeString(
         f'<div class="{classes}" id="field-{name}">\n'
         f"  {label}\n"
         f"  {widget}\n"
