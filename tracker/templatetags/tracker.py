@@ -529,6 +529,13 @@ def form_field(field) -> str:
     )
 
 
+@register.simple_tag
+def form_fields(form) -> str:
+    """Every field of the form, each as `form_field` writes it: one tag for a form, rather
+    than a template loop of one tag a field."""
+    return SafeString("".join([form_field(field) for field in form]))
+
+
 # The evidence's fields whose values have labels (`get_<name>_display()`).
 _LABELLED = ("stance", "reliability", "credibility")
 
