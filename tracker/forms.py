@@ -234,7 +234,7 @@ def _field_copy(field: forms.Field) -> forms.Field:
         return copy.deepcopy(field)
     copied = object.__new__(type(field))
     copied.__dict__.update(field.__dict__)
-    copied.widget = copy.deepcopy(field.widget)
+    copied.widget = field.widget.__deepcopy__({})  # what copy.deepcopy calls
     copied.error_messages = field.error_messages.copy()
     copied.validators = field.validators[:]
     if isinstance(field, forms.ModelChoiceField):
