@@ -1,5 +1,5 @@
 """The commitment page's history, written in Python: its status changes, deadline extensions
-and overdue flags (evidence has `tracker.evidence_entry`), and each party's changes under
+and overdue flags (its evidence by `tracker.evidence_entry`), and each party's changes under
 "Status by party". The template's loops wrote each entry through two dozen lookups, filters
 and translations; here the words are translated once per language and each entry is one
 function. The markup is the template's: user text escaped and isolated (`<bdi>`, or a
@@ -15,7 +15,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from ..markup import escaped
-from .tracker import _day_writer, _lines, _local_times, _pattern_writer, status_badge
+from .tracker import (
+    _day_writer,
+    _lines,
+    _local_times,
+    _pattern_writer,
+    evidence_entry,
+    status_badge,
+)
 
 register = template.Library()
 
@@ -75,8 +82,10 @@ def _time(at, words: dict) -> str:
 
 @register.simple_tag(takes_context=True)
 def history_entry(context, entry) -> str:
-    """An item of the history other than a piece of evidence (`tracker.evidence_entry`): a
-    status change, a deadline extension, an overdue flag or its clearing."""
+    """An item of the history: a piece of evidence (`tracker.evidence_entry`), a status
+    change, a deadline extension, an overdue flag or its clearing."""
+    if entry.kind == "evidence":
+        return evidence_entry(context, entry.item, entry.at)
     words = _words()
     local = _local_times(context)
     write = {

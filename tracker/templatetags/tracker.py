@@ -676,10 +676,10 @@ def evidence_record(evidence, words: dict | None = None) -> str:
 def evidence_entry(context, evidence, at) -> str:
     """A piece of evidence as an item of the commitment page's history: its time, its
     record (`evidence_record`), then its retraction, or the link that opens the form to
-    retract it. Replaced the evidence branch of the history's loop in
+    retract it. Written for the history's loop (`history.history_entry`) rather than in
     templates/tracker/commitment_detail.html, which still writes the item whose retraction
-    form is open (`retract_open`) and the other kinds of entry: ten pieces of evidence cost
-    the page more than the rest of its history. User text escaped and isolated (`bdi`)."""
+    form is open (`retract_open`): ten pieces of evidence cost the page more than the rest
+    of its history. User text escaped and isolated (`bdi`)."""
     pk = escaped(evidence.pk)
     retracted = evidence.is_retracted
     local = _local_times(context)
