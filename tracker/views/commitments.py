@@ -277,6 +277,7 @@ def _context(user: User, commitment: Commitment, forms: dict) -> dict:
         | action_forms
         | {
             "commitment": commitment,
+            "commitment_url": commitment.get_absolute_url(),  # where each form posts
             "agreement": commitment.agreement,
             "today": today,
             "days_overdue": commitment.days_overdue(today),
