@@ -2,11 +2,12 @@
 meter and the status badge) escapes as Django's own helpers do."""
 
 import pytest
+from django import forms
 from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from tracker.forms import ExtensionForm, FastSelect, widget_html
+from tracker.forms import ExtensionForm, FastFileInput, FastSelect, widget_html
 from tracker.markup import attributes
 from tracker.models import Milestone
 from tracker.templatetags.tracker import score_meter, status_badge
@@ -36,6 +37,15 @@ def test_a_select_escapes_its_options_and_marks_the_chosen_ones():
         "selected>&quot;&gt;&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&amp;</option>"
         '<option value="3" selected><b>3</b></option></select>'
     )
+
+
+@pytest.mark.parametrize("checked", [False, True])
+def test_a_file_input_without_a_current_file_is_written_as_django_writes_it(checked):
+    attrs = {"id": "id_attachment", "required": True, "aria-describedby": HOSTILE}
+    fast = FastFileInput(attrs={"accept": ".pdf", "title": HOSTILE})
+    django_own = forms.ClearableFileInput(attrs={"accept": ".pdf", "title": HOSTILE})
+    fast.checked = django_own.checked = checked  # what a posted "clear" box leaves
+    assert fast.render("attachment", None, attrs) == django_own.render("attachment", None, attrs)
 
 
 def test_the_score_meter_escapes_its_label():

@@ -8,7 +8,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from .markup import attributes, escaped
@@ -58,7 +59,7 @@ class FastSelect(forms.Select):
             f"{escaped(label)}</option>"
             for option, label in self.choices
         )
-        return mark_safe(f"<select{attributes(final_attrs)}>{options}</select>")
+        return SafeString(f"<select{attributes(final_attrs)}>{options}</select>")
 
     def __deepcopy__(self, memo):
         """`ChoiceWidget.__deepcopy__`, without checking the choices again: they were
@@ -82,10 +83,35 @@ class FastRender:
         name, attrs_html = escaped(name), attributes(attrs)
         if isinstance(self, forms.Textarea):
             text = escaped(value or "")
-            return mark_safe(f'<textarea name="{name}"{attrs_html}>\n{text}</textarea>')
+            return SafeString(f'<textarea name="{name}"{attrs_html}>\n{text}</textarea>')
         shown = "" if value is None else f' value="{escaped(value)}"'
-        return mark_safe(
+        return SafeString(
             f'<input type="{escaped(self.input_type)}" name="{name}"{shown}{attrs_html}>'
+        )
+
+    def __deepcopy__(self, memo):
+        return _copied(self, memo)
+
+
+class FastFileInput(forms.ClearableFileInput):
+    """A file input written out in Python while it shows no current file (a new piece of
+    evidence's attachment): Django's template (`clearable_file_input.html`) then writes the
+    input alone, its attributes in their order, with the context's `disabled` and
+    `checked`. A current file and its "clear" box go through Django."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        if self.is_initial(value):
+            return super().render(name, value, attrs, renderer)
+        attrs = self.build_attrs(self.attrs, attrs)
+        attrs.setdefault("disabled", False)
+        attrs["checked"] = self.checked
+        shown = "".join(
+            f" {escaped(key)}" if item is True else f' {escaped(key)}="{escaped(item)}"'
+            for key, item in attrs.items()
+            if item is not False
+        )
+        return SafeString(
+            f'<input type="{escaped(self.input_type)}" name="{escaped(name)}"{shown}>'
         )
 
     def __deepcopy__(self, memo):
@@ -114,13 +140,13 @@ def _fast_class(widget_class: type) -> type:
 
 def widget_html(field: forms.BoundField, errors, auto_id: str) -> str:
     """`str(field)`, the field's widget with the attributes `BoundField.as_widget` gives it,
-    for a fast widget (`FastSelect`, `FastRender`): without asking the field for its errors
-    and id again for each attribute. Any other widget, or a field with what the plain case
-    leaves out (a widget's own id or aria-describedby, localize, disabled, a fieldset),
-    goes through Django."""
+    for a fast widget (`FastSelect`, `FastRender`, `FastFileInput`): without asking the field
+    for its errors and id again for each attribute. Any other widget, or a field with what
+    the plain case leaves out (a widget's own id or aria-describedby, localize, disabled, a
+    fieldset), goes through Django."""
     form, widget = field.form, field.field.widget
     if (
-        not isinstance(widget, (FastSelect, FastRender))
+        not isinstance(widget, (FastSelect, FastRender, FastFileInput))
         or field.field.localize
         or field.field.disabled
         or field.field.show_hidden_initial
@@ -148,24 +174,110 @@ def widget_html(field: forms.BoundField, errors, auto_id: str) -> str:
 
 class FastWidgetsMixin:
     """Every select of the form is a `FastSelect`, every plain input and textarea renders
-    through `FastRender`. The class's own fields get the fast widgets, once: each form
-    then copies them as they are, rather than building a new select (its choices checked
-    again) for every form."""
+    through `FastRender`, and the words its fields declare (labels, help texts, choices,
+    empty labels) are text in the reader's language: the class's fields are prepared so
+    once per language (`_prepared_fields`), and each form copies them as they are, rather
+    than building a new select (its choices checked again) and translating every word of
+    it again for every form."""
 
     def __init__(self, *args, **kwargs):
-        for field in self.base_fields.values():
+        self.base_fields = _prepared_fields(type(self), translation.get_language())
+        super().__init__(*args, **kwargs)
+
+
+@cache
+def _prepared_fields(form_class: type, language: str | None) -> dict[str, forms.Field]:
+    """The class's fields with fast widgets and their words translated into `language`:
+    the code's words, never data (a choice list that a form builds from data is set by the
+    form, on its own copy)."""
+    fields = _PreparedFields(copy.deepcopy(form_class.base_fields))
+    with translation.override(language):
+        for field in fields.values():
             widget = field.widget
             if type(widget) is forms.Select:
                 field.widget = FastSelect(attrs=widget.attrs, choices=widget.choices)
             elif type(widget) in _FAST_RENDERED:
                 widget.__class__ = _fast_class(type(widget))
-        super().__init__(*args, **kwargs)
+            elif type(widget) is forms.ClearableFileInput:
+                widget.__class__ = FastFileInput
+            field.label = _translated(field.label)
+            field.help_text = _translated(field.help_text)
+            if isinstance(field, forms.ModelChoiceField):
+                field.empty_label = _translated(field.empty_label)
+            elif isinstance(field, forms.ChoiceField) and isinstance(field.choices, list):
+                field.choices = _translated_choices(field.choices)
+    return fields
+
+
+class _PreparedFields(dict):
+    """A form class's prepared fields, which every form of the class copies (a form changes
+    its own fields: choices, querysets, labels, attributes). Each is copied as Django's
+    `Field.__deepcopy__` copies it (the field, then its own widget, error messages,
+    validators, choices or queryset), without `copy.deepcopy` walking through every part of
+    every field: a page built four forms of two dozen fields."""
+
+    def __deepcopy__(self, memo) -> dict:
+        return {name: _field_copy(field) for name, field in self.items()}
+
+
+# The copies `_field_copy` makes as Django does; a field of any other kind (one with fields
+# of its own, say) goes through its own `__deepcopy__`.
+_PLAIN_COPIES = {
+    forms.Field.__deepcopy__,
+    forms.ChoiceField.__deepcopy__,
+    forms.ModelChoiceField.__deepcopy__,
+}
+
+
+def _field_copy(field: forms.Field) -> forms.Field:
+    if type(field).__deepcopy__ not in _PLAIN_COPIES:
+        return copy.deepcopy(field)
+    copied = object.__new__(type(field))
+    copied.__dict__.update(field.__dict__)
+    copied.widget = field.widget.__deepcopy__({})  # what copy.deepcopy calls
+    copied.error_messages = field.error_messages.copy()
+    copied.validators = field.validators[:]
+    if isinstance(field, forms.ModelChoiceField):
+        if field.queryset is not None:
+            copied.queryset = field.queryset  # a new queryset, and choices read from it
+    elif isinstance(field, forms.ChoiceField):
+        copied._choices = copy.copy(field._choices)
+    return copied
+
+
+def _translated(text):
+    """A lazy translation as text in the active language; anything else as it is."""
+    return str(text) if isinstance(text, Promise) else text
+
+
+def _translated_choices(choices: list) -> list:
+    return [
+        (_translated(value), _translated_choices(label))
+        if isinstance(label, list)
+        else (value, _translated(label))
+        for value, label in choices
+    ]
+
+
+# What leaving each party field of the evidence form empty means: its empty choice.
+_NO_PARTY = {
+    "concerns_party": _("— the whole commitment —"),
+    "claimed_by": _("— nobody: an independent observation —"),
+}
+
+
+def _evidence_field(model_field, **kwargs) -> forms.Field | None:
+    """The model field's form field; a party's with its empty choice (`_NO_PARTY`)."""
+    if model_field.name in _NO_PARTY:
+        kwargs["empty_label"] = _NO_PARTY[model_field.name]
+    return model_field.formfield(**kwargs)
 
 
 class EvidenceForm(FastWidgetsMixin, forms.ModelForm):
     class Meta:
         model = Evidence
         fields = list(EVIDENCE_FIELDS)
+        formfield_callback = _evidence_field
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "quote": forms.Textarea(attrs={"rows": 2}),
@@ -197,6 +309,8 @@ class EvidenceForm(FastWidgetsMixin, forms.ModelForm):
             "stance": _("Stance"),
             "reliability": _("Source reliability"),
             "credibility": _("Information credibility"),
+            "concerns_party": _("Concerns party"),
+            "claimed_by": _("Claim made by"),
         }
 
     def __init__(self, *args, parties=(), responsible=None, **kwargs):
@@ -206,17 +320,15 @@ class EvidenceForm(FastWidgetsMixin, forms.ModelForm):
         concerns = self.fields["concerns_party"]
         if self.is_bound:  # what a posted choice is checked against; a blank form needs none
             concerns.queryset = Party.objects.filter(pk__in=[party.pk for party in responsible])
-        concerns.choices = [("", _("— the whole commitment —"))] + [
+        concerns.choices = [("", concerns.empty_label)] + [
             (party.pk, f"{party.name} ({party.code})") for party in responsible
         ]
-        concerns.label = _("Concerns party")
         claimed_by = self.fields["claimed_by"]
         if self.is_bound:
             claimed_by.queryset = Party.objects.filter(pk__in=[party.pk for party in parties])
-        claimed_by.choices = [("", _("— nobody: an independent observation —"))] + [
+        claimed_by.choices = [("", claimed_by.empty_label)] + [
             (party.pk, f"{party.name} ({party.code})") for party in parties
         ]
-        claimed_by.label = _("Claim made by")
 
     def _not_in_future(self, name: str) -> date | None:
         value = self.cleaned_data.get(name)
@@ -259,7 +371,10 @@ class ExtensionForm(FastWidgetsMixin, forms.Form):
 
 
 class StatusChangeForm(FastWidgetsMixin, forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=CommitmentStatus.choices)
+    # Every status is listed here; each form offers those it may move to (`__init__`).
+    status = forms.ChoiceField(
+        label=_("New status"), choices=[("", _("— choose —")), *CommitmentStatus.choices]
+    )
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -289,15 +404,15 @@ class StatusChangeForm(FastWidgetsMixin, forms.Form):
         *args,
         commitment: Commitment,
         evidence: "CitableEvidence",
-        statuses: "StatusChoices | None" = None,
         **kwargs,
     ):
         kwargs.setdefault("initial", {"version": commitment.version})
         super().__init__(*args, **kwargs)
         self.commitment = commitment
-        self._describe_status(self.fields["status"])
-        statuses = statuses or StatusChoices()
-        self.fields["status"].choices = statuses.other_than(self._current_status())
+        status = self.fields["status"]
+        self._describe_status(status)
+        current = self._current_status()
+        status.choices = [choice for choice in status.choices if choice[0] != current]
         evidence.offer(self.fields["evidence"], bound=self.is_bound, shown=self._shown)
 
     def _current_status(self) -> str:
@@ -366,23 +481,11 @@ class CriterionMetForm(FastWidgetsMixin, forms.Form):
             self.fields["criterion"].queryset = Criterion.objects.filter(
                 pk__in=[criterion.pk for criterion in criteria]
             )
-        self.fields["criterion"].choices = [("", _("— choose —"))] + [
+        choose = self.fields["criterion"]
+        choose.choices = [("", choose.empty_label)] + [
             (criterion.pk, criterion.text[:90]) for criterion in criteria
         ]
         evidence.offer(self.fields["evidence"], bound=self.is_bound)
-
-
-class StatusChoices:
-    """The statuses a status form offers, in the reader's language: translated once for all
-    the status forms of a page (the commitment's and each party's), not once per form."""
-
-    def __init__(self) -> None:
-        self.choose = str(_("— choose —"))
-        self.statuses = [(value, str(label)) for value, label in CommitmentStatus.choices]
-
-    def other_than(self, status: str) -> list[tuple[str, str]]:
-        """Every status but the current one, after an empty choice."""
-        return [("", self.choose)] + [choice for choice in self.statuses if choice[0] != status]
 
 
 class CitableEvidence:
@@ -402,7 +505,7 @@ class CitableEvidence:
         (`bound`) is checked against all of it."""
         if bound:
             field.queryset = Evidence.objects.filter(pk__in=[item.pk for item, label in self.items])
-        field.choices = [("", _("— none —"))] + [
+        field.choices = [("", field.empty_label)] + [
             (item.pk, label) for item, label in self.items if shown is None or shown(item)
         ]
 

@@ -3,7 +3,7 @@ the markup it writes (a select's options, a widget's attributes, a badge on ever
 escaping of Django's `conditional_escape` without the check for lazy arguments that Django
 wraps around each call of it."""
 
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 # `html.escape`'s replacements (the ampersand first there), as one table: a single pass
 # through the text instead of five.
@@ -22,16 +22,13 @@ def escaped(value) -> str:
 def attributes(attrs: dict) -> SafeString:
     """Django's `flatatt`: the attributes with a value sorted by name, then the true booleans
     by name; false booleans and None left out."""
-    valued = sorted(
-        (name, value)
-        for name, value in attrs.items()
-        if not isinstance(value, bool) and value is not None
-    )
-    flags = sorted(name for name, value in attrs.items() if value is True)
-    return mark_safe(
-        "".join(f' {escaped(name)}="{escaped(value)}"' for name, value in valued)
-        + "".join(f" {escaped(name)}" for name in flags)
-    )
+    valued, flags = [], []
+    for name, value in sorted(attrs.items()):  # names differ: never a value compared
+        if value is True:
+            flags.append(f" {escaped(name)}")
+        elif value is not None and value is not False:
+            valued.append(f' {escaped(name)}="{escaped(value)}"')
+    return SafeString("".join(valued) + "".join(flags))
 
 
 def html_format(format_string: str, *values) -> SafeString:

@@ -1,39 +1,37 @@
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from functools import cache, lru_cache, partial
 
 from django import template
 from django.conf import settings
-from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
-from django.utils import dateformat, formats, numberformat, translation
+from django.utils import dateformat, formats, numberformat, timezone, translation
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..forms import widget_html
 from ..markup import escaped, html_format
-from ..models import CommitmentStatus, ScoreRule
+from ..models import CommitmentStatus, Evidence, ScoreRule
 from ..models.commitments import describe_lateness
-from ..routes import object_urls
+from ..routes import object_url, object_urls
 
 register = template.Library()
 
 
 # What a day's (or a moment's) pattern may hold and be written without Django's formatter:
-# the day, the month's number, the year, the hour and minute as numbers, ISO 8601 whole; the
-# month's names, looked up once per language.
-_NUMBER_PARTS = {
-    "j": lambda value: str(value.day),
-    "d": lambda value: f"{value.day:02d}",
-    "n": lambda value: str(value.month),
-    "m": lambda value: f"{value.month:02d}",
-    "Y": lambda value: f"{value.year:04d}",
-    "y": lambda value: f"{value.year % 100:02d}",
-    "H": lambda value: f"{value.hour:02d}",
-    "i": lambda value: f"{value.minute:02d}",
-    "c": lambda value: value.isoformat(),
+# the day, the month's number, the year, the hour and minute as numbers (fields of
+# `str.format`: the value, then its year's last two digits); the month's names, looked up
+# once per language.
+_NUMBER_FIELDS = {
+    "j": "{0.day}",
+    "d": "{0.day:02d}",
+    "n": "{0.month}",
+    "m": "{0.month:02d}",
+    "Y": "{0.year:04d}",
+    "y": "{1:02d}",
+    "H": "{0.hour:02d}",
+    "i": "{0.minute:02d}",
 }
 _MONTH_PARTS = "bEFMN"
 
@@ -52,25 +50,40 @@ def _day_writer(language: str, kind: str):
 @cache
 def _pattern_writer(language: str, pattern: str):
     """A function writing a date or a time in `language` by a `date` filter's `pattern`. The
-    pattern is read once per language, so a table of dates builds no formatter per value; a
-    pattern with anything else (a weekday) goes through Django's `dateformat`."""
+    pattern is read once per language into a format string for each month (its names
+    written in), so a table of dates builds no formatter per value; ISO 8601 ("c") is the
+    value's own; a pattern with anything else (a weekday) goes through Django's
+    `dateformat`."""
+    if pattern == "c":
+        return _isoformat
     with translation.override(language):
         months = {
-            char: ("", *(dateformat.format(date(2000, month, 1), char) for month in range(1, 13)))
+            char: [dateformat.format(date(2000, month, 1), char) for month in range(1, 13)]
             for char in _MONTH_PARTS
         }
-    parts = []
+    by_month = [[] for month in range(13)]  # the format string's pieces for each month
     for index, piece in enumerate(dateformat.re_formatchars.split(pattern)):
         if index % 2 == 0:
-            literal = dateformat.re_escaped.sub(r"\1", piece)
-            parts.append(lambda value, literal=literal: literal)
-        elif piece in _NUMBER_PARTS:
-            parts.append(_NUMBER_PARTS[piece])
+            shown = [_braces_doubled(dateformat.re_escaped.sub(r"\1", piece))] * 12
+        elif piece in _NUMBER_FIELDS:
+            shown = [_NUMBER_FIELDS[piece]] * 12
         elif piece in months:
-            parts.append(lambda value, names=months[piece]: names[value.month])
+            shown = [_braces_doubled(name) for name in months[piece]]
         else:
             return lambda value: dateformat.format(value, pattern)
-    return lambda value: "".join(part(value) for part in parts)
+        for month, text in enumerate(shown, start=1):
+            by_month[month].append(text)
+    patterns = ["".join(pieces) for pieces in by_month]
+    return lambda value: patterns[value.month].format(value, value.year % 100)
+
+
+def _isoformat(value) -> str:
+    return value.isoformat()
+
+
+def _braces_doubled(text: str) -> str:
+    """`text` as it stands in a format string."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 @register.filter(expects_localtime=True)
@@ -296,6 +309,12 @@ def _row_values(commitment, today: date, repeated: dict, url, language: str) -> 
 
 
 @cache
+def _choice_labels(model, name: str) -> dict:
+    """The labels of a model field's choices, by value (lazy: each translated when read)."""
+    return dict(model._meta.get_field(name).flatchoices)
+
+
+@cache
 def _choice_label_in(language: str, model, name: str, value) -> str:
     """`get_<name>_display()` of a model's choice, escaped, in `language`: written once per
     language and value (as `_status_badge`), the code's words."""
@@ -499,7 +518,7 @@ def form_errors(form) -> str:
         return ""
     focus = ' tabindex="-1" autofocus' if getattr(form, "focus_errors", False) else ""
     shown = "".join(f"<p>{escaped(error)}</p>" for error in errors)
-    return mark_safe(f'<div class="form-errors" role="alert"{focus}>{shown}</div>')
+    return SafeString(f'<div class="form-errors" role="alert"{focus}>{shown}</div>')
 
 
 @register.simple_tag
@@ -513,7 +532,7 @@ def form_field(field) -> str:
     name = escaped(field.html_name)
     widget = widget_html(field, errors, auto_id)
     if field.is_hidden:
-        return mark_safe(f'<div class="{classes}" id="field-{name}">{widget}</div>')
+        return SafeString(f'<div class="{classes}" id="field-{name}">{widget}</div>')
     required = ' <span class="required" aria-hidden="true">*</span>' if field.field.required else ""
     shown_errors = ""
     if errors:
@@ -528,7 +547,7 @@ def form_field(field) -> str:
         )
     label = escaped(field.label)
     label = f'<label for="{escaped(field.id_for_label)}">{label}{required}</label>'
-    return mark_safe(
+    return SafeString(
         f'<div class="{classes}" id="field-{name}">\n'
         f"  {label}\n"
         f"  {widget}\n"
@@ -536,57 +555,86 @@ def form_field(field) -> str:
     )
 
 
-@cache
-def _choice_labels(model, name: str) -> dict:
-    """The labels of a model field's choices, by value: what `get_<name>_display()` reads,
-    without rebuilding the field's flat choices for each call (ten pieces of evidence, three
-    labels each). The labels stay lazy: each is translated when written, for its reader."""
-    return dict(model._meta.get_field(name).flatchoices)
+@register.simple_tag
+def form_fields(form) -> str:
+    """Every field of the form, each as `form_field` writes it: one tag for a form, rather
+    than a template loop of one tag a field."""
+    return SafeString("".join([form_field(field) for field in form]))
+
+
+# The evidence's fields whose values have labels (`get_<name>_display()`).
+_LABELLED = ("stance", "reliability", "credibility")
 
 
 def _label(item, name: str, words: dict) -> str:
-    """`item.get_<name>_display()`, by `_choice_labels`: the value itself when unknown. Each
-    label translated once in `words` (one request's `_evidence_words`)."""
+    """`item.get_<name>_display()` for one of `_LABELLED`, from the words of `_evidence_words`:
+    the value itself when unknown."""
     value = getattr(item, name)
-    key = (name, value)
-    if key not in words:
-        words[key] = str(_choice_labels(type(item), name).get(value, value))
-    return words[key]
+    return words["labels"].get((name, value)) or str(value)
 
 
-def _evidence_words(context=None) -> dict:
-    """The words of `evidence_record` and `evidence_entry`, translated once per rendering of
-    the page (kept in its `render_context`, which ends with the request) rather than once
-    for each piece of evidence: a translation costs some forty calls. Those a template's
+def _evidence_words() -> dict:
+    """The words of `evidence_record` and `evidence_entry` in the reader's language."""
+    return _evidence_words_in(translation.get_language() or settings.LANGUAGE_CODE)
+
+
+@cache
+def _evidence_words_in(language: str) -> dict:
+    """The words of `evidence_record` and `evidence_entry` in `language`, translated once
+    per process (as `_status_badge`): they are the code's words, and a page translated them
+    again for every request, a translation costing some forty calls. Those a template's
     `translate` would escape are escaped here."""
-    if context is not None and "evidence_words" in context.render_context:
-        return context.render_context["evidence_words"]
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    words = {
-        "title": gettext(
-            "Source reliability: %(reliability)s. Information credibility: %(credibility)s."
-        ),
-        "claim": gettext("claim by <bdi>%(party)s</bdi>"),
-        "concerns": escaped(gettext("concerns")),
-        "someone": gettext("someone"),
-        "logged of": gettext("logged evidence of %(day)s"),
-        "logged": escaped(gettext("logged evidence")),
-        "retracted": escaped(gettext("Retracted")),
-        "file": gettext("file"),
-        "attachment": escaped(gettext("Attachment:")),
-        "source": escaped(gettext("Source:")),
-        "retracted by": gettext(
-            "Retracted by <bdi>%(who)s</bdi> on %(day)s: <bdi>%(reason)s</bdi>"
-        ),
-        "retract": gettext("Retract…"),
-        # The reader's language's writers of a day and of a moment, looked up once.
-        "day": day_writer(),
-        "moment": _pattern_writer(language, "j M Y H:i"),
-        "iso": _pattern_writer(language, "c"),
-    }
-    if context is not None:
-        context.render_context["evidence_words"] = words
+    with translation.override(language):
+        words = {
+            "title": gettext(
+                "Source reliability: %(reliability)s. Information credibility: %(credibility)s."
+            ),
+            "claim": gettext("claim by <bdi>%(party)s</bdi>"),
+            "concerns": escaped(gettext("concerns")),
+            "someone": gettext("someone"),
+            "logged of": gettext("logged evidence of %(day)s"),
+            "logged": escaped(gettext("logged evidence")),
+            "retracted": escaped(gettext("Retracted")),
+            "file": gettext("file"),
+            "attachment": escaped(gettext("Attachment:")),
+            "source": escaped(gettext("Source:")),
+            "retracted by": gettext(
+                "Retracted by <bdi>%(who)s</bdi> on %(day)s: <bdi>%(reason)s</bdi>"
+            ),
+            "retract": gettext("Retract…"),
+            "labels": {
+                (name, value): str(label)
+                for name in _LABELLED
+                for value, label in Evidence._meta.get_field(name).flatchoices
+            },
+        }
+    write_day = _day_writer(language, "DAY_FORMAT")
+    # The language's writers of a day and of a moment.
+    words["day"] = lambda value: write_day(value) if value else ""
+    words["moment"] = _pattern_writer(language, "j M Y H:i")
+    words["iso"] = _pattern_writer(language, "c")
     return words
+
+
+def _lines(text) -> str:
+    """`linebreaksbr` of user text (as a template's autoescape gives it): escaped, each line
+    break (CR LF, CR or LF) a `<br>`."""
+    return escaped(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
+
+def _local_times(context) -> Callable:
+    """`template_localtime` for the moments of one rendering of a page: the current time
+    zone looked up once (kept in the rendering's `render_context`), not once a moment."""
+    if "local_times" not in context.render_context:
+        zone = timezone.get_current_timezone() if settings.USE_TZ else None
+        context.render_context["local_times"] = partial(_local_time, zone)
+    return context.render_context["local_times"]
+
+
+def _local_time(zone, value):
+    if zone is None or not isinstance(value, datetime) or timezone.is_naive(value):
+        return value
+    return value.astimezone(zone)
 
 
 @register.simple_tag
@@ -631,37 +679,38 @@ def evidence_record(evidence, words: dict | None = None) -> str:
     parts = [
         "\n   ".join(badges),
         '<p class="evidence-summary"><span class="user-block" dir="auto">'
-        f"{linebreaksbr(evidence.summary)}</span></p>",
+        f"{_lines(evidence.summary)}</span></p>",
     ]
     if evidence.quote:
         parts.append(
             '<blockquote><span class="user-block" dir="auto">'
-            f"{linebreaksbr(evidence.quote)}</span></blockquote>"
+            f"{_lines(evidence.quote)}</span></blockquote>"
         )
     if evidence.source_title or evidence.source_url:
         parts.append(_evidence_source(evidence, words["source"], words["day"]))
     if evidence.attachment:
-        url = reverse("tracker:evidence-attachment", args=[evidence.pk])
+        url = object_url("tracker:evidence-attachment", evidence.pk)
         name = escaped(evidence.attachment_name) or words["file"]
         label = words["attachment"]
         parts.append(
             f'<p class="muted">{label} <a href="{escaped(url)}" download><bdi>{name}</bdi></a></p>'
         )
-    return mark_safe("\n".join(parts))
+    return SafeString("\n".join(parts))
 
 
 @register.simple_tag(takes_context=True)
 def evidence_entry(context, evidence, at) -> str:
     """A piece of evidence as an item of the commitment page's history: its time, its
     record (`evidence_record`), then its retraction, or the link that opens the form to
-    retract it. Replaced the evidence branch of the history's loop in
+    retract it. Written for the history's loop (`history.history_entry`) rather than in
     templates/tracker/commitment_detail.html, which still writes the item whose retraction
-    form is open (`retract_open`) and the other kinds of entry: ten pieces of evidence cost
-    the page more than the rest of its history. User text escaped and isolated (`bdi`)."""
+    form is open (`retract_open`): ten pieces of evidence cost the page more than the rest
+    of its history. User text escaped and isolated (`bdi`)."""
     pk = escaped(evidence.pk)
     retracted = evidence.is_retracted
-    at = template_localtime(at)
-    words = _evidence_words(context)
+    local = _local_times(context)
+    at = local(at)
+    words = _evidence_words()
     parts = [
         f'<li class="history-evidence{" retracted" if retracted else ""}" id="evidence-{pk}">',
         f'<time datetime="{escaped(words["iso"](at))}">{escaped(words["moment"](at))}</time>',
@@ -672,7 +721,7 @@ def evidence_entry(context, evidence, at) -> str:
         retraction = words["retracted by"]
         values = {
             "who": who or words["someone"],  # the app's words, as in a template: not escaped
-            "day": escaped(words["day"](template_localtime(evidence.retracted_at))),
+            "day": escaped(words["day"](local(evidence.retracted_at))),
             "reason": escaped(evidence.retraction_reason),
         }
         parts.append(f'<p class="retraction">{retraction % values}</p>')
@@ -683,7 +732,7 @@ def evidence_entry(context, evidence, at) -> str:
             f'hx-target="#activity" hx-swap="outerHTML">{label}</a></p>'
         )
     parts.append("</li>")
-    return mark_safe("\n".join(parts))
+    return SafeString("\n".join(parts))
 
 
 def _evidence_source(evidence, label: str, write_day) -> str:

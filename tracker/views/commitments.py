@@ -23,7 +23,6 @@ from ..forms import (
     ObligationStatusForm,
     RetractForm,
     StatusChangeForm,
-    StatusChoices,
 )
 from ..models import Commitment, Evidence, Obligation, User
 from .common import get_commitment_for_user, member_required, vary_on_htmx
@@ -278,6 +277,7 @@ def _context(user: User, commitment: Commitment, forms: dict) -> dict:
         | action_forms
         | {
             "commitment": commitment,
+            "commitment_url": commitment.get_absolute_url(),  # where each form posts
             "agreement": commitment.agreement,
             "today": today,
             "days_overdue": commitment.days_overdue(today),
@@ -317,11 +317,8 @@ def _action_forms(
         )
     if can["can_extend"] and not shown["extension_form"]:
         shown["extension_form"] = ExtensionForm(milestones=commitment.agreement.milestones.all())
-    statuses = StatusChoices()
     if can["can_change_status"] and not shown["status_form"]:
-        shown["status_form"] = StatusChangeForm(
-            commitment=commitment, evidence=citable, statuses=statuses
-        )
+        shown["status_form"] = StatusChangeForm(commitment=commitment, evidence=citable)
     if can["can_mark_criteria"] and criteria and not shown["criterion_form"]:
         shown["criterion_form"] = CriterionMetForm(criteria=criteria, evidence=citable)
     bound = forms.get("party_status_form")
@@ -330,9 +327,7 @@ def _action_forms(
             entry.form = bound
         else:
             entry.obligation.commitment = commitment
-            entry.form = ObligationStatusForm(
-                obligation=entry.obligation, evidence=citable, statuses=statuses
-            )
+            entry.form = ObligationStatusForm(obligation=entry.obligation, evidence=citable)
     return shown
 
 
