@@ -127,8 +127,19 @@ def test_invalid_evidence_is_shown_beside_the_field_and_nothing_is_saved(
     response = analyst_client.post(commitment.get_absolute_url(), data, **HTMX)
     form = response.context["evidence_form"]
     assert set(form.errors) == {"summary", "reliability", "source_url"}
-    assert 'id="id_summary_errors"' in response.content.decode()
+    content = response.content.decode()
+    assert 'id="id_summary_error"' in content
     assert not Evidence.objects.exists()
+
+
+def test_every_field_in_error_points_its_readers_at_its_errors(analyst_client, commitment):
+    data = {**EVIDENCE, "summary": "", "reliability": "Z", "source_url": "javascript:alert(1)"}
+    content = analyst_client.post(commitment.get_absolute_url(), data, **HTMX).content.decode()
+    described = re.findall(r'aria-describedby="([^"]+)"', content)
+    named = [name for names in described for name in names.split()]
+    assert {"id_summary_error", "id_reliability_error", "id_source_url_error"} <= set(named)
+    ids = set(re.findall(r'\bid="([^"]+)"', content))
+    assert set(named) <= ids
 
 
 def test_evidence_dated_in_the_future_is_refused(analyst_client, commitment):

@@ -260,7 +260,7 @@ def test_it_saves_nothing_when_a_timeline_is_unreadable(editor_client):
     response = editor_client.post(URL, data)
     form = response.context["review"].formset.forms[int(patrols.split("-")[1])]
     assert form.errors["timeline_wording"][0].startswith("“Q3 2026” cannot be read as a deadline.")
-    assert b'id="id_c-4-timeline_wording_errors"' in response.content
+    assert b'id="id_c-4-timeline_wording_error"' in response.content
     assert b"Nothing was saved: 1 thing to fix, marked below." in response.content
     assert_nothing_saved()
 

@@ -538,7 +538,7 @@ def form_field(field) -> str:
     if errors:
         items = "".join(f"<li>{escaped(error)}</li>" for error in errors)
         shown_errors = (
-            f'<ul class="field-errors" id="{escaped(auto_id)}_errors" role="alert">{items}</ul>'
+            f'<ul class="field-errors" id="{escaped(auto_id)}_error" role="alert">{items}</ul>'
         )
     help_text = ""
     if field.help_text:
