@@ -2,11 +2,11 @@
 holidays, sources, assessment rounds, texts), and the rows its summary counts, read in the
 agreement's own query: a query of each cost the page more to build than to run."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from django.db.models import QuerySet
 
-from ..db import CommitmentRows, RelatedRows, rows_as_instances
+from ..db import CommitmentRows, RelatedRows, json_moment, rows_as_instances
 from ..models import (
     Agreement,
     AgreementText,
@@ -113,12 +113,5 @@ def summary_rows(agreement: Agreement) -> dict[str, list[tuple]]:
             for row in commitments
         ],
         "obligations": [tuple(row) for row in obligations],
-        "changes": [(*row[:2], _moment(row[2]), *row[3:]) for row in changes],
+        "changes": [(*row[:2], json_moment(row[2]), *row[3:]) for row in changes],
     }
-
-
-def _moment(text: str) -> datetime:
-    """A time as JSON gives it: ISO with its offset (PostgreSQL), or in UTC without one
-    (SQLite, as Django stores it)."""
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
