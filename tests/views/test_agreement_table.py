@@ -111,3 +111,17 @@ def test_each_rows_labels_and_lateness_read_as_the_models_in_the_readers_languag
                 assert escape(lateness(commitment, today)) in html
                 assert escape(commitment.get_theme_display()) in html
                 assert escape(commitment.get_priority_display()) in html
+
+
+@pytest.mark.parametrize(
+    "due_on", [datetime.date(1, 1, 1), datetime.date(26, 6, 30), datetime.date(9999, 12, 31)]
+)
+def test_a_deadline_however_far_off_is_written_as_its_days(agreement, due_on):
+    commitment = CommitmentFactory(agreement=agreement)
+    commitment.due_on = due_on
+    commitment.party_codes, commitment.is_overdue = "AFG", False
+    commitment.is_at_risk = commitment.is_stale = commitment.is_blocked = False
+    today = datetime.date(2026, 12, 5)
+    html = commitment_rows([commitment], today)
+    assert escape(lateness(commitment, today)) in html
+    assert f"{abs((due_on - today).days)}" in html

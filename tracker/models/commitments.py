@@ -106,7 +106,11 @@ def describe_lateness(*, due_on: date | None, closed: bool, today: date) -> str:
         return gettext("no deadline")
     if closed:
         return gettext("closed")
-    days = (due_on - today).days
+    return describe_days_left((due_on - today).days)
+
+
+def describe_days_left(days: int) -> str:
+    """'12 days overdue' (`days` below 0), 'due today' (0) or 'due in 3 days'."""
     if days < 0:
         return ngettext("%(count)s day overdue", "%(count)s days overdue", -days) % {"count": -days}
     if days == 0:

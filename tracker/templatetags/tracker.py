@@ -1,5 +1,5 @@
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cache, lru_cache, partial
 
 from django import template
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from ..forms import widget_html
 from ..markup import escaped, html_format
 from ..models import CommitmentStatus, Evidence, ScoreRule
-from ..models.commitments import describe_lateness
+from ..models.commitments import describe_days_left, describe_lateness
 from ..routes import object_url, object_urls
 
 register = template.Library()
@@ -438,17 +438,13 @@ def unscored_note(count: int) -> str:
     return format_html('<span class="muted unscored">{}</span>', text)
 
 
-_SOME_DAY = date(2000, 1, 1)
-
-
 @lru_cache(maxsize=4096)
 def _lateness_in(language: str, days: int, closed: bool) -> str:
     """`lateness` of a deadline `days` from today, in `language`: written once per language
     and number of days, since its words are the code's and it depends on nothing else; a
     table translated it again for each of its rows."""
     with translation.override(language):
-        due_on = _SOME_DAY + timedelta(days=days)
-        return describe_lateness(due_on=due_on, closed=closed, today=_SOME_DAY)
+        return gettext("closed") if closed else describe_days_left(days)
 
 
 @register.filter
