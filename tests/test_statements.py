@@ -10,6 +10,7 @@ from functools import partial
 
 import pytest
 from django.db.models import Count, Q, Sum
+from django.test import override_settings
 from django.utils import timezone
 
 from tracker import services
@@ -470,3 +471,31 @@ def test_it_refuses_a_word_rewritten_before_the_query(commitments, connection_ve
 
     with pytest.raises(ValueError, match="Not every value"):
         statements.rows("searched", None, build, text="border")
+
+
+def test_a_page_far_down_the_table_is_read_without_a_statement_of_its_own(table, connection_vendor):
+    today = date(2026, 4, 1)
+    low = agreement_page._COMPILED_ROWS
+    made = agreement_page.agreement_table_page(
+        table, today=today, filters={}, low=low, high=low + 25
+    )
+    assert made == []
+    assert statements._STATEMENTS == {}
+    agreement_page.agreement_table_page(table, today=today, filters={}, low=0, high=25)
+    assert len(statements._STATEMENTS) == (connection_vendor == "postgresql")
+
+
+def test_a_changed_setting_forgets_every_statement(table, connection_vendor):
+    today = date(2026, 4, 1)
+    agreement_page.agreement_table_page(table, today=today, filters={}, low=0, high=25)
+    assert len(statements._STATEMENTS) == (connection_vendor == "postgresql")
+    shares = {"not_started": 0.9, "stalled": 0.9, "in_progress": 0.9}
+    with override_settings(AT_RISK_SHARE_LEFT=shares):
+        assert statements._STATEMENTS == {}
+        at_risk = agreement_page.agreement_table_page(
+            table, today=today, filters={"warning": "at_risk"}, low=0, high=25
+        )
+        compiled = agreement_page.agreement_table_page(
+            table, today=today, filters={}, low=0, high=25
+        )
+        assert {c.pk for c in compiled if c.is_at_risk} == {c.pk for c in at_risk}

@@ -256,8 +256,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
-            # `{% load i18n %}`: Django's, with the template's own words written once per language.
-            "libraries": {"i18n": "tracker.templatetags.i18n_words"},
         },
     },
 ]

@@ -1,19 +1,22 @@
-"""`{% load i18n %}` (tracker/templatetags/i18n_words.py): a `translate` or `blocktranslate` of
-the template's own words is written once for each language and way of escaping, as Django's
-own tag writes it, in the reader's language each time; a tag with a variable, a count, a
-context or `as` is Django's, run every time."""
+"""`{% load i18n_words %}` (tracker/templatetags/i18n_words.py): a `translate` or
+`blocktranslate` of the template's own words is written once for each language and way of
+escaping, as Django's own tag writes it, in the reader's language each time; a tag with a
+variable, a count, a context or `as` is Django's, run every time. Every template of the app
+loads it rather than Django's `i18n`."""
+
+import re
+from pathlib import Path
 
 import pytest
-from django.template import Context, Engine, engines
+from django.template import Context, engines
 from django.utils import translation
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tracker.templatetags.i18n_words import WrittenWords
 
-# Django's library under its own name, beside the app's engine (which loads the app's).
-DJANGO = Engine(libraries={"i18n": "django.templatetags.i18n"})
-APP = engines["django"].engine
+ENGINE = engines["django"].engine
+LIBRARIES = {"django": "{% load i18n %}", "app": "{% load i18n_words %}"}
 
 # A message as a template can hold it in double quotes: no quote, brace or backslash.
 messages = st.text(
@@ -26,13 +29,12 @@ def _both(source: str, language: str, **values) -> tuple[str, str]:
     """What Django's tags and the app's write of `source`, in `language`."""
     with translation.override(language):
         return tuple(
-            engine.from_string("{% load i18n %}" + source).render(Context(values))
-            for engine in (DJANGO, APP)
+            ENGINE.from_string(load + source).render(Context(values)) for load in LIBRARIES.values()
         )
 
 
 def _written(source: str) -> int:
-    template = APP.from_string("{% load i18n %}" + source)
+    template = ENGINE.from_string(LIBRARIES["app"] + source)
     return sum(isinstance(node, WrittenWords) for node in template.nodelist)
 
 
@@ -89,7 +91,18 @@ def test_a_tag_with_anything_but_its_own_words_is_djangos(source):
 
 
 def test_a_variable_is_translated_each_time():
-    template = APP.from_string("{% load i18n %}{% translate word %}")
+    template = ENGINE.from_string(LIBRARIES["app"] + "{% translate word %}")
     with translation.override("fr"):
         assert template.render(Context({"word": "Agreements"})) == "Accords"
         assert template.render(Context({"word": "Commitments"})) != "Accords"
+
+
+def test_every_template_of_the_app_loads_the_words_library():
+    root = Path(__file__).resolve().parents[2]
+    loading = [
+        path.relative_to(root)
+        for folder in ("templates", "bench/templates")
+        for path in (root / folder).rglob("*")
+        if path.is_file() and re.search(r"{%\s*load\b[^%]*\bi18n\b(?!_)", path.read_text())
+    ]
+    assert loading == []

@@ -73,6 +73,10 @@ def _agreement_commitments(
 # (which reads the clock itself, `commitments_filtered`).
 _VALUE_FILTERS = ("status", "party", "theme", "priority")
 _SHAPE_FILTERS = ("sort", "overdue")
+# A page's bounds are written into its SQL, so each page is a statement of its own: those
+# of the first pages, which nearly every reader asks for, are kept; a page further down is
+# built as a queryset, so that the statements a process keeps stay few however long a table.
+_COMPILED_ROWS = 100
 
 
 def agreement_table_page(
@@ -82,7 +86,7 @@ def agreement_table_page(
     `commitment_table_rows` reads them): its SQL compiled once per process for each shape
     of filters and each page (`statements.instances`), not built for every request."""
     now = timezone.now()
-    if filters.keys() - {*_VALUE_FILTERS, *_SHAPE_FILTERS}:
+    if filters.keys() - {*_VALUE_FILTERS, *_SHAPE_FILTERS} or low >= _COMPILED_ROWS:
         commitments = _agreement_commitments(agreement.pk, today=today, now=now, filters=filters)
         return list(commitment_table_rows(commitments)[low:high])
     shape = tuple((name, filters[name]) for name in _SHAPE_FILTERS if name in filters)

@@ -17,15 +17,25 @@ from datetime import UTC, date, datetime
 from functools import partial
 from typing import NamedTuple
 
+from django.core.signals import setting_changed
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators
+from django.dispatch import receiver
 
 from ..db import Ids, array_text
 from ..models import User
 from .visibility import visibility_shape
 
 _STATEMENTS: dict[tuple, "Statement"] = {}
+
+
+@receiver(setting_changed)
+def _forget(**kwargs) -> None:
+    """A statement may hold a setting as a constant (the at-risk shares of `db.AtRisk`),
+    which its two builds cannot tell from the code's own: when a setting changes (a test's
+    `override_settings`; never in a running site), every statement is compiled afresh."""
+    _STATEMENTS.clear()
 
 
 class Statement(NamedTuple):

@@ -1,5 +1,5 @@
-"""Django's `i18n` template library, loaded under its own name (settings.TEMPLATES'
-"libraries"), so that templates keep `{% load i18n %}` and `makemessages` finds their words
+"""Django's `i18n` template library, as the app's templates load it (`{% load i18n_words %}`):
+every tag and filter of Django's, under the same names, so `makemessages` finds their words
 as before.
 
 One difference: a `translate` or `blocktranslate` tag of the template's own words (a quoted
@@ -8,7 +8,8 @@ written by Django's own node once per process for each language and way of escap
 only things its output depends on, then given as written. The words are the code's, never
 data, so nothing a write changes is kept. Every page has dozens of such tags, each
 translated again on every request (`translate` made a lazy translation of its text, then
-read it back). Any other tag is Django's node, run every time.
+read it back). Any other tag is Django's node, run every time. (Not loaded under Django's
+own name, `i18n`: two libraries of one name are a system check's warning.)
 """
 
 from django.template import Library, Node
