@@ -16,11 +16,11 @@ from django.utils.translation import gettext
 
 from ..markup import escaped
 from .tracker import (
-    _day_writer,
     _lines,
     _local_times,
-    _pattern_writer,
     evidence_entry,
+    history_time,
+    history_writers,
     status_badge,
 )
 
@@ -55,11 +55,7 @@ def _words_in(language: str) -> dict:
             "whole": gettext("(the whole commitment)"),
             "citing of": gettext("Citing evidence of"),
         }
-    write_day = _day_writer(language, "DAY_FORMAT")
-    words["day"] = lambda value: write_day(value) if value else ""
-    words["moment"] = _pattern_writer(language, "j M Y H:i")
-    words["iso"] = _pattern_writer(language, "c")
-    return words
+    return words | history_writers(language)
 
 
 def _words() -> dict:
@@ -74,10 +70,6 @@ def _who(user, words: dict) -> str:
 def _summary(evidence) -> str:
     """A cited piece of evidence's summary as the template's `truncatechars:80` gives it."""
     return escaped(Truncator(evidence.summary).chars(80))
-
-
-def _time(at, words: dict) -> str:
-    return f'<time datetime="{escaped(words["iso"](at))}">{escaped(words["moment"](at))}</time>'
 
 
 @register.simple_tag(takes_context=True)
@@ -96,7 +88,7 @@ def history_entry(context, entry) -> str:
     }[entry.kind]
     parts = [
         f'<li class="history-{escaped(entry.kind)}">',
-        _time(local(entry.at), words),
+        history_time(local(entry.at), words),
         *write(entry.item, words, local),
         "</li>",
     ]
@@ -183,7 +175,7 @@ def obligation_change(context, change) -> str:
     whole = "" if change.party_id else f' <span class="muted">{words["whole"]}</span>'
     parts = [
         '<li class="history-status">',
-        _time(local(change.changed_at), words),
+        history_time(local(change.changed_at), words),
         f"<p>{status_badge(change.from_status)} → {status_badge(change.to_status)}{whole}"
         f" · <bdi>{_who(change.changed_by, words)}</bdi></p>",
         f'<p class="reason"><span class="user-block" dir="auto">{_lines(change.reason)}</span></p>',

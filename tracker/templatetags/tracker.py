@@ -604,12 +604,23 @@ def _evidence_words_in(language: str) -> dict:
                 for value, label in Evidence._meta.get_field(name).flatchoices
             },
         }
+    return words | history_writers(language)
+
+
+def history_writers(language: str) -> dict:
+    """The history's writers in `language`: of a day ("day", nothing for none), and of a
+    moment as its entries show it ("moment") and as its `<time>` gives it ("iso")."""
     write_day = _day_writer(language, "DAY_FORMAT")
-    # The language's writers of a day and of a moment.
-    words["day"] = lambda value: write_day(value) if value else ""
-    words["moment"] = _pattern_writer(language, "j M Y H:i")
-    words["iso"] = _pattern_writer(language, "c")
-    return words
+    return {
+        "day": lambda value: write_day(value) if value else "",
+        "moment": _pattern_writer(language, "j M Y H:i"),
+        "iso": _pattern_writer(language, "c"),
+    }
+
+
+def history_time(at, words: dict) -> str:
+    """A history entry's `<time>`, by the writers of `history_writers`."""
+    return f'<time datetime="{escaped(words["iso"](at))}">{escaped(words["moment"](at))}</time>'
 
 
 def _lines(text) -> str:
@@ -709,7 +720,7 @@ def evidence_entry(context, evidence, at) -> str:
     words = _evidence_words()
     parts = [
         f'<li class="history-evidence{" retracted" if retracted else ""}" id="evidence-{pk}">',
-        f'<time datetime="{escaped(words["iso"](at))}">{escaped(words["moment"](at))}</time>',
+        history_time(at, words),
         evidence_record(evidence, words),
     ]
     if retracted:
