@@ -22,6 +22,7 @@ from .agreement_page import (
     agreement_table_page,
     commitment_table_rows,
     score_history,
+    with_page_header,
 )
 from .commitment_page import (
     HistoryEntry,
@@ -255,6 +256,7 @@ __all__ = [
     "warnings_read",
     "with_agreement_lists",
     "with_agreement_stats",
+    "with_page_header",
     "with_page_rows",
     "with_page_warnings",
     "with_party_codes",

@@ -36,10 +36,16 @@ def agreement_for_page(user: User, slug: str, *, header: bool = True) -> Agreeme
     return found[0] if found else None
 
 
-def _page_agreement(user: User, *, slug: str, user_id: int) -> QuerySet[Agreement]:
-    agreements = _agreement(user, slug=slug).annotate(
+def with_page_header(agreements: QuerySet[Agreement], *, user_id: int) -> QuerySet[Agreement]:
+    """Each agreement with what an agreement's page header shows: whether the user follows
+    it (`is_followed`) and the teams it is restricted to (`team_list`)."""
+    return agreements.annotate(
         is_followed=Follows("pk", user_id=user_id), team_list=TeamNames("pk")
     )
+
+
+def _page_agreement(user: User, *, slug: str, user_id: int) -> QuerySet[Agreement]:
+    agreements = with_page_header(_agreement(user, slug=slug), user_id=user_id)
     return with_summary_rows(with_agreement_lists(agreements))
 
 

@@ -14,7 +14,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from .. import selectors
-from ..db import Follows, TeamNames
 from ..models import Agreement, Commitment, User
 
 
@@ -52,11 +51,11 @@ def get_agreement_for_user(
         if not header:
             return agreement
     else:
-        agreements = selectors.agreements_visible_to(user).annotate(
-            is_followed=Follows("pk", user_id=user.pk), team_list=TeamNames("pk")
+        agreements = selectors.with_page_header(
+            selectors.agreements_visible_to(user), user_id=user.pk
         )
         agreement = get_object_or_404(agreements.prefetch_related("parties"), slug=slug)
-    agreement.team_names = agreement.team_list or []
+    selectors.with_team_list([agreement])
     return agreement
 
 
