@@ -376,14 +376,35 @@ class Blocked(_WarningSQL):
         )
 
 
-class RelatedRows(Func):
+class _JsonRows(Func):
+    """Rows read in a column of the owner's own query, each a JSON array, as a JSON list
+    (None when there is none): a subclass's `_select` gives the columns, the FROM and WHERE,
+    and the ORDER BY."""
+
+    arity = 1
+
+    def as_postgresql(self, compiler, connection, **extra):
+        columns, where, order, params = self._select(compiler, connection)
+        return (
+            f"(SELECT json_agg(json_build_array({columns}) ORDER BY {order})::text {where})",
+            params,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        columns, where, order, params = self._select(compiler, connection)
+        return (
+            f"(SELECT CASE WHEN count(*) THEN json_group_array(json(row)) END "
+            f"FROM (SELECT json_array({columns}) AS row {where} ORDER BY {order}))",
+            params,
+        )
+
+
+class RelatedRows(_JsonRows):
     """The rows of `model` whose foreign key `key` points at the owner (this expression's
     argument), each a JSON array of the `fields`' values, in the model's own order
     (`Meta.ordering`), as a JSON list in a column of the owner's own query; None when there
     is none. A page that shows a few short lists of its object (the agreement's milestones,
     sources...) reads them with it, rather than a query of each (`rows_as_instances`)."""
-
-    arity = 1
 
     def __init__(
         self,
@@ -469,21 +490,6 @@ class RelatedRows(Func):
         target = self.model._meta.get_field(foreign).related_model
         return f"j{n}.{quote(target._meta.get_field(field).column)}"
 
-    def as_postgresql(self, compiler, connection, **extra):
-        columns, where, order, params = self._select(compiler, connection)
-        return (
-            f"(SELECT json_agg(json_build_array({columns}) ORDER BY {order})::text {where})",
-            params,
-        )
-
-    def as_sqlite(self, compiler, connection, **extra):
-        columns, where, order, params = self._select(compiler, connection)
-        return (
-            f"(SELECT CASE WHEN count(*) THEN json_group_array(json(row)) END "
-            f"FROM (SELECT json_array({columns}) AS row {where} ORDER BY {order}))",
-            params,
-        )
-
 
 class CommitmentRows(RelatedRows):
     """`RelatedRows` of a model pointing at a commitment (an obligation, a status change):
@@ -525,14 +531,12 @@ class CommitmentRows(RelatedRows):
         return ", ".join(columns), where, order, list(params)
 
 
-class DependencyRows(Func):
+class DependencyRows(_JsonRows):
     """The dependencies the commitment (the argument, its id) is an end of, each a JSON array
     of `fields` of the commitment that depends, then of the one depended on, then whether
     that one is flagged overdue now, as a JSON list in a column of the commitment's own
     query; None when there is none. Both ends are read in the row, each by its index: its
     page reads what it depends on and what depends on it without a query of their own."""
-
-    arity = 1
 
     def __init__(self, commitment, *, fields: tuple[str, ...], **extra):
         from django.db.models import JSONField
@@ -540,7 +544,7 @@ class DependencyRows(Func):
         super().__init__(commitment, output_field=JSONField(), **extra)
         self.fields = fields
 
-    def _select(self, compiler, connection) -> tuple[str, str, list]:
+    def _select(self, compiler, connection) -> tuple[str, str, str, list]:
         from .models import Commitment
 
         quote = connection.ops.quote_name
@@ -560,19 +564,7 @@ class DependencyRows(Func):
             f"JOIN {table} prerequisite ON prerequisite.{pk} = e.to_commitment_id "
             f"WHERE e.from_commitment_id = {sql} OR e.to_commitment_id = {sql}"
         )
-        return ", ".join([*ends, flagged]), where, [*params, *params]
-
-    def as_postgresql(self, compiler, connection, **extra):
-        columns, where, params = self._select(compiler, connection)
-        return f"(SELECT json_agg(json_build_array({columns}) ORDER BY e.id)::text {where})", params
-
-    def as_sqlite(self, compiler, connection, **extra):
-        columns, where, params = self._select(compiler, connection)
-        return (
-            f"(SELECT CASE WHEN count(*) THEN json_group_array(json(row)) END "
-            f"FROM (SELECT json_array({columns}) AS row {where} ORDER BY e.id))",
-            params,
-        )
+        return ", ".join([*ends, flagged]), where, "e.id", [*params, *params]
 
 
 def related_in_field_order(model, related: dict[str, tuple[str, ...]]) -> dict:
