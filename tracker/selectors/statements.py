@@ -46,6 +46,7 @@ class Statement(NamedTuple):
     fields: list[str]  # a model's columns (attnames) the row starts with, for `instances`
     annotations: dict[str, int]  # an annotation's position in the row, by name
     populators: list  # what makes the `select_related` objects, for `instances`
+    hidden: bool  # compiled for a reader with hidden agreements: they are a parameter
 
 
 def rows(key: str, user: User | None, build: Callable[..., QuerySet], **values) -> list[tuple]:
@@ -115,7 +116,7 @@ def _origin(build: Callable) -> tuple:
 
 def _run(statement: Statement, user: User | None, values: dict) -> list[tuple]:
     known = {name: _parameter(value) for name, value in values.items()}
-    if user is not None and visibility_shape(user) == "hidden":
+    if statement.hidden:
         known[_HIDDEN] = _parameter(user.hidden_agreement_ids)
     params = [known[name] if name is not None else constant for name, constant in statement.slots]
     with connection.cursor() as cursor:
@@ -180,6 +181,7 @@ def _compile(user: User | None, shape: str, build: Callable, values: dict) -> tu
         fields,
         dict(compiler.annotation_col_map or {}),
         populators,
+        shape == "hidden",
     )
 
 
